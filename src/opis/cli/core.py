@@ -1,0 +1,108 @@
+"""Core commands: ingest, list, show, dump, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.errors import NotFound
+
+
+def register(cli: click.Group) -> None:
+    for cmd in (ingest, list_, show, dump, eval_):
+        cli.add_command(cmd)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@json_option
+@click.option("--max-bytes", type=int, default=200 * 1024 * 1024, show_default=True, help="Per-file size limit.")
+@click.option("--timeout", type=float, default=600.0, show_default=True, help="Per-file time limit (s) for slow readers.")
+@click.option("--ocr-lang", default=None, help="Tesseract languages for scans, e.g. 'rus+eng' (default: detect).")
+def ingest(paths, db, as_json, max_bytes, timeout, ocr_lang):
+    """Ingest files or directories (recursively) into the database."""
+    from opis.ingest import ingest_paths
+    from opis.readers import ReadOptions
+
+    store = open_db(db, must_exist=False)
+    options = ReadOptions(max_bytes=max_bytes, timeout=timeout, ocr_lang=ocr_lang, progress=sys.stderr.isatty())
+    failed = 0
+    counts: dict[str, int] = {}
+    for r in ingest_paths(store, paths, options, progress=sys.stderr.isatty() and not as_json):
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if as_json:
+            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        elif r.status == "error":
+            click.echo(f"Error: {r.path}: {r.error}", err=True)
+        else:
+            click.echo(f"{r.status:9} {r.id}  {r.path}" + (f"  {r.title}" if r.title else ""))
+        failed += r.status == "error"
+    if not as_json:
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        click.echo(f"{summary} -> {db} ({store.count()} documents)", err=True)
+    store.close()
+    sys.exit(1 if failed else 0)
+
+
+@click.command(name="list")
+@db_option
+@json_option
+@click.option("--limit", type=int, default=None)
+@click.option("--offset", type=int, default=0)
+def list_(db, as_json, limit, offset):
+    """List stored documents by date."""
+    store = open_db(db)
+    rows = store.list(limit=limit, offset=offset)
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['id']}  {r['date_edtf'] or '?':10}  {r['doc_type'] or '-':11} {r['title'] or r['path']}")
+
+
+@click.command()
+@click.argument("ident")
+@db_option
+@json_option
+def show(ident, db, as_json):
+    """Show one record (full JSON with --json)."""
+    store = open_db(db)
+    try:
+        rec = store.get_dict(ident)
+    except NotFound as exc:
+        fail(str(exc))
+    if as_json:
+        echo_json(rec)
+        return
+    from opis.render import record_summary
+
+    click.echo(record_summary(rec))
+
+
+@click.command()
+@db_option
+def dump(db):
+    """Print every stored record as JSON Lines (the full record)."""
+    store = open_db(db)
+    for rec in store.iter_records():
+        click.echo(json.dumps(rec, ensure_ascii=False))
+
+
+@click.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@db_option
+@json_option
+def eval_(gold_dir, db, as_json):
+    """Score stored records against gold files: precision/recall/F1 per field."""
+    from opis.evaluate import evaluate, format_report
+
+    store = open_db(db)
+    report = evaluate(store, gold_dir)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(format_report(report))

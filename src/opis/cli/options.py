@@ -1,0 +1,37 @@
+"""Options and output helpers shared by every command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from opis.errors import OpisError
+from opis.store import DEFAULT_DB, Store
+
+db_option = click.option(
+    "--db", "db", default=DEFAULT_DB, show_default=True, envvar="OPIS_DB", help="SQLite database file."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def open_db(db: str, must_exist: bool = True) -> Store:
+    import os
+
+    if must_exist and not os.path.exists(db):
+        fail(f"{db}: no such database (run 'opis ingest PATH --db {db}' first)")
+    try:
+        return Store(db)
+    except OpisError as exc:
+        fail(str(exc))
+
+
+def echo_json(data: Any, indent: int | None = 2) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,162 @@
+"""``opis eval``: compare stored records with gold files; precision/recall/F1 per field.
+
+Gold files follow ``../shared/gold/*.json``: ``{"file": ".../NAME.txt", "metadata": {...}, ...}``.
+A gold file is matched to the stored record whose source file has the same name. Each area
+adds a scorer module (``opis.evaluate.<area>``) with ``score(gold, record) -> list[Tally]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCORER_MODULES = ["metadata", "archrefs", "entities", "claims"]
+
+
+@dataclass
+class Tally:
+    """Counts for one field on one document (set comparison: tp, fp, fn)."""
+
+    field: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)  # human-readable mismatches for the report
+
+
+def set_tally(name: str, gold: list[Any], got: list[Any]) -> Tally:
+    """Compare two multisets of normalised values."""
+    gold_l, got_l = list(gold), list(got)
+    t = Tally(name)
+    remaining = list(got_l)
+    for g in gold_l:
+        if g in remaining:
+            remaining.remove(g)
+            t.tp += 1
+        else:
+            t.fn += 1
+            t.misses.append(f"missing {g!r}")
+    t.fp = len(remaining)
+    t.misses += [f"extra {r!r}" for r in remaining]
+    return t
+
+
+def value_tally(name: str, gold: Any, got: Any) -> Tally:
+    """Compare one value: right = tp; wrong = fp+fn; missing = fn; invented = fp."""
+    t = Tally(name)
+    if gold is None and got is None:
+        t.tp = 1
+    elif gold == got:
+        t.tp = 1
+    elif gold is None:
+        t.fp = 1
+        t.misses.append(f"expected nothing, got {got!r}")
+    elif got is None:
+        t.fn = 1
+        t.misses.append(f"missing {gold!r}")
+    else:
+        t.fp = t.fn = 1
+        t.misses.append(f"expected {gold!r}, got {got!r}")
+    return t
+
+
+@dataclass
+class FieldScore:
+    field: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field, "tp": self.tp, "fp": self.fp, "fn": self.fn,
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "misses": self.misses,
+        }
+
+
+@dataclass
+class Report:
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    documents: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+    def add(self, doc_name: str, tally: Tally) -> None:
+        fs = self.fields.setdefault(tally.field, FieldScore(tally.field))
+        fs.tp += tally.tp
+        fs.fp += tally.fp
+        fs.fn += tally.fn
+        fs.misses += [f"{doc_name}: {m}" for m in tally.misses]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "unmatched": self.unmatched,
+            "fields": {k: v.to_dict() for k, v in sorted(self.fields.items())},
+        }
+
+
+def scorers():
+    out = []
+    for name in SCORER_MODULES:
+        try:
+            out.append(importlib.import_module(f"opis.evaluate.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"opis.evaluate.{name}":
+                raise
+    return out
+
+
+def load_gold(gold_dir: str | Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
+
+
+def evaluate(store, gold_dir: str | Path) -> Report:
+    by_name: dict[str, dict[str, Any]] = {}
+    for rec in store.iter_records():
+        path = (rec.get("provenance") or {}).get("path") or ""
+        by_name.setdefault(Path(path).name, rec)
+    report = Report()
+    mods = scorers()
+    for gold in load_gold(gold_dir):
+        name = Path(gold.get("file", "")).name
+        rec = by_name.get(name)
+        if rec is None:
+            report.unmatched.append(name)
+            continue
+        report.documents.append(name)
+        for mod in mods:
+            for tally in mod.score(gold, rec):
+                report.add(name, tally)
+    return report
+
+
+def format_report(report: Report, show_misses: bool = True) -> str:
+    lines = [f"{'field':34} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"]
+    for name, fs in sorted(report.fields.items()):
+        lines.append(f"{name:34} {fs.precision:6.3f} {fs.recall:6.3f} {fs.f1:6.3f}  {fs.tp}/{fs.fp}/{fs.fn}")
+    lines.append(f"documents: {len(report.documents)} matched" + (f", unmatched gold: {', '.join(report.unmatched)}" if report.unmatched else ""))
+    if show_misses:
+        misses = [m for fs in report.fields.values() for m in (f"{fs.field}: {x}" for x in fs.misses)]
+        if misses:
+            lines.append("")
+            lines.append("mismatches:")
+            lines += [f"  {m}" for m in misses[:200]]
+    return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""The opis data model: typed dataclasses shared by every stage.
+
+Every extracted value keeps the span (``start``/``end`` character offsets into
+``Document.text``, or into ``Note.text`` for things found in a footnote) it came
+from, so that the UI can show it and a curator can correct it.
+
+``to_dict``/``from_dict`` give the record JSON that ``opis show --json`` and
+``opis dump`` print; the keys are a public contract (see the README).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class DateValue:
+    """A date as the source states it: EDTF plus ISO bounds for sorting/facets."""
+
+    edtf: str | None = None
+    earliest: str | None = None  # ISO yyyy-mm-dd lower bound
+    latest: str | None = None  # ISO yyyy-mm-dd upper bound
+    precision: str | None = None  # day | month | year | decade | century | interval
+    text: str | None = None  # the words in the source, when taken from text
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Agent:
+    """A person or body named in a metadata role (author, recipient)."""
+
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    entity_id: str | None = None
+
+
+@dataclass
+class ArchivalRef:
+    """A parsed archival signature (or a published/book source cited as one)."""
+
+    raw: str
+    kind: str = "archival"  # archival | published | book | unparsed
+    archive: str | None = None  # authority code, e.g. GARF
+    archive_name: str | None = None
+    known_archive: bool = False  # False when the code is not in the archive authority
+    fond: str | None = None
+    opis: str | None = None
+    delo: str | None = None
+    folios: list[str] = field(default_factory=list)
+    pages: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # papka, tom, box, series, ...
+    ibid: bool = False
+    note: int | None = None  # footnote number when cited in a note
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Note:
+    """A footnote/endnote, anchored to its marker in the body text."""
+
+    n: int
+    text: str
+    anchor: int | None = None  # offset of the marker in Document.text
+    archival_refs: list[ArchivalRef] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)  # CSL-JSON-like items
+
+
+@dataclass
+class Apparatus:
+    """An editorial mark: sic, gloss, insertion, handwritten, note, illegible, omission."""
+
+    kind: str
+    start: int
+    end: int
+    text: str  # the whole mark as printed, e.g. "[Tacheng]"
+    content: str | None = None  # inside the brackets, e.g. "Tacheng"
+    target_start: int | None = None  # span of the word(s) a gloss/sic qualifies
+    target_end: int | None = None
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    type: str  # PERSON | PLACE | ORG | UNIT | DATE | QUANTITY | MONEY
+    entity_id: str | None = None
+    gloss: str | None = None
+    source: str | None = None  # ner | rule | gloss | metadata
+    lang: str | None = None
+    note: int | None = None  # footnote number when the span is in a note
+
+
+@dataclass
+class Variant:
+    name: str
+    lang: str | None = None
+    script: str | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str
+    variants: list[Variant] = field(default_factory=list)
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    wikidata: str | None = None
+    geonames: str | None = None
+    authority: bool = False  # True when it comes from the curated authority files
+    description: str | None = None
+
+
+@dataclass
+class Quantity:
+    value: float | None
+    text: str
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None  # approximately | at least | over | nearly | no less than | up to
+    normalized_value: float | None = None  # converted value for historical units
+    normalized_unit: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Claim:
+    """A number with what it counts, when, where, and who says so."""
+
+    value: float | str | None
+    what: str
+    quantity: Quantity | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    date: DateValue | None = None
+    place: str | None = None  # entity id
+    place_label: str | None = None
+    reported_by: str | None = None
+    sentence: str | None = None
+    start: int | None = None
+    end: int | None = None
+    note: int | None = None
+
+
+@dataclass
+class Event:
+    """A dated decree, resolution, order or event stated in the text."""
+
+    date: DateValue
+    what: str
+    kind: str = "event"  # decree | resolution | order | instruction | event
+    actor: str | None = None
+    sentence: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Page:
+    n: int
+    start: int
+    end: int
+    lang: str | None = None
+    ocr_confidence: float | None = None
+    low_confidence: bool = False
+
+
+@dataclass
+class Provenance:
+    path: str
+    sha256: str
+    format: str
+    reader: str
+    ingested_at: str | None = None
+    pipeline_version: str | None = None
+    layout: str | None = None
+    size: int | None = None
+
+
+@dataclass
+class Document:
+    id: str
+    title: str | None = None
+    date: DateValue = field(default_factory=DateValue)
+    doc_type: str | None = None
+    authors: list[Agent] = field(default_factory=list)
+    recipients: list[Agent] = field(default_factory=list)
+    classification: str | None = None
+    document_number: str | None = None
+    original_language: str | None = None
+    languages: list[str] = field(default_factory=list)
+    translators: list[str] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    funders: list[str] = field(default_factory=list)
+    summary: str | None = None
+    source_url: str | None = None
+    record_id: str | None = None
+    doi: str | None = None
+    edn: str | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    year: int | None = None
+    keywords: list[str] = field(default_factory=list)
+    abstract: str | None = None
+    rights: str | None = None
+    archival_refs: list[ArchivalRef] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    bibliography: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    coverage: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    dates: list[DateValue] = field(default_factory=list)
+    apparatus: list[Apparatus] = field(default_factory=list)
+    page_info: list[Page] = field(default_factory=list)
+    text: str = ""
+    provenance: Provenance | None = None
+    # Layout hints from the reader (labelled blocks such as "Citation"); not part of the record JSON.
+    fields: dict[str, str] = field(default_factory=dict, repr=False)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = to_dict(self)
+        d.pop("fields", None)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return from_dict(cls, data)
+
+
+# --- generic (de)serialisation -------------------------------------------------------
+
+
+def to_dict(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            if arg is type(None):
+                continue
+            if dataclasses.is_dataclass(arg) and isinstance(value, dict):
+                return from_dict(arg, value)
+        return value
+    if origin is list:
+        (arg,) = typing.get_args(tp) or (Any,)
+        return [_convert(arg, v) for v in value]
+    if dataclasses.is_dataclass(tp) and isinstance(value, dict):
+        return from_dict(tp, value)
+    return value
+
+
+def from_dict(cls: type, data: dict[str, Any]) -> Any:
+    """Build dataclass ``cls`` from a dict, ignoring unknown keys (forward compatible)."""
+    hints = _hints(cls)
+    kwargs = {}
+    names = {f.name for f in dataclasses.fields(cls)}
+    for key, value in data.items():
+        if key in names:
+            kwargs[key] = _convert(hints[key], value)
+    return cls(**kwargs)

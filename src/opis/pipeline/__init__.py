@@ -1,0 +1,120 @@
+"""The extraction pipeline: named components run in order over a Document (spaCy style).
+
+A component is a function ``Document -> Document`` registered with ``@component("name")`` in
+``opis.pipeline.<name>``. Each adds its layer (apparatus, references, mentions, claims...) with
+spans into the same text and never rewrites what an earlier component found. The order is
+configuration (``DEFAULT_PIPELINE``), not wiring.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+
+from opis import __version__
+from opis.errors import ExtractionError
+from opis.model import Document, Provenance
+from opis.readers.base import RawDocument
+
+Component = Callable[[Document], Document]
+
+DEFAULT_PIPELINE: list[str] = [
+    "boilerplate",
+    "metadata",
+    "language",
+    "apparatus",
+    "archrefs",
+    "notes",
+    "entities",
+    "linking",
+    "dates",
+    "claims",
+]
+
+_REGISTRY: dict[str, Component] = {}
+
+
+def component(name: str) -> Callable[[Component], Component]:
+    def deco(fn: Component) -> Component:
+        _REGISTRY[name] = fn
+        return fn
+
+    return deco
+
+
+def get_component(name: str) -> Component:
+    if name not in _REGISTRY:
+        try:
+            importlib.import_module(f"opis.pipeline.{name}")
+        except ModuleNotFoundError as exc:
+            raise ExtractionError(f"unknown pipeline component {name!r}") from exc
+    if name not in _REGISTRY:
+        raise ExtractionError(f"module opis.pipeline.{name} registers no component {name!r}")
+    return _REGISTRY[name]
+
+
+def document_from_raw(raw: RawDocument) -> Document:
+    """Start a Document from what a reader returned (id from the content hash)."""
+    doc = Document(id=raw.sha256[:16], text=raw.text, fields=dict(raw.fields))
+    doc.page_info = list(raw.pages)
+    doc.languages = list(raw.languages)
+    doc.warnings = list(raw.warnings)
+    doc.provenance = Provenance(
+        path=raw.path,
+        sha256=raw.sha256,
+        format=raw.format,
+        reader=raw.reader,
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        pipeline_version=__version__,
+        layout=raw.layout,
+        size=raw.size,
+    )
+    # Footnotes and the reference list travel as layout hints until the notes component parses them.
+    doc.notes = [_note(n) for n in raw.notes]
+    doc.fields.setdefault("__references__", "\n".join(raw.references))
+    return doc
+
+
+def _note(raw_note):
+    from opis.model import Note
+
+    return Note(n=raw_note.n, text=raw_note.text, anchor=raw_note.anchor)
+
+
+class Pipeline:
+    """An ordered list of named components."""
+
+    def __init__(self, names: Iterable[str] | None = None):
+        self.names = list(DEFAULT_PIPELINE if names is None else names)
+        self.components = [(n, get_component(n)) for n in self.names]
+
+    def __call__(self, doc: Document) -> Document:
+        for name, fn in self.components:
+            try:
+                doc = fn(doc)
+            except ExtractionError:
+                raise
+            except Exception as exc:  # a component bug must name the file and the stage
+                path = doc.provenance.path if doc.provenance else doc.id
+                raise ExtractionError(f"pipeline component {name!r} failed: {exc!r}", path) from exc
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            yield self(doc)
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT
+
+
+def process(raw: RawDocument, pipeline: Pipeline | None = None) -> Document:
+    """RawDocument -> fully extracted Document."""
+    return (pipeline or default_pipeline())(document_from_raw(raw))

@@ -1,0 +1,43 @@
+"""What every reader returns: a RawDocument (clean text + layout hints + source facts)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opis.model import Page
+
+
+@dataclass
+class RawNote:
+    """A footnote as the layout recogniser found it; ``anchor`` is the marker offset in text."""
+
+    n: int
+    text: str
+    anchor: int | None = None
+
+
+@dataclass
+class RawDocument:
+    path: str
+    sha256: str
+    format: str  # text | markdown | html | pdf | docx | odt | image
+    reader: str  # module that read it, e.g. "opis.readers.html"
+    text: str  # clean text (boilerplate removed once the layout is recognised)
+    size: int = 0
+    layout: str = "plain"  # plain | archive_record | article
+    fields: dict[str, str] = field(default_factory=dict)  # labelled blocks: "Citation", "Summary", ...
+    notes: list[RawNote] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,58 @@
+"""Shared fixtures: the seed corpus in ../shared and a database with it ingested."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEEDS_DIR = SHARED / "corpus" / "seeds"
+GOLD_DIR = SHARED / "gold"
+if not SEEDS_DIR.exists():  # the bundled copy
+    SEEDS_DIR = REPO / "examples" / "corpus"
+
+SEEDS = {p.name[:3]: p for p in sorted(SEEDS_DIR.glob("*.txt"))}
+
+
+def gold(prefix: str) -> dict:
+    return json.loads(next(GOLD_DIR.glob(f"{prefix}_*.json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory):
+    """A store with the five seeds ingested once per test session (read-only for tests)."""
+    from opis.ingest import ingest_paths
+    from opis.store import Store
+
+    path = tmp_path_factory.mktemp("seeddb") / "seeds.db"
+    store = Store(path)
+    results = list(ingest_paths(store, [SEEDS_DIR]))
+    assert all(r.status in ("added", "unchanged") for r in results), [r.to_dict() for r in results]
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seed_records(seed_db) -> dict[str, dict]:
+    """Stored record JSON by seed prefix ("000" ... "004")."""
+    out = {}
+    for rec in seed_db.iter_records():
+        out[Path(rec["provenance"]["path"]).name[:3]] = rec
+    return out
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from opis.store import Store
+
+    s = Store(tmp_path / "t.db")
+    yield s
+    s.close()
