@@ -34,7 +34,8 @@ class DateValue:
 class Agent:
     """A person or body named in a metadata role (author, recipient)."""
 
-    name: str
+    name: str  # canonical name when linked to an authority entry, else as written
+    surface: str | None = None  # as written in the source, e.g. "L. Beria"
     role: str | None = None
     affiliation: str | None = None
     entity_id: str | None = None
