@@ -4,8 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= opis.db
 CORPUS ?= examples/corpus
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+NPM    ?= npm
+# Browser assets (map borders, TopoJSON decoder, Swagger UI) from the pinned npm packages in
+# package.json, copied next to the web app's own static files and served locally (no CDN).
+VENDOR := src/opis/web/static/vendor
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean serve vendor
 
 $(BIN)/opis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +19,28 @@ $(BIN)/opis: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/opis
 
-install: $(BIN)/opis
+install: $(BIN)/opis $(VENDOR)/.stamp
+
+vendor: $(VENDOR)/.stamp
+
+$(VENDOR)/.stamp: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/world-atlas $(VENDOR)/topojson-client $(VENDOR)/swagger-ui
+	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	touch $@
 
 demo: install
 	$(BIN)/opis ingest $(CORPUS) --db $(DB)
 	$(BIN)/opis list --db $(DB)
+	@echo "opis web UI: open http://$(HOST):$(PORT)/ (Ctrl-C stops the server)"
+	$(BIN)/opis serve --db $(DB) --host $(HOST) --port $(PORT)
+
+serve: install
+	@echo "opis web UI: open http://$(HOST):$(PORT)/ (Ctrl-C stops the server)"
+	$(BIN)/opis serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/ruff check src tests bench
@@ -31,4 +54,4 @@ bench: install
 	$(BIN)/python bench/search.py --docs 100000
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info
+	rm -rf $(VENV) node_modules $(VENDOR) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info

@@ -1,0 +1,32 @@
+"""/api/claims: numeric claims, and claims about the same thing side by side."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+router = APIRouter(tags=["claims"])
+
+
+@router.get("/claims", summary="Claims, optionally about one entity and within dates")
+def claims(
+    about: str | None = Query(None, description="entity id, e.g. place:tacheng"),
+    date_from: str | None = Query(None, pattern=DATE),
+    date_to: str | None = Query(None, pattern=DATE),
+    store: Store = Depends(get_store),
+):
+    return lib.list_claims(store, about=about, date_from=date_from, date_to=date_to)
+
+
+@router.get("/claims/compare", summary="Claims grouped by what they count, sources side by side")
+def compare(
+    about: str | None = Query(None),
+    date_from: str | None = Query(None, pattern=DATE),
+    date_to: str | None = Query(None, pattern=DATE),
+    store: Store = Depends(get_store),
+):
+    return lib.compare_claims(store, about=about, date_from=date_from, date_to=date_to)

@@ -1,0 +1,43 @@
+"""/api/documents: list with paging and filters, one record, its text with spans."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+from opis.web.spans import render_text
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents", summary="List documents by date")
+def list_documents(
+    limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    doc_type: str | None = Query(None, description="report, telegram, article ..."),
+    date_from: str | None = Query(None, description="ISO date lower bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    date_to: str | None = Query(None, description="ISO date upper bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    archive: str | None = Query(None, description="archive code cited, e.g. GARF"),
+    store: Store = Depends(get_store),
+):
+    return lib.list_documents(store, limit, offset, doc_type=doc_type, date_from=date_from, date_to=date_to, archive=archive)
+
+
+@router.get("/documents/{doc_id}", summary="One record (the JSON of `opis show --json`)")
+def get_document(doc_id: str, store: Store = Depends(get_store)):
+    return lib.get_record(store, doc_id)
+
+
+@router.get("/documents/{doc_id}/text", summary="The text with its spans (apparatus, mentions, notes) and safe HTML")
+def get_text(doc_id: str, store: Store = Depends(get_store)):
+    rec = lib.get_record(store, doc_id)
+    return {
+        "id": rec["id"],
+        "text": rec.get("text", ""),
+        "apparatus": rec.get("apparatus", []),
+        "mentions": rec.get("mentions", []),
+        "notes": rec.get("notes", []),
+        "html": str(render_text(rec)),
+    }

@@ -1,0 +1,25 @@
+"""/api/documents/{id}/export: a citation or record in one of the export formats."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+
+router = APIRouter(tags=["exports"])
+Format = Literal["chicago", "bibtex", "ris", "csl-json", "tei", "json"]
+
+
+@router.get("/documents/{doc_id}/export", summary="Export a record: chicago, bibtex, ris, csl-json, tei, json (JSON-LD)",
+            response_class=Response)
+def export(doc_id: str, format: Format = Query("chicago"), download: bool = Query(False), store: Store = Depends(get_store)):
+    rec = lib.get_record(store, doc_id)
+    body = lib.export(rec, format)
+    media, ext, _ = lib.EXPORT_FORMATS[format]
+    headers = {"Content-Disposition": f'attachment; filename="{rec["id"]}.{ext}"'} if download else {}
+    return Response(body, media_type=media, headers=headers)

@@ -1,0 +1,22 @@
+"""/api/search: the query language, facets, snippets (opis.search)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", summary="Search documents (variant expansion, facets, snippets)")
+def search(
+    q: str = Query(..., min_length=1, max_length=1000, description="query, e.g. Tacheng AND date:1945"),
+    limit: int = Query(10, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=100000),
+    exact: bool = Query(False, description="no variant expansion or stemming"),
+    store: Store = Depends(get_store),
+):
+    return lib.search(store, q, limit=limit, offset=offset, exact=exact)

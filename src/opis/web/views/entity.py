@@ -1,0 +1,41 @@
+"""``/entities/{id}``: names by script, type, a small map, mentions in context, co-occurring, claims."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+from opis.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _try(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except lib.Unavailable:
+        return None
+
+
+def variants_by_script(entity: dict) -> list[tuple[str, list[str]]]:
+    groups: dict[str, list[str]] = {}
+    for v in entity.get("variants") or []:
+        name = v.get("name") if isinstance(v, dict) else str(v)
+        script = (v.get("script") or v.get("lang") or "other") if isinstance(v, dict) else "other"
+        if name and name not in groups.setdefault(script, []):
+            groups[script].append(name)
+    return sorted(groups.items())
+
+
+@router.get("/entities/{entity_id}")
+def entity_page(request: Request, entity_id: str, store: Store = Depends(get_store)):
+    entity = lib.get_entity(store, entity_id)
+    mentions = _try(lib.entity_mentions, store, entity_id)
+    co = _try(lib.cooccurring, store, entity_id)
+    claims = _try(lib.list_claims, store, about=entity_id)
+    return render(request, "entity.html", {
+        "e": entity, "title": entity.get("label"), "variants": variants_by_script(entity),
+        "mentions": mentions, "co": co, "claims": claims,
+    })

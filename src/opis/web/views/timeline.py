@@ -1,0 +1,44 @@
+"""``/timeline``: documents, claims and events on a zoomable time axis, filterable by place/person."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from opis.store import Store
+from opis.web import lib
+from opis.web.settings import get_store
+from opis.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for item in sorted(items, key=lambda i: ((i.get("date") or {}).get("earliest") or "", i.get("label") or "")):
+        groups.setdefault(((item.get("date") or {}).get("earliest") or "")[:4] or "undated", []).append(item)
+    return list(groups.items())
+
+
+def _choices(store: Store, type_: str) -> list[dict]:
+    try:
+        return lib.list_entities(store, type=type_, limit=500)
+    except lib.Unavailable:
+        return []
+
+
+@router.get("/timeline")
+def timeline_page(request: Request, place: str | None = Query(None, max_length=200), person: str | None = Query(None, max_length=200),
+                  date_from: str | None = Query(None, pattern=DATE), date_to: str | None = Query(None, pattern=DATE),
+                  store: Store = Depends(get_store)):
+    items, notice = [], None
+    try:
+        items = lib.timeline(store, date_from=date_from, date_to=date_to, place=place or None, person=person or None)
+    except lib.Unavailable as exc:
+        notice = str(exc)
+    docs = lib.titles(store, sorted({i["doc_id"] for i in items if i.get("doc_id")}))
+    return render(request, "timeline.html", {
+        "title": "Timeline", "items": items, "groups": by_year(items), "notice": notice, "doc_titles": docs,
+        "place": place or "", "person": person or "", "date_from": date_from or "", "date_to": date_to or "",
+        "places": _choices(store, "PLACE"), "people": _choices(store, "PERSON"),
+    })
