@@ -1,9 +1,155 @@
-"""Pipeline component 'metadata' (placeholder until its issue lands: passes the document through)."""
+"""Pipeline component 'metadata': the record's descriptive fields from the page's labelled blocks
+(``doc.fields``, set by the layout recogniser), its title and the head of its text.
 
-from opis.model import Document
+Archive record pages give title, date, citation/Document Information (archival reference,
+translators, contributors), summary, credits (funders), original language, URL/record id and
+classification; the title and the document head give type, authors, recipients, classification
+and number. Journal articles give DOI, EDN, byline, journal citation, keywords, abstract and
+funding. A value the page does not state stays None / [] — nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opis.metadata import agents as ag
+from opis.metadata import fields as fx
+from opis.metadata.dates import find_date, parse_date
+from opis.model import Agent, ArchivalRef, DateValue, Document
 from opis.pipeline import component
+
+HEAD_PARAGRAPHS = 14  # how far into the text the document head (address, marks, number) may reach
+_DOI_RE = re.compile(r"(?:doi\.org/|\bDOI:?\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
 
 
 @component("metadata")
 def metadata(doc: Document) -> Document:
+    layout = doc.provenance.layout if doc.provenance else None
+    if layout == "article":
+        article_metadata(doc)
+    elif layout == "archive_record":
+        archive_metadata(doc)
+    else:
+        plain_metadata(doc)
     return doc
+
+
+def head_lines(text: str) -> list[str]:
+    """Lines of the document head: the first paragraphs, up to the first long one."""
+    lines: list[str] = []
+    for k, par in enumerate(re.split(r"\n\s*\n", text)):
+        if k >= HEAD_PARAGRAPHS or len(par) > 300:
+            break
+        lines += [ln.strip() for ln in par.splitlines() if ln.strip()]
+    return lines
+
+
+def _date(*candidates: str | None) -> DateValue:
+    for c in candidates:
+        value = parse_date(c)
+        if value:
+            return value
+    return DateValue()
+
+
+def _agents(parts: list[ag.NamePart]) -> list[Agent]:
+    out: list[Agent] = []
+    for part in parts:
+        agent = ag.to_agent(part)
+        if all(a.name != agent.name for a in out):
+            out.append(agent)
+    return out
+
+
+def _set_agents(doc: Document, title: str | None, head: list[str]) -> None:
+    found = ag.agents_from_title(title or "", fx.TYPE_WORDS_RE)
+    recipients = found.recipients or ag.recipients_from_address(head)
+    doc.authors = doc.authors or _agents(found.authors)
+    doc.recipients = doc.recipients or _agents(recipients)
+
+
+# --- archive record pages ------------------------------------------------------------------
+
+
+def archive_metadata(doc: Document) -> None:
+    f = doc.fields
+    citation = f.get("Citation") or f.get("Document Information") or ""
+    credit_at = ag.credit_start(citation)
+    cited = fx.split_record_citation(citation, credit_at)
+    head = head_lines(doc.text)
+    doc.title = doc.title or f.get("Title") or cited.title
+    doc.date = _date(f.get("Date"), cited.date)
+    doc.doc_type = fx.doc_type_from_title(doc.title or "") or fx.doc_type_from_header(head)
+    marking = f.get("Original Classification")
+    doc.classification = (fx.normalise_classification(marking) if marking else None) or fx.classification_from_header(head)
+    doc.document_number = fx.document_number(head, doc.title)
+    doc.archival_refs = [ArchivalRef(raw=r) for r in fx.split_references(cited.reference)]
+    credits = ag.credits(citation)
+    doc.translators = credits["translators"]
+    doc.contributors = credits["contributors"]
+    doc.funders = ag.funders((f.get("Credits") or "").splitlines() + (f.get("Funders") or "").splitlines())
+    doc.summary = f.get("Summary")
+    language = f.get("Original Language")
+    doc.original_language = language.strip().title() if language else None
+    doc.source_url = f.get("URL")
+    doc.record_id = f.get("Record ID") or fx.record_id_from_url(doc.source_url)
+    doc.rights = f.get("Rights")
+    if cited.repository:
+        f.setdefault("Repository", cited.repository)
+    _set_agents(doc, doc.title, head)
+
+
+# --- journal articles ----------------------------------------------------------------------
+
+
+def article_metadata(doc: Document) -> None:
+    f = doc.fields
+    doc.doc_type = "article"
+    doc.title = doc.title or f.get("Title")
+    doc.doi = f.get("DOI")
+    doc.edn = f.get("EDN")
+    doc.authors = [
+        ag.to_agent(ag.NamePart(name), affiliation=aff) for name, aff in fx.byline(f.get("Authors"), f.get("Affiliations"))
+    ]
+    cited = fx.journal_citation(f.get("For citation")) or fx.journal_citation(f.get("Для цитирования"))
+    if cited:
+        doc.journal, doc.volume, doc.issue, doc.pages, doc.year = (
+            cited.journal, cited.volume, cited.issue, cited.pages, cited.year,
+        )
+        doc.date = (find_date(cited.date or "") or parse_date(str(cited.year))) or DateValue()
+    doc.keywords = fx.split_keywords(f.get("Keywords") or f.get("Key words"))
+    doc.abstract = f.get("Abstract") or f.get("Аннотация")
+    doc.funders = fx.funders_from_funding(f.get("Funding"))
+    doc.source_url = f.get("URL") or (f"https://doi.org/{doc.doi}" if doc.doi else None)
+    doc.rights = f.get("Rights")
+
+
+# --- anything else -------------------------------------------------------------------------
+
+
+def plain_metadata(doc: Document) -> None:
+    f = doc.fields
+    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
+    first = lines[0] if lines else ""
+    title = f.get("Title") or f.get("HTML title")
+    if not title and first and len(first) <= 150 and not first.endswith((".", ",", ";")) and not parse_date(first):
+        title = first
+    doc.title = doc.title or title
+    head = head_lines(doc.text)
+    date = _date(f.get("Date"))
+    if date.edtf is None:
+        for line in head[:6]:
+            value = parse_date(line)
+            if value:
+                date = value
+                break
+    doc.date = date
+    doc.doc_type = fx.doc_type_from_title(doc.title or "") or fx.doc_type_from_header(head)
+    doc.classification = fx.classification_from_header(head)
+    doc.document_number = fx.document_number(head, doc.title)
+    doi = f.get("DOI") or _DOI_RE.search(doc.text[:3000])
+    doc.doi = doi if isinstance(doi, str) or doi is None else doi.group(1).rstrip(".,;)")
+    doc.source_url = f.get("URL")
+    doc.record_id = fx.record_id_from_url(doc.source_url)
+    doc.rights = f.get("Rights")
+    _set_agents(doc, doc.title, head)

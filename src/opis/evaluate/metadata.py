@@ -1,0 +1,85 @@
+"""Scorer for the record's descriptive metadata against gold ``metadata`` blocks.
+
+Only the fields a gold file states are scored (a field absent from gold is not annotated).
+Single values count right/wrong/missing/invented (``value_tally``); lists (translators,
+contributors, funders, keywords, languages) and agents (authors, recipients) as sets. A gold
+person's name matches a stored agent whose canonical ``name`` or written ``surface`` equals it.
+Archival references are scored by the archival-references scorer, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from opis.evaluate import Tally, set_tally, value_tally
+
+SINGLE_FIELDS = [
+    "title", "doc_type", "classification", "document_number", "original_language", "source_url",
+    "record_id", "doi", "edn", "journal", "volume", "issue", "pages", "year",
+]
+LIST_FIELDS = ["translators", "contributors", "funders", "keywords", "languages"]
+AGENT_FIELDS = ["authors", "recipients"]
+
+
+def norm(value: Any) -> Any:
+    """Compare text case- and space-insensitively, with typographic dashes and quotes folded."""
+    if value is None or isinstance(value, int | float):
+        return value
+    s = unicodedata.normalize("NFC", str(value))
+    s = s.replace("–", "-").replace("—", "-").replace("’", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def _agent_names(agent: Any) -> set[str]:
+    if isinstance(agent, dict):
+        return {norm(agent.get(k)) for k in ("name", "surface") if agent.get(k)}
+    return {norm(agent)}
+
+
+def agent_tally(field: str, gold: list[str], got: list[Any]) -> Tally:
+    t = Tally(field)
+    remaining = list(got)
+    for name in gold:
+        hit = next((a for a in remaining if norm(name) in _agent_names(a)), None)
+        if hit is not None:
+            remaining.remove(hit)
+            t.tp += 1
+        else:
+            t.fn += 1
+            t.misses.append(f"missing {name!r}")
+    t.fp = len(remaining)
+    t.misses += [f"extra {(a.get('name') if isinstance(a, dict) else a)!r}" for a in remaining]
+    return t
+
+
+def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
+    meta = gold.get("metadata") or {}
+    out: list[Tally] = []
+    for name in SINGLE_FIELDS:
+        if name in meta:
+            t = value_tally(f"metadata.{name}", norm(meta[name]), norm(record.get(name)))
+            out.append(t)
+    if "date" in meta:
+        date = (record.get("date") or {}).get("edtf")
+        out.append(value_tally("metadata.date", norm(meta["date"]), norm(date)))
+    for name in LIST_FIELDS:
+        if name in meta:
+            out.append(set_tally(f"metadata.{name}", [norm(x) for x in meta[name] or []],
+                                 [norm(x) for x in record.get(name) or []]))
+    for name in AGENT_FIELDS:
+        if name in meta:
+            out.append(agent_tally(f"metadata.{name}", meta[name] or [], record.get(name) or []))
+    if "summary_starts" in meta:
+        summary = norm(record.get("summary") or "")
+        ok = bool(summary) and summary.startswith(norm(meta["summary_starts"]))
+        t = Tally("metadata.summary", tp=int(ok), fn=int(not ok))
+        if not ok:
+            t.misses.append(f"summary does not start with {meta['summary_starts']!r}: {record.get('summary')!r}")
+        out.append(t)
+    if "footnote_count" in meta:
+        out.append(value_tally("metadata.footnote_count", meta["footnote_count"], len(record.get("notes") or [])))
+    if "reference_count" in meta:
+        out.append(value_tally("metadata.reference_count", meta["reference_count"], len(record.get("bibliography") or [])))
+    return out

@@ -1,0 +1,189 @@
+"""The date of a document as its page states it ("September 5, 1945", "5 сентября 1945 г.",
+"May 2026", "ca. 1920", "1930–1933") -> ``DateValue`` (EDTF + ISO bounds + precision).
+
+Written EDTF is checked and bounded with the ``edtf`` library; forms the patterns here do not
+know fall back to ``dateparser`` (English and Russian) when the text names a day or a month.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from opis.model import DateValue
+
+MONTHS_EN = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}  # EDTF level-1 codes
+# Russian month names in every case form, by stem.
+MONTHS_RU = [
+    ("январ", 1), ("янв", 1), ("феврал", 2), ("фев", 2), ("март", 3), ("мар", 3), ("апрел", 4),
+    ("апр", 4), ("ма", 5), ("июн", 6), ("июл", 7), ("август", 8), ("авг", 8), ("сентябр", 9),
+    ("сен", 9), ("октябр", 10), ("окт", 10), ("ноябр", 11), ("ноя", 11), ("декабр", 12), ("дек", 12),
+]
+_MONTH_WORD = r"[A-Za-zА-Яа-яЁё]{3,9}\.?"
+_YEAR = r"(1[0-9]{3}|20[0-9]{2})"
+_YEAR_SUFFIX = r"(?:\s*(?:г\.|года|год))?"
+_APPROX = r"(?:c\.|ca\.|circa|approximately|about|around|ок\.|около|примерно)\s*"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")),
+    ("dmy_dots", re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _YEAR_SUFFIX + r"$")),
+    ("mdy", re.compile(r"^(" + _MONTH_WORD + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"$")),
+    ("dmy", re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_WORD + r"),?\s+" + _YEAR + _YEAR_SUFFIX + r"$")),
+    ("my", re.compile(r"^(" + _MONTH_WORD + r"),?\s+" + _YEAR + _YEAR_SUFFIX + r"$")),
+    ("range_days", re.compile(r"^(\d{1,2})\s*[-–—]\s*(\d{1,2})\s+(" + _MONTH_WORD + r"),?\s+" + _YEAR + _YEAR_SUFFIX + r"$")),
+    ("range_years", re.compile(r"^" + _YEAR + r"\s*[-–—/]\s*" + _YEAR + _YEAR_SUFFIX + r"$")),
+    ("season", re.compile(r"^(spring|summer|autumn|fall|winter),?\s+(?:of\s+)?" + _YEAR + r"$", re.IGNORECASE)),
+    ("decade", re.compile(r"^(1[0-9]{2}|20[0-9])0(?:'?s|-е(?:\s*гг?\.)?)$")),
+    ("year", re.compile(r"^" + _YEAR + _YEAR_SUFFIX + r"$")),
+]
+
+
+def month_number(word: str) -> int | None:
+    w = word.lower().rstrip(".")
+    if w in MONTHS_EN:
+        return MONTHS_EN[w]
+    for stem, n in MONTHS_RU:
+        if w.startswith(stem) and (stem != "ма" or w in ("май", "мая", "мае", "маю", "маем")):
+            return n
+    return None
+
+
+def bounds(edtf_string: str) -> tuple[str, str] | None:
+    """ISO lower/upper bounds of an EDTF string (None when it is not valid EDTF)."""
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    try:
+        value = parse_edtf(edtf_string)
+        lo, hi = value.lower_strict(), value.upper_strict()
+    except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
+        return None
+    if lo is None or hi is None:
+        return None
+    return time.strftime("%Y-%m-%d", lo), time.strftime("%Y-%m-%d", hi)
+
+
+def make(edtf_string: str, precision: str, text: str | None = None) -> DateValue | None:
+    b = bounds(edtf_string)
+    if b is None:
+        return None
+    return DateValue(edtf=edtf_string, earliest=b[0], latest=b[1], precision=precision, text=text)
+
+
+def _valid_day(y: int, m: int, d: int) -> bool:
+    import calendar
+
+    return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
+
+
+def parse_date(text: str | None) -> DateValue | None:
+    """Parse a stated date; None when the text is not a date (never a guess)."""
+    if not text:
+        return None
+    s = re.sub(r"\s+", " ", text).strip().strip(".,;")
+    approx = False
+    m = re.match(r"^" + _APPROX, s, re.IGNORECASE)
+    if m:
+        approx = True
+        s = s[m.end():]
+    if s.endswith("?"):
+        s = s.rstrip("?").strip()
+        approx = True
+    value = _parse_exact(s)
+    if value is None:
+        value = _parse_fallback(s)
+    if value is None:
+        return None
+    if approx and value.edtf and "/" not in value.edtf:
+        value = make(value.edtf + "~", value.precision or "year", value.text) or value
+    value.text = text.strip()
+    return value
+
+
+def _parse_exact(s: str) -> DateValue | None:
+    for kind, pat in PATTERNS:
+        m = pat.match(s)
+        if m:
+            value = _from_parts(kind, m.groups())
+            if value is not None:
+                return value
+    return None
+
+
+def _from_parts(kind: str, g: tuple) -> DateValue | None:
+    if kind == "iso":
+        y, mo = int(g[0]), int(g[1])
+        if g[2]:
+            return make(f"{y:04d}-{mo:02d}-{int(g[2]):02d}", "day") if _valid_day(y, mo, int(g[2])) else None
+        return make(f"{y:04d}-{mo:02d}", "month") if 1 <= mo <= 12 else None
+    if kind == "dmy_dots":
+        d, mo, y = int(g[0]), int(g[1]), int(g[2])
+        return make(f"{y:04d}-{mo:02d}-{d:02d}", "day") if _valid_day(y, mo, d) else None
+    if kind in ("mdy", "dmy"):
+        word, d = (g[0], int(g[1])) if kind == "mdy" else (g[1], int(g[0]))
+        mo, y = month_number(word), int(g[2])
+        if mo and _valid_day(y, mo, d):
+            return make(f"{y:04d}-{mo:02d}-{d:02d}", "day")
+        return None
+    if kind == "my":
+        mo = month_number(g[0])
+        return make(f"{int(g[1]):04d}-{mo:02d}", "month") if mo else None
+    if kind == "range_days":
+        mo, y = month_number(g[2]), int(g[3])
+        d1, d2 = int(g[0]), int(g[1])
+        if mo and _valid_day(y, mo, d1) and _valid_day(y, mo, d2) and d1 < d2:
+            return make(f"{y:04d}-{mo:02d}-{d1:02d}/{y:04d}-{mo:02d}-{d2:02d}", "interval")
+        return None
+    if kind == "range_years":
+        y1, y2 = int(g[0]), int(g[1])
+        return make(f"{y1:04d}/{y2:04d}", "interval") if y1 < y2 else None
+    if kind == "season":
+        code = SEASONS[g[0].lower()]
+        return make(f"{int(g[1]):04d}-{code}", "season")
+    if kind == "decade":
+        return make(f"{g[0]}X", "decade")
+    if kind == "year":
+        return make(f"{int(g[0]):04d}", "year")
+    return None
+
+
+def _parse_fallback(s: str) -> DateValue | None:
+    """dateparser for other wordings; only when the text names a month (no invented day/month)."""
+    words = re.findall(r"[A-Za-zА-Яа-яЁё]+", s)
+    if not re.search(_YEAR, s) or not any(month_number(w) for w in words) or len(s) > 40:
+        return None
+    try:
+        from dateparser.date import DateDataParser
+
+        data = DateDataParser(languages=["en", "ru"], settings={"PREFER_DAY_OF_MONTH": "first"}).get_date_data(s)
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if data is None or data.date_obj is None:
+        return None
+    dt, period = data.date_obj, data.period
+    if period == "day":
+        return make(dt.strftime("%Y-%m-%d"), "day")
+    if period == "month":
+        return make(dt.strftime("%Y-%m"), "month")
+    return make(dt.strftime("%Y"), "year")
+
+
+def find_date(text: str) -> DateValue | None:
+    """The first stated date inside a longer string, e.g. '(May 2026)' in a citation."""
+    month = r"[A-Za-zА-Яа-яЁё]{3,9}\.?"
+    for pat in (
+        r"(?:" + month + r"\s+\d{1,2},?\s+" + _YEAR + r")",
+        r"(?:\d{1,2}\s+" + month + r",?\s+" + _YEAR + r")",
+        r"(?:" + month + r",?\s+" + _YEAR + r")",
+    ):
+        for m in re.finditer(pat, text):
+            value = parse_date(m.group(0))
+            if value:
+                return value
+    return None

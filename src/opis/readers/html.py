@@ -1,0 +1,113 @@
+"""HTML reader: the page as Markdown-ish text, so the same layout recognisers apply.
+
+Block elements become paragraphs, headings ``## ...``, ``<strong>`` ``**...**``, ``<em>``
+``*...*``, list items ``- ...``, ``<sup>`` stays ``<sup>...</sup>`` (footnote markers), and links
+keep their text (a link whose text is its own address becomes ``<https://...>``). Scripts,
+styles and forms are dropped. Page facts from ``<head>`` (title, canonical URL, citation_* meta
+tags) go into ``fields``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from opis.errors import ReadError
+from opis.readers import ReadOptions, decode_text
+from opis.readers.base import RawDocument
+
+DROP = {"script", "style", "noscript", "template", "svg", "form", "button", "select", "iframe", "head"}
+BLOCK = {
+    "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "blockquote",
+    "table", "tr", "ul", "ol", "dl", "dt", "dd", "figure", "figcaption", "address", "pre", "hr", "body",
+}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+META_FIELDS = {
+    "citation_title": "Title", "dc.title": "Title", "citation_doi": "DOI", "dc.identifier": "Identifier",
+    "citation_journal_title": "Journal", "citation_date": "Date", "citation_publication_date": "Date",
+    "dc.date": "Date", "description": "Description", "og:url": "URL",
+}
+
+
+def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    markup = decode_text(data, str(path))
+    try:
+        soup = BeautifulSoup(markup, "lxml")
+    except Exception as exc:  # lxml refuses some broken documents
+        raise ReadError(f"cannot parse HTML ({exc})", str(path)) from exc
+    fields = head_fields(soup)
+    root = soup.body or soup
+    text = re.sub(r"\n{3,}", "\n\n", render(root)).strip()
+    return RawDocument(
+        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html",
+        reader=__name__, text=text, fields=fields,
+    )
+
+
+def head_fields(soup: BeautifulSoup) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if soup.title and soup.title.string:
+        fields["HTML title"] = soup.title.string.strip()
+    for meta in soup.find_all("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in META_FIELDS and meta.get("content"):
+            fields.setdefault(META_FIELDS[key], meta["content"].strip())
+    canonical = soup.find("link", rel="canonical")
+    if canonical and canonical.get("href"):
+        fields.setdefault("URL", canonical["href"].strip())
+    return fields
+
+
+def render(node: Tag) -> str:
+    out: list[str] = []
+    _walk(node, out)
+    text = "".join(out)
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    return re.sub(r" *\n *", "\n", text)
+
+
+def _walk(node: Tag, out: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            out.append(re.sub(r"\s+", " ", str(child)))
+            continue
+        if not isinstance(child, Tag) or child.name in DROP:
+            continue
+        name = child.name
+        if name == "br":
+            out.append("\n")
+        elif name in HEADINGS:
+            out.append("\n\n" + "#" * HEADINGS[name] + " " + _inline(child) + "\n\n")
+        elif name in ("strong", "b"):
+            inner = _inline(child)
+            out.append(f"**{inner}**" if inner.strip() else inner)
+        elif name in ("em", "i"):
+            inner = _inline(child)
+            out.append(f"*{inner}*" if inner.strip() else inner)
+        elif name == "sup":
+            out.append(f"<sup>{_inline(child).strip()}</sup>")
+        elif name == "a":
+            inner = _inline(child)
+            href = child.get("href", "")
+            out.append(f"<{href}>" if href.startswith("http") and inner.strip() == href else inner)
+        elif name == "li":
+            out.append("\n- " + _inline(child).strip() + "\n")
+        elif name in ("td", "th"):
+            out.append(_inline(child).strip() + "\t")
+        elif name in BLOCK:
+            out.append("\n\n")
+            _walk(child, out)
+            out.append("\n\n")
+        else:
+            _walk(child, out)
+
+
+def _inline(node: Tag) -> str:
+    out: list[str] = []
+    _walk(node, out)
+    return re.sub(r"\n{2,}", "\n", "".join(out)).strip("\n")

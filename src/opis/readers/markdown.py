@@ -1,0 +1,18 @@
+"""Markdown reader: the text as written; the layout recognisers read its markup
+(headings, ``**bold**`` labels, ``<sup>`` footnote markers) and clean it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from opis.readers import ReadOptions, decode_text
+from opis.readers.base import RawDocument
+
+
+def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    text = decode_text(data, str(path)).replace("\r\n", "\n").replace("\r", "\n")
+    return RawDocument(
+        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="markdown",
+        reader=__name__, text=text,
+    )
