@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from opis.errors import OpisError, ReadError
+from opis.errors import OpisError
 from opis.pipeline import Pipeline, default_pipeline, process
 from opis.readers import ReadOptions, read, sha256_file
 from opis.store import Store
@@ -27,6 +27,9 @@ class IngestResult:
     id: str | None = None
     error: str | None = None
     title: str | None = None
+    date: str | None = None  # EDTF, for the terminal report
+    doc_type: str | None = None
+    layout: str | None = None
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "id": self.id, "status": self.status}
@@ -70,9 +73,20 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         apply_corrections(store, doc)
         status = store.upsert(doc)
         store.log_ingest(path, raw.sha256, status, None, doc.id)
-        return IngestResult(path, status, doc.id, title=doc.title)
+        return IngestResult(
+            path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=raw.layout
+        )
     except OpisError as exc:
-        msg = exc.message if isinstance(exc, ReadError) and exc.path == path else str(exc)
+        same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
+        msg = exc.message if same_file else str(exc)
+        store.log_ingest(path, None, "error", msg, None)
+        return IngestResult(path, "error", error=msg)
+    except OSError as exc:
+        msg = f"cannot read ({exc.strerror or exc})"
+        store.log_ingest(path, None, "error", msg, None)
+        return IngestResult(path, "error", error=msg)
+    except Exception as exc:  # a reader bug must not stop the batch; name the file and the problem
+        msg = f"unexpected {type(exc).__name__}: {exc}"
         store.log_ingest(path, None, "error", msg, None)
         return IngestResult(path, "error", error=msg)
 

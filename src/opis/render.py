@@ -6,7 +6,15 @@ from typing import Any
 
 
 def _names(items: list[Any]) -> str:
-    return "; ".join(i["name"] if isinstance(i, dict) else str(i) for i in items)
+    """Agents as 'canonical (as written)' when the two differ."""
+    out = []
+    for i in items:
+        if isinstance(i, dict):
+            name, surface = i.get("name"), i.get("surface")
+            out.append(f"{name} ({surface})" if surface and surface != name else str(name))
+        else:
+            out.append(str(i))
+    return "; ".join(out)
 
 
 def record_summary(rec: dict[str, Any]) -> str:
@@ -14,7 +22,7 @@ def record_summary(rec: dict[str, Any]) -> str:
     lines = [rec.get("title") or "(untitled)", ""]
     rows = [
         ("id", rec.get("id")),
-        ("date", date.get("edtf")),
+        ("date", date.get("edtf") and f"{date['edtf']}  ({date.get('earliest')} .. {date.get('latest')})"),
         ("type", rec.get("doc_type")),
         ("authors", _names(rec.get("authors", []))),
         ("recipients", _names(rec.get("recipients", []))),
@@ -27,6 +35,8 @@ def record_summary(rec: dict[str, Any]) -> str:
         ("funders", "; ".join(rec.get("funders", []))),
         ("journal", " ".join(str(x) for x in (rec.get("journal"), rec.get("volume"), rec.get("issue") and f"no. {rec['issue']}", rec.get("pages")) if x)),
         ("doi", rec.get("doi")),
+        ("edn", rec.get("edn")),
+        ("keywords", "; ".join(rec.get("keywords", []))),
         ("source", rec.get("source_url")),
         ("record id", rec.get("record_id")),
         ("archival refs", " | ".join(r["raw"] for r in rec.get("archival_refs", []))),
@@ -35,6 +45,8 @@ def record_summary(rec: dict[str, Any]) -> str:
         ("mentions", len(rec.get("mentions", [])) or None),
         ("claims", len(rec.get("claims", [])) or None),
         ("file", (rec.get("provenance") or {}).get("path")),
+        ("layout", (rec.get("provenance") or {}).get("layout")),
+        ("text", f"{len(rec.get('text') or ''):,} characters"),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
@@ -42,4 +54,6 @@ def record_summary(rec: dict[str, Any]) -> str:
             lines.append(f"{key:>{width}}: {value}")
     if rec.get("summary"):
         lines += ["", rec["summary"]]
+    elif rec.get("abstract"):
+        lines += ["", rec["abstract"]]
     return "\n".join(lines)

@@ -24,22 +24,27 @@ def register(cli: click.Group) -> None:
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Per-file time limit (s) for slow readers.")
 @click.option("--ocr-lang", default=None, help="Tesseract languages for scans, e.g. 'rus+eng' (default: detect).")
 def ingest(paths, db, as_json, max_bytes, timeout, ocr_lang):
-    """Ingest files or directories (recursively) into the database."""
+    """Ingest files or directories (recursively) into the database.
+
+    Prints one line per input (status, id, date, type, title); errors name the file and the
+    problem, the batch goes on, and the exit code is 1 if any input failed.
+    """
     from opis.ingest import ingest_paths
     from opis.readers import ReadOptions
 
     store = open_db(db, must_exist=False)
-    options = ReadOptions(max_bytes=max_bytes, timeout=timeout, ocr_lang=ocr_lang, progress=sys.stderr.isatty())
+    tty = sys.stderr.isatty()
+    options = ReadOptions(max_bytes=max_bytes, timeout=timeout, ocr_lang=ocr_lang, progress=tty)
     failed = 0
     counts: dict[str, int] = {}
-    for r in ingest_paths(store, paths, options, progress=sys.stderr.isatty() and not as_json):
+    for r in ingest_paths(store, paths, options, progress=tty and not as_json):
         counts[r.status] = counts.get(r.status, 0) + 1
         if as_json:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
         elif r.status == "error":
             click.echo(f"Error: {r.path}: {r.error}", err=True)
         else:
-            click.echo(f"{r.status:9} {r.id}  {r.path}" + (f"  {r.title}" if r.title else ""))
+            click.echo(ingest_line(r))
         failed += r.status == "error"
     if not as_json:
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
@@ -48,20 +53,38 @@ def ingest(paths, db, as_json, max_bytes, timeout, ocr_lang):
     sys.exit(1 if failed else 0)
 
 
+def ingest_line(r) -> str:
+    """One line per stored file: status, id, date, type, title (or the path when untitled)."""
+    if r.status == "unchanged":
+        return f"{r.status:9} {r.id}  {r.path}  (already stored)"
+    label = r.title or r.path
+    return f"{r.status:9} {r.id}  {r.date or '?':10}  {r.doc_type or '-':11} {_short(label)}"
+
+
+def _short(s: str, width: int = 110) -> str:
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
 @click.command(name="list")
 @db_option
 @json_option
 @click.option("--limit", type=int, default=None)
 @click.option("--offset", type=int, default=0)
 def list_(db, as_json, limit, offset):
-    """List stored documents by date."""
+    """List stored documents by date: id, date, type, title."""
     store = open_db(db)
     rows = store.list(limit=limit, offset=offset)
     if as_json:
         echo_json(rows)
         return
+    if rows:
+        click.echo(f"{'id':16}  {'date':10}  {'type':11} {'layout':14} title")
     for r in rows:
-        click.echo(f"{r['id']}  {r['date_edtf'] or '?':10}  {r['doc_type'] or '-':11} {r['title'] or r['path']}")
+        click.echo(
+            f"{r['id']}  {r['date_edtf'] or '?':10}  {r['doc_type'] or '-':11} {r['layout'] or '-':14} "
+            f"{_short(r['title'] or r['path'])}"
+        )
+    click.echo(f"{store.count()} documents in {db}", err=True)
 
 
 @click.command()
