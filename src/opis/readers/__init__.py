@@ -132,4 +132,10 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
         raise ReadError(f"no text found in this {fmt} file", str(p))
     from opis.readers.layouts import recognise
 
-    return recognise(raw)
+    before = raw.text
+    raw = recognise(raw)
+    if raw.pages and raw.text != before:  # keep page offsets valid in the cleaned text
+        from opis.readers.paging import remap_pages
+
+        raw.pages = remap_pages(before, raw.text, raw.pages)
+    return raw

@@ -1,0 +1,197 @@
+"""OCR of one page image with Tesseract (Debian packages, run as a subprocess with a time limit).
+
+Languages: ``ReadOptions.ocr_lang`` when given (Tesseract codes, e.g. ``"rus+eng"``), otherwise
+chosen per page from the script that Tesseract's orientation-and-script detection (OSD) sees:
+Latin -> ``eng``, Cyrillic -> ``rus``, Han -> ``chi_sim`` or ``chi_tra`` (whichever reads the page
+with the higher confidence). OSD also gives the page orientation, and a page scanned upside down
+or sideways is turned upright first.
+
+The result keeps the text with its line breaks and a blank line between blocks (from the word
+boxes, see ``opis.readers.geometry``) and the mean word confidence of the page (0-100).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from PIL import Image
+
+from opis.errors import ReadError
+from opis.readers.geometry import Line, join_words, lines_to_text
+from opis.readers.paging import Deadline
+
+SCRIPT_LANGS = {
+    "Latin": ["eng"],
+    "Cyrillic": ["rus"],
+    "Han": ["chi_sim", "chi_tra"],
+    "HanS": ["chi_sim"],
+    "HanT": ["chi_tra"],
+}
+DEFAULT_LANG = "eng"
+OSD_MIN_SCRIPT_CONFIDENCE = 0.5
+OSD_MIN_ORIENTATION_CONFIDENCE = 2.0
+
+
+@dataclass
+class OcrResult:
+    text: str
+    confidence: float | None  # mean word confidence 0-100, weighted by word length; None: no words
+    lang: str  # the Tesseract languages used
+    script: str | None = None  # what OSD saw, when it ran
+    rotated: int = 0  # degrees the page was turned before OCR
+
+
+def tesseract_path() -> str:
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ReadError("OCR needs Tesseract: install the Debian packages tesseract-ocr, "
+                        "tesseract-ocr-eng, -rus, -chi-sim, -chi-tra (see .ci/run)")
+    return exe
+
+
+def installed_languages() -> set[str]:
+    out = subprocess.run([tesseract_path(), "--list-langs"], capture_output=True, text=True, check=False)
+    return {ln.strip() for ln in out.stdout.splitlines()[1:] if ln.strip()}
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _run(args: list[str], data: bytes, deadline: Deadline, where: str) -> str:
+    timeout = deadline.remaining()
+    if timeout is not None and timeout <= 0:
+        deadline.expired(where)
+    try:
+        proc = subprocess.run([tesseract_path(), "stdin", "stdout", *args], input=data,
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        deadline.expired(where)
+        raise  # not reached: expired() raises
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReadError(f"Tesseract failed on {where}: {err[-1] if err else proc.returncode}", deadline.path)
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def prepare(img: Image.Image) -> Image.Image:
+    """Greyscale, white background (alpha flattened). Tesseract binarises (Otsu) by itself."""
+    if img.mode in ("RGBA", "LA", "P"):
+        img = img.convert("RGBA")
+        bg = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, img)
+    if img.mode not in ("L", "1"):
+        img = img.convert("L")
+    return img
+
+
+def detect_script(png: bytes, dpi: int, deadline: Deadline, where: str) -> tuple[str | None, int]:
+    """(script, rotation in degrees) from Tesseract OSD; (None, 0) when it cannot tell."""
+    try:
+        out = _run(["--psm", "0", "--dpi", str(dpi)], png, deadline, where)
+    except ReadError as exc:
+        if "time limit" in str(exc):
+            raise
+        return None, 0  # OSD fails on pages with too little text
+    facts = dict(re.findall(r"^([A-Za-z ]+):\s*(\S+)\s*$", out, re.MULTILINE))
+    script = facts.get("Script")
+    try:
+        if float(facts.get("Script confidence", "0")) < OSD_MIN_SCRIPT_CONFIDENCE:
+            script = None
+    except ValueError:
+        script = None
+    rotate = 0
+    try:
+        if float(facts.get("Orientation confidence", "0")) >= OSD_MIN_ORIENTATION_CONFIDENCE:
+            rotate = int(facts.get("Rotate", "0"))
+    except ValueError:
+        rotate = 0
+    return script, rotate
+
+
+def parse_tsv(tsv: str) -> tuple[str, float | None]:
+    """Tesseract TSV -> (text with line breaks and block breaks, mean word confidence)."""
+    rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    lines: dict[tuple[int, int, int, int], list[dict]] = {}
+    for row in rows:
+        if row.get("level") != "5":
+            continue
+        word = (row.get("text") or "").strip()
+        if not word:
+            continue
+        key = (int(row["page_num"]), int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        lines.setdefault(key, []).append(row)
+    out: list[Line] = []
+    total_w = 0.0
+    total_c = 0.0
+    for words in lines.values():  # TSV order is Tesseract's reading order
+        lefts = [int(w["left"]) for w in words]
+        tops = [int(w["top"]) for w in words]
+        rights = [int(w["left"]) + int(w["width"]) for w in words]
+        bottoms = [int(w["top"]) + int(w["height"]) for w in words]
+        out.append(Line(join_words([w["text"].strip() for w in words]), min(lefts), min(tops),
+                        max(rights), max(bottoms)))
+        for w in words:
+            conf = float(w["conf"])
+            if conf >= 0:
+                weight = len(w["text"].strip())
+                total_w += weight
+                total_c += conf * weight
+    confidence = round(total_c / total_w, 1) if total_w else None
+    return lines_to_text(out), confidence
+
+
+def ocr_image(img: Image.Image, deadline: Deadline, *, lang: str | None = None, dpi: int | None = None,
+              where: str = "page 1") -> OcrResult:
+    """OCR one page image; languages from ``lang`` or from the detected script."""
+    img = prepare(img)
+    dpi = dpi or _dpi(img) or 300
+    png = _png(img)
+    script = None
+    rotated = 0
+    if lang:
+        candidates = [lang]
+    else:
+        # OSD reads the script as well at half resolution, in about two thirds of the time
+        half = img.reduce(2) if dpi >= 200 else img
+        script, rotated = detect_script(_png(half), dpi // 2 if dpi >= 200 else dpi, deadline, where)
+        if rotated:
+            img = img.rotate(-rotated, expand=True, fillcolor=255)
+            png = _png(img)
+        candidates = SCRIPT_LANGS.get(script or "", [DEFAULT_LANG])
+    best: OcrResult | None = None
+    for cand in candidates:
+        tsv = _run(["-l", cand, "--psm", "3", "--dpi", str(dpi), "tsv"], png, deadline, where)
+        text, conf = parse_tsv(tsv)
+        if cand.startswith("chi"):
+            text = cjk_punctuation(text)
+        result = OcrResult(text, conf, cand, script, rotated)
+        if best is None or (conf or 0) > (best.confidence or 0):
+            best = result
+    assert best is not None
+    return best
+
+
+_FULLWIDTH = {",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "!": "\uff01", "?": "\uff1f"}
+_CJK_PUNCT_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t]*([,;:!?])[ \t]*(?=[\u3400-\u9fff]|$)", re.MULTILINE)
+
+
+def cjk_punctuation(text: str) -> str:
+    """Chinese models often print ASCII ',' with spaces where the page has a full-width '，'."""
+    return _CJK_PUNCT_RE.sub(lambda m: _FULLWIDTH[m.group(1)], text)
+
+
+def _dpi(img: Image.Image) -> int | None:
+    dpi = img.info.get("dpi")
+    try:
+        value = int(round(float(dpi[0]))) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value and 70 <= value <= 1200 else None
