@@ -212,8 +212,8 @@ def reporter(sent) -> str | None:
         return " ".join(words[:10])
     root = sent.root
     if root.lemma_ in REPORT_VERBS:
-        subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subj and subj[0].pos_ != "PRON":
+        subj = [c for c in root.children if c.dep_ == "nsubj"]
+        if subj and subj[0].pos_ != "PRON" and subj[0].lemma_.lower() not in NUMBER_NOUNS:
             return _phrase(subj[0], limit=8)
     return None
 
@@ -300,9 +300,9 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
         of = [c for c in noun.rights if c.dep_ == "prep" and c.text.lower() == "of"]
         pobj = [t for t in of[0].children if t.dep_ == "pobj"] if of else []
         noun = pobj[0] if pobj else None
-    # "the number of households ... was estimated at 40,000"
-    if noun is None and anchor.dep_ == "pobj":
-        v = anchor.head.head
+    # "the number of households ... was estimated at 40,000", "the number of Kazakhs reached 150,000"
+    if noun is None and anchor.dep_ in ("pobj", "dobj", "attr", "oprd"):
+        v = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
         subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subj and subj[0].lemma_.lower() in NUMBER_NOUNS:
             return _phrase(subj[0], limit=9), subj[0].lemma_.lower(), v.lemma_.lower()
@@ -369,6 +369,12 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
                 vt.append("by " + " ".join(_norm(x) for x in _compact(subj[0]) if x.dep_ != "det"))
         parts.append(" ".join(vt))
     what = _clean(" ".join(p for p in parts if p))
+    if not what or (noun is None and unit_noun is None and anchor.dep_ == "pobj"):
+        # "estimate the number of households ... at a much higher figure of 83,000"
+        counted = next((t for t in sent if t.lemma_.lower() in ("number", "population") and any(
+            c.dep_ == "prep" and c.lower_ == "of" for c in t.children)), None)
+        if counted is not None and counted.i not in tokset:
+            return _phrase(counted, limit=9), counted.lemma_.lower(), verb_lemma
     if noun_lemma is None and not what:
         return "", None, verb_lemma
     if noun_lemma is None and unit_noun is None and verb_lemma is None and not what:

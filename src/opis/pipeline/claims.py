@@ -49,11 +49,36 @@ def context_for(doc: Document) -> ClaimContext:
     )
 
 
+def summary_claims(doc: Document, found: list) -> list:
+    """Claims stated only in the record's summary (archive editors' words): no span in the text."""
+    if not doc.summary:
+        return []
+    seen = {(c.value, c.qualifier) for c in found}
+    ctx = ClaimContext(
+        text=doc.summary,
+        dates=find_dates(doc.summary, doc.date, prefer_document_year=not is_secondary(doc)),
+        document_date=doc.date if doc.date and doc.date.edtf else None,
+        inherit_document_date=not is_secondary(doc),
+        source="record summary",
+    )
+    out = []
+    for c in extract_claims(ctx, english()):
+        if (c.value, c.qualifier) in seen:
+            continue
+        c.start = c.end = None
+        if c.quantity is not None:
+            c.quantity.start = c.quantity.end = None
+        out.append(c)
+    return out
+
+
 @component("claims")
 def claims(doc: Document) -> Document:
     if not doc.text.strip():
         return doc
     ctx = context_for(doc)
-    doc.claims.extend(extract_claims(ctx, english()))
+    found = extract_claims(ctx, english())
+    doc.claims.extend(found)
+    doc.claims.extend(summary_claims(doc, found))
     doc.events.extend(extract_events(doc.text, ctx.dates, ctx.exclude + skipped_regions(doc.text)))
     return doc
