@@ -1,7 +1,149 @@
-"""CLI commands for 'refs' (added by its issue)."""
+"""CLI commands for archival references: ``opis refs parse``, ``opis archives``, ``opis export``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
 
 import click
 
+from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.errors import NotFound, OpisError
+
 
 def register(cli: click.Group) -> None:
-    pass
+    cli.add_command(refs)
+    cli.add_command(archives)
+    cli.add_command(export_cmd)
+
+
+def ref_json(ref) -> dict[str, Any]:
+    """One parsed reference as printed by ``opis refs parse --json`` (extra parts at the top level)."""
+    d = {
+        "raw": ref.raw, "kind": ref.kind, "archive": ref.archive, "archive_name": ref.archive_name,
+        "known_archive": ref.known_archive, "fond": ref.fond, "opis": ref.opis, "delo": ref.delo,
+        "folios": list(ref.folios),
+    }
+    if ref.pages:
+        d["pages"] = ref.pages
+    if ref.ibid:
+        d["ibid"] = True
+    for k, v in ref.extra.items():
+        d.setdefault(k, v)
+    return d
+
+
+@click.group()
+def refs() -> None:
+    """Archival signatures and citations."""
+
+
+@refs.command("parse")
+@click.argument("strings", nargs=-1, required=True)
+@json_option
+def refs_parse(strings, as_json):
+    """Parse signature strings: one result per string, in order (one JSON object per line with --json).
+
+    Strings are parsed as one sequence, so "Ibid." and abbreviations defined in an earlier string
+    ("(hereafter – GA RF)") apply to the later ones.
+    """
+    from opis.model import Note
+    from opis.refs.footnotes import annotate_notes
+
+    notes = [Note(n=i + 1, text=s) for i, s in enumerate(strings)]
+    annotate_notes(notes)
+    for note in notes:
+        items: list[dict[str, Any]] = [ref_json(r) for r in note.archival_refs]
+        for cit in note.citations:
+            items.append({"raw": cit.get("raw", note.text), "kind": "book", **{k: v for k, v in cit.items() if k != "raw"}})
+        if not items:
+            items = [{"raw": note.text, "kind": "unparsed", "archive": None, "archive_name": None, "fond": None,
+                      "opis": None, "delo": None, "folios": []}]
+        for item in items:
+            if as_json:
+                click.echo(json.dumps(item, ensure_ascii=False))
+            else:
+                click.echo(_line(item))
+
+
+def _line(d: dict[str, Any]) -> str:
+    if d["kind"] == "unparsed":
+        return f"unparsed   {d['raw']}"
+    if d["kind"] == "book":
+        who = "; ".join(a.get("family", "") for a in d.get("author", []))
+        return f"{d.get('type', 'book'):10} {who}: {d.get('title', '')}" + (f", {d['locator']}" if d.get("locator") else "")
+    if d["kind"] == "published":
+        return f"published  {d.get('title')} {d.get('year')}, no. {d.get('number')}" + (f", {d['pages']}" if d.get("pages") else "")
+    parts = [f"{k}={d[k]}" for k in ("archive", "fond", "opis", "delo") if d.get(k)]
+    if d.get("folios"):
+        parts.append("folios=" + ",".join(d["folios"]))
+    extra = {k: v for k, v in d.items() if k not in ("raw", "kind", "archive", "archive_name", "known_archive", "fond",
+                                                     "opis", "delo", "folios", "ibid", "pages")}
+    parts += [f"{k}={v}" for k, v in extra.items()]
+    flag = "" if d.get("known_archive") else " (archive not in authority)"
+    return "archival   " + " ".join(parts) + flag
+
+
+@click.command()
+@click.argument("archive", required=False)
+@click.argument("fond", required=False)
+@click.argument("opis", required=False)
+@click.option("--delo", default=None, help="With ARCHIVE FOND OPIS: list what cites this delo.")
+@click.option("--citing", "show_citing", is_flag=True, help="List the documents/notes citing the given level.")
+@db_option
+@json_option
+def archives(archive, fond, opis, delo, show_citing, db, as_json):
+    """Browse the archive tree: archives -> fonds -> opisi -> dela, with counts.
+
+    `opis archives`, `opis archives GARF`, `opis archives RGASPI 17 --citing` (which documents cite
+    RGASPI f. 17?). Archive codes may be any alias (GA RF, ГА РФ, RTsKhIDNI).
+    """
+    from opis.store.archrefs import archive_tree, citing
+
+    store = open_db(db)
+    try:
+        if show_citing or delo:
+            if not archive:
+                fail("--citing needs an ARCHIVE")
+            rows = citing(store, archive, fond, opis, delo)
+            if as_json:
+                echo_json(rows)
+            else:
+                for r in rows:
+                    where = f"note {r['note']}" if r["note"] is not None else "document"
+                    click.echo(f"{r['doc_id']}  {where:8}  {r['raw']}  — {r['title'] or ''}")
+            return
+        rows = archive_tree(store, archive, fond, opis)
+        if as_json:
+            echo_json(rows)
+            return
+        if not rows:
+            click.echo("no archival references stored at this level", err=True)
+        for r in rows:
+            level = r["level"]
+            label = r[level] if r[level] is not None else "(none)"
+            name = f"  {r['name']}" if r.get("name") else ("  (not in authority)" if level == "archive" else "")
+            click.echo(f"{level:7} {label:20} {r['refs']:4} refs {r['documents']:3} docs{name}")
+    finally:
+        store.close()
+
+
+@click.command(name="export")
+@click.argument("ident")
+@click.option("--format", "fmt", default="chicago", show_default=True,
+              type=click.Choice(["chicago", "bibtex", "ris", "csl-json", "tei", "json"]))
+@db_option
+def export_cmd(ident, fmt, db):
+    """Export a record's citation: chicago, bibtex, ris, csl-json, tei or json (JSON-LD)."""
+    from opis.export import export
+
+    store = open_db(db)
+    try:
+        record = store.get_dict(ident)
+        click.echo(export(record, fmt).rstrip("\n"))
+    except NotFound as exc:
+        fail(str(exc))
+    except OpisError as exc:
+        fail(str(exc))
+    finally:
+        store.close()

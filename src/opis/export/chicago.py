@@ -1,0 +1,72 @@
+"""Chicago notes-bibliography, as the digital archives print their "Citation" line.
+
+Archive record: ``"Title", November 16, 1945, Wilson Center Digital Archive, RGASPI, f. 558,
+op. 11, d. 98, ll. 0144. Obtained by X and translated by Y. <URL>``.
+Article: ``Family, Given, and Given Family. "Title." *Journal* 25, no. 2 (2026): 268–283. https://doi.org/…``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opis.export import common
+
+
+def _people(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def render(record: dict[str, Any]) -> str:
+    if common.is_article(record):
+        return _article(record)
+    parts = [f"\"{record.get('title') or 'Untitled'}\"", common.long_date(common.date_parts(record))]
+    if pub := common.publisher(record):
+        parts.append(pub)
+    if sig := common.signature(record):
+        parts.append(sig)
+    out = ", ".join(parts) + "."
+    credits = []
+    if record.get("contributors"):
+        credits.append(f"Obtained by {_people(record['contributors'])}")
+    if record.get("translators"):
+        verb = "translated by" if credits else "Translated by"
+        credits.append(f"{verb} {_people(record['translators'])}")
+    if credits:
+        out += " " + " and ".join(credits) + "."
+    if u := common.url(record):
+        out += f" <{u}>"
+    return out
+
+
+def _article(record: dict[str, Any]) -> str:
+    names = common.agent_names(record)
+    authors = ""
+    if names:
+        first = common.split_name(names[0])
+        first_s = f"{first['family']}, {first.get('given', '')}".strip(", ")
+        rest = names[1:]
+        if not rest:
+            authors = first_s
+        else:
+            authors = first_s + "".join(f", {n}" for n in rest[:-1]) + f", and {rest[-1]}"
+    out = f"{authors}. " if authors else ""
+    out += f"\"{record.get('title') or 'Untitled'}.\""
+    if record.get("journal"):
+        out += f" *{record['journal']}*"
+        if record.get("volume"):
+            out += f" {record['volume']}"
+        if record.get("issue"):
+            out += f", no. {record['issue']}"
+        year = common.date_parts(record)[:1]
+        if year:
+            out += f" ({year[0]})"
+        if record.get("pages"):
+            out += f": {record['pages'].replace('-', '–')}"
+    out += "."
+    if record.get("doi"):
+        out += f" https://doi.org/{record['doi']}."
+    elif u := common.url(record):
+        out += f" {u}."
+    return out
