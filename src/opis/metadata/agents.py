@@ -35,12 +35,14 @@ _STOP_RE = re.compile(
     re.IGNORECASE,
 )
 _INITIAL_END = re.compile(r"(?:^|\s)[A-Z]\.$")
+_GLOSS_RE = re.compile(r"\s*\[([^\]\[]+)\]")
 
 
 @dataclass
 class NamePart:
     surface: str
     roles: list[str] = field(default_factory=list)
+    gloss: str | None = None  # an editor's identification: "Filippov [Stalin]" -> "Stalin"
 
 
 def strip_honorifics(name: str) -> tuple[str, list[str]]:
@@ -80,19 +82,26 @@ def split_names(s: str, max_tokens: int = 6) -> list[NamePart]:
     s = _STOP_RE.sub("", s.strip()).strip(" .,:;")
     parts: list[NamePart] = []
     for piece in _SPLIT_RE.split(s):
-        piece = piece.strip(" .,:;")
+        piece = piece.strip(" ,:;")
+        if piece.endswith(".") and not _INITIAL_END.search(piece):
+            piece = piece[:-1].rstrip()
         if not piece:
             continue
         if piece[:1].islower():
             if parts:
                 parts[-1].roles.append(piece)
             continue
+        gloss = None
+        g = _GLOSS_RE.search(piece)
+        if g:
+            gloss = g.group(1).strip()
+            piece = _GLOSS_RE.sub("", piece).strip()
         surface, roles = strip_honorifics(piece)
         if parts and _INITIAL_END.search(parts[-1].surface) and not parts[-1].roles:
             # "John D. and Catherine T. MacArthur" was split at the "and"
             parts[-1].surface += " and " + surface
             continue
-        parts.append(NamePart(surface, roles))
+        parts.append(NamePart(surface, roles, gloss))
     return [p for p in parts if is_name_like(p.surface, max_tokens)]
 
 
@@ -187,13 +196,11 @@ CREDIT_VERBS = {
 _CREDIT_START = re.compile(
     r"\b(?:obtained|contributed|donated|provided|translated|transcribed|edited)\b(?=[^.]*?\bby\b)", re.IGNORECASE
 )
-_CLAUSE_SPLIT = re.compile(
-    r"(?:,\s*|\s+)and\s+(?=(?:obtained|contributed|donated|provided|translated|transcribed|edited)\b)"
-    r"|(?<!\b[A-Z])\.\s+|;\s*",
-    re.IGNORECASE,
-)
+_VERB = r"(?:obtained|contributed|donated|provided|translated|transcribed|edited)"
 _CLAUSE_RE = re.compile(
-    r"^(?P<verbs>[A-Za-z]+(?:\s*(?:,|and)\s*[A-Za-z]+)*)(?:\s+(?:for|from|into \w+(?: for)?)\s+[^.]*?)?\s+by\s+(?P<names>.+)$",
+    r"\b(?P<verbs>" + _VERB + r"(?:\s*(?:,|and)\s*" + _VERB + r")*)"
+    r"(?:\s+(?:for|from|into \w+(?: for)?)\s+[^.;]*?)?\s+by\s+"
+    r"(?P<names>.+?)(?=(?:,\s*|\s+)and\s+" + _VERB + r"\b|(?<!\b[A-Z])\.(?:\s|$)|;|$)",
     re.IGNORECASE,
 )
 
@@ -210,14 +217,12 @@ def credits(text: str) -> dict[str, list[str]]:
     start = credit_start(text)
     if start is None:
         return out
-    for clause in _CLAUSE_SPLIT.split(text[start:]):
-        m = _CLAUSE_RE.match(clause.strip().rstrip("."))
-        if not m:
-            continue
+    for m in _CLAUSE_RE.finditer(text, start):
         verbs = [v.lower() for v in re.findall(r"[A-Za-z]+", m.group("verbs")) if v.lower() != "and"]
         roles = {CREDIT_VERBS[v] for v in verbs if v in CREDIT_VERBS}
-        names = [p.surface for p in split_names(m.group("names"))] or (
-            [m.group("names").strip()] if re.fullmatch(r"[\w.&' -]{2,60}", m.group("names").strip()) else []
+        raw_names = m.group("names").strip().rstrip(".")
+        names = [p.surface for p in split_names(raw_names)] or (
+            [raw_names] if re.fullmatch(r"[\w.&' -]{2,60}", raw_names) else []
         )
         for role in sorted(roles):
             for name in names:
@@ -239,6 +244,7 @@ def funders(lines: list[str]) -> list[str]:
             continue
         m = _SUPPORT_RE.search(line)
         body = m.group("f") if m else line
+        body = re.sub(r"(^|,\s*|\band\s+)the\s+", r"\1", body, flags=re.IGNORECASE)
         for part in split_names(body, max_tokens=14):
             name = re.sub(r"^the\s+", "", part.surface, flags=re.IGNORECASE)
             if name and name not in out:
@@ -250,7 +256,7 @@ def to_agent(part: NamePart, role: str | None = None, affiliation: str | None = 
     """An Agent with the authority's canonical name when the authority knows the surface form."""
     surface = part.surface
     name, entity_id = surface, None
-    match = resolve_person(surface)
+    match = resolve_person(surface, part.gloss)
     if match is not None:
         name, entity_id = match
     elif surface.isupper() and len(surface) > 3:
@@ -262,14 +268,14 @@ def to_agent(part: NamePart, role: str | None = None, affiliation: str | None = 
     )
 
 
-def resolve_person(surface: str) -> tuple[str, str] | None:
+def resolve_person(surface: str, gloss: str | None = None) -> tuple[str, str] | None:
     """(canonical name, entity id) from ``opis.authority`` when it is installed and sure."""
     try:
         from opis.authority import resolve
     except ImportError:
         return None
     try:
-        match = resolve(surface, "PERSON")
+        match = resolve(surface, "PERSON", gloss=gloss)
     except Exception:  # the authority must never break metadata extraction
         return None
     if match is None or (match.method == "fuzzy" and match.score < 0.9):

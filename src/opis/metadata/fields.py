@@ -41,11 +41,15 @@ TYPE_WORDS_RE = re.compile(r"\b(?:" + "|".join(p for p, _ in DOC_TYPES) + r")\b"
 _TYPE_RES = [(re.compile(r"(?<![\w-])(?:" + p + r")(?![\w-])", re.IGNORECASE), t) for p, t in DOC_TYPES]
 
 
+_IDIOMS = re.compile(r"\bin order (?:to|that)\b|\bnotes? (?:of|on) the\b|\baddress(?:ed|ing)\b", re.IGNORECASE)
+
+
 def doc_type_from_title(title: str) -> str | None:
     """The kind a title names ('Report from ...', 'Memorandum Given to ...'); the earliest word wins.
 
     Only capitalised words count, so 'in order to' in a title is not an order."""
     best: tuple[int, str] | None = None
+    title = _IDIOMS.sub(lambda m: " " * len(m.group(0)), title)
     for rx, kind in _TYPE_RES:
         for m in rx.finditer(title):
             if not (m.group(0)[:1].isupper() or m.start() == 0):
@@ -72,7 +76,9 @@ def doc_type_from_header(lines: list[str]) -> str | None:
 # --- classification ----------------------------------------------------------------------------
 
 CLASSIFICATIONS: list[tuple[str, str]] = [
-    (r"top[- ]secret|strictly secret|absolutely secret|completely secret|sovershenno sekretno|совершенно секретно|绝密", "Top Secret"),
+    (r"top[- ]secret|sovershenno sekretno|совершенно секретно|绝密", "Top Secret"),
+    (r"strictly secret", "Strictly Secret"),
+    (r"absolutely secret", "Absolutely Secret"),
     (r"(?:of )?special importance|особой важности|osoboi vazhnosti", "Special Importance"),
     (r"special (?:file|folder)|особая папка", "Special File"),
     (r"strictly confidential", "Strictly Confidential"),
@@ -119,7 +125,10 @@ def classification_from_header(lines: list[str]) -> str | None:
 
 # --- document number ---------------------------------------------------------------------------
 
-_NUMBER_LINE = re.compile(r"^\W{0,2}(?:N[º°o]\.?|No\.|№|#)\s*(?P<n>\d[\w/.\-]*[\w/])\s*$")
+_NUMBER_LINE = re.compile(
+    r"^\W{0,2}(?:(?:" + "|".join(p for p, _ in DOC_TYPES) + r")\s+)?(?:N[º°o]\.?|No\.|№|#)\s*(?P<n>\d[\w/.\-]*[\w/]|\d)\s*$",
+    re.IGNORECASE,
+)
 _NUMBER_IN_TITLE = re.compile(r"\b(?:N[º°o]\.?|No\.|№)\s*(?P<n>\d[\w/\-]*)")
 
 
@@ -209,7 +218,7 @@ class JournalCitation:
 
 
 _CHICAGO = re.compile(
-    r"(?:[”\"]|\.\s)\s*(?P<journal>[A-ZА-Я][^”\"]*?)\s+(?P<volume>\d+)\s*,\s*(?:no\.|issue|№)\s*(?P<issue>[\w–\-/]+)"
+    r"(?:[”\"]|\.\s)\s*\*?(?P<journal>[A-ZА-Я][^”\"]*?)\s+(?P<volume>\d+)\s*,\s*(?:no\.|issue|№)\s*(?P<issue>[\w–\-/]+)"
     r"\s*\((?P<date>[^)]*?(?P<year>\d{4}))\)\s*:\s*(?P<pages>\d+\s*[–\-—]\s*\d+|\d+)"
 )
 _GOST = re.compile(

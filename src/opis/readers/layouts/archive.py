@@ -35,6 +35,7 @@ from opis.readers.base import RawDocument
 from opis.readers.layouts.common import (
     Par,
     clean_inline,
+    heading_text,
     is_boilerplate_line,
     is_rights_paragraph,
     join_broken_paragraphs,
@@ -85,6 +86,11 @@ def _label_key(label: str, labels) -> str:
     return label
 
 
+def _bare(line: str) -> str:
+    """A line without heading marks, emphasis and a trailing colon: '## **Citation:**' -> 'Citation'."""
+    return heading_text(line).strip("* ").rstrip(":").strip("* ")
+
+
 def _looks_like_date_line(line: str) -> bool:
     return bool(_YEAR_RE.search(line)) and len(line) <= 40 and len(line.split()) <= 6
 
@@ -94,7 +100,7 @@ def _looks_like_date_line(line: str) -> bool:
 
 def detect(text: str) -> str | None:
     """``header`` or ``citation`` when ``text`` is a record page of that layout, else None."""
-    lines = {ln.strip().strip("*").strip().rstrip(":").lower() for ln in text.splitlines() if ln.strip()}
+    lines = {_bare(ln).lower() for ln in text.splitlines() if ln.strip()}
     if "citation" in lines and len(lines & {"summary", "credits", "original language", "contents"}) >= 2:
         return "citation"
     if "document information" in lines and (
@@ -109,7 +115,7 @@ def recognise(raw: RawDocument) -> RawDocument | None:
     kind = detect(raw.text)
     if kind is None:
         return None
-    pars = [p for p in paragraphs(raw.text) if not all(is_boilerplate_line(ln) for ln in p.text.splitlines())]
+    pars = paragraphs(raw.text)
     fields: dict[str, str] = {}
     body = _header_layout(pars, fields) if kind == "header" else _citation_layout(pars, fields)
     raw.layout = LAYOUT
@@ -132,6 +138,8 @@ def clean_body(pars: list[Par]) -> str:
 def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
     """Date, title and credit lines at the top; returns the index of the first paragraph after them."""
     i = 0
+    while i < len(pars) and all(is_boilerplate_line(ln) for ln in pars[i].text.splitlines()):
+        i += 1
     if i < len(pars) and _looks_like_date_line(one_line(strip_emphasis(pars[i].text))):
         fields["Date"] = one_line(strip_emphasis(pars[i].text))
         i += 1
@@ -149,7 +157,7 @@ def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
 
 def _header_layout(pars: list[Par], fields: dict[str, str]) -> list[Par]:
     start = _front_matter(pars, fields)
-    info = next((k for k in range(start, len(pars)) if DOC_INFO_RE.match(pars[k].text.strip())), len(pars))
+    info = next((k for k in range(start, len(pars)) if DOC_INFO_RE.match(_bare(pars[k].text))), len(pars))
     body = pars[start:info]
     if info < len(pars) and len(body) > 1:
         fields["Summary"] = one_line(clean_inline(body[-1].text))
@@ -168,12 +176,12 @@ def _document_information(pars: list[Par], fields: dict[str, str]) -> None:
     leftovers: list[str] = []
     i = 0
     while i < len(lines):
-        m = _INFO_LABEL_RE.match(lines[i])
+        m = _INFO_LABEL_RE.match(_bare(lines[i]))
         if m:
             label = _label_key(m.group(1), INFO_LABELS)
             pattern = INFO_LABELS[label]
             nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if nxt is not None and not _INFO_LABEL_RE.match(nxt) and (pattern is None or pattern.search(nxt)):
+            if nxt is not None and not _INFO_LABEL_RE.match(_bare(nxt)) and (pattern is None or pattern.search(nxt)):
                 fields[label] = one_line(strip_emphasis(nxt))
                 i += 2
                 continue
@@ -196,7 +204,7 @@ def _citation_layout(pars: list[Par], fields: dict[str, str]) -> list[Par]:
     body_start = len(pars)
     while i < len(pars):
         p = pars[i]
-        m = _LABEL_RE.match(p.first_line)
+        m = _LABEL_RE.match(_bare(p.first_line) + ":")
         if m:
             label = _label_key(m.group(1), CITATION_LABELS)
             rest = p.text.split("\n", 1)[1] if "\n" in p.text else ""
