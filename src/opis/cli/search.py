@@ -1,7 +1,83 @@
-"""CLI commands for 'search' (added by its issue)."""
+"""CLI commands for search: ``opis search QUERY`` and ``opis reindex``."""
+
+from __future__ import annotations
 
 import click
 
+from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.errors import OpisError, QuerySyntaxError
+
+BACKEND_CHOICE = click.Choice(["tantivy", "fts5"])
+
 
 def register(cli: click.Group) -> None:
-    pass
+    cli.add_command(search_cmd)
+    cli.add_command(reindex_cmd)
+
+
+@click.command("search")
+@click.argument("query")
+@db_option
+@json_option
+@click.option("--limit", type=click.IntRange(0, 1000), default=10, show_default=True, help="Hits to show.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip.")
+@click.option("--exact", is_flag=True, help="Do not expand names to their variants in other scripts.")
+@click.option("--backend", type=BACKEND_CHOICE, default=None, help="Search engine (default: tantivy, or $OPIS_SEARCH_BACKEND).")
+def search_cmd(query, db, as_json, limit, offset, exact, backend):
+    """Search the archive: words, "phrases", AND/OR/NOT/-word, prefix*, field filters.
+
+    \b
+    Examples:
+      opis search Chuguchak
+      opis search '"border guards" date:1962 -Moscow'
+      opis search 'Tacheng place:Ili type:memorandum' --json
+    Fields: place: person: org: archive: fond: lang: class: type: translator:
+    date:1945  date:1945-08  date:1945..1962  date:1940s
+    """
+    from opis.search import search
+    from opis.search.snippets import plain
+
+    store = open_db(db)
+    try:
+        result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend)
+    except QuerySyntaxError as exc:
+        if exc.position is not None and not as_json:
+            click.echo(f"  {exc.query}\n  {' ' * exc.position}^", err=True)
+        fail(str(exc), code=2)
+    except OpisError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
+    click.echo(f"{shown}{result.total} documents")
+    for term, names in result.expansions.items():
+        click.echo(f"  {term} also matched: {', '.join(names)}")
+    for hit in result.hits:
+        click.echo(f"\n{hit.id[:12]}  {hit.date or '----'}  {hit.title or '(untitled)'}")
+        if hit.snippet:
+            click.echo(f"    {plain(hit.snippet)}")
+    facets = [(name, values) for name, values in result.facets.items() if values and name != "year"]
+    if facets and result.total:
+        click.echo("")
+        for name, values in facets:
+            click.echo(f"{name}: " + ", ".join(f"{label} ({n})" for label, n in values[:8]))
+
+
+@click.command("reindex")
+@db_option
+@click.option("--backend", type=BACKEND_CHOICE, default=None, help="Rebuild only this index (default: both).")
+def reindex_cmd(db, backend):
+    """Rebuild the search index from the stored records."""
+    from opis.search import reindex
+
+    store = open_db(db)
+    try:
+        counts = reindex(store, backend=backend)
+    except OpisError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    click.echo(", ".join(f"{name}: {n} documents" for name, n in counts.items()))

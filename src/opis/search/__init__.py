@@ -1,0 +1,142 @@
+"""Full-text search: variant-aware across scripts, with facets, over one of two engines.
+
+    >>> from opis.search import search
+    >>> result = search(store, "Chuguchak date:1945..1962")
+    >>> result.to_dict()   # {"query", "expanded", "total", "hits", "facets"}
+
+The query language is described in :mod:`opis.search.query`; analysis (folding, English and
+Russian stemming, Chinese bigrams) in :mod:`opis.search.analysis`; variant expansion through
+the authority in :mod:`opis.search.expand`. Backends: ``tantivy`` (default, an index directory
+beside the database kept in step through the change journal) and ``fts5`` (SQLite FTS5 in the
+database file itself). Choose with ``backend=`` or the ``OPIS_SEARCH_BACKEND`` variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from opis.errors import OpisError
+from opis.search.backend import RawResult
+from opis.search.bulk import bulk_load
+from opis.search.plan import Plan, build_plan
+from opis.search.snippets import snippet
+
+__all__ = ["BACKENDS", "Hit", "SearchResult", "bulk_load", "get_backend", "reindex", "search"]
+
+BACKENDS = ("tantivy", "fts5")
+DEFAULT_BACKEND = "tantivy"  # chosen by bench/search.py: see the README's Search section
+MAX_LIMIT = 1000
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str | None
+    date: str | None
+    score: float
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
+                "snippet": self.snippet}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # query term -> variants used
+    backend: str = DEFAULT_BACKEND
+
+    @property
+    def expanded(self) -> list[str]:
+        out: list[str] = []
+        for names in self.expansions.values():
+            out += [n for n in names if n not in out]
+        return out
+
+    @property
+    def ids(self) -> list[str]:
+        return [h.id for h in self.hits]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "expanded": self.expanded,
+            "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: [[label, n] for label, n in v] for k, v in self.facets.items()},
+        }
+
+
+def default_backend() -> str:
+    name = os.environ.get("OPIS_SEARCH_BACKEND") or DEFAULT_BACKEND
+    if name not in BACKENDS:
+        raise OpisError(f"OPIS_SEARCH_BACKEND={name!r}: unknown search backend (use one of {', '.join(BACKENDS)})")
+    return name
+
+
+def get_backend(store, name: str | None = None):
+    """The backend object for ``store`` (``tantivy`` is brought in step with the store first)."""
+    name = name or default_backend()
+    if name == "fts5":
+        from opis.search.sqlite_index import FTS5Backend
+
+        return FTS5Backend(store)
+    if name == "tantivy":
+        from opis.search.tantivy_index import TantivyBackend
+
+        return TantivyBackend(store)
+    raise OpisError(f"unknown search backend {name!r} (use one of {', '.join(BACKENDS)})")
+
+
+def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
+           backend: str | None = None) -> SearchResult:
+    """Search ``store``; raises :class:`opis.errors.QuerySyntaxError` for a malformed query."""
+    if not 0 <= limit <= MAX_LIMIT:
+        raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise OpisError(f"offset must not be negative, not {offset}")
+    plan = build_plan(query, exact=exact)
+    engine = get_backend(store, backend)
+    raw = engine.run(plan, limit=limit, offset=offset)
+    return SearchResult(query, raw.total, _hits(store, plan, raw), raw.facets, dict(plan.expansions), engine.name)
+
+
+def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
+    if not raw.hits:
+        return []
+    ids = [doc_id for doc_id, _ in raw.hits]
+    marks = ",".join("?" * len(ids))
+    rows = {
+        r[0]: r
+        for r in store.conn.execute(
+            f"SELECT id, title, date_edtf, record FROM documents WHERE id IN ({marks})", ids
+        )
+    }
+    hits = []
+    for doc_id, score in raw.hits:
+        row = rows.get(doc_id)
+        if row is None:  # deleted since the index was read
+            continue
+        record = json.loads(row[3])
+        text = record.get("text") or record.get("summary") or record.get("title") or ""
+        hits.append(Hit(doc_id, row[1], row[2], score, snippet(text, plan.highlight, plan.prefixes)))
+    return hits
+
+
+def reindex(store, backend: str | None = None) -> dict[str, int]:
+    """Rebuild the search rows from the stored records, then the tantivy index from them."""
+    from opis.search.sqlite_index import FTS5Backend
+
+    counts = {"fts5": FTS5Backend(store).rebuild()}
+    if backend in (None, "tantivy"):
+        from opis.search.tantivy_index import TantivyBackend
+
+        counts["tantivy"] = TantivyBackend(store, sync=False).rebuild()
+    return counts

@@ -1,0 +1,122 @@
+"""Text analysis shared by indexing, querying and snippets: one place for every token rule.
+
+A word is folded (case, diacritics: ``Dörbiljin`` = ``dorbiljin``) and stemmed by its script:
+Snowball English for Latin words, Snowball Russian for Cyrillic words, so a mixed archive
+(English translations beside Russian originals) is searched with one analyser and no language
+guess per document. Chinese (and Japanese kana) runs become overlapping character bigrams, a
+single character standing alone stays a unigram.
+
+The index stores analysed terms, so every backend sees the same terms and the query side
+uses the very same functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
+_CJK_RE = re.compile(rf"[{_CJK}]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[a-z]")
+
+_STEMMERS = {"en": Stemmer.Stemmer("english"), "ru": Stemmer.Stemmer("russian")}
+for _s in _STEMMERS.values():
+    _s.maxCacheSize = 200_000
+
+#: the longest term kept; longer "words" (hashes, base64) are not useful search terms
+MAX_TERM = 60
+
+
+@dataclass(frozen=True)
+class Token:
+    term: str  # the analysed (folded, stemmed) term as indexed
+    word: str  # the folded, unstemmed word (used for prefix matching)
+    start: int  # character offsets in the analysed text
+    end: int
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Case and diacritic folding; Cyrillic stays Cyrillic (``Ё`` → ``е``, ``ö`` → ``o``)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", out)
+
+
+def script_of(word: str) -> str:
+    """``ru`` for Cyrillic, ``en`` for Latin, ``zh`` for CJK, ``other`` otherwise."""
+    if _CJK_RE.match(word):
+        return "zh"
+    if _CYRILLIC_RE.search(word):
+        return "ru"
+    if _LATIN_RE.search(word):
+        return "en"
+    return "other"
+
+
+def stem(folded: str) -> str:
+    stemmer = _STEMMERS.get(script_of(folded))
+    return stemmer.stemWord(folded) if stemmer else folded
+
+
+def _cjk_grams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Analysed tokens with their offsets in ``text`` (for snippets and highlighting)."""
+    out: list[Token] = []
+    for m in WORD_RE.finditer(text):
+        raw = m.group()
+        if _CJK_RE.match(raw):
+            for i, gram in enumerate(_cjk_grams(raw)):
+                out.append(Token(gram, gram, m.start() + i, m.start() + i + len(gram)))
+            continue
+        word = fold(raw)
+        if not word or len(word) > MAX_TERM:
+            continue
+        out.append(Token(stem(word), word, m.start(), m.end()))
+    return out
+
+
+def analyze(text: str | None) -> list[str]:
+    """The analysed terms of ``text``, in order (what the index stores)."""
+    if not text:
+        return []
+    terms: list[str] = []
+    for raw in WORD_RE.findall(text):
+        if _CJK_RE.match(raw):
+            terms.extend(_cjk_grams(raw))
+            continue
+        word = fold(raw)
+        if word and len(word) <= MAX_TERM:
+            terms.append(stem(word))
+    return terms
+
+
+def keywords(value: str | None) -> list[str]:
+    """Folded, unstemmed terms of a field value (names, codes) for exact field filters."""
+    if not value:
+        return []
+    terms: list[str] = []
+    for raw in WORD_RE.findall(value):
+        if _CJK_RE.match(raw):
+            terms.extend(_cjk_grams(raw))
+        else:
+            word = fold(raw)
+            if word and len(word) <= MAX_TERM:
+                terms.append(word)
+    return terms
+
+
+def fold_words(text: str) -> list[str]:
+    """Folded words of a query prefix (``Chugu*`` → ``chugu``), no stemming."""
+    return [fold(w) for w in WORD_RE.findall(text)]

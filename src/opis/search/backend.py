@@ -1,0 +1,42 @@
+"""What every search backend returns, and the facet helpers they share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from opis.search.fields import FACETS
+
+FACET_SIZE = 10  # labels per facet (year and decade: all)
+
+
+@dataclass
+class RawResult:
+    total: int
+    hits: list[tuple[str, float]]  # (doc id, score), best first
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    name: str
+
+    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True) -> RawResult: ...
+
+    def bare(self, plan, limit: int = 10) -> list: ...
+
+    def rebuild(self) -> int: ...
+
+
+def top_facets(counts: dict[str, Counter], size: int = FACET_SIZE) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts in display order: year/decade chronological, the others by count."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in FACETS:
+        c = counts.get(name)
+        if not c:
+            out[name] = []
+        elif name in ("year", "decade"):
+            out[name] = sorted(((k, v) for k, v in c.items() if v), key=lambda kv: kv[0])
+        else:
+            out[name] = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+    return out

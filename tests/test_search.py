@@ -1,0 +1,294 @@
+"""Search end to end: a small archive of realistic records in both backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from opis.model import ArchivalRef, DateValue, Document, Entity, Mention, Provenance, Variant
+from opis.search import expand, reindex, search
+from opis.search.tantivy_index import TantivyBackend, index_dir, read_state
+
+BACKENDS = ["tantivy", "fts5"]
+
+
+def make_doc(doc_id: str, title: str, text: str, edtf: str, earliest: str, latest: str, **kw) -> Document:
+    return Document(
+        id=doc_id,
+        title=title,
+        text=text,
+        date=DateValue(edtf=edtf, earliest=earliest, latest=latest),
+        provenance=Provenance(path=f"/archive/{doc_id}.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
+                              format="text", reader="text"),
+        **kw,
+    )
+
+
+def place(label: str, eid: str, *names: str) -> Entity:
+    return Entity(id=eid, type="PLACE", label=label, variants=[Variant(n) for n in names])
+
+
+def mention(text: str, surface: str, type_: str, eid: str | None = None) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), surface, type_, entity_id=eid)
+
+
+T1 = ("The NKVD reports that rebels took the main cities of Chuguchak and Dörbiljin. "
+      "Border guards detained refugees crossing near Bakhty. <b>Not markup</b>.")
+T2 = ("Пограничники задержали перебежчиков у Чугучака. В Синьцзяне продолжаются бои; "
+      "отряд отошёл к границе.")
+T3 = "Residents of Yili and Tacheng [Qoqek] counties crossed the border; 6,000 crossed on 22 April."
+T4 = "Immediately strengthen the garrisons of our troops in Mukden and Changchun."
+T5 = "塔城地区边境居民越境。 The exodus from 塔城 continued in May."
+
+
+def corpus() -> list[Document]:
+    return [
+        make_doc("d1", "Report on the rebel movement in Xinjiang", T1, "1945-09-05", "1945-09-05", "1945-09-05",
+                 doc_type="report", classification="Top Secret", languages=["en"], original_language="ru",
+                 summary="Rebels seize Tarbaghatai District.",
+                 translators=["Gary Goldberg"],
+                 archival_refs=[ArchivalRef(raw="GARF, f. 9401, op. 2, d. 104", archive="GARF", fond="9401")],
+                 entities=[place("Tacheng", "place:tacheng", "Chuguchak", "Qoqek")],
+                 mentions=[mention(T1, "Chuguchak", "PLACE", "place:tacheng"),
+                           mention(T1, "NKVD", "ORG", "org:nkvd")]),
+        make_doc("d2", "Донесение о положении на границе", T2, "1931-03", "1931-03-01", "1931-03-31",
+                 doc_type="report", languages=["ru"],
+                 archival_refs=[ArchivalRef(raw="АП РК. Ф. 141. Оп. 1. Д. 2", archive="AP RK", fond="141")],
+                 entities=[place("Tacheng", "place:tacheng")],
+                 mentions=[mention(T2, "Чугучака", "PLACE", "place:tacheng")]),
+        make_doc("d3", "Memorandum given to Vice Minister Zhang Hanfu", T3, "1962-04-24", "1962-04-24", "1962-04-24",
+                 doc_type="memorandum", languages=["en"], original_language="zh",
+                 archival_refs=[ArchivalRef(raw="PRC FMA 118-01764-05", archive="PRC FMA", fond="118")],
+                 mentions=[mention(T3, "Tacheng", "PLACE", "place:tacheng"), mention(T3, "Yili", "PLACE", "place:ili")],
+                 entities=[place("Tacheng", "place:tacheng"), place("Ili", "place:ili")]),
+        make_doc("d4", "Antonov to Marshal Malinovsky", T4, "1945-11-16", "1945-11-16", "1945-11-16",
+                 doc_type="telegram", classification="Special Importance", languages=["en"], original_language="ru",
+                 archival_refs=[ArchivalRef(raw="RGASPI, f. 558, op. 11, d. 98", archive="RGASPI", fond="558")],
+                 mentions=[mention(T4, "Mukden", "PLACE", "place:shenyang")],
+                 entities=[place("Shenyang", "place:shenyang", "Mukden")]),
+        make_doc("d5", "塔城边境报告", T5, "1962", "1962-01-01", "1962-12-31", doc_type="report", languages=["zh", "en"]),
+    ]
+
+
+@pytest.fixture()
+def archive(store):
+    for doc in corpus():
+        store.upsert(doc)
+    return store
+
+
+@pytest.fixture()
+def authority(monkeypatch):
+    """A stand-in for opis.authority.variants with a few real entries (used through the same path)."""
+    table = [
+        ["Tacheng", "Chuguchak", "Qoqek", "Чугучак", "塔城"],
+        ["Shenyang", "Mukden", "Шэньян", "沈阳"],
+        ["Xinjiang", "Sinkiang", "Синьцзян"],
+        ["Chiang Kai-shek", "Jiang Jieshi", "蒋介石"],
+    ]
+
+    def variants(term: str) -> list[str]:
+        from opis.search.analysis import fold
+
+        return [n for row in table if fold(term) in {fold(x) for x in row} for n in row]
+
+    monkeypatch.setattr(expand, "_authority_variants", lambda: variants)
+    expand.clear_cache()
+    yield
+    expand.clear_cache()
+
+
+def ids(result) -> set[str]:
+    return set(result.ids)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_words_phrases_operators(archive, backend):
+    def q(query: str) -> set[str]:
+        return ids(search(archive, query, backend=backend, exact=True))
+
+    assert q("Chuguchak") == {"d1"}
+    assert q("dorbiljin") == q("DÖRBILJIN") == {"d1"}  # diacritics and case folded
+    assert q("crossed") == {"d1", "d3"}  # stemming: crossing / crossed
+    assert q('"border guards"') == {"d1"}
+    assert q('"guards border"') == set()
+    assert q("border -refugees") == {"d3"}
+    assert q("Mukden OR Qoqek") == {"d3", "d4"}
+    assert q("garri*") == {"d4"}
+    assert q("(Yili OR Mukden) troops") == {"d4"}
+    assert q("nothing-like-this") == set()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_russian_and_chinese(archive, backend):
+    def q(query: str) -> set[str]:
+        return ids(search(archive, query, backend=backend, exact=True))
+
+    assert q("пограничник") == {"d2"}  # stem of "Пограничники"
+    assert q("граница") == {"d2"}  # "к границе"
+    assert q("отошел") == {"d2"}  # ё folded to е
+    assert q("塔城") == {"d5"}
+    assert q("边境") == {"d5"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_field_filters_and_dates(archive, backend):
+    def q(query: str) -> set[str]:
+        return ids(search(archive, query, backend=backend, exact=True))
+
+    assert q("place:Tacheng") == {"d1", "d2", "d3"}
+    assert q("place:Chuguchak") == {"d1"}  # a surface of the mention, no authority needed
+    assert q("org:NKVD") == {"d1"}
+    assert q("archive:RGASPI") == {"d4"}
+    assert q('archive:"AP RK"') == {"d2"}
+    assert q("fond:558") == {"d4"}
+    assert q("lang:ru") == q("lang:Russian") == {"d1", "d2", "d4"}
+    assert q("lang:zh") == {"d3", "d5"}
+    assert q("class:secret") == {"d1"}
+    assert q('class:"special importance"') == {"d4"}
+    assert q("type:telegram") == {"d4"}
+    assert q("translator:Goldberg") == {"d1"}
+    assert q("date:1945") == {"d1", "d4"}
+    assert q("date:1945-09") == {"d1"}
+    assert q("date:1945..1962") == {"d1", "d3", "d4", "d5"}
+    assert q("date:1962-05") == {"d5"}  # a document dated 1962 overlaps May 1962
+    assert q("date:..1940") == {"d2"}
+    assert q("date:1930s") == {"d2"}
+    assert q("border date:1960..") == {"d3"}
+    assert q("type:report -lang:ru") == {"d5"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_facets_and_total(archive, backend):
+    result = search(archive, "date:1900..2000", backend=backend, limit=2)
+    assert result.total == 5 and len(result.hits) == 2
+    f = dict((k, dict(v)) for k, v in result.facets.items())
+    assert f["year"] == {"1931": 1, "1945": 2, "1962": 2}
+    assert f["decade"] == {"1930s": 1, "1940s": 2, "1960s": 2}
+    assert f["place"]["Tacheng"] == 3 and f["place"]["Shenyang"] == 1
+    assert f["archive"] == {"GARF": 1, "AP RK": 1, "PRC FMA": 1, "RGASPI": 1}
+    assert f["doc_type"] == {"report": 3, "memorandum": 1, "telegram": 1}
+    assert f["classification"] == {"Top Secret": 1, "Special Importance": 1}
+    assert f["language"]["Russian"] == 3 and f["language"]["Chinese"] == 2
+    assert f["org"] == {"NKVD": 1}
+    narrowed = search(archive, "date:1945", backend=backend)
+    assert dict(narrowed.facets["doc_type"]) == {"report": 1, "telegram": 1}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ranking_boosts_title_and_snippets_mark_matches(archive, backend):
+    result = search(archive, "Xinjiang OR rebels", backend=backend, exact=True)
+    assert result.hits[0].id == "d1"  # "Xinjiang" only in its title
+    hit = search(archive, "refugees", backend=backend).hits[0]
+    assert "<mark>refugees</mark>" in hit.snippet
+    assert "&lt;b&gt;Not <mark>markup</mark>" in search(archive, "markup", backend=backend).hits[0].snippet
+    assert "<mark>Dörbiljin</mark>" in search(archive, "Dorbiljin", backend=backend).hits[0].snippet
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_variant_expansion_across_scripts(archive, authority, backend):
+    for query in ("Tacheng", "Chuguchak", "Qoqek", "Чугучак", "塔城"):
+        result = search(archive, query, backend=backend)
+        assert ids(result) == {"d1", "d2", "d3", "d5"}, query
+        assert set(result.expanded) >= {"Chuguchak", "Qoqek", "Чугучак", "塔城", "Tacheng"} - {query}
+    assert ids(search(archive, "Shenyang", backend=backend)) == {"d4"}
+    assert ids(search(archive, "Tacheng", backend=backend, exact=True)) == {"d3"}
+    assert search(archive, "Tacheng", backend=backend, exact=True).expanded == []
+    # a place filter also takes the variants; other words stay as they are
+    assert ids(search(archive, "place:Qoqek", backend=backend)) == {"d1", "d2", "d3"}
+    assert ids(search(archive, "Chuguchak border", backend=backend)) == {"d1", "d3"}
+    assert ids(search(archive, "Chuguchak refugees", backend=backend)) == {"d1"}
+    assert ids(search(archive, "-Chuguchak border", backend=backend)) == set()
+
+
+def test_multi_word_names_expand_as_one_name(store, authority):
+    store.upsert(make_doc("c1", "Telegram", "Jiang Jieshi left Chongqing.", "1945", "1945-01-01", "1945-12-31"))
+    store.upsert(make_doc("c2", "电报", "蒋介石离开重庆。", "1945", "1945-01-01", "1945-12-31"))
+    store.upsert(make_doc("c3", "Letter", "Chiang wrote about Kai-shek's rival.", "1945", "1945-01-01", "1945-12-31"))
+    for backend in BACKENDS:
+        result = search(store, "Chiang Kai-shek", backend=backend)
+        assert ids(result) == {"c1", "c2"}  # a recognised name is matched as a name, not as loose words
+        assert result.expansions == {"Chiang Kai-shek": ["Jiang Jieshi", "蒋介石"]}
+        assert ids(search(store, "Chiang Kai-shek", backend=backend, exact=True)) == {"c3"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_index_follows_update_and_delete(archive, backend):
+    assert ids(search(archive, "garrisons", backend=backend)) == {"d4"}
+    doc = archive.get("d4")
+    doc.text = "Withdraw the garrison from Port Arthur by December."
+    doc.provenance.sha256 = hashlib.sha256(doc.text.encode()).hexdigest()
+    assert archive.upsert(doc) == "updated"
+    assert ids(search(archive, "Changchun", backend=backend)) == set()
+    assert ids(search(archive, "Arthur", backend=backend)) == {"d4"}
+    assert ids(search(archive, "garrisons", backend=backend)) == {"d4"}
+    archive.delete("d4")
+    assert ids(search(archive, "Arthur", backend=backend)) == set()
+    assert search(archive, "date:1900..2000", backend=backend).total == 4
+    rows = archive.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    fts_rows = archive.conn.execute("SELECT count(*) FROM search_fts").fetchone()[0]
+    assert rows == fts_rows == archive.count() == 4
+
+
+def test_tantivy_is_in_step_after_a_crash(archive):
+    engine = TantivyBackend(archive)
+    path = index_dir(archive)
+    assert engine.ids() == {"d1", "d2", "d3", "d4", "d5"}
+    old_state = (path / "state.json").read_text()
+    archive.delete("d5")
+    archive.upsert(make_doc("d6", "New", "Kuldja burned.", "1944", "1944-01-01", "1944-12-31"))
+    assert TantivyBackend(archive).ids() == {"d1", "d2", "d3", "d4", "d6"}
+    # a crash after tantivy committed but before the state was written: the journal replays
+    (path / "state.json").write_text(old_state)
+    replayed = TantivyBackend(archive)
+    assert replayed.ids() == {"d1", "d2", "d3", "d4", "d6"}
+    assert replayed.index.searcher().num_docs == 5
+    assert read_state(path)["seq"] == archive.last_seq()
+    # a lost or foreign state, or a lost index: rebuilt from the store
+    (path / "state.json").unlink()
+    assert TantivyBackend(archive).ids() == {"d1", "d2", "d3", "d4", "d6"}
+    state = json.loads((path / "state.json").read_text())
+    (path / "state.json").write_text(json.dumps({**state, "db": "another-database"}))
+    assert ids(search(archive, "Kuldja")) == {"d6"}
+    from opis.search.tantivy_index import drop
+
+    drop(archive)
+    shutil.rmtree(path, ignore_errors=True)
+    assert ids(search(archive, "Kuldja", backend="tantivy")) == {"d6"}
+
+
+def test_reindex_rebuilds_both_indexes(archive):
+    archive.conn.execute("DELETE FROM search_fts")
+    archive.conn.execute("DELETE FROM search_docs")
+    archive.conn.commit()
+    assert search(archive, "Mukden", backend="fts5").total == 0
+    assert reindex(archive) == {"fts5": 5, "tantivy": 5}
+    for backend in BACKENDS:
+        assert ids(search(archive, "Mukden", backend=backend, exact=True)) == {"d4"}
+
+
+def test_cli_search_json_and_errors(archive):
+    from opis.cli import cli
+
+    db = archive.path
+    archive.close()
+    runner = CliRunner()
+    out = runner.invoke(cli, ["search", "refugees date:1945", "--db", db, "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert set(data) == {"query", "expanded", "total", "hits", "facets"}
+    assert data["total"] == 1 and data["hits"][0]["id"] == "d1"
+    assert set(data["hits"][0]) == {"id", "title", "date", "score", "snippet"}
+    assert data["facets"]["year"] == [["1945", 1]]
+    text = runner.invoke(cli, ["search", "border", "--db", db, "--backend", "fts5", "--limit", "1"])
+    assert text.exit_code == 0 and text.output.startswith("1-1 of 2 documents")
+    bad = runner.invoke(cli, ["search", '"border', "--db", db])
+    assert bad.exit_code == 2
+    assert "unclosed quote" in bad.output and "Traceback" not in bad.output
+    re = runner.invoke(cli, ["reindex", "--db", db])
+    assert re.exit_code == 0 and "fts5: 5 documents" in re.output
