@@ -105,6 +105,7 @@ def ingest_paths(
     paths: Iterable[str | Path],
     options: ReadOptions | None = None,
     progress: bool = False,
+    pipeline: Pipeline | None = None,
 ) -> Iterator[IngestResult]:
     items = list(expand_paths(paths))
     bar = None
@@ -112,7 +113,7 @@ def ingest_paths(
         from tqdm import tqdm
 
         bar = tqdm(total=len(items), unit="file", leave=False)
-    pipeline = default_pipeline()
+    pipeline = pipeline or default_pipeline()
     for path, err in items:
         if err:
             result = IngestResult(path, "error", error=err)
