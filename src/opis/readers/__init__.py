@@ -64,6 +64,10 @@ def sniff_format(path: Path, head: bytes) -> str:
         except zipfile.BadZipFile as exc:
             raise ReadError(f"corrupt ZIP container ({exc})", str(path)) from exc
         raise UnsupportedFormat("ZIP archive that is neither DOCX nor ODT", str(path))
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy .doc or encrypted OOXML
+        if "EncryptedPackage".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in head:
+            raise ReadError("encrypted Office document: it needs a password to open", str(path))
+        raise UnsupportedFormat("legacy Word/Office binary file (.doc): save it as DOCX or PDF", str(path))
     if b"\x00" in head[:4096] and not _is_utf16(head):
         raise ReadError("binary file: not a text, HTML, PDF, DOCX or image file", str(path))
     suffix = path.suffix.lower()
