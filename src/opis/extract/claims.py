@@ -29,7 +29,9 @@ NOT_COUNTED = {
 }
 # Possessives before a number make it a fixed set, not a count ("our two nations").
 POSSESSIVE_BEFORE = re.compile(r"\b(?:our|their|its|his|her|your|both|these|those|the\s+two|all)\s+$", re.I)
-CLAUSE_BREAK = re.compile(r";|:|,\s+(?:and|while|whereas|but|including)\s+|\s+while\s+|\s+whereas\s+")
+CLAUSE_BREAK = re.compile(
+    r";|:|,\s+(?:and|while|whereas|but|including|а|и|но|однако|причем|причём|в\s+том\s+числе)\s+|\s+while\s+|\s+whereas\s+"
+)
 HEADING_SKIP = re.compile(
     r"^#+\s*(?:References|Bibliography|Sources|Notes|Endnotes|Information about the authors|Список литературы|Литература|Примечания)\b",
     re.I | re.M,
@@ -89,7 +91,10 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
             sent = _sentence(doc, q.start - pstart)
             if sent is None:
                 continue
-            what, noun, verb = what_phrase(sent, q.start - pstart, q.end - pstart, ctx.text[q.start:q.end])
+            if _cyrillic(sent.text):
+                what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, pstart + sent.start_char)
+            else:
+                what, noun, verb = what_phrase(sent, q.start - pstart, q.end - pstart, ctx.text[q.start:q.end])
             if noun in _PRON and last_noun:
                 rest = what.split(" ", 1)[1] if " " in what else ""
                 what = f"{last_noun[0]} {rest}".strip()
@@ -202,7 +207,7 @@ def _place(ctx: ClaimContext, pos: int, s0: int, s1: int) -> tuple[str | None, s
     return best.entity_id, best.gloss or best.surface
 
 
-_ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?(?P<x>[^,;:.]+?)(?:,|;|:|\.\s|$)")
+_ACCORDING = re.compile(r"(?:\b[Aa]ccording to (?:the |a |an )?|(?<!\w)(?:[Пп]о данным|[Сс]огласно|[Пп]о сведениям) )(?P<x>[^,;:.]+?)(?:,|;|:|\.\s|$)")
 
 
 def reporter(sent) -> str | None:
@@ -418,6 +423,30 @@ def _context_before_colon(sent, anchor) -> str | None:
     head = re.sub(r"\b(?:were|was|are|is)\b", "", head)
     words = head.split()[-4:]
     return _clean(" ".join(w.lower() for w in words)) or None
+
+
+def _cyrillic(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2
+
+
+_RU_WORD = r"[А-Яа-яЁё-]+"
+_RU_VERB = re.compile(rf"({_RU_WORD}(?:но|ны|на|ли|ло|ла|лся|лись|ено|ены|ано|ято))\b[^.;:,]*$")
+
+
+def what_phrase_ru(text: str, qs: int, qe: int, s0: int) -> tuple[str, str | None, str | None]:
+    """Russian sentences: the words after the number (the counted noun and what follows) and a past verb before it."""
+    m = re.match(rf"\s*((?:{_RU_WORD})(?:\s+(?!и\b|а\b|но\b){_RU_WORD}){{0,3}})", text[qe:qe + 80])
+    if not m:
+        return "", None, None
+    words = m.group(1).split()
+    noun = words[0].lower()
+    before = text[s0:qs]
+    clause = re.split(r"[,;:]\s*", before)[-1]
+    vm = _RU_VERB.search(clause)
+    verb = vm.group(1).lower() if vm else None
+    what = " ".join(w.lower() for w in words) + (f" ({verb})" if verb and verb not in words else "")
+    return what, noun, verb
 
 
 # --- kinds, for comparison --------------------------------------------------------------------------

@@ -54,7 +54,7 @@ _DASH = r"\s*[–—‒-]\s*"
 
 _NUMBER_RE = re.compile(
     rf"(?<![\w.,/-])(?:"
-    rf"(?P<between>between\s+)?(?P<a>{_DIGITS}){_MULT}?(?:(?P<rsep>(?(between)\s+and\s+|(?:{_DASH}|\s+to\s+)))(?P<b>{_DIGITS}))?(?P<mult>{_MULT})?"
+    rf"(?P<between>between\s+)?(?P<a>{_DIGITS})(?P<mult1>{_MULT})?(?:(?P<rsep>(?(between)\s+and\s+|(?:{_DASH}|\s+to\s+)))(?P<b>{_DIGITS}))?(?P<mult>{_MULT})?"
     rf"|(?P<vague>{_VAGUE})"
     rf"|(?P<word>{_WORDNUM})"
     rf")(?![\w])",
@@ -195,7 +195,7 @@ def is_reference_number(text: str, start: int, end: int) -> bool:
     line = text[a:b]
     if _SKIP_LINE.search(line):
         return True
-    if len(_SIGNATURE.findall(line)) >= 2:
+    if len(_SIGNATURE.findall(_enclosing_parenthesis(text, start, a, b) or _drop_parentheses(line))) >= 2:
         return True
     # list enumerators: "1 - to the addressee", "2. Halt the departure"
     if _ENUMERATOR.match(text[a:start]) and re.match(r"\s*[-.)]\s", text[end:end + 3]):
@@ -206,6 +206,19 @@ def is_reference_number(text: str, start: int, end: int) -> bool:
     ):
         return True
     return bool(re.search(r"(?:\)\s*[:,]|:)\s*$", before) and re.search(r"[–—-]\s*$", text[max(0, start - 2):start]))
+
+
+def _enclosing_parenthesis(text: str, pos: int, a: int, b: int) -> str | None:
+    """The (...) around ``pos`` within the line [a, b), if any."""
+    open_ = text.rfind("(", a, pos)
+    if open_ < 0 or text.rfind(")", open_, pos) >= 0:
+        return None
+    close = text.find(")", pos, b)
+    return text[open_:close + 1] if close >= 0 else None
+
+
+def _drop_parentheses(line: str) -> str:
+    return re.sub(r"\([^()]*\)", " ", line)
 
 
 def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, base: int = 0) -> list[Quantity]:
@@ -276,10 +289,9 @@ def _build(text: str, m: re.Match[str]) -> Quantity | None:
             return None
         return Quantity(value=val, text=m.group(0), start=start, end=end)
     mult = _mult(m.group("mult"))
-    a = digit_value(m.group("a")) * (mult if not m.group("b") else 1)
+    a = digit_value(m.group("a")) * _mult(m.group("mult1") or m.group("mult"))
     if m.group("b"):
         b = digit_value(m.group("b")) * mult
-        a = a * mult
         if b <= a:
             # "377-379" style already handled; "4-1" is not a range
             return None
