@@ -136,6 +136,19 @@ def test_article_references_one_per_entry(article):
     assert all("\n" not in r and not r.startswith("- ") for r in refs)
 
 
+def test_article_languages_include_the_bilingual_front_matter(article):
+    assert article.languages == ["en", "ru"]
+
+
+def test_undated_page_has_no_date_and_keeps_its_title(tmp_path):
+    page = (DATA / "header_page.txt").read_text(encoding="utf-8").replace("March 12, 1949", "Undated")
+    p = tmp_path / "undated.txt"
+    p.write_text(page, encoding="utf-8")
+    raw = read(p)
+    assert raw.fields["Date"] == "Undated"
+    assert raw.fields["Title"].startswith("Letter from Mao Zedong")
+
+
 def test_article_front_matter_fields(article):
     f = article.fields
     assert f["DOI"] == "10.22363/2312-8674-2026-25-2-268-283"

@@ -207,7 +207,7 @@ def test_parse_date(text, edtf, earliest, latest):
     assert (d.edtf, d.earliest, d.latest) == (edtf, earliest, latest)
 
 
-@pytest.mark.parametrize("text", ["February 30, 1945", "Appendix II", "Top Secret", "", "Nº 1041/b"])
+@pytest.mark.parametrize("text", ["February 30, 1945", "Undated", "Appendix II", "Top Secret", "", "Nº 1041/b"])
 def test_parse_date_refuses_non_dates(text):
     assert parse_date(text) is None
 

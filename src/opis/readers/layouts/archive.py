@@ -91,7 +91,12 @@ def _bare(line: str) -> str:
     return heading_text(line).strip("* ").rstrip(":").strip("* ")
 
 
+_UNDATED_RE = re.compile(r"^(?:undated|no date|date unknown|n\.\s?d\.|без даты)$", re.IGNORECASE)
+
+
 def _looks_like_date_line(line: str) -> bool:
+    if _UNDATED_RE.match(line):
+        return True
     return bool(_YEAR_RE.search(line)) and len(line) <= 40 and len(line.split()) <= 6
 
 

@@ -77,6 +77,7 @@ def _label(par: Par) -> tuple[str, str] | None:
 def recognise(raw: RawDocument) -> RawDocument | None:
     if not detect(raw.text):
         return None
+    page_languages = _languages(raw.text)  # the whole page: bilingual front matter counts
     pars = paragraphs(raw.text)
     fields: dict[str, str] = {}
     body_start = _front_matter(pars, fields)
@@ -86,9 +87,19 @@ def recognise(raw: RawDocument) -> RawDocument | None:
     raw.text, anchors = _clean_body(body, {n for n, _ in notes})
     raw.notes = [RawNote(n=n, text=text, anchor=anchors.get(n)) for n, text in notes]
     raw.references = references
+    if not raw.languages and page_languages:
+        raw.languages = page_languages
     if tail:
         raw.fields["Information about the authors"] = "\n\n".join(one_line(clean_inline(t)) for t in tail)
     return raw
+
+
+def _languages(text: str) -> list[str]:
+    try:
+        from opis.lang import detect_languages
+    except ImportError:  # language identification is optional here; the language component fills it later
+        return []
+    return detect_languages(text)
 
 
 # --- front matter ---------------------------------------------------------------------------
