@@ -117,3 +117,9 @@ def test_snippet_keeps_only_highlight_marks():
     assert "<mark>Tacheng</mark>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
     assert str(snippet_html("<i>plain</i>")) == "&lt;i&gt;plain&lt;/i&gt;"
+
+
+def test_snippet_from_search_html_is_not_escaped_twice():
+    html = str(snippet_html("Ili &amp; <mark>Tacheng</mark> &lt;b&gt;"))
+    assert html == "Ili &amp; <mark>Tacheng</mark> &lt;b&gt;"
+    assert str(snippet_html("<mark><mark>x</mark></mark> <mark>open")) == "<mark>x</mark> <mark>open</mark>"

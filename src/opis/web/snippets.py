@@ -1,30 +1,34 @@
-"""Search snippets to safe HTML: everything escaped, then only the highlight marks restored."""
+"""Search snippets to safe HTML: everything escaped, then only the highlight marks restored.
+
+The search area returns snippets as HTML (escaped text with ``<mark>`` around matches); other
+callers may pass plain text. Each text part is unescaped then escaped again, so both come out
+right and nothing but ``<mark>`` survives.
+"""
 
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 
 from markupsafe import Markup
 
-# Highlight markers a search backend may use around matched words.
-MARKS = [("<mark>", "</mark>"), ("<b>", "</b>"), ("\x02", "\x03"), ("[[", "]]")]
+_MARK = re.compile(r"(</?mark>)", re.IGNORECASE)
 
 
 def snippet_html(snippet: str) -> Markup:
-    for open_, close in MARKS:
-        if open_ in snippet and close in snippet:
-            parts = re.split(f"({re.escape(open_)}|{re.escape(close)})", snippet)
-            out, depth = [], 0
-            for part in parts:
-                if part == open_:
-                    depth += 1
-                    out.append("<mark>" if depth == 1 else "")
-                elif part == close and depth:
-                    depth -= 1
-                    out.append("</mark>" if depth == 0 else "")
-                else:
-                    out.append(escape(part, quote=False))
-            out.append("</mark>" * (depth > 0))
-            return Markup("".join(out))
-    return Markup(escape(snippet, quote=False))
+    out: list[str] = []
+    depth = 0
+    for part in _MARK.split(snippet or ""):
+        low = part.lower()
+        if low == "<mark>":
+            out.append("<mark>" if depth == 0 else "")
+            depth += 1
+        elif low == "</mark>":
+            if depth:
+                depth -= 1
+                out.append("</mark>" if depth == 0 else "")
+        else:
+            out.append(escape(unescape(part), quote=False))
+    if depth:
+        out.append("</mark>")
+    return Markup("".join(out))

@@ -11,26 +11,60 @@ from opis.store import Store
 from opis.web import lib
 from opis.web.settings import get_store
 from opis.web.snippets import snippet_html
-from opis.web.templating import render
+from opis.web.templating import query_url, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 10
 YEAR = re.compile(r"^\d{4}$")
+DECADE = re.compile(r"^(\d{3})0s?$")
+# facet name -> filter field of the query language (opis.search.query)
+FACET_FILTER = {"place": "place", "person": "person", "org": "org", "archive": "archive", "language": "lang",
+                "classification": "class", "doc_type": "type"}
+FACET_TITLES = {"doc_type": "Type", "org": "Organisations and units", "place": "Places", "person": "People",
+                "archive": "Archives", "language": "Languages", "classification": "Classification",
+                "year": "Years", "decade": "Decades"}
 
 
-def histogram(facets: dict) -> list[tuple[str, int]]:
-    """The year facet (whatever its name) as (year, count), sorted by year."""
-    for name in ("year", "years", "date", "decade"):
-        values = facets.get(name)
-        if values and all(YEAR.match(str(v[0])) for v in values):
-            return sorted((str(v[0]), int(v[1])) for v in values)
-    return []
+def facet_filter(name: str, label: str) -> str | None:
+    """The query clause that narrows a search to one facet value."""
+    if name == "year" and YEAR.match(label):
+        return f"date:{label}"
+    if name == "decade" and (m := DECADE.match(label)):
+        return f"date:{m.group(1)}0..{m.group(1)}9"
+    field = FACET_FILTER.get(name)
+    if not field:
+        return None
+    return f'{field}:"{label}"' if not re.fullmatch(r"[\w.-]+", label) else f"{field}:{label}"
+
+
+def facet_links(q: str, facets: dict) -> list[dict]:
+    out = []
+    for name, values in facets.items():
+        items = []
+        for label, count in values[:15]:
+            clause = facet_filter(name, str(label))
+            href = query_url("/search", {"q": f"{q} {clause}"}) if clause and clause not in q else None
+            items.append({"label": label, "count": count, "href": href})
+        if items and name != "year":  # years are drawn as the histogram
+            out.append({"name": name, "title": FACET_TITLES.get(name, name.replace("_", " ").capitalize()), "items": items})
+    return out
+
+
+def histogram(q: str, facets: dict) -> list[dict]:
+    """The year facet as bars (year, count, link narrowing the search to that year)."""
+    values = facets.get("year") or []
+    counts = {int(v[0]): int(v[1]) for v in values if YEAR.match(str(v[0]))}
+    if not counts:
+        return []
+    years = range(min(counts), max(counts) + 1) if max(counts) - min(counts) <= 150 else sorted(counts)
+    return [{"year": str(y), "count": counts.get(y, 0), "href": query_url("/search", {"q": f"{q} date:{y}"})}
+            for y in years]
 
 
 @router.get("/search")
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
                 exact: bool = Query(False), store: Store = Depends(get_store)):
-    ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "pages": 1,
+    ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
            "available": lib.search_available(), "params": {"q": q, "exact": "1" if exact else None}}
     if q.strip() and ctx["available"]:
         try:
@@ -40,6 +74,7 @@ def search_page(request: Request, q: str = Query("", max_length=1000), page: int
         else:
             for hit in result.get("hits", []):
                 hit["snippet_html"] = snippet_html(hit.get("snippet") or "")
-            ctx.update(result=result, hist=histogram(result.get("facets") or {}),
+            facets = result.get("facets") or {}
+            ctx.update(result=result, hist=histogram(q, facets), facets=facet_links(q, facets),
                        pages=max(1, -(-int(result.get("total") or 0) // PAGE)))
     return render(request, "search.html", ctx, status_code=400 if ctx["error"] else 200)
