@@ -78,6 +78,10 @@ def _strip(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("*", "")).strip(" ,.;:")
 
 
+def _strip_pub(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("*", "")).strip(" ,;:")
+
+
 def _year_item(year: str | None) -> dict[str, Any] | None:
     return {"date-parts": [[int(year)]]} if year else None
 
@@ -133,7 +137,8 @@ def parse_citation(text: str) -> dict[str, Any] | None:
     t = re.sub(r"\.$", "", t)
     m = TITLE_RE.search(t)
     if not m:
-        return None
+        marked = _mark_plain_title(t)
+        return parse_citation(marked) if marked else None
     head = t[: m.start()].strip().rstrip(",").strip()
     authors = parse_names(head) if head else []
     if head and not authors:
@@ -176,7 +181,7 @@ def parse_citation(text: str) -> dict[str, Any] | None:
             item["type"] = "article"  # a short form of an article: "Title," 13–20
     if pm := PUB_RE.search(rest):
         item["publisher-place"] = _strip(pm.group("place"))
-        item["publisher"] = _strip(pm.group("publisher"))
+        item["publisher"] = _strip_pub(pm.group("publisher"))
         item["issued"] = _year_item(pm.group("year"))
         rest = rest[pm.end() :]
     _finish(item, rest)
@@ -190,6 +195,27 @@ def parse_citation(text: str) -> dict[str, Any] | None:
         item["short"] = True
     item = {k: v for k, v in item.items() if v is not None}
     return item
+
+
+PLAIN_HEAD_RE = re.compile(
+    f"^((?:{INITIALS}\\s*[A-ZА-ЯЁ][\\w'’-]+)(?:,\\s*{INITIALS}\\s*[A-ZА-ЯЁ][\\w'’-]+)*),\\s+(.+)$"
+)
+PLAIN_TAIL_RE = re.compile(r"(\s\[|\s\(|,\s*\d+(?:\s*[-–]\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*\.?$)")
+
+
+def _mark_plain_title(t: str) -> str | None:
+    """'O. Mozokhin, VCHK – OGPU, 182–185' -> 'O. Mozokhin, *VCHK – OGPU*, 182–185' (titles printed without italics)."""
+    m = PLAIN_HEAD_RE.match(t)
+    if not m:
+        return None
+    rest = m.group(2)
+    tail = PLAIN_TAIL_RE.search(rest)
+    if not tail or tail.start() == 0:
+        return None
+    title = rest[: tail.start()].strip().rstrip(",")
+    if not title or "*" in title:
+        return None
+    return f"{m.group(1)}, *{title}*{rest[tail.start():]}"
 
 
 # --- reference-list form -------------------------------------------------------------------
@@ -237,7 +263,7 @@ def parse_reference(text: str) -> dict[str, Any] | None:
                 rest = rest[tail.end() :]
     if item["type"] in ("book", "chapter") and (pm := REF_PUB_RE.search(rest)):
         item["publisher-place"] = _strip(pm.group("place"))
-        publisher = _strip(pm.group("publisher"))
+        publisher = _strip_pub(pm.group("publisher"))
         if publisher and publisher not in ("[N.s.]", "N.s"):
             item["publisher"] = publisher
         item["issued"] = _year_item(pm.group("year"))

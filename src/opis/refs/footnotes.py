@@ -61,4 +61,4 @@ def _one(note: Note, seg: str, start, end, abbreviations, last):
         cit["raw"] = seg
         note.citations.append(cit)
         return cit
-    return last
+    return None  # a note we do not understand: a following Ibid. cannot be resolved safely

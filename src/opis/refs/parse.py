@@ -177,7 +177,7 @@ def _looks_like_archive(prefix: str) -> bool:
 # --- families --------------------------------------------------------------------------------
 
 
-def _labelled(body: str, ref: ArchivalRef, country: str | None) -> bool:
+def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool = True) -> bool:
     """Parse 'f. 17, op. 3, d. 921, l. 65–66' style parts into ``ref``; False when anything is left over."""
     matches = list(LABEL_RE.finditer(body))
     if not matches:
@@ -240,7 +240,7 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None) -> bool:
             if not SHORT_VALUE_RE.match(value.replace(" ", "")) and part not in ("folder", "entry"):
                 return False
             ref.extra[part] = value
-    return bool(ref.fond or ref.delo or ref.opis)
+    return bool(ref.fond or ref.delo or ref.opis or (not need_file and (ref.folios or ref.extra)))
 
 
 def _file_number(body: str, ref: ArchivalRef) -> bool:
@@ -414,7 +414,7 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
         if not text:
             return out
         ref = ArchivalRef(raw=raw, kind="archival", ibid=True)
-        if _labelled(text, ref, None):
+        if _labelled(text, ref, None, need_file=False):
             return ref
         folios = split_folios(re.sub(r"^(?:ll?\.|л{1,2}\.|pp?\.)\s*", "", text))
         if folios is not None:
@@ -437,6 +437,15 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
     prefix, body = (text[: first.start()], text[first.start() :]) if first else (text, "")
     code, name, known = _resolve_archive(prefix, abbreviations)
     arc = authority.lookup(code) if code else None
+    bare = prefix.strip(" ,.;:")
+    if first and arc is None and "," in bare and not DEFINITION_RE.search(bare):
+        # "AAN, KC PZPR, sygn. 2639": the archive is the first segment, the rest a series name
+        head = bare.split(",", 1)[0].strip()
+        if (head_arc := authority.lookup(head)) is not None:
+            code, name, known, arc = head_arc.code, head_arc.name_translit, True, head_arc
+            body = text[len(head) :].lstrip(" ,")
+        else:
+            return out
     country = arc.country if arc else None
 
     if first and (arc is not None or _looks_like_archive(prefix) or not prefix.strip()) and country not in ("US", "GB", "DE", "HU"):
