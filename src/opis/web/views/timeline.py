@@ -11,6 +11,7 @@ from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+MAX_ITEMS = 2000  # beyond this the page asks for a narrower date range, place or person
 
 
 def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -36,6 +37,10 @@ def timeline_page(request: Request, place: str | None = Query(None, max_length=2
         items = lib.timeline(store, date_from=date_from, date_to=date_to, place=place or None, person=person or None)
     except lib.Unavailable as exc:
         notice = str(exc)
+    if len(items) > MAX_ITEMS:
+        notice = (f"{len(items)} dated items: showing the first {MAX_ITEMS}. "
+                  "Narrow the range with From/To, or choose a place or person.")
+        items = items[:MAX_ITEMS]
     docs = lib.titles(store, sorted({i["doc_id"] for i in items if i.get("doc_id")}))
     return render(request, "timeline.html", {
         "title": "Timeline", "items": items, "groups": by_year(items), "notice": notice, "doc_titles": docs,
