@@ -68,6 +68,8 @@ def is_name_like(s: str, max_tokens: int = 6) -> bool:
     for t in tokens:
         if t.lower() in _NAME_PARTICLES:
             continue
+        if re.search(r"['’]s$", t):  # a possessive: "Zhou Enlai's Reception" is not a name
+            return False
         if not (t[:1].isupper() or t[:1].isdigit()):
             return False
     return True
