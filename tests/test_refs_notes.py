@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SEEDS, gold
 
+from conftest import SEEDS, gold
 from opis.model import Note
 from opis.refs.footnotes import annotate_notes
 

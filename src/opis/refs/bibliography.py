@@ -27,6 +27,7 @@ INITIALS = r"(?:[A-ZА-ЯЁ][a-zа-яё]{0,2}\.\s?-?\s?){1,3}"
 INITIALS_RE = re.compile(f"^{INITIALS}$")
 GIVEN_FAMILY_RE = re.compile(f"^({INITIALS})\\s*([A-ZА-ЯЁ][\\w'’-]+(?:\\s[A-ZА-ЯЁ][\\w'’-]+)?)$")
 FAMILY_GIVEN_RE = re.compile(f"^([A-ZА-ЯЁ][\\w'’-]+)\\s+({INITIALS})$")
+FULL_NAME_RE = re.compile(r"^([A-ZА-ЯЁ][a-zа-яё]+(?:\s(?:[A-ZА-ЯЁ]\.|[A-ZА-ЯЁ][a-zа-яё]+))?)\s([A-ZА-ЯЁ][\w'’-]+)$")
 SURNAME_RE = re.compile(r"^[A-ZА-ЯЁ][\w'’-]+(?:\s[A-ZА-ЯЁ][\w'’-]+)?$")
 TITLE_RE = re.compile(
     r"\*(?P<ital>[^*]+)\*|[\"“«„](?P<quot>[^\"“”«»„]+(?:«[^»]*»[^\"“”«»„]*)*)[\"”»]"
@@ -63,6 +64,12 @@ def parse_names(text: str) -> list[dict[str, str]]:
         elif SURNAME_RE.match(t) and i + 1 < len(tokens) and INITIALS_RE.match(tokens[i + 1]):
             out.append({"family": t, "given": tokens[i + 1].strip()})
             i += 1
+        elif SURNAME_RE.match(t) and i + 1 < len(tokens) and FULL_NAME_RE.match(tokens[i + 1] + " Xx") and " " not in t:
+            # reference-list form with full given names: "Fitzpatrick, Sheila"
+            out.append({"family": t, "given": tokens[i + 1].strip()})
+            i += 1
+        elif m := FULL_NAME_RE.match(t):
+            out.append({"family": m.group(2), "given": m.group(1)})
         elif SURNAME_RE.match(t):
             out.append({"family": t})
         else:
