@@ -167,3 +167,23 @@ def test_vague_amounts_keep_their_words():
     assert c[0].quantity.low == 10000 and c[0].quantity.high == 99999
     assert c[0].date.edtf == "1962-04-21/1962-04-30"
     assert "people" in c[0].what and "entered" in c[0].what
+
+
+def test_article_numbers_in_a_code_list_are_not_claims():
+    doc = run("In 1929 he was charged under articles of the Customs Code (164-a, 166-zh, 167, 168) and fined 50 rubles.")
+    assert [c.value for c in doc.claims] == [50]
+
+
+def test_inherited_time_prefers_the_date_that_opens_a_clause():
+    text = (
+        "In October 1932, border guards clashed with a gang of approximately 60 people. The gang included herders who had "
+        "left the collective farms in 1930–1931. Barriers were set up at four passes."
+    )
+    c = by_value(run(text, ev.month(2024, 5), article=True))
+    assert c[4].date.edtf == "1932-10"
+    assert c[60].qualifier == "approximately" and c[60].date.edtf == "1932-10"
+
+
+def test_named_periods_date_a_claim():
+    c = by_value(run("On the eve of the First World War the colony numbered over 9,000 settlers.", article=True))
+    assert c[9000].qualifier == "over" and c[9000].date.edtf == "1913~"

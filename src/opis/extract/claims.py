@@ -113,7 +113,7 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
             if noun and q.unit is None:
                 last_noun = (noun, noun)
             s0, s1 = pstart + sent.start_char, pstart + sent.end_char
-            date = claim_date(ctx, q.start, q.end, s0, s1, pstart)
+            date = claim_date(ctx, q.start, q.end, s0, s1, pstart, [pstart + s.start_char for s in doc.sents])
             place_id, place_label = _place(ctx, q.start, s0, s1)
             claims.append(
                 Claim(
@@ -173,7 +173,17 @@ def _sentence(doc, offset: int):
 EVENTFUL = {"day", "month", "season", "interval", "year", "decade"}
 
 
-def claim_date(ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: int) -> DateValue | None:
+def _opens_clause(text: str, pos: int, pstart: int, sentence_starts: list[int]) -> bool:
+    start = max([s for s in sentence_starts if s <= pos] or [pstart])
+    for m in CLAUSE_BREAK.finditer(text, start, pos):
+        start = m.end()
+    return len(re.findall(r"\w+", text[start:pos])) <= 6
+
+
+def claim_date(
+    ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: int, sentence_starts: list[int] | None = None
+) -> DateValue | None:
+    sentence_starts = sentence_starts or []
     in_sent = [d for d in ctx.dates if d.start is not None and s0 <= d.start < s1]
     if in_sent:
         # clause around the quantity
@@ -192,7 +202,10 @@ def claim_date(ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: in
             return before[-1]
     earlier = [d for d in ctx.dates if d.start is not None and pstart <= d.start < s0]
     if earlier:
-        return earlier[-1]
+        # prefer a date that opens its sentence or clause ("In October 1932, ...") over one buried in a
+        # relative clause ("Kazakhs who had migrated in 1930–1931")
+        topical = [d for d in earlier if _opens_clause(ctx.text, d.start, pstart, sentence_starts)]
+        return (topical or earlier)[-1]
     if ctx.inherit_document_date and ctx.document_date and ctx.document_date.edtf:
         return ctx.document_date
     return None

@@ -250,6 +250,21 @@ def _decade(m, _):
     return ev.decade(_decade_start(m.group("a")))
 
 
+# --- named periods ------------------------------------------------------------------------------
+_WWI = r"(?:World\s+War\s+(?:I|One|1)\b|the\s+First\s+World\s+War|the\s+Great\s+War)"
+_WWII = r"(?:World\s+War\s+(?:II|Two|2)\b|the\s+Second\s+World\s+War)"
+_PERIODS = {"wwi": (1914, 1918), "wwii": (1939, 1945), "gpw": (1941, 1945)}
+
+
+@rule("period", rf"\b(?P<eve>(?:on\s+)?the\s+eve\s+of\s+)?(?:(?P<wwi>{_WWI})|(?P<wwii>{_WWII})|(?P<gpw>the\s+Great\s+Patriotic\s+War))")
+def _period(m, _):
+    key = next(k for k in ("wwi", "wwii", "gpw") if m.group(k))
+    a, b = _PERIODS[key]
+    if m.group("eve"):
+        return ev.year(a - 1, approximate=True, lo=a - 1, hi=a)
+    return ev.years(a, b)
+
+
 # --- years ---------------------------------------------------------------------------------------
 @rule("year_part", rf"\b(?P<p>{_PART})(?P<y>{_YEAR})\b(?!s|-)", flags=re.I)
 def _year_part(m, _):

@@ -195,8 +195,11 @@ def is_reference_number(text: str, start: int, end: int) -> bool:
     line = text[a:b]
     if _SKIP_LINE.search(line):
         return True
-    if len(_SIGNATURE.findall(_enclosing_parenthesis(text, start, a, b) or _drop_parentheses(line))) >= 2:
+    paren = _enclosing_parenthesis(text, start, a, b)
+    if len(_SIGNATURE.findall(paren or _drop_parentheses(line))) >= 2:
         return True
+    if paren and re.fullmatch(r"\(\s*\d[\w-]*(?:\s*,\s*\d[\w-]*)+\s*\)", paren) and re.search(r"\d-?[a-zа-я]", paren, re.I):
+        return True  # a list of article/code numbers: "(164-a, 166-zh, 167, 168)"
     # list enumerators: "1 - to the addressee", "2. Halt the departure"
     if _ENUMERATOR.match(text[a:start]) and re.match(r"\s*[-.)]\s", text[end:end + 3]):
         return True
