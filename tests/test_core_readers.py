@@ -129,3 +129,19 @@ def test_fixture_pages_are_recognised():
     assert read(DATA / "header_page.txt").layout == "archive_record"
     assert read(DATA / "citation_page.txt").layout == "archive_record"
     assert read(DATA / "article.md").layout == "article"
+
+
+def test_boilerplate_component_moves_offsets_with_the_text():
+    from opis.model import Document, Note, Page
+    from opis.pipeline.boilerplate import boilerplate
+
+    text = "Skip to content\n\nAlpha beta.\n\nShare\nGamma[1] delta.\n\nAll rights reserved.\n\nOmega"
+    doc = Document(
+        id="x", text=text, notes=[Note(1, "a note", anchor=text.index("[1]"))],
+        page_info=[Page(1, 0, text.index("Gamma")), Page(2, text.index("Gamma"), len(text))],
+    )
+    doc = boilerplate(doc)
+    assert doc.text == "Alpha beta.\n\nGamma[1] delta.\n\nOmega"
+    assert doc.text[doc.notes[0].anchor:].startswith("[1]")
+    assert doc.text[doc.page_info[1].start:].startswith("Gamma")
+    assert doc.page_info[1].end == len(doc.text)
