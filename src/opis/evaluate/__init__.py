@@ -47,9 +47,7 @@ def set_tally(name: str, gold: list[Any], got: list[Any]) -> Tally:
 def value_tally(name: str, gold: Any, got: Any) -> Tally:
     """Compare one value: right = tp; wrong = fp+fn; missing = fn; invented = fp."""
     t = Tally(name)
-    if gold is None and got is None:
-        t.tp = 1
-    elif gold == got:
+    if gold == got:  # also both None: nothing expected, nothing found
         t.tp = 1
     elif gold is None:
         t.fp = 1
