@@ -132,7 +132,7 @@
         const node = single && p.href ? el("a", { href: p.href }) : el("g");
         node.setAttribute("class", "place" + (single ? "" : " cluster"));
         node.setAttribute("transform", `translate(${g.x} ${g.y}) scale(${1 / px})`);
-        const label = single ? `${p.label}: ${p.count} mention${p.count === 1 ? "" : "s"}` : `${g.members.length} places, ${g.count} mentions: zoom in`;
+        const label = single ? `${p.label}: ${p.count} document${p.count === 1 ? "" : "s"}` : `${g.members.length} places: zoom in`;
         node.setAttribute("aria-label", mini ? p.label : label);
         const title = el("title");
         title.textContent = single ? label : g.members.map((m) => m.label).join(", ");
