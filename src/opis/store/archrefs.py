@@ -59,7 +59,7 @@ def _where(values: list[str | None]) -> tuple[str, list[Any]]:
     clauses, params = ["kind = 'archival'"], []
     for level, value in zip(LEVELS, values, strict=False):
         if value is None:
-            break
+            continue
         if level == "archive":
             value = canonical_archive(value)
         clauses.append(f"{level} = ?")  # level names come from LEVELS, never from input
