@@ -10,11 +10,13 @@ subject, or the document's authors.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from opis.extract import edtf_values as ev
 from opis.extract.numbers import find_quantities
+from opis.extract.sentences import sentences
 from opis.model import Claim, DateValue, Mention, Quantity
 
 REPORT_VERBS = {"report", "state", "show", "estimate", "note", "indicate", "say", "claim", "declare", "write", "inform", "record", "count"}
@@ -81,20 +83,29 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
     if not qs:
         return []
     claims: list[Claim] = []
-    for pstart, pend in paragraphs(ctx.text):
-        pq = [q for q in qs if pstart <= q.start < pend]
-        if not pq:
-            continue
-        doc = nlp(ctx.text[pstart:pend])
-        last_noun: tuple[str, str] | None = None
-        for q in pq:
-            sent = _sentence(doc, q.start - pstart)
-            if sent is None:
-                continue
+    sents = sentences(ctx.text)
+    starts = [a for a, _ in sents]
+    paras = paragraphs(ctx.text)
+    by_sentence: dict[tuple[int, int], list[Quantity]] = {}
+    for q in qs:
+        i = bisect.bisect_right(starts, q.start) - 1
+        if i >= 0 and q.start < sents[i][1]:
+            by_sentence.setdefault(sents[i], []).append(q)
+    keys = list(by_sentence)
+    disable = [p for p in ("ner",) if p in getattr(nlp, "pipe_names", [])]
+    parsed = nlp.pipe((ctx.text[a:b] for a, b in keys), disable=disable)
+    last_noun: tuple[str, str] | None = None
+    last_para = -1
+    for (s0, s1), sdoc in zip(keys, parsed, strict=True):
+        sent = sdoc[:]
+        pstart = next((a for a, b in paras if a <= s0 < b), 0)
+        if pstart != last_para:
+            last_noun, last_para = None, pstart
+        for q in by_sentence[(s0, s1)]:
             if _cyrillic(sent.text):
-                what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, pstart + sent.start_char)
+                what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, s0)
             else:
-                what, noun, verb = what_phrase(sent, q.start - pstart, q.end - pstart, ctx.text[q.start:q.end])
+                what, noun, verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
             if noun in _PRON and last_noun:
                 rest = what.split(" ", 1)[1] if " " in what else ""
                 what = f"{last_noun[0]} {rest}".strip()
@@ -112,8 +123,7 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
                 continue
             if noun and q.unit is None:
                 last_noun = (noun, noun)
-            s0, s1 = pstart + sent.start_char, pstart + sent.end_char
-            date = claim_date(ctx, q.start, q.end, s0, s1, pstart, [pstart + s.start_char for s in doc.sents])
+            date = claim_date(ctx, q.start, q.end, s0, s1, pstart, starts)
             place_id, place_label = _place(ctx, q.start, s0, s1)
             claims.append(
                 Claim(
@@ -160,13 +170,6 @@ def _value(q: Quantity) -> float | str | None:
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
-
-
-def _sentence(doc, offset: int):
-    for s in doc.sents:
-        if s.start_char <= offset < s.end_char:
-            return s
-    return None
 
 
 # --- time ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from opis.extract.sentences import sentences
 from opis.model import DateValue, Event
 
 KINDS = [
@@ -64,19 +65,6 @@ def _clean(segment: str) -> str:
     s = re.sub(r"<sup>.*?</sup>", "", segment)
     s = re.sub(r"\s+", " ", s).strip(" ,;:.")
     return s[:300]
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Cheap sentence spans (no parser needed): split at . ! ? followed by space + capital/quote, and at blank lines."""
-    out, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])[\"”»]?\s+(?=[A-ZА-Я\"“«(])|\n\s*\n", text):
-        prev = text[max(0, m.start() - 4):m.start() + 1]
-        if re.search(r"(?:\b[A-Z]\.|\bNo\.|\bf\.|\bop\.|\bd\.|\bl\.|\bpp?\.|\bCde\.|\bvs\.)$", prev.strip()):
-            continue
-        out.append((start, m.start()))
-        start = m.end()
-    out.append((start, len(text)))
-    return [(a, b) for a, b in out if b > a]
 
 
 def extract_events(text: str, dates: list[DateValue], exclude: list[tuple[int, int]] | None = None) -> list[Event]:
