@@ -136,3 +136,22 @@ def test_abbreviation_defined_for_unknown_archive_is_kept_and_flagged():
     a, b = notes[0].archival_refs[0], notes[1].archival_refs[0]
     assert (a.archive, a.known_archive, a.archive_name) == ("GAAK", False, "Gosudarstvennyi arkhiv Altaiskogo kraia")
     assert (b.archive, b.delo, b.archive_name) == ("GAAK", "7", "Gosudarstvennyi arkhiv Altaiskogo kraia")
+
+
+def test_ibid_page_after_a_book_and_continuation_in_one_note():
+    notes = [
+        Note(n=1, text="S. Kotkin, *Magnetic Mountain* (Berkeley: University of California Press, 1995), 12."),
+        Note(n=2, text="Ibid., p. 45."),
+        Note(n=3, text="SGA KNB RK, f. 9, op. 1, d. 438, l. 76; d. 439, l. 5."),
+        Note(n=4, text="Ibid."),
+        Note(n=5, text="Within the framework of the division, Alma-Ata was the centre."),
+        Note(n=6, text="Ibid., 7."),
+    ]
+    annotate_notes(notes)
+    assert notes[1].citations[0]["locator"] == "45" and notes[1].citations[0]["title"] == "Magnetic Mountain"
+    a, b = notes[2].archival_refs
+    assert (b.archive, b.fond, b.opis, b.delo, b.folios) == ("SGA KNB RK", "9", "1", "439", ["5"])
+    (c,) = notes[3].archival_refs
+    assert (c.delo, c.folios, c.ibid) == ("439", [], True)
+    # Ibid. after a note that cites nothing is not resolved against an older source
+    assert notes[5].citations == [] and notes[5].archival_refs[0].kind == "unparsed"

@@ -35,15 +35,18 @@ def annotate_notes(notes: list[Note]) -> dict[str, Abbreviation]:
 
 def _one(note: Note, seg: str, start, end, abbreviations, last):
     ref = parse_ref(seg, abbreviations)
+    has_file = bool(ref.fond or ref.opis or ref.delo)
     if ref.ibid:
-        if isinstance(last, dict) and ref.kind in ("book", "unparsed") or (isinstance(last, dict) and not ref.folios):
-            cit = resolve_citation(ref.pages, last)
+        if isinstance(last, dict) and not has_file:
+            pages = ref.pages or (", ".join(ref.folios) if ref.folios else None)
+            cit = resolve_citation(pages, last)
             cit["raw"] = seg
             note.citations.append(cit)
             return cit
-        if isinstance(last, ArchivalRef) and ref.kind in ("archival", "book"):
+        if isinstance(last, ArchivalRef) and ref.kind in ("archival", "book", "unparsed"):
             if ref.kind == "book":  # bare numbers after an archival file are folios
-                ref.folios, ref.pages, ref.kind = [p.strip() for p in (ref.pages or "").split(",") if p.strip()], None, "archival"
+                ref.folios = [p.strip() for p in (ref.pages or "").split(",") if p.strip()]
+                ref.pages = None
             full = resolve_archival(ref, last)
             full.note, full.start, full.end = note.n, start, end
             note.archival_refs.append(full)
@@ -51,7 +54,12 @@ def _one(note: Note, seg: str, start, end, abbreviations, last):
         ref.note, ref.start, ref.end = note.n, start, end
         ref.kind = "unparsed"
         note.archival_refs.append(ref)
-        return last
+        return None
+    if ref.kind == "archival" and ref.archive is None and has_file and note.archival_refs:
+        # "…, d. 438, l. 76; d. 439, l. 5": a later part of the same note continues the file above
+        full = resolve_archival(ref, note.archival_refs[-1])
+        full.ibid = False
+        ref = full
     if ref.kind in ("archival", "published"):
         ref.note, ref.start, ref.end = note.n, start, end
         note.archival_refs.append(ref)

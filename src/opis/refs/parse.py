@@ -153,6 +153,8 @@ def _resolve_archive(prefix: str, abbreviations: dict[str, Abbreviation] | None)
     if m:
         name_in_text = p[: m.start()].strip(" ,")
         p = m.group(1).strip()
+    elif cm := re.match(r"^(.{6,}?)\s*\(([A-ZА-ЯЁ][A-ZА-ЯЁ\s.-]{1,20}(?:g\. [A-Z][a-z]+)?)\)$", p):
+        name_in_text, p = cm.group(1).strip(" ,"), cm.group(2).strip()  # "Full name (GANO)"
     else:
         p = re.sub(r"\s*\((?:[A-Z][a-z]+|[А-Я][а-я]+)(?:,? [A-Z][a-z]+)?\)$", "", p)  # "GARF (Moscow)"
     arc = authority.lookup(p)
@@ -165,13 +167,24 @@ def _resolve_archive(prefix: str, abbreviations: dict[str, Abbreviation] | None)
     return p, name_in_text, False
 
 
+ARCHIVE_WORD_RE = re.compile(
+    r"arkhiv|архів|архив|archive|archiv|levéltár|archiwum|dang'?anguan|档案|arquivo|arhiv", re.IGNORECASE
+)
+
+
 def _looks_like_archive(prefix: str) -> bool:
+    """An archive we do not know: a code ('GAAO', 'ГАНО', 'SGA DP g. Almaty') or a name with 'archive' in it."""
     p = DEFINITION_RE.sub("", prefix).strip(" ,.;:")
     if not p or len(p) > 160:
         return False
     if re.search(r"\d", p) and not re.search(r"\b(?:No\.|№)\s?\d", p):
         return False
-    return bool(re.match(r"^[A-ZА-ЯЁÁČŠŽ]", p))
+    if not re.match(r"^[A-ZА-ЯЁÁČŠŽ]", p):
+        return False
+    if ARCHIVE_WORD_RE.search(p):
+        return True
+    tokens = p.split()
+    return len(tokens) <= 6 and all(t[0].isupper() or len(t) <= 2 for t in tokens)
 
 
 # --- families --------------------------------------------------------------------------------
@@ -208,8 +221,10 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
                 part = "box"
         elif label == "k.":
             return False
-        if label in ("p.", "pp.") and not seen_delo and country in ("RU", None):
-            part = "papka" if label == "p." else part
+        # papka sits between opis and delo (AVP RF); after the delo, or alone, "p." is a page
+        later_delo = any(_label_part(x) == "delo" for x in matches[i + 1 :])
+        if label == "p." and not seen_delo and country in ("RU", None) and later_delo:
+            part = "papka"
         if part == "folios":
             folios = split_folios(value)
             if folios is None:
