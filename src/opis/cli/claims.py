@@ -29,7 +29,8 @@ def _claim_line(c: dict) -> str:
     date = c["date"]["edtf"] or "?"
     src = f"  [{c['reported_by']}]" if c.get("reported_by") else ""
     place = f" @ {c['place_label']}" if c.get("place_label") else ""
-    return f"{date:24} {_value(c):28} {c['what']}{place}{src}  <{c['doc_id'][:10]}:{c['start']}>"
+    where = "summary" if c["start"] is None else c["start"]
+    return f"{date:24} {_value(c):28} {c['what']}{place}{src}  <{c['doc_id'][:10]}:{where}>"
 
 
 @click.command()
