@@ -171,3 +171,18 @@ def test_own_article():
     assert "19th district" in text
     assert len(raw.references) == 2 and raw.references[1].startswith("Ohayon, I.")
     assert "Submitted" not in text and "Petrov" not in text
+
+
+def test_footnotes_in_any_text_are_split_out(tmp_path):
+    p = tmp_path / "report.md"
+    p.write_text(
+        "The detachment crossed the river<sup>1</sup> and reached the post at dawn<sup>2</sup>.\n\n"
+        "<sup>1</sup> The Ili, near *Kuldja*.\n\n<sup>2</sup> RGVA, f. 25895, op. 1, d. 10, l. 4.\n",
+        encoding="utf-8",
+    )
+    raw = read(p)
+    assert raw.layout == "plain"
+    assert raw.text == "The detachment crossed the river and reached the post at dawn."
+    assert [(n.n, n.text) for n in raw.notes] == [(1, "The Ili, near *Kuldja*."), (2, "RGVA, f. 25895, op. 1, d. 10, l. 4.")]
+    assert raw.text[: raw.notes[0].anchor].endswith("crossed the river")
+    assert raw.text[: raw.notes[1].anchor].endswith("at dawn")

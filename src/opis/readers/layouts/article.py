@@ -218,6 +218,23 @@ def _reference_items(lines: list[str]) -> list[str]:
     return [one_line(clean_inline(x, keep_italics=True)) for x in out]
 
 
+def clean_body_and_notes(pars: list[str]) -> tuple[str, list[tuple[int, str, int | None]]]:
+    """Paragraphs with footnote paragraphs among them -> (clean body text, [(n, note text, anchor)])."""
+    body: list[tuple[str, bool]] = []
+    notes: list[tuple[int, str]] = []
+    cut = False
+    for text in pars:
+        m = NOTE_RE.match(text)
+        if m:
+            notes.append((int(m.group(1)), one_line(clean_inline(m.group(2), keep_italics=True))))
+            cut = True
+            continue
+        body.append((text, cut))
+        cut = False
+    clean, anchors = _clean_body(body, {n for n, _ in notes})
+    return clean, [(n, t, anchors.get(n)) for n, t in notes]
+
+
 def _expand(spec: str) -> list[int]:
     out: list[int] = []
     for part in re.split(r"\s*,\s*", spec):

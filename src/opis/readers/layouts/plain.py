@@ -1,8 +1,14 @@
-"""Any other text: boilerplate lines removed, inline markup cleaned, page-broken paragraphs joined."""
+"""Any other text: boilerplate lines removed, inline markup cleaned, page-broken paragraphs joined.
+
+Footnotes in the markup the readers use (a marker ``<sup>n</sup>`` in the text and a paragraph
+``<sup>n</sup> note text``, e.g. from a DOCX with footnotes) are split out as notes anchored at
+their markers, as for articles.
+"""
 
 from __future__ import annotations
 
-from opis.readers.base import RawDocument
+from opis.readers.base import RawDocument, RawNote
+from opis.readers.layouts.article import NOTE_RE, clean_body_and_notes
 from opis.readers.layouts.common import (
     clean_inline,
     is_boilerplate_line,
@@ -28,8 +34,13 @@ def recognise(raw: RawDocument) -> RawDocument:
             kept.append("\n".join(lines))
     if rights:
         raw.fields.setdefault("Rights", "\n".join(rights))
+    raw.layout = raw.layout or LAYOUT
+    if any(NOTE_RE.match(k) for k in kept):
+        text, notes = clean_body_and_notes(kept)
+        raw.text = text
+        raw.notes = [RawNote(n=n, text=t, anchor=a) for n, t, a in notes]
+        return raw
     if raw.format in ("markdown", "text", "html"):
         kept = [clean_inline(k) for k in kept]
     raw.text = normalise_whitespace("\n\n".join(join_broken_paragraphs(kept)))
-    raw.layout = raw.layout if raw.layout not in (None, "") else LAYOUT
     return raw
