@@ -256,3 +256,34 @@ def test_static_assets_are_served_locally(client):
     if vendor.exists():
         topo = client.get("/static/vendor/world-atlas/countries-110m.json").json()
         assert topo["type"] == "Topology" and "countries" in topo["objects"]
+
+
+@pytest.mark.skipif(not has("opis.store.archrefs", "archive_tree"), reason="archrefs area not installed")
+def test_archive_tree_walks_down_to_the_citing_documents(client, seed_records):
+    beria = seed_records["000"]
+    ref = next(r for r in beria["archival_refs"] if r.get("archive"))
+    top = client.get("/api/archives").json()
+    assert ref["archive"] in {a["archive"] for a in top}
+    page = client.get("/archives").text
+    assert f'href="/archives?archive={ref["archive"]}"' in page
+    page = client.get("/archives", params={"archive": ref["archive"]}).text
+    assert ref["fond"] in page and f'href="/documents/{beria["id"]}"' in page
+    leaf = client.get("/archives", params={k: ref[k] for k in ("archive", "fond", "opis", "delo")}).text
+    assert f'href="/documents/{beria["id"]}"' in leaf and 'aria-current="page"' in leaf
+    doc = client.get(f"/documents/{beria['id']}").text
+    assert "/archives?archive=" + ref["archive"] in doc
+    cited = client.get("/api/archives/citing", params={"archive": ref["archive"], "fond": ref["fond"]}).json()
+    assert beria["id"] in {c["doc_id"] for c in cited}
+
+
+@pytest.mark.skipif(not has("opis.store.claims", "compare_claims"), reason="claims area not installed")
+def test_claims_page_puts_sources_side_by_side(client):
+    groups = client.get("/api/claims/compare").json()
+    page = client.get("/claims").text
+    multi = [g for g in groups if len({c["doc_id"] for c in g["claims"]}) > 1]
+    if not multi:
+        pytest.skip("no claim compared across sources in the seeds")
+    g = multi[0]
+    assert g["what"] in page
+    for c in g["claims"]:
+        assert f'href="/documents/{c["doc_id"]}"' in page
