@@ -20,6 +20,7 @@ from opis.metadata.fields import (
     normalise_classification,
     record_id_from_url,
     split_keywords,
+    split_record_citation,
 )
 from opis.pipeline import Pipeline, document_from_raw
 from opis.readers import read
@@ -332,3 +333,27 @@ def test_journal_citation_both_styles():
 
 def test_split_keywords():
     assert split_keywords("borders; migration, and smuggling.") == ["borders", "migration", "smuggling"]
+
+
+@pytest.mark.parametrize(
+    ("citation", "title", "date", "repository", "reference"),
+    [
+        ('"Antonov to Marshal Malinovsky", November 16, 1945, Wilson Center Digital Archive, RGASPI, f. 558, op. 11, '
+         "d. 98, ll. 0144. Contributed by Sergey Radchenko and translated by Gary Goldberg.",
+         "Antonov to Marshal Malinovsky", "November 16, 1945", "Wilson Center Digital Archive",
+         "RGASPI, f. 558, op. 11, d. 98, ll. 0144"),
+        ('"Cable from Zhou Enlai to Zhang Wentian," 30 March 1956, History and Public Policy Program Digital Archive, '
+         "PRC FMA 109-00763-01, 1-3. Translated by Stephen Mercado.",
+         "Cable from Zhou Enlai to Zhang Wentian", "30 March 1956",
+         "History and Public Policy Program Digital Archive", "PRC FMA 109-00763-01, 1-3"),
+        ("GARF, Fond R-9401ss, Opis' 2, Delo 98, 377-379. Obtained by Jamil Hasanli and translated by Gary Goldberg.",
+         None, None, None, "GARF, Fond R-9401ss, Opis' 2, Delo 98, 377-379"),
+        ("Archive of the President of the Republic of Kazakhstan, f. 141, op. 1, d. 5, l. 3. Translated by A. B.",
+         None, None, None, "Archive of the President of the Republic of Kazakhstan, f. 141, op. 1, d. 5, l. 3"),
+    ],
+)
+def test_split_record_citation(citation, title, date, repository, reference):
+    from opis.metadata.agents import credit_start
+
+    c = split_record_citation(citation, credit_start(citation))
+    assert (c.title, c.date, c.repository, c.reference) == (title, date, repository, reference)

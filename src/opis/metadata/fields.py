@@ -147,7 +147,7 @@ def document_number(lines: list[str], title: str | None = None) -> str | None:
 
 # --- citations of archive record pages ---------------------------------------------------------
 
-_QUOTED_TITLE = re.compile(r'^\s*["“]([^"”]+)["”]\s*,\s*')
+_QUOTED_TITLE = re.compile(r'^\s*["“]([^"”]+)["”]\s*,?\s*')
 _REPOSITORY = re.compile(r"^([^,]*\b(?:Archive|Archives|Library|Collection|Repository)\b[^,]*),\s*")
 _DATE_PREFIX = re.compile(
     r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{4}|\d{4}|"
