@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import cache
 
 from opis.model import DateValue
 
@@ -153,15 +154,20 @@ def _from_parts(kind: str, g: tuple) -> DateValue | None:
     return None
 
 
+@cache
+def _date_data_parser():
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en", "ru"], settings={"PREFER_DAY_OF_MONTH": "first"})
+
+
 def _parse_fallback(s: str) -> DateValue | None:
     """dateparser for other wordings; only when the text names a month (no invented day/month)."""
     words = re.findall(r"[A-Za-zА-Яа-яЁё]+", s)
     if not re.search(_YEAR, s) or not any(month_number(w) for w in words) or len(s) > 40:
         return None
     try:
-        from dateparser.date import DateDataParser
-
-        data = DateDataParser(languages=["en", "ru"], settings={"PREFER_DAY_OF_MONTH": "first"}).get_date_data(s)
+        data = _date_data_parser().get_date_data(s)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if data is None or data.date_obj is None:
