@@ -21,6 +21,9 @@ once, lazily, on first use.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import pickle
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -38,10 +41,46 @@ __all__ = [
 ]
 
 
+_CODE = ("__init__.py", "loader.py", "normalize.py", "resolver.py")
+
+
+def _cache_path() -> Path:
+    """Where the built indexes are pickled, keyed by a hash of the data files and this code."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(Path(DATA_DIR).glob("*.csv")) + [here / n for n in _CODE]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    base = Path(os.environ.get("OPIS_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "opis")
+    return base / f"authority-{digest.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=1)
 def resolver() -> Resolver:
-    """The resolver over the bundled data files (built once)."""
-    return Resolver(load())
+    """The resolver over the bundled data files, built once: the first process pickles its
+    indexes into the user cache (``$OPIS_CACHE_DIR`` or ``~/.cache/opis``); later processes load
+    them in a fraction of the build time. A stale or unreadable cache is simply rebuilt."""
+    try:
+        path = _cache_path()
+    except OSError:
+        return Resolver(load())
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, Resolver):
+            return cached
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    built = Resolver(load())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return built
 
 
 def resolve(surface: str, type: str | None = None, *, gloss: str | None = None,

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from unidecode import unidecode
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -69,6 +68,8 @@ def to_latin(name: str) -> str:
     """``name`` in Latin letters: pinyin for Chinese characters, unidecode for the rest."""
     text = unicodedata.normalize("NFKC", name)
     if has_han(text):
+        from pypinyin import lazy_pinyin  # imported on first use: its dictionary takes a second to load
+
         parts: list[str] = []
         for piece in lazy_pinyin(text):
             if parts and _HAN.search(piece) is None and piece.isalpha() and parts[-1].isalpha():

@@ -145,7 +145,7 @@ class Resolver:
         def key(i: str) -> tuple:
             r = self.records[i]
             is_label = name is not None and simple_key(r.entity.label) == simple_key(name)
-            return (r.entity.type != type, -r.priority, -(r.population or 0), not is_label)
+            return (r.entity.type != type, -r.priority, not is_label, -(r.population or 0))
 
         return sorted(ok, key=key)
 
@@ -364,6 +364,8 @@ class Resolver:
             if not self._case_ok(span, ids):
                 continue
             best = self._best(ids, None, span)
+            if best and self.records[best].source != "curated" and _in_compound(text, start, end):
+                continue  # "Kyzyl-Aul" is not Kyzyl: long-tail names only as whole words
             if best:
                 hits.append((start, end, best))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -401,6 +403,12 @@ def _push(lst: list[str], item: str) -> None:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() and script_of(ch) != "Hani"
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()
+    after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha()
+    return before or after
 
 
 def _boundary(text: str, start: int, end: int) -> bool:
