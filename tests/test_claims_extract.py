@@ -187,3 +187,12 @@ def test_inherited_time_prefers_the_date_that_opens_a_clause():
 def test_named_periods_date_a_claim():
     c = by_value(run("On the eve of the First World War the colony numbered over 9,000 settlers.", article=True))
     assert c[9000].qualifier == "over" and c[9000].date.edtf == "1913~"
+
+
+def test_partitive_and_casualty_lists():
+    c = by_value(run("During 1937 the troika of the region sentenced 1,243 persons, of whom 811 were shot."))
+    assert "persons" in c[1243].what and "sentenced" in c[1243].what
+    assert c[811].what == "persons shot" and c[811].date.edtf == "1937"
+    c = by_value(run("Losses of the regiment amounted to 27 dead, 64 wounded and 9 missing."))
+    assert [c[v].what.split()[0] for v in (27, 64, 9)] == ["dead", "wounded", "missing"]
+    assert "regiment" in c[27].what

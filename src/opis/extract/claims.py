@@ -38,6 +38,9 @@ HEADING_SKIP = re.compile(
     r"^#+\s*(?:References|Bibliography|Sources|Notes|Endnotes|Information about the authors|Список литературы|Литература|Примечания)\b",
     re.I | re.M,
 )
+_PARTITIVE = re.compile(r"\b(?:of|among)\s+(?:whom|which|them|these|those)\s*$|\bиз\s+(?:них|которых)\s*$", re.I)
+# Words after a bare number that say what happened to those counted ("27 dead, 64 wounded").
+CASUALTY = {"dead", "killed", "wounded", "missing", "injured", "captured", "drowned", "murdered", "executed", "shot", "arrested", "detained"}
 _PRON = {"them", "they", "these", "those", "it", "which", "whom", "who", "of"}
 
 
@@ -106,6 +109,8 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
                 what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, s0)
             else:
                 what, noun, verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
+            if last_noun and noun is None and _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start]):
+                what, noun = f"{last_noun[0]} {what}".strip(), last_noun[1]  # "1,243 persons, of whom 811 were shot"
             if noun in _PRON and last_noun:
                 rest = what.split(" ", 1)[1] if " " in what else ""
                 what = f"{last_noun[0]} {rest}".strip()
@@ -122,7 +127,8 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
             if not q.unit and not noun and not verb:
                 continue
             if noun and q.unit is None:
-                last_noun = (noun, noun)
+                surface = next((w for w in what.split() if w.lower().startswith(noun[:4])), noun)
+                last_noun = (surface, noun)
             date = claim_date(ctx, q.start, q.end, s0, s1, pstart, starts)
             place_id, place_label = _place(ctx, q.start, s0, s1)
             claims.append(
@@ -160,11 +166,11 @@ def _value(q: Quantity) -> float | str | None:
     if q.value is not None:
         v = q.value
         return int(v) if float(v).is_integer() else v
-    if q.low is not None and q.high is not None and not re.search(r"[a-z]", q.text.lower().replace(q.qualifier or "~", "")):
+    if q.low is not None and q.high is not None and re.search(r"\d", q.text):
         return f"{_fmt(q.low)}–{_fmt(q.high)}"
     words = q.text
     if q.qualifier:
-        words = re.sub(r"^\W*\w+(?:\s+(?:than|to|at|of|amounted|numbered))*\s+", "", words) if q.qualifier else words
+        words = re.sub(r"^\W*\w+(?:\s+(?:than|to|at|of|amounted|numbered))*\s+", "", words)
     return words.strip().lower()
 
 
@@ -258,7 +264,7 @@ def _phrase(tok, limit: int = 6, with_preps: bool = True) -> str:
                     words.append(c)
                     words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
                 break
-            if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
+            if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
                 words.append(c)
                 for p in c.children:
                     if p.dep_ == "prep" and p.text.lower() in _MOVE_PREPS:
@@ -308,6 +314,10 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
         cand = [t for t in after[0].children if t.dep_ == "pobj"] or [after[1]]
         if cand[0].pos_ in ("NOUN", "PROPN", "PRON"):
             noun = cand[0]
+    if noun is None and after and after[0].lower_ in CASUALTY:
+        subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.i < min(tokset) and t.pos_ in ("NOUN", "PROPN")), None)
+        what = after[0].lower_ + (f" ({_phrase(subj, limit=5)})" if subj is not None else "")
+        return what, after[0].lower_, after[0].lemma_.lower()
     if noun is None and after and after[0].text.lower() == "worth" and len(after) > 2 and after[1].text.lower() == "of":
         noun = after[2] if after[2].pos_ in ("NOUN", "PROPN") else None
     if noun is None:

@@ -32,9 +32,9 @@ TRIGGERS = re.compile(
 )
 _KIND_RE = [(k, re.compile(rf"\b(?:{p})", re.I)) for k, p in KINDS]
 _ACTOR_PATTERNS = [
-    re.compile(r"\b(?:decree|resolution|order|instruction|decision|directives?|regulations?)\s+of\s+the\s+(?P<a>(?:[A-Z][\w'’-]*|of|the|and|for|People's|People’s)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|People's|People’s))*)"),
+    re.compile(r"\b(?:decree|resolution|order|instruction|decision|directives?|regulations?)\s+(?:No\.?\s*[\w/-]+\s+)?of\s+the\s+(?P<a>(?:[A-Z][\w'’-]*|of|the|and|for|People's|People’s)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|People's|People’s))*)"),
     re.compile(r"\bby\s+(?:its\s+\w+,\s+)?(?:the\s+)?(?P<a>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for))*)"),
-    re.compile(r"(?:^|,\s+|\.\s+)(?:the\s+)?(?P<a>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for))*)\s+(?:adopted|approved|issued|developed|introduced|published|imposed|ordered|decided|signed|established)\b"),
+    re.compile(r"\b(?:the\s+)?(?P<a>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for))*)\s+(?:adopted|approved|issued|developed|introduced|published|imposed|ordered|decided|signed|established)\b"),
 ]
 _BAD_ACTOR = re.compile(r"^(?:On|In|At|By|From|As|This|These|That|The|According|Thus|However|Subsequently|Initially)$")
 
