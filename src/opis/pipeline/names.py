@@ -1,0 +1,143 @@
+"""Name-shape vocabulary shared by the apparatus, entities and linking components.
+
+Facts about how names are written in Soviet, Chinese and Western archival documents and
+their English translations: honorifics and ranks before a personal name, generic words after a
+place name ("Ili District"), kinds of military and border units, heads of organisation names,
+and the classification/heading phrases that look like names but are not.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Honorifics, ranks and offices written before a personal name (longest first in the regex).
+TITLES = [
+    "Cde.", "Cde", "Comrade", "Comrades", "Tov.", "Citizen", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Professor",
+    "Academician", "Marshal", "Marshal of the Soviet Union", "General", "Major General", "Lieutenant General",
+    "Colonel General", "General of the Army", "Colonel", "Lieutenant Colonel", "Major", "Captain", "Lieutenant",
+    "Senior Lieutenant", "Sergeant", "Private", "Admiral", "Vice Admiral", "Rear Admiral", "Commissar",
+    "Commander", "Kombrig", "Komdiv", "Komkor", "Ataman", "Vice Minister", "Deputy Minister", "Minister",
+    "Vice Premier", "Premier", "Vice Chairman", "Chairman", "President", "Vice President", "Ambassador",
+    "Consul", "Consul General", "Secretary", "First Secretary", "General Secretary", "Governor", "Mayor",
+    "Prince", "King", "Emperor", "Tsar", "Khan", "Sultan", "Mullah", "Imam", "Bishop", "Father",
+]
+TITLE_WORDS = {w for t in TITLES for w in t.replace(".", "").split()} | {"Cde.", "Mr.", "Mrs.", "Dr.", "Prof."}
+
+# Words that, after a title, show that the phrase is an office or body and not a person.
+NOT_NAME_AFTER_TITLE = {
+    "Staff", "Secretary", "Secretariat", "Assembly", "Council", "Committee", "Government", "Headquarters",
+    "Directorate", "Consulate", "Prosecutor", "Department", "Administration", "Command", "Plan", "Office",
+    "Commissariat", "Ministry", "Embassy", "Court", "Army", "Division", "District", "Of", "The", "And",
+}
+
+# Generic words written after (or before) a place name; "Ili District" names Ili.
+PLACE_SUFFIXES = [
+    "District", "Districts", "Province", "Provinces", "County", "Counties", "Oblast", "Oblast'", "Region",
+    "Prefecture", "Okrug", "Uyezd", "Uezd", "Raion", "Rayon", "Krai", "Kray", "Autonomous Region",
+    "Autonomous Prefecture", "Municipality", "Volost", "area", "areas", "region", "district", "county",
+    "oblast", "province", "River", "Valley", "Pass", "Mountains", "Range", "Steppe", "Basin",
+]
+PLACE_PREFIXES = ["Lake", "Mount", "Mt.", "River", "Gulf of", "Bay of", "Cape", "Port"]
+
+# Nouns that introduce place names: "the cities of Bay and Nurgak", "the posts of X, Y, and Z".
+PLACE_INTRODUCERS = [
+    "city", "cities", "town", "towns", "village", "villages", "settlement", "settlements", "post", "posts",
+    "county", "counties", "district", "districts", "province", "provinces", "region", "regions", "oblast",
+    "station", "stations", "port", "ports", "outpost", "outposts", "area", "areas", "tract", "valley",
+    "pass", "river", "lake", "aul", "auls", "volost", "uyezd", "okrug", "raion",
+]
+
+# Kinds of military and security units.
+UNIT_HEADS = [
+    "Army", "Armies", "Front", "Fronts", "Corps", "Division", "Divisions", "Brigade", "Brigades", "Regiment",
+    "Regiments", "Battalion", "Battalions", "Squadron", "Squadrons", "Company", "Detachment", "Detachments",
+    "detachment", "detachments", "Group", "Fleet", "Flotilla", "Military District", "Border District",
+    "border detachment", "border detachments", "Border Detachment", "border guard detachment",
+    "border guard unit", "border unit", "commandant's office", "Commandant's Office",
+    "border commandant's office", "frontier post", "border post", "outpost",
+]
+UNIT_KINDS = [
+    "Cavalry", "Rifle", "Infantry", "Tank", "Guards", "Mountain", "Mechanized", "Motorized", "Motor Rifle",
+    "Shock", "Air", "Airborne", "Artillery", "Red Banner", "Border", "NKVD", "Partisan", "Mongolian",
+    "Special", "Reserve", "Separate", "Field", "Route", "Volunteer", "Sapper", "Signal", "Engineer",
+]
+ORDINAL_WORDS = [
+    "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+    "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth",
+    "Eighteenth", "Nineteenth", "Twentieth",
+]
+
+# Heads of organisation names: "Embassy of the Soviet Union", "Ministry of Foreign Affairs of ...".
+ORG_HEADS = [
+    "Embassy", "Consulate", "Consulate General", "Ministry", "Commissariat", "People's Commissariat",
+    "People's Commissar", "Committee", "Central Committee", "Council", "Special Council", "Commission",
+    "Foundation", "Bureau", "Directorate", "Main Directorate", "Department", "Administration", "Party",
+    "Institute", "Academy", "University", "Presidium", "Politburo", "Secretariat", "Procuracy",
+    "Prosecutor's Office", "Office", "Agency", "Service", "Court", "Tribunal", "Bank", "Trust",
+    "Society", "League", "Congress", "Assembly",
+    "General Staff", "Staff", "Headquarters", "Archive", "Library", "Museum", "Company", "Corporation",
+]
+
+# Phrases on archival pages that the statistical model takes for names.
+NOT_NAMES = {
+    "top secret", "secret", "strictly secret", "special importance", "of special importance",
+    "confidential", "for official use only", "personal", "urgent", "copy", "draft", "cipher", "by cipher",
+    "record id", "document information", "original language", "original classification", "summary",
+    "citation", "credits", "contents", "appendix", "memorandum", "translation", "notes", "note", "basis",
+    "original uploaded date", "digital archive", "keywords", "abstract", "funding", "received", "annex",
+    "cde", "comrade", "comrades", "ibid", "ibid.", "op. cit", "publ", "ed", "eds", "vol",
+}
+
+_CAPS_WORD = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ'’\-]+$")
+
+
+def is_caps(word: str) -> bool:
+    return bool(_CAPS_WORD.match(word))
+
+
+def title_case(name: str) -> str:
+    """``JIANG JIESHI`` -> ``Jiang Jieshi``; ``KAI-SHEK`` -> ``Kai-Shek``; mixed case stays."""
+    if not any(c.isupper() for c in name) or any(c.islower() for c in name):
+        return name
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0] + m.group(0)[1:].lower(), name)
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal phrases, longest first, spaces as flexible whitespace."""
+    parts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(parts) + ")"
+
+
+ORDINAL = rf"(?:\d+(?:st|nd|rd|th)|{alternation(ORDINAL_WORDS)})"
+_UNIT_HEAD_END = re.compile(rf"(?:^|\s)(?P<head>{alternation(UNIT_HEADS)})$")
+_PLURAL_HEADS = {
+    "Armies": "Army", "Fronts": "Front", "Divisions": "Division", "Brigades": "Brigade", "Regiments": "Regiment",
+    "Battalions": "Battalion", "Squadrons": "Squadron", "Detachments": "Detachment",
+    "detachments": "detachment", "border detachments": "border detachment",
+}
+_COORD = re.compile(rf"^(?P<nums>{ORDINAL}(?:(?:,\s*|,?\s+and\s+){ORDINAL})+)\s+(?P<rest>.+)$")
+_FOLLOWING_HEAD = re.compile(rf"^\s+and\s+{ORDINAL}\s+(?:[A-Z][\w-]*\s+){{0,3}}?(?P<head>{alternation(UNIT_HEADS)})\b")
+
+
+def singular_head(name: str) -> str:
+    m = _UNIT_HEAD_END.search(name)
+    if not m:
+        return name
+    head = m.group("head")
+    return name[: m.start("head")] + _PLURAL_HEADS.get(head, head)
+
+
+def unit_names(surface: str, following: str = "") -> list[str]:
+    """The units a phrase names, each in the singular: ``1st and 5th Cavalry Divisions`` ->
+    ``1st Cavalry Division``, ``5th Cavalry Division``; ``5th Cavalry`` followed by ``and 3rd
+    Rifle Divisions`` -> ``5th Cavalry Division`` (the shared head)."""
+    s = " ".join(surface.split())
+    if not _UNIT_HEAD_END.search(s) and following:
+        h = _FOLLOWING_HEAD.match(following)
+        if h:
+            s = f"{s} {h.group('head')}"
+    m = _COORD.match(s)
+    if m:
+        rest = singular_head(m.group("rest"))
+        return [f"{n} {rest}" for n in re.findall(ORDINAL, m.group("nums"))]
+    return [singular_head(s)]
