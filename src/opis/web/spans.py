@@ -124,8 +124,8 @@ def layer_spans(
         if app.get("target_start") is not None and app.get("target_end") is not None:
             spans.append(Span(app["target_start"], app["target_end"], "span", (("class", f"app-target app-target-{kind}"),), order=2))
     for m in record.get("mentions") or []:
-        if m.get("note") is not None:
-            continue  # spans inside footnote text, not the body
+        if m.get("note") is not None or m.get("start") is None:
+            continue  # spans inside footnote text, not the body; metadata-only names have no span
         mtype = str(m.get("type") or "").lower()
         cls = f"mention mention-{mtype}"
         if m.get("entity_id"):
