@@ -264,3 +264,26 @@ def test_malformed_file_names_file_and_line(tmp_path):
     bad.write_text("id,label\nPlace X,X\n", encoding="utf-8")
     with pytest.raises(AuthorityDataError, match="bad id"):
         list(read_file(bad, "PLACE"))
+
+
+# --- Russian originals: inflected forms ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("surface", "expected"), [
+    ("Кульджи", "place:yining"), ("Чугучака", "place:tacheng"), ("Алма-Аты", "place:almaty"),
+    ("Казахской ССР", "place:kazakhstan"), ("Сталину", "person:joseph-stalin"),
+    ("Хрущёва", "person:nikita-khrushchev"), ("Берии", "person:lavrentiy-beria"),
+])
+def test_russian_case_forms_resolve(surface, expected):
+    m = A.resolve(surface)
+    assert m is not None and m.entity.id == expected and m.method == "translit"
+
+
+def test_find_names_in_russian_text():
+    text = "Или: бегство из Кульджи и Чугучака в Казахстан. Доклад тов. Сталину и Молотову из Алма-Аты."
+    found = [(text[s:e], i) for s, e, i in A.find_names(text)]
+    assert found == [
+        ("Кульджи", "place:yining"), ("Чугучака", "place:tacheng"), ("Казахстан", "place:kazakhstan"),
+        ("Сталину", "person:joseph-stalin"), ("Молотову", "person:vyacheslav-molotov"),
+        ("Алма-Аты", "place:almaty"),
+    ]

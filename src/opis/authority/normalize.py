@@ -101,3 +101,24 @@ def normalize(name: str) -> str:
     for old, new in _FOLDS:
         key = key.replace(old, new)
     return _DOUBLE.sub(r"\1", key)
+
+
+_RU_ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ах", "ях", "ам", "ям", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ый", "ий", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й"], key=len, reverse=True)
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
+
+
+def russian_stem_key(name: str) -> str | None:
+    """A case-insensitive key of a Russian name without its case ending, word by word, so that
+    inflected forms meet the nominative (``Кульджи``/``Кульджа``, ``Чугучака``/``Чугучак``,
+    ``Казахской ССР``/``Казахская ССР``). None for names that are not in Cyrillic."""
+    if not _CYRILLIC_WORD.search(name):
+        return None
+    words = []
+    for word in unicodedata.normalize("NFC", name).lower().replace("ё", "е").split():
+        for end in _RU_ENDINGS:
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                word = word[: -len(end)]
+                break
+        words.append(word)
+    key = " ".join(words)
+    return key if len(key.replace(" ", "")) >= 4 else None

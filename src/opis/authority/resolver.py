@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from opis.model import Entity
 
 from .loader import Record, script_of
-from .normalize import normalize, simple_key
+from .normalize import normalize, russian_stem_key, simple_key
 
 GROUPS = {"PERSON": "PERSON", "PLACE": "PLACE", "ORG": "ORG", "UNIT": "ORG"}
 # what NER libraries call the same things
@@ -84,6 +84,8 @@ _GLOSS_IN_SURFACE = re.compile(r"^(.+?)\s*\[(?!sic\b)([^\]]+)\]$", re.IGNORECASE
 # in running text when they come only from the generated long tail.
 _COMMON_WORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "de", "did", "do", "for", "from", "had", "has", "have", "he", "her", "his", "i", "if", "in", "is", "it", "its", "la", "le", "may", "more", "most", "much", "must", "no", "nor", "not", "of", "on", "one", "or", "our", "out", "over", "said", "she", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "under", "up", "us", "was", "we", "were", "what", "when", "where", "which", "who", "will", "with", "would", "you", "your", "police", "split", "nice", "mobile", "reading", "bath", "march", "may", "victoria", "union", "asia", "europe", "university", "opposition", "ocean", "mission", "orange", "independence", "liberty", "hope", "progress", "plenty", "unity", "industry", "energy"])
 
+_RU_CAP_WORD = re.compile(r"(?<![\w-])[А-ЯЁ][\w-]*[а-яёА-ЯЁ](?![\w])")
+
 _UNIT_PLURAL = re.compile(r"(division|detachment|brigade|regiment|army|corps|district|squadron|outpost)s$",
                           re.IGNORECASE)
 
@@ -104,6 +106,7 @@ class Resolver:
         self.records: dict[str, Record] = {}
         self.exact: dict[str, list[str]] = defaultdict(list)
         self.translit: dict[str, list[str]] = defaultdict(list)
+        self.ru_stem: dict[str, list[str]] = defaultdict(list)  # Russian names without case endings
         self.surname: dict[str, list[str]] = defaultdict(list)  # bare-surname key -> persons
         self.initials: dict[str, list[tuple[str, str]]] = defaultdict(list)  # surname key -> (id, initials)
         self._labels: dict[str, str] = {}
@@ -120,9 +123,15 @@ class Resolver:
             key = normalize(name)
             if key:
                 _push(self.translit[key], rec.id)
+            stem = russian_stem_key(name)
+            if stem:
+                _push(self.ru_stem[stem], rec.id)
         if rec.entity.type == "PERSON":
             for s in rec.surnames:
                 _push(self.surname[normalize(s)], rec.id)
+                stem = russian_stem_key(s)
+                if stem:
+                    _push(self.ru_stem[stem], rec.id)
             for name in rec.names():
                 if script_of(name) not in ("Latn", "Cyrl"):
                     continue
@@ -213,6 +222,16 @@ class Resolver:
                 return best, f
         return None
 
+    def _russian(self, forms: list[str], type: str | None) -> str | None:
+        """An inflected Russian form (``из Кульджи``, ``Сталину``) by its stem key."""
+        for f in forms:
+            stem = russian_stem_key(f)
+            if stem:
+                best = self._best(self.ru_stem.get(stem, []), type, f)
+                if best:
+                    return best
+        return None
+
     def _person_parts(self, forms: list[str], type: str | None) -> str | None:
         if type not in (None, "PERSON"):
             return None
@@ -290,6 +309,9 @@ class Resolver:
         hit = self._translit(forms, type)
         if hit:
             return Match(self.records[hit[0]].entity, "translit", 0.95)
+        best = self._russian(forms, type)
+        if best:
+            return Match(self.records[best].entity, "translit", 0.9)
         if gloss:
             g = self.resolve(gloss, type)
             if g and g.method != "fuzzy":
@@ -317,6 +339,10 @@ class Resolver:
                 if len(key) >= 3 or f.isupper():
                     for i in self._rank(self.translit.get(key, []), type, f):
                         _push(ids, i)
+        if not ids:
+            best = self._russian(forms, type)
+            if best:
+                ids.append(best)
         if not ids:
             pid = self._person_parts(forms, type)
             if pid:
@@ -368,6 +394,7 @@ class Resolver:
                 continue  # "Kyzyl-Aul" is not Kyzyl: long-tail names only as whole words
             if best:
                 hits.append((start, end, best))
+        hits.extend(self._russian_hits(text))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: list[tuple[int, int, str]] = []
         last_end = -1
@@ -375,6 +402,22 @@ class Resolver:
             if h[0] >= last_end:
                 out.append(h)
                 last_end = h[1]
+        return out
+
+    def _russian_hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Inflected Russian names (one to three capitalised words) found by their stem key."""
+        out = []
+        words = list(_RU_CAP_WORD.finditer(text))
+        for i, first in enumerate(words):
+            for j in range(min(i + 3, len(words)) - 1, i - 1, -1):
+                between = text[first.start():words[j].end()]
+                if j > i and not re.fullmatch(r"[\w\-]+(?:\s+[\w\-]+)*", between):
+                    continue
+                stem = russian_stem_key(between)
+                ids = self.ru_stem.get(stem or "", [])
+                if ids:
+                    out.append((first.start(), words[j].end(), self._best(ids, None, between)))
+                    break
         return out
 
     def _case_ok(self, span: str, ids: list[str]) -> bool:
