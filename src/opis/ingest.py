@@ -30,6 +30,7 @@ class IngestResult:
     date: str | None = None  # EDTF, for the terminal report
     doc_type: str | None = None
     layout: str | None = None
+    counts: dict[str, int] | None = None  # what was stored: notes, archival refs, entities, claims ...
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "id": self.id, "status": self.status}
@@ -74,7 +75,8 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         status = store.upsert(doc)
         store.log_ingest(path, raw.sha256, status, None, doc.id)
         return IngestResult(
-            path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=raw.layout
+            path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=raw.layout,
+            counts=layer_counts(doc),
         )
     except OpisError as exc:
         same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
@@ -89,6 +91,15 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         msg = f"unexpected {type(exc).__name__}: {exc}"
         store.log_ingest(path, None, "error", msg, None)
         return IngestResult(path, "error", error=msg)
+
+
+def layer_counts(doc) -> dict[str, int]:
+    """How much each layer of a record holds (for the ingest report)."""
+    refs = len(doc.archival_refs) + sum(len(n.archival_refs) for n in doc.notes)
+    return {
+        "notes": len(doc.notes), "archival refs": refs, "bibliography": len(doc.bibliography),
+        "entities": len(doc.entities), "mentions": len(doc.mentions), "claims": len(doc.claims),
+    }
 
 
 def apply_corrections(store: Store, doc) -> None:

@@ -58,7 +58,9 @@ def ingest_line(r) -> str:
     if r.status == "unchanged":
         return f"{r.status:9} {r.id}  {r.path}  (already stored)"
     label = r.title or r.path
-    return f"{r.status:9} {r.id}  {r.date or '?':10}  {r.doc_type or '-':11} {_short(label)}"
+    line = f"{r.status:9} {r.id}  {r.date or '?':10}  {r.doc_type or '-':11} {_short(label, 90)}"
+    stored = " · ".join(f"{k} {n}" for k, n in (r.counts or {}).items() if n)
+    return line + (f"\n{'':28}{stored}" if stored else "")
 
 
 def _short(s: str, width: int = 110) -> str:
