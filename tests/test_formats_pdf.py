@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import SEEDS
 from formats_render import cer, render_pdf, render_scans
-
 from opis.errors import ReadError
 from opis.model import Page
 from opis.readers import ReadOptions, read

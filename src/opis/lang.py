@@ -24,7 +24,9 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
 }
 MIN_RUN_LETTERS = 20  # runs shorter than this are not identified by the detector (fallback)
 MIN_SHARE = 0.02  # a language must have this share of the letters ...
-MIN_LETTERS = 100  # ... and at least this many letters to be listed (or be the only one)
+MIN_LETTERS = 100  # ... and this many letters, or a share of MAJOR_SHARE, to be listed
+MAJOR_SHARE = 0.15
+HAN_WEIGHT = 2  # a Han character carries about as much text as two letters of an alphabet
 MIN_CONFIDENCE = 0.9  # Lingua's confidence needed to overrule the script's main language
 # Not language: markup tags, URLs, e-mail addresses, DOIs
 NOISE_RE = re.compile(r"<[^>\n]{1,80}>|\bhttps?://\S+|\bwww\.\S+|\S+@\S+\.\w+|\b10\.\d{4,9}/\S+")
@@ -102,14 +104,14 @@ def _run_language(run: Run) -> str | None:
 
 
 def language_shares(text: str) -> list[tuple[str, int]]:
-    """(language, letters) for every language found, most letters first."""
+    """(language, letters) for every language found, most letters first (Han counted double)."""
     counts: Counter[str] = Counter()
     text = NOISE_RE.sub(" ", text)
     for block in re.split(r"\n\s*\n", text):
         for run in script_runs(block):
             lang = _run_language(run)
             if lang:
-                counts[lang] += run.letters
+                counts[lang] += run.letters * (HAN_WEIGHT if run.script == "Han" else 1)
     return counts.most_common()
 
 
@@ -119,7 +121,8 @@ def detect_languages(text: str) -> list[str]:
     total = sum(n for _, n in shares)
     if not total:
         return []
-    out = [lang for lang, n in shares if n / total >= MIN_SHARE and n >= MIN_LETTERS]
+    out = [lang for lang, n in shares
+           if n / total >= MIN_SHARE and (n >= MIN_LETTERS or n / total >= MAJOR_SHARE)]
     return out or [shares[0][0]]
 
 

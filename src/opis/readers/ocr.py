@@ -172,6 +172,8 @@ def ocr_image(img: Image.Image, deadline: Deadline, *, lang: str | None = None, 
         text, conf = parse_tsv(tsv)
         if cand.startswith("chi"):
             text = cjk_punctuation(text)
+        elif "eng" in cand.split("+") and "rus" not in cand:
+            text = numero_sign(text)
         result = OcrResult(text, conf, cand, script, rotated)
         if best is None or (conf or 0) > (best.confidence or 0):
             best = result
@@ -186,6 +188,15 @@ _CJK_PUNCT_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t]*([,;:!?])[ \t]*(?=[\u3400
 def cjk_punctuation(text: str) -> str:
     """Chinese models often print ASCII ',' with spaces where the page has a full-width '，'."""
     return _CJK_PUNCT_RE.sub(lambda m: _FULLWIDTH[m.group(1)], text)
+
+
+# The English model has no numero sign: "Nº 1041" (a small raised o) comes out as "N° 1041",
+# "N® 1041" or "N2 1041". Before a number these are the numero sign ("N283" is left alone).
+_NUMERO_RE = re.compile(r"\bN(?:[°®](?= ?\d)|2(?= \d))")
+
+
+def numero_sign(text: str) -> str:
+    return _NUMERO_RE.sub("Nº", text)
 
 
 def _dpi(img: Image.Image) -> int | None:
