@@ -186,3 +186,30 @@ def test_footnotes_in_any_text_are_split_out(tmp_path):
     assert [(n.n, n.text) for n in raw.notes] == [(1, "The Ili, near *Kuldja*."), (2, "RGVA, f. 25895, op. 1, d. 10, l. 4.")]
     assert raw.text[: raw.notes[0].anchor].endswith("crossed the river")
     assert raw.text[: raw.notes[1].anchor].endswith("at dawn")
+
+
+def test_citation_layout_with_labels_inline(tmp_path):
+    page = """March 3, 1946
+
+**Letter from Zhou Enlai to Cde. V.M. Molotov**
+
+**Citation:** "Letter from Zhou Enlai to Cde. V.M. Molotov", March 3, 1946, Wilson Center Digital Archive, AVP RF, f. 0100, op. 34, d. 253, l. 12. Translated by Jane Doe. https://digitalarchive.example.org/document/5150
+
+**Summary:** Zhou Enlai asks for the return of the delegation.
+
+**Original Language:** Russian
+
+**Contents:**
+
+Translation - English
+
+Dear Comrade Molotov, the delegation of the Central Committee has not yet returned.
+"""
+    p = tmp_path / "inline.md"
+    p.write_text(page, encoding="utf-8")
+    raw = read(p)
+    assert raw.layout == "archive_record"
+    assert raw.fields["Summary"] == "Zhou Enlai asks for the return of the delegation."
+    assert raw.fields["Original Language"] == "Russian"
+    assert raw.fields["URL"] == "https://digitalarchive.example.org/document/5150"
+    assert raw.text == "Dear Comrade Molotov, the delegation of the Central Committee has not yet returned."

@@ -49,6 +49,8 @@ LAYOUT = "archive_record"
 
 CITATION_LABELS = ["Citation", "Summary", "Credits", "Original Language", "Contents"]
 _LABEL_RE = re.compile(r"^\**\s*(" + "|".join(CITATION_LABELS) + r")\s*:\s*\**\s*$", re.IGNORECASE)
+# "**Summary:** text" with the value on the label's own line
+_INLINE_LABEL_RE = re.compile(r"^\**\s*(" + "|".join(CITATION_LABELS) + r")\s*:\s*\**\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
 DOC_INFO_RE = re.compile(r"^\**\s*Document Information\s*:?\s*\**$", re.IGNORECASE)
 CREDITS_RE = re.compile(r"^(?:this (?:document|record|item) (?:was|is) made possible|made possible) ", re.IGNORECASE)
 URL_RE = re.compile(r"<?(https?://[^\s<>]+)>?")
@@ -106,6 +108,7 @@ def _looks_like_date_line(line: str) -> bool:
 def detect(text: str) -> str | None:
     """``header`` or ``citation`` when ``text`` is a record page of that layout, else None."""
     lines = {_bare(ln).lower() for ln in text.splitlines() if ln.strip()}
+    lines |= {m.group(1).lower() for ln in text.splitlines() if (m := _INLINE_LABEL_RE.match(ln.strip()))}
     if "citation" in lines and len(lines & {"summary", "credits", "original language", "contents"}) >= 2:
         return "citation"
     if "document information" in lines and (
@@ -214,6 +217,12 @@ def _citation_layout(pars: list[Par], fields: dict[str, str]) -> list[Par]:
             label = _label_key(m.group(1), CITATION_LABELS)
             rest = p.text.split("\n", 1)[1] if "\n" in p.text else ""
             blocks[label] = [rest] if rest.strip() else []
+            i += 1
+            continue
+        m = _INLINE_LABEL_RE.match(p.text)
+        if m:
+            label = _label_key(m.group(1), CITATION_LABELS)
+            blocks[label] = [m.group(2)]
             i += 1
             continue
         if label == "Contents":
