@@ -213,3 +213,15 @@ Dear Comrade Molotov, the delegation of the Central Committee has not yet return
     assert raw.fields["Original Language"] == "Russian"
     assert raw.fields["URL"] == "https://digitalarchive.example.org/document/5150"
     assert raw.text == "Dear Comrade Molotov, the delegation of the Central Committee has not yet returned."
+
+
+def test_document_information_values_are_not_taken_for_funders(tmp_path):
+    page = (DATA / "header_page.txt").read_text(encoding="utf-8").replace(
+        "Original Classification", "Theme\n\nChina and the Soviet Union\nKorean War\n\nOriginal Classification"
+    )
+    p = tmp_path / "themes.txt"
+    p.write_text(page, encoding="utf-8")
+    raw = read(p)
+    assert raw.fields["Theme"] == "China and the Soviet Union"
+    assert raw.fields["Funders"] == "Carnegie Corporation of New York and Leon Levy Foundation"
+    assert raw.fields["Original Classification"] == "Strictly Secret"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 # (pattern, type) — the first that matches wins, so specific forms come before general ones.
 DOC_TYPES: list[tuple[str, str]] = [
-    (r"record of (?:a |the )?conversations?|memorandum of (?:a |the )?conversations?|minutes of (?:a |the )?conversations?", "record of conversation"),
+    (r"(?:record|memorandum|minutes|notes?|transcript) of (?:a |the )?conversations?|conversations? (?:between|with)", "record of conversation"),
     (r"(?:ciphered|cipher|coded|encrypted|special) telegrams?|telegrams?|cables?|radiograms?|by cipher|shifrtelegramma", "telegram"),
     (r"memorand(?:um|a)|memo|aide[- ]m[ée]moire", "memorandum"),
     (r"reports?|spravka|information note", "report"),
@@ -41,7 +41,7 @@ TYPE_WORDS_RE = re.compile(r"\b(?:" + "|".join(p for p, _ in DOC_TYPES) + r")\b"
 _TYPE_RES = [(re.compile(r"(?<![\w-])(?:" + p + r")(?![\w-])", re.IGNORECASE), t) for p, t in DOC_TYPES]
 
 
-_IDIOMS = re.compile(r"\bin order (?:to|that)\b|\bnotes? (?:of|on) the\b|\baddress(?:ed|ing)\b", re.IGNORECASE)
+_IDIOMS = re.compile(r"\bin order (?:to|that)\b", re.IGNORECASE)
 
 
 def doc_type_from_title(title: str) -> str | None:

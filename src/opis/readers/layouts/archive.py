@@ -58,7 +58,7 @@ _YEAR_RE = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
 # Labels of the "Document Information" section and what a value of each looks like.
 _ORG_WORDS = re.compile(
-    r"\b(?:Foundation|Fund|Corporation|Institute|Trust|Endowment|Program|Programme|Council|Center|Centre"
+    r"\b(?:Foundation|Fund|Corporation|Endowment|Trust|Institute|Program|Programme|Council|Center|Centre"
     r"|Society|Association|Ministry|University|Embassy|Agency|Government)\b"
 )
 INFO_LABELS: dict[str, re.Pattern[str] | None] = {
@@ -200,8 +200,12 @@ def _document_information(pars: list[Par], fields: dict[str, str]) -> None:
         else:
             leftovers.append(one_line(strip_emphasis(lines[i])))
         i += 1
-    if leftovers:
-        fields["Funders"] = "\n".join(leftovers)
+    funders = [ln for ln in leftovers if _ORG_WORDS.search(ln)]
+    if funders:
+        fields["Funders"] = "\n".join(funders)
+    others = [ln for ln in leftovers if not _ORG_WORDS.search(ln)]
+    if others:
+        fields["Other"] = "\n".join(others)
 
 
 def _citation_layout(pars: list[Par], fields: dict[str, str]) -> list[Par]:
