@@ -281,7 +281,7 @@ def test_cli_search_json_and_errors(archive):
     out = runner.invoke(cli, ["search", "refugees date:1945", "--db", db, "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) == {"query", "expanded", "total", "hits", "facets"}
+    assert set(data) == {"query", "expanded", "total", "hits", "facets", "approximate"}
     assert data["total"] == 1 and data["hits"][0]["id"] == "d1"
     assert set(data["hits"][0]) == {"id", "title", "date", "score", "snippet"}
     assert data["facets"]["year"] == [["1945", 1]]
@@ -292,3 +292,38 @@ def test_cli_search_json_and_errors(archive):
     assert "unclosed quote" in bad.output and "Traceback" not in bad.output
     re = runner.invoke(cli, ["reindex", "--db", db])
     assert re.exit_code == 0 and "fts5: 5 documents" in re.output
+
+
+def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
+    """Above EXACT_LIMIT matches, totals and facets come from a fixed sample, scaled and flagged."""
+    from opis.search import bulk_load
+    from opis.search import tantivy_index as ti
+
+    towns = [("Tacheng", "Chuguchak"), ("Yining", "Kulja"), ("Shenyang", "Mukden"), ("Harbin", "Harbin")]
+    records = []
+    for i in range(3000):
+        label, surface = towns[(0, 0, 0, 0, 1, 1, 1, 2, 2, 3)[i % 10]]
+        text = f"Border guards report {i} from {surface}: families crossed the river with their herds."
+        if i % 10 == 0:
+            text += " The exodus continued."
+        records.append({
+            "id": f"s{i:05d}", "title": f"Report {i} from {surface}", "text": text, "doc_type": "report",
+            "date": {"edtf": str(1930 + i % 30), "earliest": f"{1930 + i % 30}-01-01", "latest": f"{1930 + i % 30}-12-31"},
+            "entities": [{"id": "place:" + label.lower(), "type": "PLACE", "label": label}],
+            "mentions": [{"start": 0, "end": 1, "surface": surface, "type": "PLACE", "entity_id": "place:" + label.lower()}],
+            "provenance": {"path": f"/s/{i}.txt", "sha256": f"{i:064d}", "format": "text", "reader": "text"},
+        })
+    assert bulk_load(store, records, batch=500, all_indexers=False) == 3000
+    exact = search(store, "border", backend="tantivy")
+    assert exact.total == 3000 and not exact.approximate
+    monkeypatch.setattr(ti, "EXACT_LIMIT", 500)
+    monkeypatch.setattr(ti, "SAMPLE_TARGET", 600)
+    broad = search(store, "border", backend="tantivy")
+    assert broad.approximate
+    assert abs(broad.total - 3000) < 300
+    counts = dict(broad.facets["place"])
+    assert dict(exact.facets["place"]) == {"Tacheng": 1200, "Yining": 900, "Shenyang": 600, "Harbin": 300}
+    assert max(counts, key=counts.get) == "Tacheng" and abs(counts["Tacheng"] - 1200) < 200
+    narrow = search(store, "exodus", backend="tantivy")  # 300 matches: counted exactly
+    assert narrow.total == 300 and not narrow.approximate
+    assert search(store, "border exodus date:1930", backend="tantivy").total == 100

@@ -52,7 +52,8 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
         echo_json(result.to_dict())
         return
     shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
-    click.echo(f"{shown}{result.total} documents")
+    about = "about " if result.approximate else ""
+    click.echo(f"{shown}{about}{result.total} documents")
     for term, names in result.expansions.items():
         click.echo(f"  {term} also matched: {', '.join(names)}")
     for hit in result.hits:

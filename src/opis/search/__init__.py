@@ -52,6 +52,7 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     expansions: dict[str, list[str]] = field(default_factory=dict)  # query term -> variants used
     backend: str = DEFAULT_BACKEND
+    approximate: bool = False  # total and facet counts estimated from a sample of a large result
 
     @property
     def expanded(self) -> list[str]:
@@ -71,6 +72,7 @@ class SearchResult:
             "total": self.total,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [[label, n] for label, n in v] for k, v in self.facets.items()},
+            "approximate": self.approximate,
         }
 
 
@@ -105,7 +107,8 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
     plan = build_plan(query, exact=exact)
     engine = get_backend(store, backend)
     raw = engine.run(plan, limit=limit, offset=offset)
-    return SearchResult(query, raw.total, _hits(store, plan, raw), raw.facets, dict(plan.expansions), engine.name)
+    return SearchResult(query, raw.total, _hits(store, plan, raw), raw.facets, dict(plan.expansions), engine.name,
+                        raw.approximate)
 
 
 def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
@@ -131,10 +134,17 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
 
 
 def reindex(store, backend: str | None = None) -> dict[str, int]:
-    """Rebuild the search rows from the stored records, then the tantivy index from them."""
+    """Rebuild the search rows (FTS5) from the stored records, then the tantivy index from them.
+
+    ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are).
+    """
     from opis.search.sqlite_index import FTS5Backend
 
-    counts = {"fts5": FTS5Backend(store).rebuild()}
+    if backend not in (None, *BACKENDS):
+        raise OpisError(f"unknown search backend {backend!r} (use one of {', '.join(BACKENDS)})")
+    counts = {}
+    if backend in (None, "fts5"):
+        counts["fts5"] = FTS5Backend(store).rebuild()
     if backend in (None, "tantivy"):
         from opis.search.tantivy_index import TantivyBackend
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
@@ -33,7 +34,7 @@ for _s in _STEMMERS.values():
 MAX_TERM = 60
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     term: str  # the analysed (folded, stemmed) term as indexed
     word: str  # the folded, unstemmed word (used for prefix matching)
@@ -65,6 +66,15 @@ def stem(folded: str) -> str:
     return stemmer.stemWord(folded) if stemmer else folded
 
 
+@lru_cache(maxsize=500_000)
+def _word(raw: str) -> tuple[str, str] | None:
+    """(term, folded word) of one non-CJK word, or None when it is not kept."""
+    word = fold(raw)
+    if not word or len(word) > MAX_TERM:
+        return None
+    return stem(word), word
+
+
 def _cjk_grams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
@@ -80,32 +90,44 @@ def tokenize(text: str) -> list[Token]:
             for i, gram in enumerate(_cjk_grams(raw)):
                 out.append(Token(gram, gram, m.start() + i, m.start() + i + len(gram)))
             continue
-        word = fold(raw)
-        if not word or len(word) > MAX_TERM:
-            continue
-        out.append(Token(stem(word), word, m.start(), m.end()))
+        tw = _word(raw)
+        if tw is not None:
+            out.append(Token(tw[0], tw[1], m.start(), m.end()))
     return out
 
 
-def analyze(text: str | None) -> list[str]:
-    """The analysed terms of ``text``, in order (what the index stores)."""
-    if not text:
-        return []
+@lru_cache(maxsize=1_000_000)
+def _chunk_terms(chunk: str) -> tuple[str, ...]:
+    """Analysed terms of a whitespace-delimited chunk (``Chuguchak,`` → ``("chuguchak",)``)."""
     terms: list[str] = []
-    for raw in WORD_RE.findall(text):
+    for raw in WORD_RE.findall(chunk):
         if _CJK_RE.match(raw):
             terms.extend(_cjk_grams(raw))
-            continue
-        word = fold(raw)
-        if word and len(word) <= MAX_TERM:
-            terms.append(stem(word))
-    return terms
+        else:
+            tw = _word(raw)
+            if tw is not None:
+                terms.append(tw[0])
+    return tuple(terms)
+
+
+def analyze(text: str | None) -> list[str]:
+    """The analysed terms of ``text``, in order (what the index stores).
+
+    Words never span whitespace, so the text is split there first and each chunk's terms come
+    from a cache: archival text repeats its words, which makes indexing several times faster.
+    """
+    if not text:
+        return []
+    return list(chain.from_iterable(map(_chunk_terms, text.split())))
 
 
 def keywords(value: str | None) -> list[str]:
+    return list(_keywords(value)) if value else []
+
+
+@lru_cache(maxsize=200_000)
+def _keywords(value: str | None) -> tuple[str, ...]:
     """Folded, unstemmed terms of a field value (names, codes) for exact field filters."""
-    if not value:
-        return []
     terms: list[str] = []
     for raw in WORD_RE.findall(value):
         if _CJK_RE.match(raw):
@@ -114,7 +136,7 @@ def keywords(value: str | None) -> list[str]:
             word = fold(raw)
             if word and len(word) <= MAX_TERM:
                 terms.append(word)
-    return terms
+    return tuple(terms)
 
 
 def fold_words(text: str) -> list[str]:

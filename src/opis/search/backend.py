@@ -16,6 +16,7 @@ class RawResult:
     total: int
     hits: list[tuple[str, float]]  # (doc id, score), best first
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    approximate: bool = False  # total and facet counts estimated from a sample
 
 
 class Backend(Protocol):

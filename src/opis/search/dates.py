@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 MAX_DAYS = 62
 MAX_MONTHS = 36
@@ -67,9 +68,14 @@ def _granules(level: str, lo: date, hi: date) -> list[str]:
 
 def doc_terms(earliest: str | None, latest: str | None) -> list[str]:
     """The date terms a document with this interval is indexed with ([] when undated)."""
+    return list(_doc_terms(earliest, latest))
+
+
+@lru_cache(maxsize=100_000)
+def _doc_terms(earliest: str | None, latest: str | None) -> tuple[str, ...]:
     lo, hi = _parse(earliest), _parse(latest or earliest)
     if lo is None and hi is None:
-        return []
+        return ()
     lo, hi = lo or hi, hi or lo
     if hi < lo:
         lo, hi = hi, lo
@@ -86,7 +92,7 @@ def doc_terms(earliest: str | None, latest: str | None) -> list[str]:
         terms.extend(_granules(level, lo, hi))
     if levels[-1] != "d":
         terms.extend("x" + t for t in _granules(levels[-1], lo, hi))
-    return terms
+    return tuple(terms)
 
 
 def _cover(lo: date, hi: date) -> list[tuple[str, date]]:

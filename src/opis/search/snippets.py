@@ -2,45 +2,105 @@
 
 The snippet is safe HTML: document text is escaped and each match is wrapped in
 ``<mark>…</mark>``. :func:`plain` turns it into terminal text with ``[…]`` around matches.
+
+Finding matches does not analyse the whole document: one regular expression finds the words
+that start like a query term in any case or accent, and only those words are analysed to
+confirm the match.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
-from opis.search.analysis import tokenize
+from opis.search.analysis import _CJK_RE, _word, fold
 
-WINDOW = 32  # tokens in a snippet
-MAX_SCAN = 200_000  # characters scanned per document
+BEFORE = 70  # characters of context before the first match
+LENGTH = 260  # characters in a snippet
+MAX_SCAN = 500_000  # characters scanned per document
+
+def _spellings() -> dict[str, str]:
+    """Folded letter -> every Latin/Cyrillic letter that folds to it (o -> oOóÓöÖ…)."""
+    out: dict[str, str] = {}
+    for cp in range(0x530):
+        c = chr(cp)
+        f = fold(c)
+        if len(f) == 1 and f != c and c.isalpha():
+            out[f] = out.get(f, f) + c
+    return out
 
 
-def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset(), window: int = WINDOW) -> str:
+_SPELLINGS = _spellings()
+
+
+def _key_regex(key: str) -> str:
+    return "".join(f"[{_SPELLINGS[c]}]" if c in _SPELLINGS else re.escape(c) for c in key)
+
+
+@lru_cache(maxsize=512)
+def _pattern(keys: tuple[str, ...]) -> re.Pattern | None:
+    """Words of the original text starting like one of the folded ``keys``, in any case/accent."""
+    if not keys:
+        return None
+    return re.compile(r"\b(?:" + "|".join(_key_regex(k) for k in keys) + r")\w*")
+
+
+def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
+    text = text[:MAX_SCAN]
+    words = {t for t in terms if not _CJK_RE.match(t)}
+    keys = {t[:-1] if len(t) > 3 else t for t in words} | set(prefixes)
+    hits: list[tuple[int, int, str]] = []
+    pattern = _pattern(tuple(sorted(keys, key=lambda k: (-len(k), k))))
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            tw = _word(text[m.start() : m.end()])
+            if tw is None:
+                continue
+            term, word = tw
+            if term in words:
+                hits.append((m.start(), m.end(), term))
+            elif any(word.startswith(p) or term.startswith(p) for p in prefixes):
+                hits.append((m.start(), m.end(), word))
+    for gram in (t for t in terms if _CJK_RE.match(t)):
+        i = text.find(gram)
+        while i >= 0:
+            hits.append((i, i + len(gram), gram))
+            i = text.find(gram, i + 1)
+    hits.sort()
+    return hits
+
+
+def _best_start(hits: list[tuple[int, int, str]]) -> int:
+    best, best_score, j = hits[0][0], (-1, -1), 0
+    for i, (start, _end, _t) in enumerate(hits):
+        while j < len(hits) and hits[j][1] <= start + LENGTH - BEFORE:
+            j += 1
+        score = (len({h[2] for h in hits[i:j]}), j - i)
+        if score > best_score:
+            best, best_score = start, score
+    return best
+
+
+def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str:
     text = text or ""
-    tokens = tokenize(text[:MAX_SCAN])
-    if not tokens:
+    if not text.strip():
         return ""
-    hits = [
-        i for i, t in enumerate(tokens)
-        if t.term in terms or any(t.word.startswith(p) or t.term.startswith(p) for p in prefixes)
-    ]
+    hits = find_matches(text, terms, prefixes)
+    start = 0
     if hits:
-        best, best_score, j = hits[0], -1, 0
-        for i, h in enumerate(hits):  # window starting at each hit: most distinct terms wins
-            while j < len(hits) and hits[j] < h + window:
-                j += 1
-            score = len({tokens[k].term for k in hits[i:j]}) * 100 + (j - i)
-            if score > best_score:
-                best, best_score = h, score
-        first = max(0, best - window // 4)
-    else:
-        first = 0
-    last = min(len(tokens), first + window)
-    start, end = tokens[first].start, tokens[last - 1].end
-    marks = [(tokens[k].start, tokens[k].end) for k in hits if first <= k < last]
+        start = max(0, _best_start(hits) - BEFORE)
+        if start:
+            space = text.rfind(" ", max(0, start - 20), start)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + LENGTH)
+    if end < len(text):
+        space = text.find(" ", end, end + 20)
+        end = space if space >= 0 else end
     out, pos = [], start
-    for a, b in marks:
-        if a < pos:
+    for a, b, _t in hits:
+        if a < pos or b > end:
             continue
         out.append(html.escape(text[pos:a]))
         out.append("<mark>" + html.escape(text[a:b]) + "</mark>")

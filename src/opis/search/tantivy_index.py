@@ -31,13 +31,20 @@ from opis.search.fields import FACETS
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.sqlite_index import COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
 FACET_FIELDS = tuple(f for f in FACETS if f not in ("year", "decade"))
 TITLE_BOOST = 3.0
 SUMMARY_BOOST = 2.0
 HEAP = 256_000_000
 REPLAY_LIMIT = 20_000  # more pending changes than this: rebuilding is faster than replaying
+# Counting facets is the cost of a broad query (it visits every match). Up to EXACT_LIMIT
+# matches the counts are exact; above, they are counted on a fixed pseudo-random sample of
+# the documents (``sample`` term = search row id modulo SAMPLE_BUCKETS) of about SAMPLE_TARGET
+# matches, scaled up and flagged as approximate.
+SAMPLE_BUCKETS = 256
+EXACT_LIMIT = 20_000
+SAMPLE_TARGET = 12_000
 
 _LOCK = threading.Lock()
 _OPEN: dict[str, tantivy.Index] = {}
@@ -50,6 +57,7 @@ def index_dir(store) -> Path:
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
     for name in ("all", "title", "summary", *FILTER_FIELDS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in FACET_FIELDS:
@@ -63,14 +71,15 @@ SCHEMA = _schema()
 
 _ROW_SQL = (
     "SELECT d.rowid, d.doc_id, d.year, d.facets, " + ", ".join("f." + c for c in COLUMNS)
-    + " FROM search_docs d JOIN search_fts f ON f.rowid = d.rowid"
+    + " FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid"
 )
 
 
 def _document(row: sqlite3.Row | tuple) -> tantivy.Document:
-    _rowid, doc_id, year, facets_json, title, summary, body, *filters = row
+    rowid, doc_id, year, facets_json, title, summary, body, *filters = row
     fields: dict[str, Any] = {
         "id": doc_id,
+        "sample": f"b{rowid % SAMPLE_BUCKETS}",
         "all": f"{title} {summary} {body}",
         "title": title or "",
         "summary": summary or "",
@@ -279,14 +288,49 @@ class TantivyBackend:
         searcher = self.index.searcher()
         res = searcher.search(self._ranked(plan, match), limit, count=False, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits]
+        total, counts, approximate = self.count(searcher, match, facets, self.estimate(searcher, plan.root))
+        return RawResult(total, hits, counts, approximate)
+
+    def count(self, searcher: tantivy.Searcher, match: tantivy.Query, facets: bool = True,
+              upper: int | None = None):
+        """(total, facets, approximate): exact up to EXACT_LIMIT matches, else from a sample.
+
+        ``upper`` is an upper bound of the number of matches (from document frequencies); a
+        broad query is counted on a sample sized from it, and counted exactly after all when
+        the sample shows that it matches few documents.
+        """
         aggs: dict[str, Any] = {"total": {"value_count": {"field": "one"}}}
         if facets:
             aggs["year"] = {"terms": {"field": "year", "size": 5000}}
             for name in FACET_FIELDS:
                 aggs[name] = {"terms": {"field": "f_" + name, "size": FACET_SIZE}}
+        upper = searcher.num_docs if upper is None else upper
+        if upper > EXACT_LIMIT:
+            buckets = max(1, min(SAMPLE_BUCKETS, -(-SAMPLE_BUCKETS * SAMPLE_TARGET // upper)))
+            out = searcher.aggregate(self._sampled(match, buckets), aggs)
+            scale = SAMPLE_BUCKETS / buckets
+            total = int(round((out["total"]["value"] or 0) * scale))
+            if total > EXACT_LIMIT and buckets < SAMPLE_BUCKETS:
+                return total, (_facets(out, scale) if facets else {}), True
         out = searcher.aggregate(match, aggs)
-        total = int(out["total"]["value"] or 0)
-        return RawResult(total, hits, _facets(out) if facets else {})
+        return int(out["total"]["value"] or 0), (_facets(out) if facets else {}), False
+
+    def estimate(self, searcher: tantivy.Searcher, node: IR) -> int:
+        """An upper bound of the matches of a plan node, from document frequencies."""
+        n = searcher.num_docs
+        if isinstance(node, Terms):
+            field = "all" if node.field == TEXT else node.field
+            return min(n, sum(min(searcher.doc_freq(field, t) for t in alt) for alt in node.alts if alt))
+        if isinstance(node, All):
+            return min((self.estimate(searcher, c) for c in node.must), default=0)
+        if isinstance(node, Any_):
+            return min(n, sum(self.estimate(searcher, c) for c in node.should))
+        return n
+
+    @staticmethod
+    def _sampled(match: tantivy.Query, buckets: int) -> tantivy.Query:
+        sample = tantivy.Query.term_set_query(SCHEMA, "sample", [f"b{i}" for i in range(buckets)])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, match), (tantivy.Occur.Must, sample)])
 
     def bare(self, plan: Plan, limit: int = 10) -> list:
         """The bare engine call the benchmark compares with: ``searcher.search(query, 10)``."""
@@ -301,10 +345,10 @@ def _regex_prefix(prefix: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c for c in prefix) + ".*"
 
 
-def _facets(out: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+def _facets(out: dict[str, Any], scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
     years: dict[int, int] = {}
     for b in out.get("year", {}).get("buckets", []):
-        years[int(b["key"])] = int(b["doc_count"])
+        years[int(b["key"])] = int(round(b["doc_count"] * scale))
     decades: dict[int, int] = {}
     for y, c in years.items():
         decades[y // 10 * 10] = decades.get(y // 10 * 10, 0) + c
@@ -314,7 +358,7 @@ def _facets(out: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     }
     for name in FACET_FIELDS:
         buckets = out.get(name, {}).get("buckets", [])
-        result[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+        result[name] = [(str(b["key"]), int(round(b["doc_count"] * scale))) for b in buckets]
     return {name: result.get(name, []) for name in FACETS}
 
 

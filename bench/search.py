@@ -1,0 +1,256 @@
+"""Search benchmark: N documents recombined from the seed corpus, both engines, one query mix.
+
+    .venv/bin/python bench/search.py --docs 100000
+    .venv/bin/python bench/search.py --docs 1000000 --db /tmp/bench1m.db   # ~15 min, background it
+
+The corpus is made of real sentences: the seed files (``examples/corpus`` or
+``../shared/corpus/seeds``) are cut into sentences and recombined into records with varied
+titles, dates (1918-1965, day/month/year precision), places (authority labels with the
+surface a source uses), people, archives, fonds, languages, types and classifications. The
+records are written through ``opis.search.bulk_load`` (records, change journal and the FTS5
+search rows in large transactions), then the tantivy index is built from those rows. Build
+time and peak memory (RSS of the process that built it) are printed for each engine.
+
+For each query of the fixed mix it prints p50/p95 in ms of ``opis.search.search`` (parse,
+variant expansion, ranking, snippets, facets, hit records — all a user waits for) and of the
+bare engine call on the same compiled query (FTS5 ``MATCH … ORDER BY rank LIMIT 10``;
+tantivy ``searcher.search(query, 10)``), and the ratio. The last line is for the default
+engine: ``docs=N p95_ms=X bare_p95_ms=Y ratio=Z`` with X and Y the worst per-query p95 and Z
+the worst per-query ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import os
+import random
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from opis.search import DEFAULT_BACKEND, bulk_load, get_backend, search  # noqa: E402
+from opis.search.plan import build_plan  # noqa: E402
+from opis.store import Store  # noqa: E402
+
+SEED_DIRS = [REPO.parent / "shared" / "corpus" / "seeds", REPO / "examples" / "corpus"]
+
+QUERIES = [
+    ("single word", "exodus"),
+    ("phrase", '"border guards"'),
+    ("variant place", "Tacheng"),
+    ("filter + date", "archive:RGASPI date:1945..1950"),
+    ("broad + facets", "Soviet"),
+]
+
+# (authority label, entity id, surfaces a source may use)
+PLACES = [
+    ("Tacheng", "place:tacheng", ["Chuguchak", "Tacheng", "Qoqek", "Чугучак", "塔城"]),
+    ("Yining", "place:yining", ["Kulja", "Ghulja", "Yining", "Кульджа"]),
+    ("Ürümqi", "place:urumqi", ["Urumqi", "Dihua", "Урумчи"]),
+    ("Shenyang", "place:shenyang", ["Mukden", "Shenyang", "Мукден"]),
+    ("Kashgar", "place:kashgar", ["Kashgar", "Kashi", "Кашгар"]),
+    ("Almaty", "place:almaty", ["Alma-Ata", "Verny", "Алма-Ата"]),
+    ("Horgos", "place:horgos", ["Khorgos", "Horgos", "Хоргос"]),
+    ("Harbin", "place:harbin", ["Harbin", "Харбин"]),
+    ("Semey", "place:semey", ["Semipalatinsk", "Семипалатинск"]),
+    ("Zharkent", "place:zharkent", ["Dzharkent", "Panfilov", "Джаркент"]),
+]
+PEOPLE = ["L. Beria", "I. V. Stalin", "V. M. Molotov", "Zhang Hanfu", "Sheng Shicai", "A. Antonov",
+          "R. Ya. Malinovsky", "Alihan Tore", "F. I. Goloshchekin", "Chiang Kai-shek"]
+ORGS = ["NKVD", "OGPU", "VKP(b) CC", "Ministry of Foreign Affairs", "Border troops of the NKVD"]
+ARCHIVES = [("GARF", ["9401", "5446", "8131"]), ("RGASPI", ["17", "558", "82"]), ("AP RK", ["141", "719"]),
+            ("PRC FMA", ["118", "105"]), ("SGA KNB RK", ["1", "3"]), ("AVP RF", ["0100", "07"])]
+TYPES = ["report", "memorandum", "telegram", "letter", "resolution", "minutes", "article"]
+CLASSES = [None, None, "Top Secret", "Secret", "Special Importance"]
+LANGS = [["en"], ["en"], ["ru"], ["en", "ru"], ["zh"], ["kk", "ru"]]
+
+
+def seed_sentences() -> tuple[list[str], list[str]]:
+    folder = next((d for d in SEED_DIRS if d.exists()), None)
+    if folder is None:
+        raise SystemExit("bench/search.py: no seed corpus found in " + ", ".join(map(str, SEED_DIRS)))
+    sentences, titles = [], []
+    for path in sorted(folder.glob("*.txt")):
+        text = re.sub(r"<[^>]+>|\[[^\]]{0,3}\]|\*\*|https?://\S+", " ", path.read_text(encoding="utf-8"))
+        for para in re.split(r"\n\s*\n", text):
+            para = " ".join(para.split())
+            for s in re.split(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ\"«])", para):
+                if 40 <= len(s) <= 400 and sum(c.isalpha() for c in s) > 0.6 * len(s):
+                    sentences.append(s)
+                if 25 <= len(s) <= 140 and not s.endswith("."):
+                    titles.append(s)
+    return sentences, titles
+
+
+def make_records(n: int, seed: int = 8):
+    sentences, titles = seed_sentences()
+    rnd = random.Random(seed)
+    for i in range(n):
+        year = rnd.randint(1918, 1965)
+        prec = rnd.random()
+        if prec < 0.6:
+            month, day = rnd.randint(1, 12), rnd.randint(1, 28)
+            edtf = earliest = latest = f"{year}-{month:02d}-{day:02d}"
+        elif prec < 0.85:
+            month = rnd.randint(1, 12)
+            edtf, earliest, latest = f"{year}-{month:02d}", f"{year}-{month:02d}-01", f"{year}-{month:02d}-28"
+        else:
+            edtf, earliest, latest = str(year), f"{year}-01-01", f"{year}-12-31"
+        places = rnd.sample(PLACES, rnd.randint(1, 3))
+        people = rnd.sample(PEOPLE, rnd.randint(0, 3))
+        orgs = rnd.sample(ORGS, rnd.randint(0, 2))
+        body = rnd.sample(sentences, rnd.randint(3, 9))
+        mentions, entities, text = [], [], ""
+        for k, s in enumerate(body):
+            if k < len(places):
+                label, eid, surfaces = places[k]
+                surface = rnd.choice(surfaces)
+                s = f"{s} The report concerns {surface}."
+                start = len(text) + s.rindex(surface)
+                mentions.append({"start": start, "end": start + len(surface), "surface": surface,
+                                 "type": "PLACE", "entity_id": eid})
+                entities.append({"id": eid, "type": "PLACE", "label": label,
+                                 "variants": [{"name": v} for v in surfaces]})
+            text += s + "\n\n"
+        for p in people:
+            mentions.append({"start": 0, "end": 0, "surface": p, "type": "PERSON", "entity_id": None})
+        for o in orgs:
+            mentions.append({"start": 0, "end": 0, "surface": o, "type": "ORG", "entity_id": None})
+        archive, fonds = rnd.choice(ARCHIVES)
+        fond = rnd.choice(fonds)
+        raw = f"{archive}, f. {fond}, op. {rnd.randint(1, 40)}, d. {rnd.randint(1, 900)}"
+        title = rnd.choice(titles) if rnd.random() < 0.5 else body[0][:120]
+        doc_id = hashlib.sha256(f"bench-{seed}-{i}".encode()).hexdigest()[:16]
+        yield {
+            "id": doc_id,
+            "title": f"{title} ({places[0][0]}, {year})",
+            "date": {"edtf": edtf, "earliest": earliest, "latest": latest},
+            "doc_type": rnd.choice(TYPES),
+            "classification": rnd.choice(CLASSES),
+            "languages": rnd.choice(LANGS),
+            "summary": rnd.choice(sentences),
+            "translators": [rnd.choice(["Gary Goldberg", "7Brands", "Sergey Radchenko"])] if rnd.random() < 0.3 else [],
+            "archival_refs": [{"raw": raw, "archive": archive, "fond": fond}],
+            "mentions": mentions,
+            "entities": entities,
+            "text": text,
+            "provenance": {"path": f"bench/{doc_id}.txt", "sha256": hashlib.sha256(doc_id.encode()).hexdigest(),
+                           "format": "text", "reader": "bench"},
+        }
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load(db: str, n: int, out) -> None:
+    t = time.perf_counter()
+    with Store(db) as store:
+        bulk_load(store, make_records(n), batch=5000, all_indexers=False)
+    out.put((time.perf_counter() - t, _peak_mb()))
+
+
+def _tantivy(db: str, out) -> None:
+    t = time.perf_counter()
+    with Store(db) as store:
+        n = _rebuild(store)
+    out.put((time.perf_counter() - t, _peak_mb(), n))
+
+
+def _rebuild(store) -> int:
+    from opis.search.tantivy_index import TantivyBackend
+
+    return TantivyBackend(store, sync=False).rebuild()
+
+
+def in_child(target, *args):
+    q = mp.get_context("fork").Queue()
+    p = mp.get_context("fork").Process(target=target, args=(*args, q))
+    p.start()
+    result = q.get()
+    p.join()
+    return result
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn, runs: int, budget: float) -> list[float]:
+    fn()  # warm-up
+    out: list[float] = []
+    start = time.perf_counter()
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+        if time.perf_counter() - start > budget and len(out) >= 3:
+            break
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=10000)
+    ap.add_argument("--db", default=None, help="database file (default: /tmp/opis-bench-N.db)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse the records and FTS5 rows in --db if it exists (the tantivy index is rebuilt)")
+    ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine at most")
+    args = ap.parse_args()
+    db = args.db or f"/tmp/opis-bench-{args.docs}.db"
+
+    reuse = args.reuse and os.path.exists(db)
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+        import shutil
+
+        shutil.rmtree(db + ".tantivy", ignore_errors=True)
+        secs, mb = in_child(_load, db, args.docs)
+        print(f"fts5     build: {args.docs} docs in {secs:.1f} s ({args.docs / secs:.0f} docs/s, records + "
+              f"search rows + FTS5), peak RSS {mb:.0f} MB", flush=True)
+    else:
+        print(f"reusing {db} (records and FTS5 rows)", flush=True)
+    secs, mb, n = in_child(_tantivy, db)
+    print(f"tantivy  build: {n} docs in {secs:.1f} s (from the search rows), peak RSS {mb:.0f} MB", flush=True)
+    size = os.path.getsize(db) / 2**20
+    tsize = sum(f.stat().st_size for f in Path(db + ".tantivy").rglob("*") if f.is_file()) / 2**20
+    print(f"sizes: database (records + FTS5) {size:.0f} MB, tantivy index {tsize:.0f} MB", flush=True)
+
+    store = Store(db)
+    ndocs = store.count()
+    worst: dict[str, list[float]] = {}
+    for backend in ("tantivy", "fts5"):
+        engine = get_backend(store, backend)
+        print(f"\n{backend}: {'query':<16} {'total':>8} {'p50':>8} {'p95':>8} {'bare p50':>9} {'bare p95':>9} {'ratio':>6}")
+        rows = []
+        for label, query in QUERIES:
+            result = search(store, query, backend=backend)
+            plan = build_plan(query)
+            opis_ms = timed(lambda q=query, b=backend: search(store, q, backend=b), args.runs, args.budget)
+            bare_ms = timed(lambda p=plan, e=engine: e.bare(p, 10), args.runs, args.budget)
+            p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
+            rows.append((p95, b95, p95 / b95 if b95 else float("inf")))
+            print(f"{backend}: {label:<16} {result.total:>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
+                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {rows[-1][2]:>6.2f}   {query}"
+                  + (f"  (+{len(result.expanded)} variants)" if result.expanded else ""), flush=True)
+        worst[backend] = [max(r[0] for r in rows), max(r[1] for r in rows), max(r[2] for r in rows)]
+        print(f"{backend}: worst p95 {worst[backend][0]:.1f} ms, bare {worst[backend][1]:.1f} ms, "
+              f"worst ratio {worst[backend][2]:.2f}", flush=True)
+    store.close()
+    p95, b95, ratio = worst[DEFAULT_BACKEND]
+    print(f"\ndefault engine: {DEFAULT_BACKEND}")
+    print(f"docs={ndocs} p95_ms={p95:.1f} bare_p95_ms={b95:.1f} ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
