@@ -79,12 +79,17 @@ def to_latin(name: str) -> str:
     return unidecode(text)
 
 
+_DASHES = re.compile(r"[‐‑‒–—]")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+
+
+@lru_cache(maxsize=65536)
 def simple_key(name: str) -> str:
     """The *exact* key: NFKC, case-folded, one kind of apostrophe and hyphen, single spaces."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = _APOSTROPHES.sub("'", text)
-    text = re.sub(r"[‐‑‒–—]", "-", text)
-    text = re.sub(r"\s*-\s*", "-", text)
+    text = _DASHES.sub("-", text)
+    text = _SPACED_HYPHEN.sub("-", text)
     return " ".join(text.split())
 
 

@@ -150,6 +150,8 @@ class Resolver:
     def _rank(self, ids: list[str], type: str | None, name: str | None = None) -> list[str]:
         group = GROUPS.get(type) if type else None
         ok = [i for i in ids if group is None or GROUPS[self.records[i].entity.type] == group]
+        if len(ok) < 2:
+            return ok
 
         def key(i: str) -> tuple:
             r = self.records[i]
@@ -258,15 +260,16 @@ class Resolver:
                 return cands[0]
         return None
 
-    def _fuzzy_index(self) -> dict[str, tuple[list[str], list[str]]]:
+    def _fuzzy_index(self) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
+        """Normalised keys of 6+ letters by (type group, first letter): a fuzzy match must share
+        the first letter, so each lookup scans one small bucket."""
         if self._fuzzy is None:
-            idx: dict[str, tuple[list[str], list[str]]] = {}
+            idx: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
             for key, ids in self.translit.items():
                 if len(key) < 6:
                     continue
                 for i in ids:
-                    group = GROUPS[self.records[i].entity.type]
-                    keys, owners = idx.setdefault(group, ([], []))
+                    keys, owners = idx.setdefault((GROUPS[self.records[i].entity.type], key[0]), ([], []))
                     keys.append(key)
                     owners.append(i)
             self._fuzzy = idx
@@ -281,13 +284,10 @@ class Resolver:
                 continue
             cutoff = 86.0 if len(key) >= 10 else 90.0
             for g in groups:
-                keys, owners = self._fuzzy_index().get(g, ([], []))
-                for _k, score, pos in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5):
-                    if keys[pos][0] != key[0]:
-                        continue
-                    if best is None or score > best[1]:
-                        best = (owners[pos], score)
-                    break
+                keys, owners = self._fuzzy_index().get((g, key[0]), ([], []))
+                hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit and (best is None or hit[1] > best[1]):
+                    best = (owners[hit[2]], hit[1])
         return best
 
     def resolve(self, surface: str, type: str | None = None, *, gloss: str | None = None,
@@ -295,6 +295,9 @@ class Resolver:
         if not surface or not surface.strip():
             return None
         type = _type_key(type)
+        fast = self._best(self.exact.get(simple_key(surface), []), type, surface)
+        if fast:
+            return Match(self.records[fast].entity, "exact", 1.0)  # O(1): the name as listed
         m = _GLOSS_IN_SURFACE.match(surface.strip())
         if m and gloss is None:
             surface, gloss = m.group(1), m.group(2)
