@@ -82,12 +82,13 @@ def test_links_never_nest_and_zero_or_out_of_range_spans_are_ignored():
         Span(0, 3, "a", (("href", "/entities/place:ili-river"), ("class", "m"))),
         Span(5, 5, "span", (("class", "empty"),)),
         Span(20, 99, "span", (("class", "outside"),)),
+        Span(None, None, "span", (("class", "nospan"),)),
     ]
     html = str(render_spans(text, spans))
     parsed = check(html)
     assert parsed.nested_links == 0
     assert 'href="/entities/place:ili-river"' not in html  # inner link kept as a span
-    assert "empty" not in html and "outside" not in html
+    assert "empty" not in html and "outside" not in html and "nospan" not in html
     assert "".join(parsed.text) == text
 
 
@@ -107,9 +108,10 @@ def test_mentions_in_footnotes_are_not_drawn_on_the_body():
     rec = {"text": "Tacheng and Kuldja", "mentions": [
         {"start": 0, "end": 7, "surface": "Tacheng", "type": "PLACE", "entity_id": "place:tacheng", "note": 4},
         {"start": 12, "end": 18, "surface": "Kuldja", "type": "PLACE", "entity_id": "place:yining"},
+        {"start": None, "end": None, "surface": "L. Beria", "type": "PERSON", "entity_id": "person:lavrentiy-beria", "source": "metadata"},
     ]}
     html = str(render_text(rec))
-    assert "place:tacheng" not in html and 'href="/entities/place:yining"' in html
+    assert "place:tacheng" not in html and 'href="/entities/place:yining"' in html and "beria" not in html
 
 
 def test_snippet_keeps_only_highlight_marks():

@@ -60,7 +60,7 @@ def render_spans(text: str, spans: Iterable[Span], points: Mapping[int, list[str
     """Escape ``text`` and wrap each span; ``points`` are HTML snippets inserted at offsets."""
     n = len(text)
     valid = sorted(
-        (s for s in spans if 0 <= s.start < s.end <= n),
+        (s for s in spans if isinstance(s.start, int) and isinstance(s.end, int) and 0 <= s.start < s.end <= n),
         key=lambda s: (s.start, -s.end, s.order),
     )
     points = points or {}

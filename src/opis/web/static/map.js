@@ -11,13 +11,21 @@
   };
   const project = (lon, lat) => [lon + 180, 90 - lat];
 
+  // A ring that crosses the antimeridian (Chukotka, Fiji) is unwrapped into continuous longitudes
+  // and drawn again one world-width over, so no line runs across the whole map.
   function ringPath(ring) {
-    let d = "";
-    ring.forEach(([lon, lat], i) => {
-      const [x, y] = project(lon, lat);
-      d += (i ? "L" : "M") + x.toFixed(2) + " " + y.toFixed(2);
+    let prev = null, shift = 0;
+    const pts = ring.map(([lon, lat]) => {
+      if (prev !== null && Math.abs(lon + shift - prev) > 180) shift += lon + shift > prev ? -360 : 360;
+      prev = lon + shift;
+      return project(lon + shift, lat);
     });
-    return d + "Z";
+    const draw = (dx) => pts.map(([x, y], i) => (i ? "L" : "M") + (x + dx).toFixed(2) + " " + y.toFixed(2)).join("") + "Z";
+    const xs = pts.map((p) => p[0]);
+    let d = draw(0);
+    if (Math.min(...xs) < 0) d += draw(360);
+    if (Math.max(...xs) > 360) d += draw(-360);
+    return d;
   }
 
   function geometryPath(geom) {
@@ -36,6 +44,7 @@
       const key = topo.objects.countries ? "countries" : Object.keys(topo.objects)[0];
       const features = window.topojson.feature(topo, topo.objects[key]).features;
       for (const f of features) {
+        if (f.properties && f.properties.name === "Antarctica") continue; // a polar ring has no edge in this projection
         const path = el("path", { d: geometryPath(f.geometry), class: "land" });
         const title = el("title");
         title.textContent = (f.properties && f.properties.name) || "";
@@ -79,7 +88,7 @@
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push({ ...p, x, y });
     }
-    return [...groups.values()].map((members) => {
+    const summarise = (members) => {
       const weight = members.reduce((s, m) => s + Math.max(m.count, 1), 0);
       return {
         members,
@@ -87,7 +96,28 @@
         x: members.reduce((s, m) => s + m.x * Math.max(m.count, 1), 0) / weight,
         y: members.reduce((s, m) => s + m.y * Math.max(m.count, 1), 0) / weight,
       };
-    });
+    };
+    // Grid cells next to each other can still give overlapping circles: merge those.
+    let out = [...groups.values()].map(summarise);
+    for (let merged = true; merged;) {
+      merged = false;
+      outer: for (let i = 0; i < out.length; i++) {
+        for (let j = i + 1; j < out.length; j++) {
+          const dist = Math.hypot(out[i].x - out[j].x, out[i].y - out[j].y) * pxPerUnit;
+          if (dist < radius(out[i]) + radius(out[j])) {
+            out[i] = summarise([...out[i].members, ...out[j].members]);
+            out.splice(j, 1);
+            merged = true;
+            break outer;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  function radius(group) {
+    return group.members.length > 1 ? Math.min(26, 8 + 3.2 * Math.sqrt(group.members.length)) : Math.min(20, 6 + 3.2 * Math.sqrt(group.count));
   }
 
   function setup(container) {
@@ -128,7 +158,7 @@
       for (const g of groups) {
         const single = g.members.length === 1;
         const p = g.members[0];
-        const r = mini ? 7 : Math.min(26, 6 + 3.2 * Math.sqrt(g.count));
+        const r = mini ? 7 : radius(g);
         const node = single && p.href ? el("a", { href: p.href }) : el("g");
         node.setAttribute("class", "place" + (single ? "" : " cluster"));
         node.setAttribute("transform", `translate(${g.x} ${g.y}) scale(${1 / px})`);

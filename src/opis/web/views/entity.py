@@ -19,11 +19,16 @@ def _try(fn, *args, **kwargs):
         return None
 
 
+SCRIPTS = {"Latn": "Latin", "Cyrl": "Cyrillic", "Hani": "Chinese", "Hans": "Chinese (simplified)",
+           "Hant": "Chinese (traditional)", "Arab": "Arabic script", "Mong": "Mongolian", "Grek": "Greek"}
+
+
 def variants_by_script(entity: dict) -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = {}
     for v in entity.get("variants") or []:
         name = v.get("name") if isinstance(v, dict) else str(v)
         script = (v.get("script") or v.get("lang") or "other") if isinstance(v, dict) else "other"
+        script = SCRIPTS.get(script, script)
         if name and name not in groups.setdefault(script, []):
             groups[script].append(name)
     return sorted(groups.items())
@@ -37,5 +42,5 @@ def entity_page(request: Request, entity_id: str, store: Store = Depends(get_sto
     claims = _try(lib.list_claims, store, about=entity_id)
     return render(request, "entity.html", {
         "e": entity, "title": entity.get("label"), "variants": variants_by_script(entity),
-        "mentions": mentions, "co": co, "claims": claims,
+        "mentions": mentions, "co": co, "claims": claims, "doc_titles": {},
     })
