@@ -103,3 +103,25 @@ def test_full_pipeline_records_carry_notes_and_bibliography(seed_records):
     assert len(rec["notes"]) == 63 and len(rec["bibliography"]) == 24
     assert rec["notes"][21]["archival_refs"][0]["folios"] == ["8-9"]
     assert seed_records["001"]["archival_refs"][0]["delo"] == "118-01764-05"
+
+
+def test_eval_scores_archival_refs_and_footnotes_on_seeds(seed_db):
+    """Integration: `opis eval` on the default pipeline's records."""
+    from conftest import GOLD_DIR
+    from opis.evaluate import evaluate
+
+    report = evaluate(seed_db, GOLD_DIR).to_dict()["fields"]
+    for name in ("archival_refs", "footnote.archival_refs", "footnote.published", "footnote.ibid_bibliographic",
+                 "footnote.count", "bibliography.count"):
+        assert report[name]["f1"] == 1.0, (name, report[name]["misses"])
+
+
+def test_eval_scorer_counts_a_wrong_part(seed_records):
+    from conftest import gold
+    from opis.evaluate.archrefs import score
+
+    rec = json.loads(json.dumps(seed_records["002"]))
+    rec["notes"][25]["archival_refs"][0]["opis"] = "3"  # Ibid. resolved wrongly
+    tallies = {t.field: t for t in score(gold("002"), rec)}
+    t = tallies["footnote.archival_refs"]
+    assert (t.tp, t.fp, t.fn) == (22, 1, 1)
