@@ -121,3 +121,18 @@ def test_note_objects_get_citations():
     doc = get_component("notes")(doc)
     (c,) = doc.notes[0].citations
     assert c["publisher"] == "University of California Press" and c["locator"] == "12"
+
+
+def test_other_reference_list_styles():
+    """Entries written for this test in Chicago bibliography and Russian GOST styles."""
+    chicago = parse_reference("Fitzpatrick, Sheila. *Stalin's Peasants*. New York: Oxford University Press, 1994.")
+    assert chicago["author"] == [{"family": "Fitzpatrick", "given": "Sheila"}]
+    assert (chicago["publisher"], chicago["issued"]) == ("Oxford University Press", {"date-parts": [[1994]]})
+    gost = parse_reference("Абылхожин Ж.Б., Козыбаев М.К. Коллективизация в Казахстане // Вопросы истории. 1989. № 7. С. 53–71.")
+    assert gost["type"] == "article-journal" and gost["container-title"] == "Вопросы истории"
+    assert [a["family"] for a in gost["author"]] == ["Абылхожин", "Козыбаев"]
+    assert (gost["issue"], gost["page"]) == ("7", "53-71")
+    book = parse_reference("Абылхожин Ж.Б. Очерки социально-экономической истории Казахстана. – Алматы: Университет, 1997. – 360 с.")
+    assert (book["type"], book["publisher-place"], book["publisher"]) == ("book", "Алматы", "Университет")
+    assert parse_reference("Just some words here.") is None
+    jsonschema.validate([{**x, "id": str(i)} for i, x in enumerate([chicago, gost, book])], SCHEMA)

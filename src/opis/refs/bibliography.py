@@ -233,8 +233,9 @@ def parse_reference(text: str) -> dict[str, Any] | None:
     t = re.sub(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+", "", text.strip())
     m = TITLE_RE.search(t)
     if not m:
-        return None
+        return _gost(t)
     head = t[: m.start()].strip().rstrip(",").strip()
+    head = re.sub(r"(?<=[a-zа-яё]{2})\.$", "", head)  # "Fitzpatrick, Sheila." -> "Fitzpatrick, Sheila"
     authors = parse_names(head) if head else []
     quoted = m.group("quot") is not None
     title, translated = _split_title((m.group("quot") or m.group("ital")).strip().rstrip(".,"))
@@ -276,6 +277,38 @@ def parse_reference(text: str) -> dict[str, Any] | None:
         item["issued"] = _year_item(pm.group("year"))
     _finish(item, rest)
     return {k: v for k, v in item.items() if v is not None}
+
+
+GOST_AUTHORS = r"(?P<authors>(?:[A-ZА-ЯЁ][\w'’-]+,?\s(?:[A-ZА-ЯЁ][a-zа-яё]?\.\s?){1,2},?\s?)+)"
+GOST_ARTICLE_RE = re.compile(
+    GOST_AUTHORS + r"(?P<title>[^/]+?)\s*//\s*(?P<container>[^/]+?)\.\s*(?P<year>1[5-9]\d\d|20\d\d)\.(?P<rest>.*)$"
+)
+GOST_BOOK_RE = re.compile(
+    GOST_AUTHORS + r"(?P<title>[^/]+?)\.\s*[-–—]\s*(?P<place>[^:.]{2,40}):\s*(?P<publisher>[^,]+),\s*(?P<year>1[5-9]\d\d|20\d\d)"
+)
+
+
+def _gost(t: str) -> dict[str, Any] | None:
+    """Russian GOST-style entries without italics: 'Author I.O. Title // Journal. 2004. Vol. 45, no. 1. P. 137–192.'"""
+    if m := GOST_ARTICLE_RE.match(t):
+        item: dict[str, Any] = {"type": "article-journal", "author": parse_names(m.group("authors").strip(" ,")),
+                                "title": _strip(m.group("title")), "container-title": _strip(m.group("container")),
+                                "issued": _year_item(m.group("year"))}
+        rest = m.group("rest")
+        if vm := re.search(r"\b(?:Vol|Т)\.\s*(\d+)", rest):
+            item["volume"] = vm.group(1)
+        if im := re.search(r"(?:no\.|№)\s*([\d–-]+)", rest):
+            item["issue"] = _pages(im.group(1))
+        if pm := re.search(r"\b(?:P|pp?|С|S)\.\s*(\d+(?:\s*[-–]\s*\d+)?)", rest):
+            item["page"] = _pages(pm.group(1))
+        _finish(item, rest)
+        return item if item["author"] else None
+    if m := GOST_BOOK_RE.match(t):
+        item = {"type": "book", "author": parse_names(m.group("authors").strip(" ,")), "title": _strip(m.group("title")),
+                "publisher-place": _strip(m.group("place")), "publisher": _strip_pub(m.group("publisher")),
+                "issued": _year_item(m.group("year"))}
+        return item if item["author"] else None
+    return None
 
 
 # --- linking --------------------------------------------------------------------------------
