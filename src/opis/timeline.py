@@ -13,6 +13,8 @@ from typing import Any
 
 from opis.store.claims import date_bounds, list_claims, list_events
 
+NEAR = 400  # characters: a claim or event is "about" a place mentioned this close to it
+
 
 def _resolve(term: str, type_: str) -> tuple[str | None, str]:
     """(entity id or None, folded name) for a --place/--person value."""
@@ -70,10 +72,11 @@ def timeline(
     filters = [f for f in (_mention_filter(store, place, "PLACE"), _mention_filter(store, person, "PERSON")) if f is not None]
 
     def keep(doc_id: str, start: int | None, end: int | None, whole_doc: bool = False) -> bool:
-        for spans in filters:
-            if doc_id not in spans:
+        for by_doc in filters:
+            if doc_id not in by_doc:
                 return False
-            if not whole_doc and start is not None and end is not None and not any(s < end + 400 and start - 400 < e for s, e in spans):
+            near = any(s < end + NEAR and start - NEAR < e for s, e in by_doc[doc_id]) if start is not None and end is not None else True
+            if not whole_doc and not near:
                 return False
         return True
 
