@@ -550,7 +550,13 @@ def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Men
     for src in sources:
         m = mask_apparatus(src.text, src.marks)
         masked.append(mask_citations(m) if src.in_notes else m)
-    models = model_candidates_many(masked) if use_model else [[] for _ in sources]
+    # the statistical model reads the body and the metadata; footnotes (citations, mostly) get
+    # the rules and the gazetteer only, which keeps the cost of a heavily annotated article down
+    todo = [k for k, src in enumerate(sources) if use_model and not src.in_notes]
+    found = model_candidates_many([masked[k] for k in todo])
+    models: list[list[Candidate]] = [[] for _ in sources]
+    for k, cands in zip(todo, found, strict=True):
+        models[k] = cands
     out = []
     for src, text, model in zip(sources, masked, models, strict=True):
         cands = rule_candidates(text)
