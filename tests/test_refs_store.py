@@ -125,3 +125,15 @@ def test_eval_scorer_counts_a_wrong_part(seed_records):
     tallies = {t.field: t for t in score(gold("002"), rec)}
     t = tallies["footnote.archival_refs"]
     assert (t.tp, t.fp, t.fn) == (22, 1, 1)
+
+
+def test_cyrillic_and_latin_signatures_meet_in_one_tree_node(store):
+    from opis.model import Document, Provenance
+    from opis.refs.parse import parse_ref
+
+    for i, raw in enumerate(["ГАРФ. Ф. Р-9401. Оп. 2. Д. 64. Л. 9.", "GARF, f. R-9401, op. 2, d. 64, l. 12"]):
+        doc = Document(id=f"d{i}", title=f"doc {i}", archival_refs=[parse_ref(raw)],
+                       provenance=Provenance(path=f"/x/{i}.txt", sha256=f"{i}" * 64, format="text", reader="t"))
+        store.upsert(doc)
+    assert archive_tree(store, "GARF") == [{"level": "fond", "fond": "R-9401", "refs": 2, "documents": 2}]
+    assert {r["doc_id"] for r in citing(store, "ГА РФ", "Р-9401", "2", "64")} == {"d0", "d1"}

@@ -12,6 +12,8 @@ import json
 import sqlite3
 from typing import Any
 
+from unidecode import unidecode
+
 from opis.authority import archives as authority
 from opis.model import Document
 from opis.store import indexers
@@ -30,6 +32,13 @@ def _rows(doc: Document):
             seq += 1
 
 
+def level_key(value: str | None) -> str | None:
+    """Fond/opis/delo as the tree keys them: Cyrillic letters transliterated ('Р-9401' = 'R-9401')."""
+    if value is None:
+        return None
+    return unidecode(value) if any("\u0400" <= ch <= "\u04ff" for ch in value) else value
+
+
 def write(conn: sqlite3.Connection, doc: Document) -> None:
     for seq, note, ref in _rows(doc):
         if ref.kind != "archival":
@@ -37,7 +46,8 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
         conn.execute(
             "INSERT INTO archival_refs (doc_id, seq, note, kind, archive, known_archive, fond, opis, delo,"
             " folios, ibid, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, seq, note, ref.kind, ref.archive, int(ref.known_archive), ref.fond, ref.opis, ref.delo,
+            (doc.id, seq, note, ref.kind, ref.archive, int(ref.known_archive), level_key(ref.fond),
+             level_key(ref.opis), level_key(ref.delo),
              json.dumps(ref.folios, ensure_ascii=False), int(ref.ibid), ref.raw),
         )
 
@@ -60,8 +70,7 @@ def _where(values: list[str | None]) -> tuple[str, list[Any]]:
     for level, value in zip(LEVELS, values, strict=False):
         if value is None:
             continue
-        if level == "archive":
-            value = canonical_archive(value)
+        value = canonical_archive(value) if level == "archive" else level_key(value)
         clauses.append(f"{level} = ?")  # level names come from LEVELS, never from input
         params.append(value)
     return " AND ".join(clauses), params
