@@ -182,11 +182,14 @@ def _fmt(x: float) -> str:
 EVENTFUL = {"day", "month", "season", "interval", "year", "decade"}
 
 
-def _opens_clause(text: str, pos: int, pstart: int, sentence_starts: list[int]) -> bool:
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b|\bthat\s+had\b|\bhad\s+(?:been\s+)?\w+(?:ed|en|t)\b", re.I)
+
+
+def _in_relative_clause(text: str, pos: int, pstart: int, sentence_starts: list[int]) -> bool:
     start = max([s for s in sentence_starts if s <= pos] or [pstart])
     for m in CLAUSE_BREAK.finditer(text, start, pos):
         start = m.end()
-    return len(re.findall(r"\w+", text[start:pos])) <= 6
+    return bool(_RELATIVE.search(text, start, pos))
 
 
 def claim_date(
@@ -211,10 +214,10 @@ def claim_date(
             return before[-1]
     earlier = [d for d in ctx.dates if d.start is not None and pstart <= d.start < s0]
     if earlier:
-        # prefer a date that opens its sentence or clause ("In October 1932, ...") over one buried in a
-        # relative clause ("Kazakhs who had migrated in 1930–1931")
-        topical = [d for d in earlier if _opens_clause(ctx.text, d.start, pstart, sentence_starts)]
-        return (topical or earlier)[-1]
+        # skip a date buried in a relative or pluperfect clause ("Kazakhs who had migrated in 1930–1931"):
+        # it dates a background event, not what the paragraph goes on to count
+        main = [d for d in earlier if not _in_relative_clause(ctx.text, d.start, pstart, sentence_starts)]
+        return (main or earlier)[-1]
     if ctx.inherit_document_date and ctx.document_date and ctx.document_date.edtf:
         return ctx.document_date
     return None
