@@ -24,12 +24,16 @@ from .loader import DATA_DIR, read_file, script_of
 
 OUT = DATA_DIR / "places_geonames.csv"
 
-# borderland countries and their population threshold
+# borderland and Soviet-bloc countries and their population threshold
 REGIONAL = {
     "KZ": 15_000, "KG": 15_000, "MN": 10_000, "UZ": 50_000, "TJ": 50_000, "TM": 50_000,
     "AF": 100_000, "RU": 100_000, "CN": 300_000, "KP": 100_000, "KR": 300_000, "JP": 500_000,
-    "TW": 300_000, "PK": 500_000, "IR": 300_000, "IN": 1_000_000, "UA": 300_000, "BY": 300_000,
+    "TW": 300_000, "PK": 500_000, "IR": 300_000, "IN": 1_000_000, "UA": 100_000, "BY": 100_000,
+    "GE": 50_000, "AM": 50_000, "AZ": 50_000, "MD": 100_000, "LT": 100_000, "LV": 100_000, "EE": 100_000,
 }
+# the rest of the Soviet bloc and the Cold War's other fronts: cities from 100,000 people
+for _cc in "HU PL CZ SK RO BG DE RS HR SI BA MK ME AL FI AT VN LA KH CU".split():
+    REGIONAL.setdefault(_cc, 100_000)
 WORLD_THRESHOLD = 1_000_000
 MAX_VARIANTS = 24
 
