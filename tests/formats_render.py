@@ -98,6 +98,7 @@ def render_scans(text: str, *, size_pt: float = 11, margin_in: float = 1.0, dpi:
         if rotate:
             img = img.rotate(rotate, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
         img.info["dpi"] = (dpi, dpi)
+        img.info["text"] = "\n".join(chunk)  # what is printed on this page
         pages.append(img)
     return pages
 

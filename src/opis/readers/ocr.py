@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -35,6 +36,9 @@ SCRIPT_LANGS = {
 DEFAULT_LANG = "eng"
 OSD_MIN_SCRIPT_CONFIDENCE = 0.5
 OSD_MIN_ORIENTATION_CONFIDENCE = 2.0
+# One thread per Tesseract process: its OpenMP threads spin and slow down badly when the cores are
+# shared (a batch, a test run, a server); pages are the unit of work. Set it in the environment to change.
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
 
 
 @dataclass
@@ -71,7 +75,7 @@ def _run(args: list[str], data: bytes, deadline: Deadline, where: str) -> str:
         deadline.expired(where)
     try:
         proc = subprocess.run([tesseract_path(), "stdin", "stdout", *args], input=data,
-                              capture_output=True, timeout=timeout, check=False)
+                              capture_output=True, timeout=timeout, check=False, env=_ENV)
     except subprocess.TimeoutExpired:
         deadline.expired(where)
         raise  # not reached: expired() raises
