@@ -196,3 +196,9 @@ def test_partitive_and_casualty_lists():
     c = by_value(run("Losses of the regiment amounted to 27 dead, 64 wounded and 9 missing."))
     assert [c[v].what.split()[0] for v in (27, 64, 9)] == ["dead", "wounded", "missing"]
     assert "regiment" in c[27].what
+
+
+def test_distances_name_what_they_are_measured_from():
+    c = by_value(run("On 4 May 1936 a smuggler was caught 3 versts north of the Khorgos post carrying 120 rubles."))
+    assert c[3].what == "distance north of Khorgos post" and c[3].quantity.normalized_value == pytest.approx(3.2, rel=1e-2)
+    assert c[120].unit == "rubles" and c[120].date.edtf == "1936-05-04"

@@ -403,6 +403,14 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
                 vt.append("by " + " ".join(_norm(x) for x in _compact(subj[0]) if x.dep_ != "det"))
         parts.append(" ".join(vt))
     what = _clean(" ".join(p for p in parts if p))
+    distance = _distance_from(sent, max(tokset)) if unit_noun is not None and noun is None else None
+    if distance:
+        what = distance
+    elif unit_noun is not None and noun is None and len(parts) == 1 and _only_units(parts[0]):
+        # "a special regime – 4 and 7.5 kilometers inland", "strips (4; 7.5; 16 and 22 km)": name the measured thing
+        measured = _measured_thing(sent, min(tokset))
+        if measured:
+            what = _clean(f"{measured} {' '.join(parts[1:])}")
     if not what or (noun is None and unit_noun is None and anchor.dep_ == "pobj"):
         # "estimate the number of households ... at a much higher figure of 83,000"
         counted = next((t for t in sent if t.lemma_.lower() in ("number", "population") and any(
@@ -414,6 +422,47 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
     if noun_lemma is None and unit_noun is None and verb_lemma is None and not what:
         return "", None, None
     return what, noun_lemma, verb_lemma
+
+
+_UNIT_WORDS = re.compile(r"^(?:(?:km|kilomet(?:er|re)s?|m|met(?:er|re)s?|versts?|miles?|and|or|[\d.;,-]+)\s*)*$", re.I)
+
+
+def _only_units(phrase: str) -> bool:
+    return bool(_UNIT_WORDS.match(phrase.strip()))
+
+
+def _measured_thing(sent, before_i: int) -> str | None:
+    """The nearest noun phrase before the measure that is not itself a unit ('border strips', 'borderland')."""
+    chunks = [c for c in sent.noun_chunks if c.end <= before_i and c.root.pos_ in ("NOUN", "PROPN")]
+    for c in reversed(chunks):
+        if not _only_units(c.root.text) and not any(t.like_num for t in c):
+            words = [t for t in c if t.dep_ not in ("det", "poss", "case") and not t.like_num]
+            if c.root.text.lower() in _MONTH_WORDS or not words:
+                continue
+            return " ".join(_norm(t) for t in words)
+    return None
+
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+_DIRECTION = re.compile(r"^\s*(?:(?:to\s+the\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:\s+of)?|from|away\s+from|inland\s+from|off)\b", re.I)
+
+
+def _distance_from(sent, last_i: int) -> str | None:
+    """'4 kilometers from the state border' -> 'distance from state border'; '25 versts south of Bakhty'."""
+    doc = sent.doc
+    rest = doc[last_i + 1:sent.end]
+    m = _DIRECTION.match(rest.text)
+    if not m:
+        return None
+    words = []
+    for t in rest:
+        if t.idx - rest.start_char >= m.end():
+            if t.is_punct or t.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ") or len(words) >= 5:
+                break
+            if t.dep_ != "det":
+                words.append(_norm(t))
+    target = " ".join(words)
+    return _clean(f"distance {m.group(0).strip().lower()} {target}") if target else None
 
 
 def _passive_after(sent, i: int):
