@@ -287,3 +287,12 @@ def test_find_names_in_russian_text():
         ("Сталину", "person:joseph-stalin"), ("Молотову", "person:vyacheslav-molotov"),
         ("Алма-Аты", "place:almaty"),
     ]
+
+
+def test_soviet_era_city_names_and_indeclinable_forms():
+    assert A.resolve("Stalingrad").entity.id == "place:volgograd"
+    assert A.resolve("Сталинградом").entity.id == "place:volgograd"
+    assert A.resolve("Sverdlovsk").entity.id == "place:yekaterinburg"
+    assert A.resolve("Сталино").entity.id == "place:donetsk"       # indeclinable place name
+    assert A.resolve("Сталину").entity.id == "person:joseph-stalin"  # dative of the surname
+    assert A.country_of("place:volgograd") == "place:russia"

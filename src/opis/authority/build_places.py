@@ -32,7 +32,7 @@ REGIONAL = {
     "GE": 50_000, "AM": 50_000, "AZ": 50_000, "MD": 100_000, "LT": 100_000, "LV": 100_000, "EE": 100_000,
 }
 # the rest of the Soviet bloc and the Cold War's other fronts: cities from 100,000 people
-for _cc in "HU PL CZ SK RO BG DE RS HR SI BA MK ME AL FI AT VN LA KH CU".split():
+for _cc in ["HU", "PL", "CZ", "SK", "RO", "BG", "DE", "RS", "HR", "SI", "BA", "MK", "ME", "AL", "FI", "AT", "VN", "LA", "KH", "CU"]:
     REGIONAL.setdefault(_cc, 100_000)
 WORLD_THRESHOLD = 1_000_000
 MAX_VARIANTS = 24

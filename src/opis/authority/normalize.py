@@ -112,15 +112,22 @@ _RU_ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему"
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
 
 
-def russian_stem_key(name: str) -> str | None:
+_INDECLINABLE = ("о", "е", "и", "у", "ю")
+
+
+def russian_stem_key(name: str, listed: bool = False) -> str | None:
     """A case-insensitive key of a Russian name without its case ending, word by word, so that
     inflected forms meet the nominative (``Кульджи``/``Кульджа``, ``Чугучака``/``Чугучак``,
-    ``Казахской ССР``/``Казахская ССР``). None for names that are not in Cyrillic."""
+    ``Казахской ССР``/``Казахская ССР``). None for names that are not in Cyrillic.
+
+    ``listed=True`` is for the authority's own (nominative) names: a word ending in -о, -е, -и, -у,
+    -ю is indeclinable (Сталино, Баку, Тбилиси) and keeps its ending, so that ``Сталину`` (Stalin,
+    dative) does not meet ``Сталино`` (Donetsk)."""
     if not _CYRILLIC_WORD.search(name):
         return None
     words = []
     for word in unicodedata.normalize("NFC", name).lower().replace("ё", "е").split():
-        for end in _RU_ENDINGS:
+        for end in () if listed and word.endswith(_INDECLINABLE) else _RU_ENDINGS:
             if word.endswith(end) and len(word) - len(end) >= 3:
                 word = word[: -len(end)]
                 break

@@ -123,13 +123,13 @@ class Resolver:
             key = normalize(name)
             if key:
                 _push(self.translit[key], rec.id)
-            stem = russian_stem_key(name)
-            if stem:
+            stem = russian_stem_key(name, listed=True)
+            if stem and rec.source == "curated":  # inflected forms: curated entries only
                 _push(self.ru_stem[stem], rec.id)
         if rec.entity.type == "PERSON":
             for s in rec.surnames:
                 _push(self.surname[normalize(s)], rec.id)
-                stem = russian_stem_key(s)
+                stem = russian_stem_key(s, listed=True)
                 if stem:
                     _push(self.ru_stem[stem], rec.id)
             for name in rec.names():
@@ -370,8 +370,13 @@ class Resolver:
         keep = []
         for i in ids:
             rec = self.records[i]
-            if rec.source != "curated" and (len(key) < 4 or key in _COMMON_WORDS):
-                continue
+            if rec.source != "curated":
+                # long-tail rows: only the label and its spellings in other scripts are looked for
+                # in running text (not former or alternative names such as a city's old village name)
+                if len(key) < 4 or key in _COMMON_WORDS:
+                    continue
+                if not any(simple_key(n) == key and _label_like(n, rec.entity.label) for n in rec.names()):
+                    continue
             keep.append(i)
         return keep
 
@@ -440,6 +445,11 @@ class Resolver:
         for rec in self.records.values():
             if type is None or rec.entity.type == type:
                 yield rec
+
+
+def _label_like(name: str, label: str) -> bool:
+    """``name`` is the label or a spelling of it (Новосибирск / Novosibirsk), not another name."""
+    return name == label or fuzz.ratio(normalize(name), normalize(label)) >= 75
 
 
 def _push(lst: list[str], item: str) -> None:
