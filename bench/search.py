@@ -204,6 +204,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the records and FTS5 rows in --db if it exists (the tantivy index is rebuilt)")
     ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--engines", default="tantivy,fts5", help="engines to query, comma-separated")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine at most")
     args = ap.parse_args()
     db = args.db or f"/tmp/opis-bench-{args.docs}.db"
@@ -229,7 +230,10 @@ def main() -> None:
     store = Store(db)
     ndocs = store.count()
     worst: dict[str, list[float]] = {}
-    for backend in ("tantivy", "fts5"):
+    engines = [e for e in args.engines.split(",") if e]
+    if DEFAULT_BACKEND not in engines:
+        engines.insert(0, DEFAULT_BACKEND)
+    for backend in engines:
         engine = get_backend(store, backend)
         print(f"\n{backend}: {'query':<16} {'total':>8} {'p50':>8} {'p95':>8} {'bare p50':>9} {'bare p95':>9} {'ratio':>6}")
         rows = []

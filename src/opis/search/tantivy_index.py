@@ -43,8 +43,8 @@ REPLAY_LIMIT = 20_000  # more pending changes than this: rebuilding is faster th
 # the documents (``sample`` term = search row id modulo SAMPLE_BUCKETS) of about SAMPLE_TARGET
 # matches, scaled up and flagged as approximate.
 SAMPLE_BUCKETS = 256
-EXACT_LIMIT = 20_000
-SAMPLE_TARGET = 12_000
+EXACT_LIMIT = 10_000
+SAMPLE_TARGET = 6_000
 
 _LOCK = threading.Lock()
 _OPEN: dict[str, tantivy.Index] = {}
