@@ -296,3 +296,14 @@ def test_soviet_era_city_names_and_indeclinable_forms():
     assert A.resolve("Сталино").entity.id == "place:donetsk"       # indeclinable place name
     assert A.resolve("Сталину").entity.id == "person:joseph-stalin"  # dative of the surname
     assert A.country_of("place:volgograd") == "place:russia"
+
+
+@pytest.mark.parametrize(("surface", "expected"), [
+    ("49-го пограничного отряда", "unit:49th-border-detachment"),
+    ("50-м пограничным отрядом", "unit:50th-border-detachment"),
+    ("Зайсанского погранотряда", "unit:50th-border-detachment"),
+    ("Молотовым", "person:vyacheslav-molotov"),
+])
+def test_russian_unit_and_instrumental_forms(surface, expected):
+    m = A.resolve(surface)
+    assert m is not None and m.entity.id == expected and m.method == "translit"

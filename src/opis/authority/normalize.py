@@ -108,11 +108,12 @@ def normalize(name: str) -> str:
     return _DOUBLE.sub(r"\1", key)
 
 
-_RU_ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ах", "ях", "ам", "ям", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ый", "ий", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й"], key=len, reverse=True)
+_RU_ENDINGS = sorted(["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ах", "ях", "ам", "ям", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ым", "им", "ый", "ий", "ою", "ею", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й"], key=len, reverse=True)
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
 
 
 _INDECLINABLE = ("о", "е", "и", "у", "ю")
+_RU_ORDINAL = re.compile(r"^\d+-[а-я]{1,3}$")
 
 
 def russian_stem_key(name: str, listed: bool = False) -> str | None:
@@ -127,6 +128,9 @@ def russian_stem_key(name: str, listed: bool = False) -> str | None:
         return None
     words = []
     for word in unicodedata.normalize("NFC", name).lower().replace("ё", "е").split():
+        if _RU_ORDINAL.match(word):  # 49-й, 49-го, 49-му -> 49
+            words.append(word.split("-")[0])
+            continue
         for end in () if listed and word.endswith(_INDECLINABLE) else _RU_ENDINGS:
             if word.endswith(end) and len(word) - len(end) >= 3:
                 word = word[: -len(end)]
