@@ -23,6 +23,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=4, help="copies of the corpus (default 4)")
     args = ap.parse_args()
 
+    import opis.ingest as ingest_mod
     from opis.ingest import ingest_file
     from opis.pipeline import default_pipeline
     from opis.pipeline.entities import english_nlp
@@ -87,6 +89,21 @@ def main() -> None:
             pass
         bare = time.perf_counter() - t0
 
+        # time each stage of the whole ingest (reader, every component, the rest = store + dedup)
+        stages: dict[str, float] = defaultdict(float)
+
+        def timed(name, fn):
+            def run(*a, **k):
+                t = time.perf_counter()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    stages[name] += time.perf_counter() - t
+            return run
+
+        ingest_mod.read = timed("read", read)
+        pipeline.components = [(n, timed(n, fn)) for n, fn in pipeline.components]
+
         gc.collect()
         store = Store(tmpdir / "bench.db")
         half = len(files) // 2
@@ -107,6 +124,11 @@ def main() -> None:
     print(f"whole ingest pipeline:             {full:7.2f} s  {words / full:8.0f} words/s")
     print(f"ratio full/bare: {full / bare:.2f}x (target <= 1.5x)")
     print(f"memory (RSS): {mem_half:.0f} MiB after {half} files, {mem_all:.0f} MiB after {len(files)} files")
+    other = full - sum(stages.values())
+    parts = sorted(stages.items(), key=lambda kv: -kv[1]) + [("store+rest", other)]
+    print("time by stage (s): " + ", ".join(f"{n} {v:.2f}" for n, v in parts if v >= 0.01))
+    ent = stages.get("entities", 0.0)
+    print(f"'entities' component alone: {ent:.2f} s = {ent / bare:.2f}x bare spaCy")
 
 
 if __name__ == "__main__":

@@ -25,11 +25,8 @@ ENTITY_TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
 def _context(text: str, start: int | None, end: int | None) -> str | None:
     if start is None or end is None or end > len(text):
         return None
-    left = text[max(0, start - CONTEXT) : start]
-    right = text[end : end + CONTEXT]
-    left = " ".join(left.split())
-    right = " ".join(right.split())
-    return f"{'…' if start > CONTEXT else ''}{left} {text[start:end]} {right}{'…' if end + CONTEXT < len(text) else ''}".strip()
+    window = " ".join(text[max(0, start - CONTEXT) : end + CONTEXT].split())
+    return f"{'…' if start > CONTEXT else ''}{window}{'…' if end + CONTEXT < len(text) else ''}"
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
