@@ -166,6 +166,42 @@ def test_mongolian_1950s_page():
     assert any(e.type == "ORG" and "Embassy" in e.label for e in doc.entities)
 
 
+CONVERSATION_1969 = """Record of Conversation between Premier Zhou Enlai and Soviet Chairman A. N. Kosygin at Beijing Airport
+
+September 11, 1969
+
+Zhou Enlai said that the clashes on Zhenbao [Damansky] Island and in the Tielieketi area of Xinjiang were
+provoked by the Soviet side. Kosygin replied that the Soviet Government did not want a war. The Chinese side
+demanded the withdrawal of Soviet troops from the disputed areas and from the Mongolian People's Republic.
+
+Present: Li Xiannian, Xie Fuzhi (PRC); M. A. Yasnov, K. F. Katushev (USSR). Interpreter: Yan Mingfu.
+"""
+
+
+def test_sino_soviet_1969_conversation():
+    doc = _process(CONVERSATION_1969)
+    by_surface = {m.surface: m for m in doc.mentions}
+    assert by_surface["Zhou Enlai"].entity_id == "person:zhou-enlai"
+    assert by_surface["A. N. Kosygin"].entity_id == by_surface["Kosygin"].entity_id
+    assert by_surface["Zhenbao"].gloss == "Damansky" and by_surface["Zhenbao"].type == "PLACE"
+    people = _labels(doc, "PERSON")
+    assert {"Li Xiannian", "Xie Fuzhi", "Yan Mingfu"} <= people
+    assert any("Katushev" in p for p in people) and any("Yasnov" in p for p in people)
+    assert "Soviet Government" not in {m.surface for m in doc.mentions}  # a state, not a named body
+    assert {"China", "Soviet Union", "Mongolia"} <= set(doc.coverage)
+
+
+def test_entity_scorer_counts_extra_and_missing():
+    gold_doc = {"entities": [{"type": "PLACE", "surface": "Chuguchak", "canonical": "Tacheng"},
+                             {"type": "PERSON", "surface": "Beria", "canonical": "Lavrentiy Beria"}]}
+    record = {"entities": [{"id": "place:tacheng", "type": "PLACE", "label": "Tacheng", "variants": []},
+                           {"id": "place~x", "type": "PLACE", "label": "Nowhere", "variants": []}],
+              "mentions": [{"surface": "Chuguchak", "entity_id": "place:tacheng"}]}
+    t = {x.field: x for x in entity_eval.score(gold_doc, record)}
+    assert (t["entities.all"].tp, t["entities.all"].fp, t["entities.all"].fn) == (1, 1, 1)
+    assert t["entities.linking"].tp == 1
+
+
 def test_russian_original_gets_russian_ner():
     text = (
         "Начальник 49-го погранотряда Пучков сообщил, что 15 августа 1927 года в районе Джаркента "
