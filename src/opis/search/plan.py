@@ -76,14 +76,18 @@ class _Lowerer:
         return found
 
     def _text_terms(self, text: str, found: tuple[str, ...], negated: bool) -> IR | None:
-        alts = [tuple(analyze(text))] + [tuple(analyze(v)) for v in found]
-        alts = [a for a in dict.fromkeys(alts) if a]
+        own = tuple(analyze(text))
+        alts = [a for a in dict.fromkeys([own] + [tuple(analyze(v)) for v in found]) if a]
         if not alts:
             return None
         if not negated:
             self.plan.has_text = True
-            for a in alts:
-                self.plan.highlight.update(a)
+            self.plan.highlight.update(own)
+            # a variant is marked when it is one word: the words of a longer variant
+            # ("Ili Kazakh Autonomous Prefecture") are not matches on their own
+            for a in alts[1:]:
+                if len(a) == 1:
+                    self.plan.highlight.update(a)
         return Terms(TEXT, tuple(alts))
 
     def lower(self, node: Node, negated: bool = False) -> IR | None:
