@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -327,3 +328,19 @@ def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
     narrow = search(store, "exodus", backend="tantivy")  # 300 matches: counted exactly
     assert narrow.total == 300 and not narrow.approximate
     assert search(store, "border exodus date:1930", backend="tantivy").total == 100
+
+
+def test_a_search_sees_what_another_process_indexed(archive):
+    import subprocess
+    import sys
+
+    assert ids(search(archive, "Kuldja", backend="tantivy")) == set()
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); from test_search import make_doc; "
+        "from opis.store import Store; from opis.search import search; "
+        f"s = Store({archive.path!r}); "
+        "s.upsert(make_doc('p1', 'Kuldja report', 'Kuldja burned in the night.', '1944', '1944-01-01', '1944-12-31')); "
+        "assert search(s, 'Kuldja', backend='tantivy').total == 1"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=str(Path(__file__).resolve().parent.parent))
+    assert ids(search(archive, "Kuldja", backend="tantivy")) == {"p1"}

@@ -48,6 +48,7 @@ SAMPLE_TARGET = 6_000
 
 _LOCK = threading.Lock()
 _OPEN: dict[str, tantivy.Index] = {}
+_SEEN: dict[str, int] = {}  # index dir -> the state seq this process's reader was reloaded at
 
 
 def index_dir(store) -> Path:
@@ -172,6 +173,10 @@ class TantivyBackend:
         if state is None or state.get("db") != uuid or state.get("seq", 0) > last:
             return self.rebuild()
         if state["seq"] == last:
+            key = str(self.path.resolve())
+            if _SEEN.get(key) != last:  # another process brought the index in step: see its commit
+                self.index.reload()
+                _SEEN[key] = last
             return 0
         pending = self.conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (state["seq"],)).fetchone()[0]
         if pending > REPLAY_LIMIT:
@@ -193,6 +198,7 @@ class TantivyBackend:
             raise
         _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
         self.index.reload()
+        _SEEN[str(self.path.resolve())] = last
         return len(ids)
 
     def rebuild(self, batch: int = 5000) -> int:
@@ -222,6 +228,7 @@ class TantivyBackend:
             raise
         _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
         self.index.reload()
+        _SEEN[str(self.path.resolve())] = last
         return n
 
     def ids(self) -> set[str]:
