@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import SEEDS, gold
-from opis.model import Note
+from opis.model import ArchivalRef, Note
 from opis.refs.footnotes import annotate_notes
 
 NOTE_LINE = re.compile(r"^<sup>(\d+)</sup>\s+(.+)$")
@@ -155,3 +155,18 @@ def test_ibid_page_after_a_book_and_continuation_in_one_note():
     assert (c.delo, c.folios, c.ibid) == ("439", [], True)
     # Ibid. after a note that cites nothing is not resolved against an older source
     assert notes[5].citations == [] and notes[5].archival_refs[0].kind == "unparsed"
+
+
+def test_signature_line_in_the_body_is_the_documents_reference():
+    from opis.model import Document
+    from opis.pipeline import get_component
+
+    text = ("НКВД СССР докладывает о положении в Синьцзяне.\n\nЛ. БЕРИЯ\n\n"
+            "Основание: ГАРФ. Ф. Р-9401. Оп. 2. Д. 98. Л. 377–379.\n\nSee f. 17 for more.\n")
+    doc = get_component("archrefs")(Document(id="x", text=text))
+    (ref,) = doc.archival_refs
+    assert (ref.archive, ref.fond, ref.opis, ref.delo, ref.folios) == ("GARF", "Р-9401", "2", "98", ["377-379"])
+    assert text[ref.start : ref.end] == "ГАРФ. Ф. Р-9401. Оп. 2. Д. 98. Л. 377–379."
+    # a document whose metadata already gave its signature is not scanned again
+    doc2 = get_component("archrefs")(Document(id="y", text=text, archival_refs=[ArchivalRef(raw="RGASPI, f. 17, op. 3, d. 1")]))
+    assert [r.archive for r in doc2.archival_refs] == ["RGASPI"]

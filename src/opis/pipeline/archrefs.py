@@ -3,14 +3,25 @@
 The metadata component finds the signature strings (e.g. the "Citation"/"Document Information"
 block of an archive page); this component fills archive code, fond, opis, delo, folios and extra
 parts, keeping the raw string and its span. Unparseable strings stay ``kind="unparsed"``.
-References inside footnotes are parsed by the 'notes' component (they need Ibid. context).
+When metadata found none, a line of the text that is nothing but a signature of a known archive,
+optionally after a label ("Основание: ГАРФ. Ф. Р-9401 ...", "Source: RGASPI, f. 17 ..."), is
+taken as the document's own reference. References inside footnotes are parsed by the 'notes'
+component (they need Ibid. context).
 """
 
 from __future__ import annotations
 
-from opis.model import Document
+import re
+
+from opis.model import ArchivalRef, Document
 from opis.pipeline import component
 from opis.refs.parse import parse_ref
+
+SOURCE_LABEL_RE = re.compile(
+    r"^\s*(?:Основание|Источник|Подлинник|Копия|Source|Archival (?:source|reference|signature)|Archive|Архив)\s*:\s*",
+    re.IGNORECASE,
+)
+MAX_LINE = 200
 
 
 @component("archrefs")
@@ -25,5 +36,26 @@ def archrefs(doc: Document) -> Document:
         if parsed.kind == "unparsed":
             doc.warnings.append(f"archival reference not understood: {ref.raw!r}")
         out.append(parsed)
+    if not out:
+        out = list(signatures_in_text(doc.text))
     doc.archival_refs = out
     return doc
+
+
+def signatures_in_text(text: str):
+    """Lines that are a signature of a known archive (with an optional source label), with spans."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start = pos
+        pos += len(line)
+        body = line.strip()
+        if not body or len(body) > MAX_LINE:
+            continue
+        label = SOURCE_LABEL_RE.match(body)
+        candidate = body[label.end() :] if label else body
+        ref: ArchivalRef = parse_ref(candidate)
+        if ref.kind != "archival" or not ref.known_archive or not (ref.fond or ref.delo):
+            continue
+        offset = start + line.index(candidate)
+        ref.start, ref.end = offset, offset + len(candidate)
+        yield ref
