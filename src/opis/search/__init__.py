@@ -13,7 +13,6 @@ database file itself). Choose with ``backend=`` or the ``OPIS_SEARCH_BACKEND`` v
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,7 +118,9 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
     rows = {
         r[0]: r
         for r in store.conn.execute(
-            f"SELECT id, title, date_edtf, record FROM documents WHERE id IN ({marks})", ids
+            "SELECT id, title, date_edtf, coalesce(nullif(json_extract(record, '$.text'), ''),"
+            f" json_extract(record, '$.summary'), title, '') FROM documents WHERE id IN ({marks})",
+            ids,
         )
     }
     hits = []
@@ -127,9 +128,7 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
         row = rows.get(doc_id)
         if row is None:  # deleted since the index was read
             continue
-        record = json.loads(row[3])
-        text = record.get("text") or record.get("summary") or record.get("title") or ""
-        hits.append(Hit(doc_id, row[1], row[2], score, snippet(text, plan.highlight, plan.prefixes)))
+        hits.append(Hit(doc_id, row[1], row[2], score, snippet(row[3], plan.highlight, plan.prefixes)))
     return hits
 
 
