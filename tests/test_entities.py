@@ -317,3 +317,10 @@ def test_bad_corrections_are_refused(kind, args):
 
     with pytest.raises(curation.CorrectionError):
         curation.validate(kind, args)
+
+
+def test_chinese_original_gets_gazetteer_names():
+    doc = _process("1962年4月，伊犁和塔城地区的大批居民越境进入苏联。中华人民共和国外交部提出抗议。")
+    ids = {m.entity_id for m in doc.mentions}
+    assert {"place:ili", "place:soviet-union"} <= ids
+    assert "China" in doc.coverage or "Xinjiang" in doc.coverage

@@ -342,6 +342,11 @@ def _is_cyrillic(par: str) -> bool:
     return bool(letters) and sum(1 for c in letters if _CYRILLIC.match(c)) > len(letters) / 2
 
 
+def _mostly_latin(par: str) -> bool:
+    letters = [c for c in par if c.isalpha()]
+    return not letters or sum(1 for c in letters if c < "\u0250") > len(letters) / 2
+
+
 def model_candidates_many(texts: list[str]) -> list[list[Candidate]]:
     """Model candidates for several texts at once (one ``nlp.pipe`` over all their paragraphs)."""
     out: list[list[Candidate]] = [[] for _ in texts]
@@ -349,7 +354,11 @@ def model_candidates_many(texts: list[str]) -> list[list[Candidate]]:
     russian: list[tuple[int, int, str]] = []
     for k, text in enumerate(texts):
         for off, p in paragraphs(text):
-            (russian if _is_cyrillic(p) else english).append((k, off, p))
+            if _is_cyrillic(p):
+                russian.append((k, off, p))
+            elif _mostly_latin(p):
+                english.append((k, off, p))
+            # other scripts (Chinese, Mongolian, Arabic-script Uyghur): gazetteer and rules only
     if english:
         nlp = english_nlp()
         for (k, off, _), sdoc in zip(english, nlp.pipe((p for _, _, p in english), batch_size=64), strict=True):
@@ -432,7 +441,8 @@ def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int
                 e = s + cut.start()
                 s, e = _strip_span(text, s, e)
                 surface = text[s:e]
-        if e <= s or len(surface) < 2 or not (c.type == "UNIT" or any(ch.isupper() for ch in surface)):
+        cased = any(ch.lower() != ch.upper() for ch in surface)
+        if e <= s or len(surface) < 2 or (cased and c.type != "UNIT" and not any(ch.isupper() for ch in surface)):
             continue
         if surface.lower() in NOT_NAMES or surface.lower().rstrip(".") in NOT_NAMES:
             continue
