@@ -10,25 +10,18 @@ components take per document against the time of the whole pipeline in the same 
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path
 
+from opis.evaluate.claims import suspect_reasons
+from opis.model import to_dict
 from opis.pipeline import DEFAULT_PIPELINE, Pipeline, document_from_raw
 from opis.readers import read
 
-REF_BEFORE = re.compile(r"(?:\b[fdl]|op|ll|pp?|No|Nº|№|N)\.?\s*$")
-
 
 def flags(doc, c) -> list[str]:
-    out = []
-    if isinstance(c.value, int | float) and 1800 <= c.value <= 2030 and not c.unit:
-        out.append("year-like")
-    if c.start is not None and REF_BEFORE.search(doc.text[max(0, c.start - 8):c.start]):
-        out.append("after-ref-abbrev")
-    if not c.what.strip():
-        out.append("no-what")
+    out = suspect_reasons(to_dict(c), doc.text)
     if c.date is None:
         out.append("undated")
     return out

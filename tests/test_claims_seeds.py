@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import gold
 from opis.cli import cli
-from opis.evaluate.claims import dates_agree, score_claims, score_regime
+from opis.evaluate.claims import dates_agree, score_claims, score_regime, score_suspects
 from opis.store.claims import compare_claims, list_claims
 
 
@@ -17,7 +17,7 @@ def test_gold_claims_found_with_value_qualifier_and_date(seed_records):
     tp = total = 0
     for prefix, rec in seed_records.items():
         g = gold(prefix)
-        full, _value, _extra = score_claims(g.get("claims") or [], rec["claims"])
+        full, _value = score_claims(g.get("claims") or [], rec["claims"])
         tp += full.tp
         total += full.tp + full.fn
     assert total >= 25
@@ -42,6 +42,13 @@ def test_no_claim_comes_from_a_signature_page_range_or_document_number(seed_reco
             assert not re.search(r"(?:\b[fdl]|op|ll|pp?|No|Nº|№|N)\.?\s*$", before), (before, c["text"])
             if isinstance(c["value"], int | float):
                 assert not (1800 <= c["value"] <= 2030 and not c["unit"]), c  # a year is never a count
+
+
+def test_no_seed_claim_is_suspect_by_rule(seed_records):
+    for rec in seed_records.values():
+        t = score_suspects(rec)
+        assert t.fp == 0, t.misses
+        assert t.tp == len(rec["claims"])
 
 
 def test_notes_are_not_mined_for_claims(seed_records):

@@ -7,9 +7,11 @@ Fields:
   "1945-08-01/1945-08-10"; "1939~" with "1938~" = 1937..1939). A stored claim with a gold value
   but the wrong qualifier or date counts as a false positive.
 - ``claims.value``: value (and unit) only — how many gold figures were found at all.
-- ``claims.extra``: stored claims whose value no gold claim has: reported as fp only so the
-  count is visible (gold lists the key figures, not every number; audit them with
-  ``bench/claims_audit.py``).
+- ``claims.suspect``: every stored claim, checked by rule (gold lists the key figures, not every
+  number, so extra claims are not errors as such): a bare year-like number, a number right after a
+  signature/page/number abbreviation (``f.``, ``op.``, ``d.``, ``l.``, ``p.``, ``No.``, ``Nº``) or a
+  claim with no counted thing is a false positive, any other a true positive. Audit them all with
+  ``bench/claims_audit.py``.
 - ``regime_facts``: a gold fact is found when a stored event has an agreeing date and shares a
   content word with the fact.
 """
@@ -87,7 +89,7 @@ def _matches_all(gc: dict[str, Any], c: dict[str, Any]) -> bool:
 
 
 def score_claims(gold_claims: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[Tally]:
-    full, value, extra = Tally("claims"), Tally("claims.value"), Tally("claims.extra")
+    full, value = Tally("claims"), Tally("claims.value")
     used: set[int] = set()
     used_value: set[int] = set()
     for gc in gold_claims:
@@ -114,11 +116,37 @@ def score_claims(gold_claims: list[dict[str, Any]], got: list[dict[str, Any]]) -
         else:
             value.fn += 1
             value.misses.append(f"missing {gc.get('value')!r} {gc.get('what')!r}")
-    gold_values = {_num(g.get("value")) for g in gold_claims}
-    for c in got:
-        if _num(c.get("value")) not in gold_values:
-            extra.fp += 1
-    return [full, value, extra]
+    return [full, value]
+
+
+_REF_BEFORE = re.compile(r"(?:\b[fdl]|\bop|\bll|\bpp?|\bNo|Nº|№|\bN)\.?\s*$")
+
+
+def suspect_reasons(claim: dict[str, Any], text: str) -> list[str]:
+    """Why a stored claim looks wrong by rule ([] when it does not)."""
+    out = []
+    v = claim.get("value")
+    if isinstance(v, int | float) and 1800 <= v <= 2030 and not claim.get("unit"):
+        out.append("year-like")
+    start = claim.get("start")
+    if start is not None and _REF_BEFORE.search(text[max(0, start - 8):start]):
+        out.append("after-reference-abbreviation")
+    if not (claim.get("what") or "").strip():
+        out.append("nothing counted")
+    return out
+
+
+def score_suspects(record: dict[str, Any]) -> Tally:
+    t = Tally("claims.suspect")
+    text = record.get("text") or ""
+    for c in record.get("claims") or []:
+        reasons = suspect_reasons(c, text)
+        if reasons:
+            t.fp += 1
+            t.misses.append(f"suspect {c.get('value')!r} {c.get('what')!r}: {', '.join(reasons)}")
+        else:
+            t.tp += 1
+    return t
 
 
 def _words(s: str) -> set[str]:
@@ -145,6 +173,7 @@ def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
     out: list[Tally] = []
     if "claims" in gold:
         out += score_claims(gold.get("claims") or [], record.get("claims") or [])
+        out.append(score_suspects(record))
     if gold.get("regime_facts"):
         out.append(score_regime(gold["regime_facts"], record.get("events") or []))
     return out

@@ -53,6 +53,15 @@ class ClaimContext:
     inherit_document_date: bool = True  # primary sources: undated claims are about the document's date
     source: str | None = None  # default reporting party (document authors)
     exclude: list[tuple[int, int]] = field(default_factory=list)  # archival reference spans etc.
+    _sorted: list[DateValue] | None = field(default=None, init=False, repr=False)
+    _starts: list[int] = field(default_factory=list, init=False, repr=False)
+
+    def dates_in(self, a: int, b: int) -> list[DateValue]:
+        """Dates whose span starts in [a, b), in text order."""
+        if self._sorted is None:
+            self._sorted = sorted((d for d in self.dates if d.start is not None), key=lambda d: d.start)
+            self._starts = [d.start for d in self._sorted]
+        return self._sorted[bisect.bisect_left(self._starts, a):bisect.bisect_left(self._starts, b)]
 
 
 def skipped_regions(text: str) -> list[tuple[int, int]]:
@@ -89,6 +98,7 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
     sents = sentences(ctx.text)
     starts = [a for a, _ in sents]
     paras = paragraphs(ctx.text)
+    para_starts = [a for a, _ in paras]
     by_sentence: dict[tuple[int, int], list[Quantity]] = {}
     for q in qs:
         i = bisect.bisect_right(starts, q.start) - 1
@@ -101,7 +111,8 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
     last_para = -1
     for (s0, s1), sdoc in zip(keys, parsed, strict=True):
         sent = sdoc[:]
-        pstart = next((a for a, b in paras if a <= s0 < b), 0)
+        pi = bisect.bisect_right(para_starts, s0) - 1
+        pstart = paras[pi][0] if pi >= 0 else 0
         if pstart != last_para:
             last_noun, last_para = None, pstart
         for q in by_sentence[(s0, s1)]:
@@ -196,7 +207,7 @@ def claim_date(
     ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: int, sentence_starts: list[int] | None = None
 ) -> DateValue | None:
     sentence_starts = sentence_starts or []
-    in_sent = [d for d in ctx.dates if d.start is not None and s0 <= d.start < s1]
+    in_sent = ctx.dates_in(s0, s1)
     if in_sent:
         # clause around the quantity
         c0, c1 = s0, s1
@@ -212,7 +223,7 @@ def claim_date(
         before = [d for d in in_sent if d.end <= qs]
         if before:
             return before[-1]
-    earlier = [d for d in ctx.dates if d.start is not None and pstart <= d.start < s0]
+    earlier = ctx.dates_in(pstart, s0)
     if earlier:
         # skip a date buried in a relative or pluperfect clause ("Kazakhs who had migrated in 1930–1931"):
         # it dates a background event, not what the paragraph goes on to count

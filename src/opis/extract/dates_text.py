@@ -11,6 +11,7 @@ own date, else the last year stated anywhere before.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -297,22 +298,42 @@ def _year(m, _):
 _TEXT_YEAR = re.compile(rf"(?<![\d.,/№#:-])({_YEAR})(?![\d,.]\d)")
 
 
-def _context_year(text: str, pos: int, doc_year: int | None, prefer_document: bool) -> int | None:
+def _year_positions(text: str) -> tuple[list[int], list[int]]:
+    found = [(m.start(), int(m.group(1))) for m in _TEXT_YEAR.finditer(text) if not _UNIT_AFTER.match(text, m.end())]
+    return [p for p, _ in found], [y for _, y in found]
+
+
+def _context_year(text: str, pos: int, doc_year: int | None, prefer_document: bool, years: tuple[list[int], list[int]]) -> int | None:
+    positions, values = years
+    i = bisect.bisect_left(positions, pos) - 1
     para_start = text.rfind("\n\n", 0, pos)
-    para_start = 0 if para_start < 0 else para_start
-    in_para = [m for m in _TEXT_YEAR.finditer(text, para_start, pos) if not _UNIT_AFTER.match(text, m.end())]
-    if in_para:
-        return int(in_para[-1].group(1))
+    if i >= 0 and positions[i] >= max(para_start, 0):
+        return values[i]
     if doc_year and prefer_document:
         return doc_year
-    before = [m for m in _TEXT_YEAR.finditer(text, 0, pos) if not _UNIT_AFTER.match(text, m.end())]
-    if before:
-        return int(before[-1].group(1))
+    if i >= 0:
+        return values[i]
     return doc_year
 
 
 def _is_year_quantity(text: str, end: int) -> bool:
     return bool(_UNIT_AFTER.match(text, end))
+
+
+# Every date form holds a year, a month name or a named period; rules run only in windows around these.
+_ANCHOR = re.compile(rf"{_YEAR}|{_MON_EN}|{_MON_RU}|\bWar\b", re.I)
+_BEFORE, _AFTER = 80, 60
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _ANCHOR.finditer(text):
+        a, b = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def find_dates(
@@ -331,28 +352,37 @@ def find_dates(
     """
     doc_year = int(document_date.earliest[:4]) if document_date and document_date.earliest else None
     candidates: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
-    for order, r in enumerate(_RULES):
-        for m in r.pattern.finditer(text):
-            candidates.append((m.start(), -(m.end() - m.start()), order, r, m))
+    for ws, we in _windows(text):
+        for order, r in enumerate(_RULES):
+            for m in r.pattern.finditer(text, ws, we):
+                candidates.append((m.start(), -(m.end() - m.start()), order, r, m))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     out: list[DateValue] = []
+    years: tuple[list[int], list[int]] | None = None
     taken_until = -1
     # longest match first among overlapping candidates
     chosen: list[tuple[int, int, _Rule, re.Match[str]]] = []
+    starts: list[int] = []  # starts of chosen (non-overlapping) spans, sorted
+    ends: dict[int, int] = {}
     for start, neg_len, _, r, m in sorted(candidates, key=lambda c: (c[1], c[0], c[2])):
         end = start - neg_len
-        if any(s < end and start < e for s, e, _, _ in chosen):
+        i = bisect.bisect_left(starts, end)
+        if i > 0 and ends[starts[i - 1]] > start:
             continue
         if r.name == "year" and _is_year_quantity(text, end):
             continue
         chosen.append((start, end, r, m))
+        bisect.insort(starts, start)
+        ends[start] = end
     chosen.sort(key=lambda c: c[0])
     for start, end, r, m in chosen:
         if start < taken_until:
             continue
         y = None
         if r.needs_year:
-            y = _context_year(text, start, doc_year, prefer_document_year)
+            if years is None:
+                years = _year_positions(text)
+            y = _context_year(text, start, doc_year, prefer_document_year, years)
             if y is None:
                 continue
         try:

@@ -8,6 +8,7 @@ next one, so "developed in February 1921, and ... on July 10, 1921, ... adopted"
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from opis.extract.sentences import sentences
@@ -70,8 +71,10 @@ def _clean(segment: str) -> str:
 def extract_events(text: str, dates: list[DateValue], exclude: list[tuple[int, int]] | None = None) -> list[Event]:
     exclude = exclude or []
     events: list[Event] = []
+    ordered = sorted((d for d in dates if d.start is not None), key=lambda d: d.start)
+    starts = [d.start for d in ordered]
     for s0, s1 in sentences(text):
-        ds = [d for d in dates if d.start is not None and s0 <= d.start < s1 and _eventful(d)]
+        ds = [d for d in ordered[bisect.bisect_left(starts, s0):bisect.bisect_left(starts, s1)] if _eventful(d)]
         ds = [d for d in ds if not any(a <= d.start < b for a, b in exclude)]
         if not ds:
             continue

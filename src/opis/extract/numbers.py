@@ -8,6 +8,7 @@ list enumerators or URLs; dates and years are removed by the caller (who knows t
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from opis.extract.units import Unit, convert, match_unit
@@ -226,15 +227,21 @@ def _drop_parentheses(line: str) -> str:
 
 def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, base: int = 0) -> list[Quantity]:
     """Every quantity in ``text``, skipping spans in ``exclude`` (dates, archival references)."""
-    exclude = sorted(exclude or [])
+    merged: list[list[int]] = []
+    for a, b in sorted(e for e in (exclude or []) if e[0] is not None and e[1] is not None):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    ex_starts = [a for a, _ in merged]
     out: list[Quantity] = []
     last_end = -1
     for m in _NUMBER_RE.finditer(text):
         start, end = m.start(), m.end()
         if start < last_end:
             continue
-        if any(s < end and start < e for s, e in exclude):
-            # a date inside the match ("5 and 11 August"): keep only a leading number outside it
+        i = bisect.bisect_left(ex_starts, end) - 1
+        if i >= 0 and merged[i][1] > start:  # overlaps a date or a reference span
             continue
         word = m.group("word")
         if word is not None:
