@@ -137,3 +137,13 @@ def test_cyrillic_and_latin_signatures_meet_in_one_tree_node(store):
         store.upsert(doc)
     assert archive_tree(store, "GARF") == [{"level": "fond", "fond": "R-9401", "refs": 2, "documents": 2}]
     assert {r["doc_id"] for r in citing(store, "ГА РФ", "Р-9401", "2", "64")} == {"d0", "d1"}
+
+
+def test_cli_refs_parse_reads_notes_from_stdin():
+    notes = "SGA KNB RK, f. 9, op. 1, d. 438, l. 119, 135.\n\n*Ibid.*, l. 75.\nO. Mozokhin, *VCHK – OGPU*, 182–185.\n"
+    res = CliRunner().invoke(cli, ["refs", "parse", "--json", "-"], input=notes)
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in res.output.splitlines()]
+    assert [r["kind"] for r in rows] == ["archival", "archival", "book"]
+    assert rows[1]["delo"] == "438" and rows[1]["folios"] == ["75"]
+    assert rows[2]["author"] == [{"family": "Mozokhin", "given": "O."}] and rows[2]["locator"] == "182-185"

@@ -45,8 +45,11 @@ def refs_parse(strings, as_json):
     """Parse signature strings: one result per string, in order (one JSON object per line with --json).
 
     Strings are parsed as one sequence, so "Ibid." and abbreviations defined in an earlier string
-    ("(hereafter – GA RF)") apply to the later ones.
+    ("(hereafter – GA RF)") apply to the later ones. A single "-" reads one string per line from
+    standard input (e.g. a file of footnotes).
     """
+    if strings == ("-",):
+        strings = tuple(ln.strip() for ln in click.get_text_stream("stdin").read().splitlines() if ln.strip())
     from opis.model import Note
     from opis.refs.footnotes import annotate_notes
 
