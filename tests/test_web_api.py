@@ -226,7 +226,8 @@ def test_entity_page_shows_variants_mentions_and_map(client, seed_records):
     assert any(m["doc_id"] == beria for m in mentions)
     assert client.get("/api/entities/place:atlantis").status_code == 404
     doc = client.get(f"/documents/{beria}").text
-    assert re.search(r'<a class="mention mention-place" href="/entities/place:tacheng"[^>]*>Chuguchak</a>', doc)
+    assert re.search(r'<a class="mention mention-place" href="/entities/place:tacheng"[^>]*>(<span[^>]*>)*Chuguchak<', doc)
+    assert re.search(r'<span class="app app-gloss"[^>]*>\[Tacheng\]</span>', doc)  # the gloss, drawn apart
 
 
 @pytest.mark.skipif(not has("opis.store.entities", "places_with_counts"), reason="entities area not installed")

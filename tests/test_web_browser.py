@@ -154,9 +154,9 @@ def test_map_draws_borders_and_places_and_clicks_through(server, browser):
     assert shown <= total
     shot(d, "04-map")
     zoom_in = d.find_element(By.CSS_SELECTOR, ".map-controls button[aria-label='Zoom in']")
-    before = d.find_element(By.CSS_SELECTOR, "#map svg").get_attribute("viewBox")
+    before = d.find_element(By.CSS_SELECTOR, "#map svg").get_dom_attribute("viewBox")
     zoom_in.click()
-    assert d.find_element(By.CSS_SELECTOR, "#map svg").get_attribute("viewBox") != before
+    assert d.find_element(By.CSS_SELECTOR, "#map svg").get_dom_attribute("viewBox") != before
     d.find_element(By.CSS_SELECTOR, ".map-controls button[aria-label='Show all places']").click()
     single = [m for m in d.find_elements(By.CSS_SELECTOR, "#map a.place")]
     if single:

@@ -45,10 +45,17 @@ def available(module: str, attr: str) -> bool:
 # --- documents ---------------------------------------------------------------------------
 
 
+COLUMNS = "id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language"
+
+
 def list_documents(store: Store, limit: int = 50, offset: int = 0, *, doc_type: str | None = None,
                    date_from: str | None = None, date_to: str | None = None,
                    archive: str | None = None) -> dict[str, Any]:
-    """Documents by date with simple filters (parameterised SQL over the core table)."""
+    """Documents by date (undated last) with simple filters; parameterised SQL over the core table.
+
+    Dated and undated records are paged in two index-ordered queries, so a page deep in a large
+    archive is an index walk, not a sort of every record.
+    """
     where, args = [], []
     if doc_type:
         where.append("doc_type = ?")
@@ -60,24 +67,46 @@ def list_documents(store: Store, limit: int = 50, offset: int = 0, *, doc_type: 
         where.append("(date_earliest IS NULL OR date_earliest <= ?)")
         args.append(date_to)
     if archive:
-        where.append("EXISTS (SELECT 1 FROM json_each(documents.record, '$.archival_refs') r"
-                     " WHERE json_extract(r.value, '$.archive') = ?)")
+        if _has_table(store, "archival_refs"):
+            where.append("id IN (SELECT doc_id FROM archival_refs WHERE archive = ?)")
+        else:
+            where.append("EXISTS (SELECT 1 FROM json_each(documents.record, '$.archival_refs') r"
+                         " WHERE json_extract(r.value, '$.archive') = ?)")
         args.append(archive)
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    total = store.conn.execute("SELECT count(*) FROM documents" + cond, args).fetchone()[0]
-    rows = store.conn.execute(
-        "SELECT id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language"
-        " FROM documents" + cond + " ORDER BY date_earliest IS NULL, date_earliest, title LIMIT ? OFFSET ?",
-        [*args, limit, offset],
-    ).fetchall()
-    return {"total": total, "limit": limit, "offset": offset, "documents": [dict(r) for r in rows]}
+
+    def cond(*extra: str) -> str:
+        parts = [*where, *extra]
+        return (" WHERE " + " AND ".join(parts)) if parts else ""
+
+    total = store.conn.execute("SELECT count(*) FROM documents" + cond(), args).fetchone()[0]
+    ids = [r[0] for r in store.conn.execute(
+        "SELECT id FROM documents" + cond("date_earliest IS NOT NULL")
+        + " ORDER BY date_earliest, title, id LIMIT ? OFFSET ?", [*args, limit, offset])]
+    if len(ids) < limit:
+        dated = store.conn.execute(
+            "SELECT count(*) FROM documents" + cond("date_earliest IS NOT NULL"), args).fetchone()[0]
+        ids += [r[0] for r in store.conn.execute(
+            "SELECT id FROM documents" + cond("date_earliest IS NULL") + " ORDER BY title, id LIMIT ? OFFSET ?",
+            [*args, limit - len(ids), max(0, offset - dated)])]
+    rows = {r["id"]: dict(r) for r in store.conn.execute(
+        f"SELECT {COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+    return {"total": total, "limit": limit, "offset": offset, "documents": [rows[i] for i in ids if i in rows]}
 
 
-def document_types(store: Store) -> list[tuple[str, int]]:
+def _has_table(store: Store, name: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def document_types(store: Store) -> list[str]:
+    """The distinct document types, by a loose index scan (one index probe per type)."""
     rows = store.conn.execute(
-        "SELECT doc_type, count(*) FROM documents WHERE doc_type IS NOT NULL GROUP BY doc_type ORDER BY 2 DESC"
+        """WITH RECURSIVE t(v) AS (
+               SELECT min(doc_type) FROM documents
+               UNION ALL
+               SELECT (SELECT min(doc_type) FROM documents WHERE doc_type > t.v) FROM t WHERE t.v IS NOT NULL)
+           SELECT v FROM t WHERE v IS NOT NULL"""
     ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    return [r[0] for r in rows]
 
 
 def get_record(store: Store, ident: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -28,10 +28,19 @@ class Settings:
         return cls(db_path, allow_write, token if allow_write else None)
 
 
-def get_store(request: Request) -> Iterator[Store]:
-    """One SQLite connection per request (sqlite3 connections are per thread)."""
-    store = Store(request.app.state.settings.db_path)
-    try:
-        yield store
-    finally:
-        store.close()
+_local = threading.local()
+
+
+def get_store(request: Request) -> Store:
+    """The calling worker thread's store (sqlite3 connections belong to one thread).
+
+    Kept open between requests so SQLite's page cache stays warm; reads run in autocommit, so
+    each request sees everything committed before it.
+    """
+    path = request.app.state.settings.db_path
+    stores: dict[str, Store] = getattr(_local, "stores", None) or {}
+    _local.stores = stores
+    store = stores.get(path)
+    if store is None:
+        store = stores[path] = Store(path)
+    return store
