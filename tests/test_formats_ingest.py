@@ -42,24 +42,29 @@ def comparable(rec: dict, field: str):
     return value
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    """Seeds 000 and 004 printed to PDF and scanned to multi-page TIFF, once for the module."""
-    out = tmp_path_factory.mktemp("printed")
-    files = {}
-    for prefix in ("000", "004"):
-        text = SEEDS[prefix].read_text(encoding="utf-8")
-        files[(prefix, "pdf")] = render_pdf(text, out / f"{prefix}.pdf")
-        files[(prefix, "scan")] = save_scans(render_scans(text), out / f"{prefix}.tif")
-    return files
+class Printed:
+    """Seeds printed to PDF and scanned to multi-page TIFF, and their records; made on first use."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.cache: dict[tuple[str, str], dict] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> dict:
+        if key not in self.cache:
+            prefix, kind = key
+            if kind == "text":
+                path = SEEDS[prefix]
+            else:
+                text = SEEDS[prefix].read_text(encoding="utf-8")
+                path = (render_pdf(text, self.folder / f"{prefix}.pdf") if kind == "pdf"
+                        else save_scans(render_scans(text), self.folder / f"{prefix}.tif"))
+            self.cache[key] = record(path)
+        return self.cache[key]
 
 
 @pytest.fixture(scope="module")
-def records(printed):
-    recs = {(p, "text"): record(SEEDS[p]) for p in ("000", "004")}
-    for key, path in printed.items():
-        recs[key] = record(path)
-    return recs
+def records(tmp_path_factory):
+    return Printed(tmp_path_factory.mktemp("printed"))
 
 
 CASES = [("000", "pdf"), ("004", "pdf"), pytest.param("000", "scan", marks=pytest.mark.slow),

@@ -18,7 +18,7 @@ from formats_render import cer, render_scans, save_scans
 from opis.errors import ReadError
 from opis.readers import ReadOptions, read
 from opis.readers import image as image_reader
-from opis.readers.ocr import installed_languages
+from opis.readers.ocr import installed_languages, skew_angle
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +95,20 @@ def test_upside_down_scan_is_turned_before_ocr(tmp_path):
     raw = ocr(save_scans([page], tmp_path / "upside_down.png"))
     assert "TO MARSHAL MALINOVSKY" in raw.text
     assert raw.pages[0].ocr_confidence > 85
+
+
+@pytest.mark.parametrize("angle", [0, 2, -3.5])
+def test_skew_angle_is_measured(angle):
+    page = render_scans(RUSSIAN)[0]
+    if angle:
+        page = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert skew_angle(page) == pytest.approx(-angle, abs=0.3)
+
+
+def test_skewed_scan_is_straightened(tmp_path):
+    page = render_scans(RUSSIAN)[0].rotate(3, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    raw = ocr(save_scans([page], tmp_path / "skewed.png"))
+    assert cer(RUSSIAN, raw.text) <= 0.01
 
 
 def test_multipage_tiff_gives_pages_with_offsets(tmp_path):

@@ -96,6 +96,40 @@ def prepare(img: Image.Image) -> Image.Image:
     return img
 
 
+MAX_SKEW = 5.0  # degrees searched either way by deskew
+SKEW_STEP = 0.25
+
+
+def skew_angle(img: Image.Image) -> float:
+    """The small rotation (degrees) that makes the text lines horizontal, or 0.0.
+
+    Projection profile: on a reduced, inverted copy, the angle whose row sums vary most sharply
+    (lines of ink alternating with white leading) wins; it must beat 0 degrees clearly.
+    """
+    small = Image.eval(img.convert("L").reduce(4), lambda v: 255 - v)
+
+    def score(angle: float) -> float:
+        rows = small.rotate(angle, fillcolor=0) if angle else small
+        sums = rows.resize((1, rows.size[1]), Image.Resampling.BOX).tobytes()
+        return float(sum((a - b) ** 2 for a, b in zip(sums, sums[1:], strict=False)))
+
+    level = score(0.0)
+    steps = int(MAX_SKEW / SKEW_STEP)
+    best, best_score = 0.0, level
+    for k in range(-steps, steps + 1):
+        if k and (value := score(k * SKEW_STEP)) > best_score:
+            best, best_score = k * SKEW_STEP, value
+    return best if best_score > 1.05 * level else 0.0
+
+
+def deskew(img: Image.Image) -> Image.Image:
+    """Straighten a page scanned slightly askew (measured: bench/ocr_quality.py)."""
+    angle = skew_angle(img)
+    if not angle:
+        return img
+    return img.convert("L").rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
 def detect_script(png: bytes, dpi: int, deadline: Deadline, where: str) -> tuple[str | None, int]:
     """(script, rotation in degrees) from Tesseract OSD; (None, 0) when it cannot tell."""
     try:
@@ -157,7 +191,6 @@ def ocr_image(img: Image.Image, deadline: Deadline, *, lang: str | None = None, 
     """OCR one page image; languages from ``lang`` or from the detected script."""
     img = prepare(img)
     dpi = dpi or _dpi(img) or 300
-    png = _png(img)
     script = None
     rotated = 0
     if lang:
@@ -168,8 +201,8 @@ def ocr_image(img: Image.Image, deadline: Deadline, *, lang: str | None = None, 
         script, rotated = detect_script(_png(half), dpi // 2 if dpi >= 200 else dpi, deadline, where)
         if rotated:
             img = img.rotate(-rotated, expand=True, fillcolor=255)
-            png = _png(img)
         candidates = SCRIPT_LANGS.get(script or "", [DEFAULT_LANG])
+    png = _png(deskew(img))
     best: OcrResult | None = None
     for cand in candidates:
         tsv = _run(["-l", cand, "--psm", "3", "--dpi", str(dpi), "tsv"], png, deadline, where)
