@@ -177,6 +177,10 @@ def test_facets_and_total(archive, backend):
     assert f["classification"] == {"Top Secret": 1, "Special Importance": 1}
     assert f["language"]["Russian"] == 3 and f["language"]["Chinese"] == 2
     assert f["org"] == {"NKVD": 1}
+    counts_only = search(archive, "date:1900..2000", backend=backend, limit=0)
+    assert counts_only.total == 5 and counts_only.hits == [] and counts_only.facets == result.facets
+    assert search(archive, "date:1900..2000", backend=backend, offset=4).ids and not search(
+        archive, "date:1900..2000", backend=backend, offset=5).hits
     narrowed = search(archive, "date:1945", backend=backend)
     assert dict(narrowed.facets["doc_type"]) == {"report": 1, "telegram": 1}
 

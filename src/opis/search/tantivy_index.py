@@ -293,8 +293,10 @@ class TantivyBackend:
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        res = searcher.search(self._ranked(plan, match), limit, count=False, offset=offset)
-        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits]
+        hits = []
+        if limit > 0:  # limit 0: counts and facets only
+            res = searcher.search(self._ranked(plan, match), limit, count=False, offset=offset)
+            hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits]
         total, counts, approximate = self.count(searcher, match, facets, self.estimate(searcher, plan.root))
         return RawResult(total, hits, counts, approximate)
 
