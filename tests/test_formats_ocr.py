@@ -151,3 +151,27 @@ def test_corrupt_image_fails_cleanly(tmp_path):
     with pytest.raises(ReadError) as err:
         read(path)
     assert "broken.png" in str(err.value) and "image" in str(err.value)
+
+
+def test_image_too_large_to_decode_fails_before_decoding(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    # a PNG header announcing 60000 x 60000 pixels (a decompression bomb): refused at open
+    ihdr = struct.pack(">IIBBBBB", 60000, 60000, 8, 0, 0, 0, 0)
+    path = tmp_path / "bomb.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    with pytest.raises(ReadError, match="too large") as err:
+        read(path)
+    assert "bomb.png" in str(err.value)
+
+
+def test_webp_scan_is_read(tmp_path):
+    path = tmp_path / "page.webp"
+    render_scans("Top Secret\n\nThe detachment crossed the river at dawn.")[0].save(path, lossless=True)
+    raw = read(path)
+    assert raw.format == "image"
+    assert cer("Top Secret\n\nThe detachment crossed the river at dawn.", raw.text) <= 0.02

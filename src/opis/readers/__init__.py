@@ -51,6 +51,8 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "image"
     if head[:4] in (b"II*\x00", b"MM\x00*") or head[:6] in (b"GIF87a", b"GIF89a"):
         return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
