@@ -44,14 +44,15 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
         rows,
     )
     conn.executemany(
-        """INSERT INTO entities (id, type, label, variants, lat, lon, country, wikidata, geonames, authority)
-           VALUES (?,?,?,?,?,?,?,?,?,?)
+        """INSERT INTO entities (id, type, label, variants, lat, lon, country, wikidata, geonames, authority,
+             description)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT(id) DO UPDATE SET type=excluded.type, label=excluded.label, variants=excluded.variants,
              lat=excluded.lat, lon=excluded.lon, country=excluded.country, wikidata=excluded.wikidata,
-             geonames=excluded.geonames, authority=excluded.authority""",
+             geonames=excluded.geonames, authority=excluded.authority, description=excluded.description""",
         [
             (e.id, e.type, e.label, json.dumps(to_dict(e.variants), ensure_ascii=False), e.lat, e.lon, e.country,
-             e.wikidata, e.geonames, int(e.authority))
+             e.wikidata, e.geonames, int(e.authority), e.description)
             for e in doc.entities
         ],
     )
@@ -93,10 +94,16 @@ def list_entities(store, type: str | None = None, limit: int = 100, offset: int 
 def get_entity(store, entity_id: str) -> dict[str, Any]:
     """One entity: label, type, variants, coordinates, external ids, counts and its documents."""
     row = store.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"no entity with id {entity_id!r}")
-    d = _entity_row(row)
-    d["variants"] = json.loads(d["variants"] or "[]")
+    if row is not None:
+        d = _entity_row(row)
+        d["variants"] = json.loads(d["variants"] or "[]")
+    else:  # an authority entry no stored document mentions (yet)
+        from opis import authority
+
+        ent = authority.get(entity_id)
+        if ent is None:
+            raise NotFound(f"no entity with id {entity_id!r}")
+        d = to_dict(ent)
     surfaces = [r[0] for r in store.conn.execute(
         "SELECT DISTINCT surface FROM mentions WHERE entity_id = ? ORDER BY surface", (entity_id,))]
     names = {v["name"] for v in d["variants"]} | {d["label"]}

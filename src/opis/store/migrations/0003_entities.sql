@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS entities (
     country    TEXT,
     wikidata   TEXT,
     geonames   TEXT,
-    authority  INTEGER NOT NULL DEFAULT 0
+    authority  INTEGER NOT NULL DEFAULT 0,
+    description TEXT
 );
 CREATE INDEX IF NOT EXISTS entities_type ON entities(type, label);
 
