@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import GOLD_DIR, SEEDS, SEEDS_DIR
@@ -14,13 +15,20 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def test_ingest_list_show_dump(tmp_path):
-    db = tmp_path / "o.db"
-    r = run("ingest", SEEDS_DIR, "--db", db)
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A database the seeds were ingested into with ``opis ingest`` (and the command's result)."""
+    db = tmp_path_factory.mktemp("cli") / "o.db"
+    return db, run("ingest", SEEDS_DIR, "--db", db)
+
+
+def test_ingest_list_show_dump(seeded):
+    db, r = seeded
     assert r.exit_code == 0, r.output
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("added")]
     assert len(lines) == 5
     assert any("1945-09-05  report" in ln and "Report from L. Beria" in ln for ln in lines)
+    assert "notes 63" in r.stdout  # what was stored is reported
 
     r = run("list", "--db", db)
     assert r.exit_code == 0
@@ -76,9 +84,8 @@ def test_show_unknown_id_and_missing_db(tmp_path):
     assert r.exit_code == 1 and "no such database" in r.stderr
 
 
-def test_eval_reports_metadata_fields(tmp_path):
-    db = tmp_path / "o.db"
-    run("ingest", SEEDS_DIR, "--db", db)
+def test_eval_reports_metadata_fields(seeded):
+    db, _ = seeded
     r = run("eval", GOLD_DIR, "--db", db, "--json")
     assert r.exit_code == 0
     report = json.loads(r.stdout)
