@@ -175,3 +175,11 @@ def test_webp_scan_is_read(tmp_path):
     raw = read(path)
     assert raw.format == "image"
     assert cer("Top Secret\n\nThe detachment crossed the river at dawn.", raw.text) <= 0.02
+
+
+def test_16_bit_scan_is_scaled_not_clipped(tmp_path):
+    text = "Top Secret\n\nThe detachment crossed the river at dawn."
+    page = render_scans(text)[0].convert("I").point(lambda v: v * 256).convert("I;16")
+    path = tmp_path / "deep.png"
+    page.save(path)
+    assert cer(text, read(path).text) <= 0.02

@@ -91,6 +91,10 @@ def prepare(img: Image.Image) -> Image.Image:
         img = img.convert("RGBA")
         bg = Image.new("RGBA", img.size, (255, 255, 255, 255))
         img = Image.alpha_composite(bg, img)
+    if img.mode in ("I", "F") or img.mode.startswith("I;16"):  # 16-bit/float scans: scale, not clip
+        lo, hi = img.convert("F").getextrema()
+        span = (hi - lo) or 1.0
+        img = img.convert("F").point(lambda v: (v - lo) * 255.0 / span)
     if img.mode not in ("L", "1"):
         img = img.convert("L")
     return img

@@ -30,6 +30,7 @@ from opis.readers.ocr import ocr_image
 from opis.readers.paging import Deadline, PageText, assemble, progress
 
 OCR_DPI = 300
+MAX_OCR_PIXELS = 60_000_000  # a poster-sized page is rendered at less than 300 dpi
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this on a page: treat it as a scan
 
 
@@ -77,11 +78,13 @@ def read_page(pdf: pdfium.PdfDocument, index: int, options: ReadOptions, deadlin
             textpage.close()
         if not needs_ocr(text):
             return PageText(index + 1, text)
-        bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
+        width, height = page.get_size()  # points
+        scale = min(OCR_DPI / 72, (MAX_OCR_PIXELS / max(width * height, 1.0)) ** 0.5)
+        bitmap = page.render(scale=scale, grayscale=True)
         image = bitmap.to_pil()
     finally:
         page.close()
-    result = ocr_image(image, deadline, lang=options.ocr_lang, dpi=OCR_DPI, where=where)
+    result = ocr_image(image, deadline, lang=options.ocr_lang, dpi=round(scale * 72), where=where)
     return PageText(index + 1, result.text, result.confidence, "ocr")
 
 
