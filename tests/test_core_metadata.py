@@ -225,6 +225,7 @@ def test_parse_date_refuses_non_dates(text):
         ("Letter from Kim Il Sung to Cdes. Stalin and Molotov on the Situation in Korea",
          ["Kim Il Sung"], ["Stalin", "Molotov"]),
         ("Record of Conversation between Mao Zedong and Yudin", [], []),
+        ("Report of Cde. Yu. V. ANDROPOV, Ambassador of the USSR in Hungary, to the CPSU CC", ["Yu. V. ANDROPOV"], []),
         ("Telegram, Stalin to Mao Zedong", ["Stalin"], ["Mao Zedong"]),
         ("Cable from Zhou Enlai to Zhang Wentian and Wang Jiaxiang", ["Zhou Enlai"], ["Zhang Wentian", "Wang Jiaxiang"]),
         ("Record of Conversation from Premier Zhou Enlai's Reception of the Soviet Ambassador", [], []),
@@ -360,3 +361,19 @@ def test_split_record_citation(citation, title, date, repository, reference):
 
     c = split_record_citation(citation, credit_start(citation))
     assert (c.title, c.date, c.repository, c.reference) == (title, date, repository, reference)
+
+
+def test_plain_text_title_skips_markings_and_dates_with_place(tmp_path):
+    p = tmp_path / "andropov.txt"
+    p.write_text(
+        "TOP SECRET\n\nReport of Cde. Yu. V. ANDROPOV, Ambassador of the USSR in Hungary, to the CPSU CC\n\n"
+        "Budapest, 30 October 1956\n\nCde. Imre NAGY told me today that the government will not be able to hold "
+        "Budapest without Soviet help.\n",
+        encoding="utf-8",
+    )
+    doc = extract(p)
+    assert doc.title == "Report of Cde. Yu. V. ANDROPOV, Ambassador of the USSR in Hungary, to the CPSU CC"
+    assert doc.classification == "Top Secret"
+    assert doc.date.edtf == "1956-10-30"
+    assert doc.doc_type == "report"
+    assert [a.surface for a in doc.authors] == ["Yu. V. ANDROPOV"]

@@ -118,7 +118,7 @@ _VERB_TO = re.compile(
     r"\b(?:given|presented|handed|sent|delivered|addressed|submitted|transmitted|passed)\s+to\s+(?P<r>.+)$",
     re.IGNORECASE,
 )
-_FROM_TO = re.compile(r"^(?P<pre>(?:\S+\s+){0,5}?)from\s+(?P<a>.+?)\s+to\s+(?P<r>.+)$", re.IGNORECASE)
+_FROM_TO = re.compile(r"^(?P<pre>(?:\S+\s+){0,5}?)(?:from|of)\s+(?P<a>.+?),?\s+to\s+(?P<r>.+)$", re.IGNORECASE)
 _BY = re.compile(r"^(?P<pre>(?:\S+\s+){1,4}?)(?:from|by)\s+(?P<a>.+)$", re.IGNORECASE)
 _A_TO_B = re.compile(r"^(?:(?P<pre>[^,:]{1,40})[,:]\s+)?(?P<a>[^,]+?)\s+to\s+(?P<r>.+)$")
 _TRAILING_PAREN = re.compile(r"\s*\((?:[^()]*)\)\s*$")

@@ -124,22 +124,38 @@ def article_metadata(doc: Document) -> None:
     doc.rights = f.get("Rights")
 
 
+def dated_line(line: str) -> DateValue | None:
+    """A line that is a date, or a place and a date ('Budapest, 30 October 1956')."""
+    value = parse_date(line)
+    if value is None and "," in line and len(line) <= 60:
+        value = parse_date(line.split(",", 1)[1])
+    return value
+
+
+def title_line(head: list[str]) -> str | None:
+    """The first head line that reads as a title: not a marking, number, date or sentence."""
+    for line in head[:6]:
+        if fx.classification_from_header([line]) or fx.document_number([line]) or dated_line(line):
+            continue
+        if re.match(r"^(?:copy|экз)\b", line, re.IGNORECASE):
+            continue
+        if len(line) <= 150 and not line.endswith((".", ",", ";", ":")):
+            return line
+        return None
+    return None
+
+
 # --- anything else -------------------------------------------------------------------------
 
 
 def plain_metadata(doc: Document) -> None:
     f = doc.fields
-    lines = [ln.strip() for ln in doc.text.splitlines() if ln.strip()]
-    first = lines[0] if lines else ""
-    title = f.get("Title") or f.get("HTML title")
-    if not title and first and len(first) <= 150 and not first.endswith((".", ",", ";")) and not parse_date(first):
-        title = first
-    doc.title = doc.title or title
     head = head_lines(doc.text)
+    doc.title = doc.title or f.get("Title") or f.get("HTML title") or title_line(head)
     date = _date(f.get("Date"))
     if date.edtf is None:
-        for line in head[:6]:
-            value = parse_date(line)
+        for line in head[:8]:
+            value = dated_line(line)
             if value:
                 date = value
                 break
