@@ -28,6 +28,20 @@ def serve(db, host, port, allow_write, token):
         app = create_app(db, allow_write=allow_write, token=token)
     except OpisError as exc:
         fail(str(exc))
+    _warm_search_index(db)
     mode = "read-write (token required)" if allow_write else "read-only"
     click.echo(f"opis: serving {db} ({mode}) at http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _warm_search_index(db: str) -> None:
+    """Bring the search index in step with the store now, not on the first visitor's search."""
+    from opis.web import lib
+
+    if not lib.available("opis.search", "get_backend"):
+        return
+    from opis.search import get_backend
+    from opis.store import Store
+
+    with Store(db) as store:
+        get_backend(store)
