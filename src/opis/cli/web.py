@@ -40,8 +40,12 @@ def _warm_search_index(db: str) -> None:
 
     if not lib.available("opis.search", "get_backend"):
         return
+    from opis.errors import OpisError
     from opis.search import get_backend
     from opis.store import Store
 
     with Store(db) as store:
-        get_backend(store)
+        try:
+            get_backend(store)
+        except OpisError as exc:  # searching will say so; reading works regardless
+            click.echo(f"Warning: search index not ready: {exc}", err=True)
