@@ -475,6 +475,14 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         g = gaz.get((c.start, c.end))
         if g is not None and c.source == "ner":
             c.type, c.entity_id = g.type, g.entity_id
+    # a model span that extends one gazetteer name ("Warsaw Pact", "Ili District") outranks it
+    gspans = sorted((c.start, c.end) for c in cands if c.source == "gazetteer")
+    for c in cands:
+        if c.source != "ner" or c.priority != MODEL:
+            continue
+        inside = [g for g in gspans if c.start <= g[0] and g[1] <= c.end and g != (c.start, c.end)]
+        if len(inside) == 1:
+            c.priority = GAZETTEER
     chosen: list[Candidate] = []
     order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
     taken: list[tuple[int, int]] = []
