@@ -147,8 +147,7 @@ def link_mentions(mentions: list[Mention], following=None) -> dict[str, Entity]:
             m.entity_id = None
             unresolved.append(m)
             continue
-        if _GROUP.get(ent.type) != _GROUP.get(m.type) or (m.type == "ORG" and ent.type == "UNIT"):
-            m.type = ent.type
+        m.type = ent.type  # the authority knows better than the recogniser (a detachment is a UNIT)
         m.entity_id = ent.id
         ents.setdefault(ent.id, ent)
     # collection entities; people clustered within the document by shared name words
