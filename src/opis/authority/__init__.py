@@ -48,7 +48,8 @@ def _cache_path() -> Path:
     """Where the built indexes are pickled, keyed by a hash of the data files and this code."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted(Path(DATA_DIR).glob("*.csv")) + [here / n for n in _CODE]:
+    # model.py too: a pickled Entity must have the fields the current dataclass has
+    for path in sorted(Path(DATA_DIR).glob("*.csv")) + [here / n for n in _CODE] + [here.parent / "model.py"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     base = Path(os.environ.get("OPIS_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "opis")
