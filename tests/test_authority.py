@@ -307,3 +307,22 @@ def test_soviet_era_city_names_and_indeclinable_forms():
 def test_russian_unit_and_instrumental_forms(surface, expected):
     m = A.resolve(surface)
     assert m is not None and m.entity.id == expected and m.method == "translit"
+
+
+def test_index_cache_round_trip(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPIS_CACHE_DIR", str(tmp_path))
+    A.resolver.cache_clear()
+    try:
+        built = A.resolver()
+        files = list(tmp_path.glob("authority-*.pickle"))
+        assert len(files) == 1
+        A.resolver.cache_clear()
+        loaded = A.resolver()
+        assert loaded is not built and len(loaded.records) == len(built.records)
+        assert A.resolve("Chuguchak").entity.id == "place:tacheng"
+        # a corrupt cache file is rebuilt, not fatal
+        files[0].write_bytes(b"not a pickle")
+        A.resolver.cache_clear()
+        assert A.resolve("Кульджи").entity.id == "place:yining"
+    finally:
+        A.resolver.cache_clear()
