@@ -292,6 +292,9 @@ class Resolver:
 
     def resolve(self, surface: str, type: str | None = None, *, gloss: str | None = None,
                 lang: str | None = None) -> Match | None:
+        """The entry ``surface`` names, or None. ``type`` (PERSON, PLACE, ORG, UNIT or an NER label
+        such as GPE) restricts the type group; ``gloss`` is the editor's bracketed modern name;
+        ``lang`` is accepted for the interface but not needed: every script is matched anyway."""
         if not surface or not surface.strip():
             return None
         type = _type_key(type)
