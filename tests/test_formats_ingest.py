@@ -21,8 +21,7 @@ RUSSIAN = DATA / "nkvd_report_ru.txt"
 METADATA_PIPELINE = Pipeline(["boilerplate", "metadata", "language", "apparatus", "archrefs", "dates"])
 SAME_FIELDS = ["date", "doc_type", "recipients", "authors", "classification", "document_number",
                "original_language", "languages", "funders", "summary", "source_url", "record_id", "rights",
-               "archival_refs"]
-CREDIT_FIELDS = ["translators", "contributors"]
+               "archival_refs", "translators", "contributors"]
 
 
 def record(path: Path, **options) -> dict:
@@ -88,14 +87,6 @@ def test_printed_seed_has_the_metadata_of_the_text_file(records, prefix, kind):
         assert all(p["ocr_confidence"] > 85 and not p["low_confidence"] for p in pages)
 
 
-@pytest.mark.xfail(reason="metadata: credit lines wrapped over two printed lines lose names "
-                          "('translated by\\nGary Goldberg'); owner: metadata component", strict=False)
-@pytest.mark.parametrize("kind", ["pdf", pytest.param("scan", marks=pytest.mark.slow)])
-def test_printed_seed_keeps_credits(records, kind):
-    for field in CREDIT_FIELDS:
-        assert records[("000", kind)][field] == records[("000", "text")][field], field
-
-
 def test_russian_report_language_and_date():
     rec = record(RUSSIAN)
     assert rec["languages"] == ["ru"]
@@ -103,8 +94,6 @@ def test_russian_report_language_and_date():
     assert rec["document_number"] == "1102/б"
 
 
-@pytest.mark.xfail(reason="metadata/archrefs: a signature standing in the body ('Основание: ГАРФ. Ф. ...') "
-                          "is not collected into archival_refs", strict=False)
 def test_russian_report_archival_reference():
     refs = record(RUSSIAN)["archival_refs"]
     assert [(r["archive"], r["fond"], r["opis"], r["delo"], r["folios"]) for r in refs] == [

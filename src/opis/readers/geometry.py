@@ -1,4 +1,4 @@
-"""Lines with boxes -> text with line breaks and a blank line between blocks (PDF and OCR readers).
+"""Lines with boxes -> paragraphs, line breaks and a blank line between blocks (PDF and OCR readers).
 
 Both the PDF text layer and Tesseract give text as positioned lines, not as paragraphs. The
 layout recognisers work on text whose blocks are separated by blank lines (as in the text
@@ -60,12 +60,48 @@ def block_breaks(lines: list[Line]) -> list[bool]:
     return out
 
 
+def column_margins(lines: list[Line]) -> list[float]:
+    """For each line, the right edge of its text column: the 90th percentile of the right edges
+    of the lines that share some of its horizontal extent."""
+    out = []
+    for ln in lines:
+        rights = sorted(o.right for o in lines if o.left < ln.right and o.right > ln.left)
+        out.append(rights[int(0.9 * (len(rights) - 1))] if rights else ln.right)
+    return out
+
+
+def soft_wrap(a: Line, b: Line, margin: float) -> bool:
+    """Was ``a`` broken only because the first word of ``b`` did not fit before the margin?"""
+    if not a.text or not b.text or a.right <= a.left:
+        return False
+    char_w = (a.right - a.left) / max(len(a.text), 1)
+    first = b.text[0] if CJK_RE.match(b.text[0]) else b.text.split()[0]
+    return a.right + (len(first) + 1) * char_w > margin
+
+
+def _joiner(a: Line, b: Line) -> str:
+    if CJK_RE.match(a.text[-1]) or CJK_RE.match(b.text[0]) or a.text.endswith("-"):
+        return ""
+    return " "
+
+
 def lines_to_text(lines: list[Line]) -> str:
-    """Lines in reading order -> text: "\\n" between lines, "\\n\\n" between blocks."""
+    """Lines in reading order -> text: one paragraph per line of text, a blank line between blocks.
+
+    Lines that wrap only because the next word did not fit are joined (as on the text pages, where
+    a paragraph is one line); a line that ends short of the margin keeps its line break.
+    """
     if not lines:
         return ""
+    margins = column_margins(lines)
     parts = [lines[0].text]
-    for line, brk in zip(lines[1:], block_breaks(lines), strict=False):
-        parts.append("\n\n" if brk else "\n")
-        parts.append(line.text)
+    for i, brk in enumerate(block_breaks(lines), start=1):
+        a, b = lines[i - 1], lines[i]
+        if brk:
+            parts.append("\n\n")
+        elif soft_wrap(a, b, margins[i - 1]):
+            parts.append(_joiner(a, b))
+        else:
+            parts.append("\n")
+        parts.append(b.text)
     return "".join(parts).strip("\n")

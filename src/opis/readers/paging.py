@@ -55,7 +55,7 @@ def assemble(pages: list[PageText]) -> tuple[str, list[Page], list[str]]:
     for p in pages:
         body = p.text.strip("\n")
         if parts:
-            sep = "\n" if continues(parts[-1], body) else "\n\n"
+            sep = " " if continues(parts[-1], body) else "\n\n"  # a paragraph running on stays one
             parts.append(sep)
             pos += len(sep)
         parts.append(body)
