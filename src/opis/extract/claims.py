@@ -279,12 +279,11 @@ def _phrase(tok, limit: int = 6, with_preps: bool = True) -> str:
                     words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
                 break
             if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
-                words.append(c)
                 for p in c.children:
                     if p.dep_ == "prep" and p.text.lower() in _MOVE_PREPS:
                         pobj = [t for t in p.children if t.dep_ == "pobj"]
-                        if pobj:
-                            words.append(p)
+                        if pobj:  # "people crossing into the USSR"; a bare participle adds nothing
+                            words.extend([c, p])
                             words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
                         break
                 break
@@ -332,6 +331,9 @@ def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | No
         subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.i < min(tokset) and t.pos_ in ("NOUN", "PROPN")), None)
         what = after[0].lower_ + (f" ({_phrase(subj, limit=5)})" if subj is not None else "")
         return what, after[0].lower_, after[0].lemma_.lower()
+    before = [t for t in sent if t.i < min(tokset)]
+    if noun is None and before and before[-1].lower_ == "worth" and len(before) > 1 and before[-2].pos_ in ("NOUN", "PROPN"):
+        noun = before[-2]  # "contraband worth about 64,000 rubles"
     if noun is None and after and after[0].text.lower() == "worth" and len(after) > 2 and after[1].text.lower() == "of":
         noun = after[2] if after[2].pos_ in ("NOUN", "PROPN") else None
     if noun is None:
@@ -480,7 +482,7 @@ def _passive_after(sent, i: int):
     """'734 border violators and 24 border guards were killed': the participle after were/was in the clause."""
     toks = [t for t in sent if t.i > i]
     for a, b in zip(toks, toks[1:], strict=False):
-        if a.text in (";", ":", "."):
+        if a.text in (";", ":", ".") or a.lower_ in ("whom", "which", "who", "whose"):
             return None
         if a.lower_ in ("were", "was", "been") and b.tag_ == "VBN":
             return b

@@ -121,6 +121,13 @@ def _dmy_range(m, _):
     return ev.days(_y(m), mo, int(m.group("d1")), _y(m), mo, int(m.group("d2")))
 
 
+@rule("month_range_year", rf"\b(?:from\s+)?(?P<m1>{_MON_EN})\s*(?:{D}|to|through|until)\s*(?P<m2>{_MON_EN}),?\s+(?P<y>{_YEAR})\b")
+def _month_range_year(m, _):
+    a, b = month_number(m.group("m1")), month_number(m.group("m2"))
+    y = _y(m)
+    return ev.months(y - 1 if a > b else y, a, y, b)
+
+
 @rule("mdy", rf"\b(?P<m>{_MON_EN})\s+(?P<d>{_DAY})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")
 def _mdy(m, _):
     return ev.day(_y(m), month_number(m.group("m")), int(m.group("d")))

@@ -89,7 +89,7 @@ _REF_BEFORE = re.compile(
 )
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th|-?(?:й|я|е|го|м|х))\b|<sup>\s*(?:st|nd|rd|th)\s*</sup>|\s*</sup>", re.I)
 _SKIP_LINE = re.compile(
-    r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\d+\]|\d+\s*\.\s+[A-ZА-Я][\w.]*\.?\s*[A-ZА-Я]?|[-*]\s+[A-ZА-Я][\w-]+,)"
+    r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\d+\]|\d+\s*\.\s+(?:[A-ZА-Я]\.\s*){1,3}[A-ZА-Я][\w'’-]+,|[-*]\s+[A-ZА-Я][\w-]+,)"
     r"|@|orcid|SPIN|doi\.org|https?://|\bEDN\b|\bISSN\b|\bISBN\b|\b\d+-\d{3,}-\d+\b|\b(?:Fond|Opis'?|Delo)\s+[A-Z]?-?\d",
     re.I,
 )
