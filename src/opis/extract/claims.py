@@ -14,7 +14,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from opis.extract import edtf_values as ev
 from opis.extract.numbers import find_quantities
 from opis.extract.sentences import sentences
 from opis.model import Claim, DateValue, Mention, Quantity
@@ -190,9 +189,6 @@ def _fmt(x: float) -> str:
 
 
 # --- time ----------------------------------------------------------------------------------------
-EVENTFUL = {"day", "month", "season", "interval", "year", "decade"}
-
-
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b|\bthat\s+had\b|\bhad\s+(?:been\s+)?\w+(?:ed|en|t)\b", re.I)
 
 
@@ -573,6 +569,3 @@ def claim_kind(what: str, unit: str | None = None) -> str:
         return " ".join(words[:3])
     return " ".join(x for x in (noun, verb) if x)
 
-
-def overlap(a: DateValue | None, b: DateValue | None) -> bool:
-    return ev.overlaps(a, b)
