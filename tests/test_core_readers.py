@@ -145,3 +145,32 @@ def test_boilerplate_component_moves_offsets_with_the_text():
     assert doc.text[doc.notes[0].anchor:].startswith("[1]")
     assert doc.text[doc.page_info[1].start:].startswith("Gamma")
     assert doc.page_info[1].end == len(doc.text)
+
+
+HTML_ARTICLE = """<html><body>
+<p><a href="https://doi.org/10.1234/abcd.2020.5">https://doi.org/10.1234/abcd.2020.5</a></p>
+<h2>Border Trade in Semirechye, 1925–1930</h2>
+<p>Anna B. Smirnova <sup>a</sup></p>
+<p><sup>a</sup> Institute of History, Almaty, Kazakhstan</p>
+<p><strong>Abstract:</strong> Border trade in the 1920s.</p>
+<p><strong>Keywords:</strong> trade, border</p>
+<p><strong>For citation:</strong> Smirnova, A.B. “Border Trade.” <em>Journal of Borderlands</em> 3, no. 1 (March 2020): 10–20.</p>
+<h3>Introduction</h3>
+<p>Caravans crossed at Khorgos<sup>1</sup> every week.</p>
+<p><sup>1</sup> TsGA RK, f. 5, op. 1, d. 7, l. 2.</p>
+<h2>References</h2>
+<ul><li>Smirnova, A.B. <em>Karavany</em>. Almaty, 2015.</li><li>Ivanov, I. <em>Granitsa</em>. Moscow, 2010.</li></ul>
+</body></html>"""
+
+
+def test_html_article(tmp_path):
+    p = tmp_path / "article.html"
+    p.write_text(HTML_ARTICLE, encoding="utf-8")
+    raw = read(p)
+    assert raw.layout == "article"
+    assert raw.fields["DOI"] == "10.1234/abcd.2020.5"
+    assert raw.fields["Title"] == "Border Trade in Semirechye, 1925–1930"
+    assert raw.text == "Introduction\n\nCaravans crossed at Khorgos every week."
+    assert [(n.n, n.text) for n in raw.notes] == [(1, "TsGA RK, f. 5, op. 1, d. 7, l. 2.")]
+    assert raw.text[: raw.notes[0].anchor].endswith("Khorgos")
+    assert raw.references == ["Smirnova, A.B. *Karavany*. Almaty, 2015.", "Ivanov, I. *Granitsa*. Moscow, 2010."]
