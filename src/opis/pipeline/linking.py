@@ -32,7 +32,7 @@ _GROUP = {"PERSON": "PERSON", "PLACE": "PLACE", "ORG": "ORG", "UNIT": "ORG"}
 
 _INITIAL = re.compile(r"^(?:[^\W\d_]{1,2}\.\s*-?)+$")
 _PLACE_SUFFIX = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in PLACE_SUFFIXES) + r")$", re.IGNORECASE)
-_DEMONYM_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:-|\b)")
+_DEMONYM_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{4,})(?:-|\b)")
 
 
 def _authority():
