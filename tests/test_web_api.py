@@ -288,3 +288,19 @@ def test_claims_page_puts_sources_side_by_side(client):
     assert g["what"] in page
     for c in g["claims"]:
         assert f'href="/documents/{c["doc_id"]}"' in page
+
+
+@pytest.mark.skipif(not (has("opis.timeline", "timeline") and has("opis.store.entities", "entity_mentions")),
+                    reason="claims/entities areas not installed")
+def test_timeline_filters_by_place(client):
+    everything = client.get("/api/timeline").json()
+    tacheng = client.get("/api/timeline", params={"place": "place:tacheng"}).json()
+    assert 0 < len(tacheng) < len(everything)
+    docs = {m["doc_id"] for m in client.get("/api/entities/place:tacheng/mentions").json()}
+    assert {i["doc_id"] for i in tacheng} <= docs
+    page = client.get("/timeline", params={"place": "place:tacheng"}).text
+    assert '<option value="place:tacheng" selected>' in page
+    assert page.count('class="tl-item') == len(tacheng)
+    bad = client.get("/api/timeline", params={"date_from": "1945-13"})  # no 13th month
+    assert bad.status_code in (400, 422) and bad.json()["error"]
+    assert client.get("/api/timeline", params={"date_from": "Sept 1945"}).status_code == 422

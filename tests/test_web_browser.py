@@ -158,6 +158,13 @@ def test_map_draws_borders_and_places_and_clicks_through(server, browser):
     zoom_in.click()
     assert d.find_element(By.CSS_SELECTOR, "#map svg").get_dom_attribute("viewBox") != before
     d.find_element(By.CSS_SELECTOR, ".map-controls button[aria-label='Show all places']").click()
+    region = d.find_element(By.ID, "map")  # keyboard: the map is focusable, + zooms, arrows pan
+    region.send_keys("+")
+    zoomed = d.find_element(By.CSS_SELECTOR, "#map svg").get_dom_attribute("viewBox")
+    assert zoomed != before
+    region.send_keys(Keys.ARROW_RIGHT)
+    assert d.find_element(By.CSS_SELECTOR, "#map svg").get_dom_attribute("viewBox") != zoomed
+    d.find_element(By.CSS_SELECTOR, ".map-controls button[aria-label='Show all places']").click()
     single = [m for m in d.find_elements(By.CSS_SELECTOR, "#map a.place")]
     if single:
         single[0].click()
