@@ -127,6 +127,8 @@ def test_openapi_lists_every_resource(client):
 
 def test_read_only_unless_started_with_write_and_token(seed_db, tmp_path):
     ro = TestClient(create_app(seed_db.path))
+    head = ro.head("/")
+    assert head.status_code == 200 and head.content == b"" and "content-security-policy" in head.headers
     r = ro.post("/api/corrections", json={"kind": "entity.link", "args": {}})
     assert r.status_code == 403 and r.json()["error"] == "read_only"
     with pytest.raises(StoreError):

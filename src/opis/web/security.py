@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from opis.web.settings import Settings
 
@@ -53,7 +53,14 @@ def write_denied(settings: Settings, request: Request) -> JSONResponse | None:
 def install(app: FastAPI, settings: Settings) -> None:
     @app.middleware("http")
     async def guard_and_headers(request: Request, call_next):
+        head = request.method == "HEAD"
+        if head:  # answer HEAD like GET, without the body
+            request.scope["method"] = "GET"
         response = write_denied(settings, request) or await call_next(request)
+        if head:
+            async for _ in response.body_iterator:
+                pass
+            response = Response(b"", status_code=response.status_code, headers=dict(response.headers))
         response.headers["Content-Security-Policy"] = CSP_DOCS if request.url.path == "/docs" else CSP
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
