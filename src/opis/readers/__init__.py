@@ -11,7 +11,6 @@ import hashlib
 import importlib
 import zipfile
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 from opis.errors import ReadError, UnsupportedFormat
