@@ -1,6 +1,6 @@
 """Claims: each quantity tied to what it counts, when, where and who says so.
 
-``extract_claims(ctx, nlp)`` works paragraph by paragraph: only paragraphs that hold a
+``extract_claims(ctx)`` works paragraph by paragraph: only paragraphs that hold a
 quantity are parsed (spaCy), the counted thing is read off the dependency tree, the time is
 the nearest date in the same clause, else earlier in the sentence, else earlier in the
 paragraph, else (primary sources) the document's own date. Places come from linked PLACE
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from opis.extract.numbers import find_quantities
@@ -89,7 +90,16 @@ def find_claim_quantities(ctx: ClaimContext) -> list[Quantity]:
     return find_quantities(ctx.text, exclude)
 
 
-def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
+def parse_sentences(texts: Iterable[str]) -> Iterator:
+    """Dependency parses of ``texts`` from the shared pipeline's parsing components (no NER)."""
+    from opis import nlp
+
+    return nlp.pipe(texts, nlp.PARSE)
+
+
+def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
+    """Claims in ``ctx.text``. ``nlp``: a spaCy ``Language`` with a parser, or None for the shared
+    pipeline of :mod:`opis.nlp` (its parsing components only)."""
     qs = find_claim_quantities(ctx)
     if not qs:
         return []
@@ -104,8 +114,11 @@ def extract_claims(ctx: ClaimContext, nlp) -> list[Claim]:
         if i >= 0 and q.start < sents[i][1]:
             by_sentence.setdefault(sents[i], []).append(q)
     keys = list(by_sentence)
-    disable = [p for p in ("ner",) if p in getattr(nlp, "pipe_names", [])]
-    parsed = nlp.pipe((ctx.text[a:b] for a, b in keys), disable=disable)
+    texts = (ctx.text[a:b] for a, b in keys)
+    if nlp is None:
+        parsed = parse_sentences(texts)
+    else:
+        parsed = nlp.pipe(texts, disable=[p for p in ("ner",) if p in nlp.pipe_names])
     last_noun: tuple[str, str] | None = None
     last_para = -1
     for (s0, s1), sdoc in zip(keys, parsed, strict=True):

