@@ -204,6 +204,8 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the records and FTS5 rows in --db if it exists (the tantivy index is rebuilt)")
     ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--query-only", action="store_true",
+                    help="with --reuse: keep the tantivy index too (only run the queries)")
     ap.add_argument("--engines", default="tantivy,fts5", help="engines to query, comma-separated")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine at most")
     args = ap.parse_args()
@@ -221,8 +223,9 @@ def main() -> None:
               f"search rows + FTS5), peak RSS {mb:.0f} MB", flush=True)
     else:
         print(f"reusing {db} (records and FTS5 rows)", flush=True)
-    secs, mb, n = in_child(_tantivy, db)
-    print(f"tantivy  build: {n} docs in {secs:.1f} s (from the search rows), peak RSS {mb:.0f} MB", flush=True)
+    if not (reuse and args.query_only):
+        secs, mb, n = in_child(_tantivy, db)
+        print(f"tantivy  build: {n} docs in {secs:.1f} s (from the search rows), peak RSS {mb:.0f} MB", flush=True)
     size = os.path.getsize(db) / 2**20
     tsize = sum(f.stat().st_size for f in Path(db + ".tantivy").rglob("*") if f.is_file()) / 2**20
     print(f"sizes: database (records + FTS5) {size:.0f} MB, tantivy index {tsize:.0f} MB", flush=True)
