@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_db
@@ -59,7 +61,7 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
     for hit in result.hits:
         click.echo(f"\n{hit.id[:12]}  {hit.date or '----'}  {hit.title or '(untitled)'}")
         if hit.snippet:
-            click.echo(f"    {plain(hit.snippet)}")
+            click.echo(f"    {plain(hit.snippet, color=sys.stdout.isatty())}")
     facets = [(name, values) for name, values in result.facets.items() if values and name != "year"]
     if facets and result.total:
         click.echo("")

@@ -110,6 +110,10 @@ def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 
-def plain(snippet_html: str) -> str:
-    """The snippet for a terminal: matches in [brackets], entities unescaped."""
-    return html.unescape(snippet_html.replace("<mark>", "[").replace("</mark>", "]"))
+def plain(snippet_html: str, color: bool = False) -> str:
+    """The snippet for a terminal: matches in bold (ANSI) or between »guillemets«, entities unescaped.
+
+    Square brackets are not used: they are the editors' marks in the documents ([sic], [Tacheng]).
+    """
+    start, end = ("\x1b[1m", "\x1b[0m") if color else ("»", "«")
+    return html.unescape(snippet_html.replace("<mark>", start).replace("</mark>", end))
