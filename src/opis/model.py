@@ -178,6 +178,15 @@ class Page:
 
 
 @dataclass
+class Credit:
+    """A credit as the source words it: the verb phrase, lower-cased ('obtained by', 'contributed by',
+    'translated by'), and the name it credits."""
+
+    role: str
+    name: str
+
+
+@dataclass
 class Provenance:
     path: str
     sha256: str
@@ -203,6 +212,7 @@ class Document:
     languages: list[str] = field(default_factory=list)
     translators: list[str] = field(default_factory=list)
     contributors: list[str] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)  # the credit line's own verbs, in its order
     funders: list[str] = field(default_factory=list)
     summary: str | None = None
     source_url: str | None = None

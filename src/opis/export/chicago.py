@@ -1,7 +1,8 @@
 """Chicago notes-bibliography, as the digital archives print their "Citation" line.
 
 Archive record: ``"Title", November 16, 1945, Wilson Center Digital Archive, RGASPI, f. 558,
-op. 11, d. 98, ll. 0144. Obtained by X and translated by Y. <URL>``.
+op. 11, d. 98, ll. 0144. Obtained by X and translated by Y. <URL>`` — with the credit verbs the
+source uses (``record["credits"]``: "Contributed by", "Obtained by" ...).
 Article: ``Family, Given, and Given Family. "Title." *Journal* 25, no. 2 (2026): 268–283. https://doi.org/…``.
 """
 
@@ -18,6 +19,37 @@ def _people(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _credit_groups(record: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
+    """[(verbs, names)]: the record's credits in the source's order and wording ('contributed',
+    'obtained', 'translated' ...), verbs sharing the same names merged ('Obtained and translated by X').
+    Records without ``credits`` fall back to 'obtained' for contributors and 'translated' for translators."""
+    by_verb: dict[str, list[str]] = {}
+    for c in record.get("credits") or []:
+        verb = c["role"].removesuffix(" by").strip()
+        if c.get("name") and verb:
+            by_verb.setdefault(verb, []).append(c["name"])
+    if not by_verb:
+        if record.get("contributors"):
+            by_verb["obtained"] = list(record["contributors"])
+        if record.get("translators"):
+            by_verb["translated"] = list(record["translators"])
+    groups: list[tuple[list[str], list[str]]] = []
+    for verb, names in by_verb.items():
+        same = next((g for g in groups if g[1] == names), None)
+        if same:
+            same[0].append(verb)
+        else:
+            groups.append(([verb], names))
+    return groups
+
+
+def _credit_line(record: dict[str, Any]) -> str:
+    """'Contributed by X and translated by Y' (first verb capitalised), or ''."""
+    clauses = [f"{_people(verbs)} by {_people(names)}" for verbs, names in _credit_groups(record)]
+    line = " and ".join(clauses)
+    return line[:1].upper() + line[1:]
+
+
 def render(record: dict[str, Any]) -> str:
     if common.is_article(record):
         return _article(record)
@@ -27,14 +59,8 @@ def render(record: dict[str, Any]) -> str:
     if sig := common.signature(record):
         parts.append(sig)
     out = ", ".join(parts) + "."
-    credits = []
-    if record.get("contributors"):
-        credits.append(f"Obtained by {_people(record['contributors'])}")
-    if record.get("translators"):
-        verb = "translated by" if credits else "Translated by"
-        credits.append(f"{verb} {_people(record['translators'])}")
-    if credits:
-        out += " " + " and ".join(credits) + "."
+    if line := _credit_line(record):
+        out += f" {line}."
     if u := common.url(record):
         out += f" <{u}>"
     return out

@@ -213,23 +213,33 @@ def credit_start(text: str) -> int | None:
     return m.start() if m else None
 
 
-def credits(text: str) -> dict[str, list[str]]:
-    """'Obtained by A and translated by B.' -> {'contributors': [A], 'translators': [B]}."""
-    out: dict[str, list[str]] = {"contributors": [], "translators": []}
+def credit_entries(text: str) -> list[tuple[str, str]]:
+    """'Contributed by A and translated by B.' -> [('contributed by', A), ('translated by', B)]:
+    each name with the verb the source uses, in the order of the credit sentence."""
+    out: list[tuple[str, str]] = []
     start = credit_start(text)
     if start is None:
         return out
     for m in _CLAUSE_RE.finditer(text, start):
         verbs = [v.lower() for v in re.findall(r"[A-Za-z]+", m.group("verbs")) if v.lower() != "and"]
-        roles = {CREDIT_VERBS[v] for v in verbs if v in CREDIT_VERBS}
         raw_names = m.group("names").strip().rstrip(".")
         names = [p.surface for p in split_names(raw_names)] or (
             [raw_names] if re.fullmatch(r"[\w.&' -]{2,60}", raw_names) else []
         )
-        for role in sorted(roles):
+        for verb in verbs:
             for name in names:
-                if name not in out[role]:
-                    out[role].append(name)
+                if (f"{verb} by", name) not in out:
+                    out.append((f"{verb} by", name))
+    return out
+
+
+def credits(text: str) -> dict[str, list[str]]:
+    """'Obtained by A and translated by B.' -> {'contributors': [A], 'translators': [B]}."""
+    out: dict[str, list[str]] = {"contributors": [], "translators": []}
+    for role in ("contributors", "translators"):
+        for phrase, name in credit_entries(text):
+            if CREDIT_VERBS.get(phrase.split()[0]) == role and name not in out[role]:
+                out[role].append(name)
     return out
 
 

@@ -31,7 +31,7 @@ DOC_TYPES: list[tuple[str, str]] = [
     # Russian headings
     (r"шифротелеграмма|телеграмма", "telegram"),
     (r"докладная записка|служебная записка|записка", "memorandum"),
-    (r"доклад|донесение|справка|отч[её]т", "report"),
+    (r"спецсообщение|доклад|донесение|справка|сводка|отч[её]т", "report"),
     (r"письмо", "letter"),
     (r"постановление|решение", "resolution"),
     (r"приказ", "order"),
@@ -121,6 +121,33 @@ def classification_from_header(lines: list[str]) -> str | None:
     if not marks:
         return None
     return normalise_classification(" / ".join(marks))
+
+
+# Handling and copy marks printed around the classification: not titles, not addressees.
+_HANDLING = (
+    r"by cipher|in cipher|cipher|by courier|personal(?:ly)?|private|urgent|immediate|priority|flash|only|"
+    r"to be returned|declassified|шифром|шифровкой|лично|срочно|весьма срочно|вне очереди|только|"
+    r"рассекречено|подлежит возврату|в собственные руки"
+)
+_COPY = r"(?:copy|ex\.?|экз\.?|экземпляр)\s*(?:no\.?|n[º°o]\.?|№|#)?\s*\d+(?:\s*(?:of|из)\s*\d+)?"
+_MARK_PART = r"(?:" + _CLASS_ALT + "|" + _HANDLING + "|" + _COPY + r")"
+_MARK_LINE = re.compile(r"^\W*" + _MARK_PART + r"(?:[\s,;/()\-–—.]+" + _MARK_PART + r")*\W*$", re.IGNORECASE)
+
+
+def is_marking_line(line: str) -> bool:
+    """A security, handling or copy mark on a line of its own: 'TOP SECRET', 'Copy No. 2',
+    'Экз. № 2', 'BY CIPHER', 'Совершенно секретно / Особой важности', 'Secret. Urgent'."""
+    s = line.strip()
+    return bool(s) and len(s) <= 80 and bool(_MARK_LINE.match(s))
+
+
+def starts_with_type(line: str) -> str | None:
+    """The document kind a line opens with ('ДОКЛАДНАЯ ЗАПИСКА ...', 'Report of X to Y'), else None."""
+    s = line.strip().lstrip("*#[( ").strip()
+    for rx, kind in _TYPE_RES:
+        if rx.match(s):
+            return kind
+    return None
 
 
 # --- document number ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 from opis.metadata import agents as ag
 from opis.metadata import fields as fx
 from opis.metadata.dates import find_date, parse_date
-from opis.model import Agent, ArchivalRef, DateValue, Document
+from opis.model import Agent, ArchivalRef, Credit, DateValue, Document
 from opis.pipeline import component
 
 HEAD_PARAGRAPHS = 14  # how far into the text the document head (address, marks, number) may reach
@@ -87,6 +87,7 @@ def archive_metadata(doc: Document) -> None:
     credits = ag.credits(citation)
     doc.translators = credits["translators"]
     doc.contributors = credits["contributors"]
+    doc.credits = [Credit(role=role, name=name) for role, name in ag.credit_entries(citation)]
     doc.funders = ag.funders((f.get("Credits") or "").splitlines() + (f.get("Funders") or "").splitlines())
     doc.summary = f.get("Summary")
     language = f.get("Original Language")
@@ -128,20 +129,61 @@ def dated_line(line: str) -> DateValue | None:
     """A line that is a date, or a place and a date ('Budapest, 30 October 1956')."""
     value = parse_date(line)
     if value is None and "," in line and len(line) <= 60:
-        value = parse_date(line.split(",", 1)[1])
+        place, rest = line.split(",", 1)
+        if len(place.split()) <= 3:  # a place, not a title with a date ('The Uprising in Kulja, 1944')
+            value = parse_date(rest)
     return value
 
 
+_ADDRESS_LINE = re.compile(r"^(?:to|товарищу|тов\.|кому|гражданину|господину)\b", re.IGNORECASE)
+_SUBJECT_LINE = re.compile(r"^(?:о|об|обо|по|on|about|concerning|regarding|re:)\s", re.IGNORECASE)
+_TITLE_SCAN = 8  # head lines searched for the title
+
+
+def _title_candidates(head: list[str]) -> list[tuple[int, str]]:
+    """(index, line) of head lines that can be a title: not a security/handling/copy mark, number,
+    date or address line, nor the addressee's name just above an address ('STATE DEFENSE COMMITTEE'
+    over 'To Comrade STALIN'); stops at the first sentence (the body)."""
+    out: list[tuple[int, str]] = []
+    lines = head[:_TITLE_SCAN]
+    for i, line in enumerate(lines):
+        if fx.is_marking_line(line) or fx.document_number([line]) or dated_line(line):
+            continue
+        if _ADDRESS_LINE.match(line):
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _ADDRESS_LINE.match(nxt) and not fx.starts_with_type(line):
+            continue
+        if len(line) > 150 or line.endswith((".", ",", ";", ":")):
+            break
+        out.append((i, line))
+    return out
+
+
 def title_line(head: list[str]) -> str | None:
-    """The first head line that reads as a title: not a marking, number, date or sentence."""
-    for line in head[:6]:
-        if fx.classification_from_header([line]) or fx.document_number([line]) or dated_line(line):
-            continue
-        if re.match(r"^(?:copy|экз)\b", line, re.IGNORECASE):
-            continue
-        if len(line) <= 150 and not line.endswith((".", ",", ";", ":")):
-            return line
+    """The document's heading: the first head line that names the kind of document ('ДОКЛАДНАЯ
+    ЗАПИСКА', 'СПЕЦСООБЩЕНИЕ', 'Report of X to Y'; with its subject line 'о ...' / 'on ...' when
+    that follows), else the first head line that reads as a title."""
+    found = _title_candidates(head)
+    if not found:
         return None
+    i, line = next(((i, ln) for i, ln in found if fx.starts_with_type(ln)), found[0])
+    if fx.doc_type_from_header([line]) and i + 1 < len(head) and _SUBJECT_LINE.match(head[i + 1]):
+        line = f"{line} {head[i + 1].rstrip('.')}"
+    return line
+
+
+def opening_sentence(head: list[str], limit: int = 120) -> str | None:
+    """When a document has no heading, its first sentence names its subject ('НКВД СССР докладывает
+    о положении в Синьцзяне ...'): the first body line of the head, if short, without its stop."""
+    for line in head[:_TITLE_SCAN + 4]:
+        if fx.is_marking_line(line) or fx.document_number([line]) or dated_line(line) or _ADDRESS_LINE.match(line):
+            continue
+        if not line.endswith("."):
+            continue
+        m = re.match(r"^(.+?[^\s.]{2})\.(?:\s|$)", line)
+        sentence = m.group(1) if m else line.rstrip(".")
+        return sentence if len(sentence) <= limit else None
     return None
 
 
@@ -151,7 +193,7 @@ def title_line(head: list[str]) -> str | None:
 def plain_metadata(doc: Document) -> None:
     f = doc.fields
     head = head_lines(doc.text)
-    doc.title = doc.title or f.get("Title") or f.get("HTML title") or title_line(head)
+    doc.title = doc.title or f.get("Title") or f.get("HTML title") or title_line(head) or opening_sentence(head)
     date = _date(f.get("Date"))
     if date.edtf is None:
         for line in head[:8]:

@@ -218,8 +218,13 @@ def _reference_items(lines: list[str]) -> list[str]:
     return [one_line(clean_inline(x, keep_italics=True)) for x in out]
 
 
-def clean_body_and_notes(pars: list[str]) -> tuple[str, list[tuple[int, str, int | None]]]:
-    """Paragraphs with footnote paragraphs among them -> (clean body text, [(n, note text, anchor)])."""
+def clean_body_and_notes(
+    pars: list[str], known: dict[int, str] | None = None
+) -> tuple[str, list[tuple[int, str, int | None]]]:
+    """Paragraphs with footnote paragraphs among them -> (clean body text, [(n, note text, anchor)]).
+
+    ``known``: notes a reader already found (number -> text, e.g. DOCX footnotes), so their
+    markers are cut out of the text even when no note paragraph carries them (an empty note)."""
     body: list[tuple[str, bool]] = []
     notes: list[tuple[int, str]] = []
     cut = False
@@ -231,6 +236,8 @@ def clean_body_and_notes(pars: list[str]) -> tuple[str, list[tuple[int, str, int
             continue
         body.append((text, cut))
         cut = False
+    found = {n for n, _ in notes}
+    notes = sorted(notes + [(n, t) for n, t in (known or {}).items() if n not in found], key=lambda x: x[0])
     clean, anchors = _clean_body(body, {n for n, _ in notes})
     return clean, [(n, t, anchors.get(n)) for n, t in notes]
 

@@ -2,7 +2,8 @@
 
 Footnotes in the markup the readers use (a marker ``<sup>n</sup>`` in the text and a paragraph
 ``<sup>n</sup> note text``, e.g. from a DOCX with footnotes) are split out as notes anchored at
-their markers, as for articles.
+their markers, as for articles; notes a format reader found (DOCX, ODT) count even when their
+paragraph is empty. Headings (``## ...``) and other inline markup are cleaned in every format.
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ def recognise(raw: RawDocument) -> RawDocument:
     if rights:
         raw.fields.setdefault("Rights", "\n".join(rights))
     raw.layout = raw.layout or LAYOUT
-    if any(NOTE_RE.match(k) for k in kept):
-        text, notes = clean_body_and_notes(kept)
+    known = {n.n: n.text for n in raw.notes}  # notes the format reader found (DOCX, ODT)
+    if known or any(NOTE_RE.match(k) for k in kept):
+        text, notes = clean_body_and_notes(kept, known)
         raw.text = text
         raw.notes = [RawNote(n=n, text=t, anchor=a) for n, t, a in notes]
         return raw
-    if raw.format in ("markdown", "text", "html"):
-        kept = [clean_inline(k) for k in kept]
+    kept = [clean_inline(k) for k in kept]  # every format: DOCX/ODT headings are '## ...' too
     raw.text = normalise_whitespace("\n\n".join(join_broken_paragraphs(kept)))
     return raw
