@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import multiprocessing as mp
 import os
 import random
@@ -150,11 +151,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _load(db: str, n: int, out) -> None:
+def _load(db: str, n: int, out, skip: int = 0) -> None:
     t = time.perf_counter()
     with Store(db) as store:
-        bulk_load(store, make_records(n), batch=5000, all_indexers=False)
+        records = itertools.islice(make_records(n), skip, None)  # the same records, in the same order
+        bulk_load(store, records, batch=5000, all_indexers=False)
     out.put((time.perf_counter() - t, _peak_mb()))
+
+
+def _resume(db: str, n: int, skip: int, out) -> None:
+    _load(db, n, out, skip)
 
 
 def _tantivy(db: str, out) -> None:
@@ -202,7 +208,8 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--db", default=None, help="database file (default: /tmp/opis-bench-N.db)")
     ap.add_argument("--reuse", action="store_true",
-                    help="reuse the records and FTS5 rows in --db if it exists (the tantivy index is rebuilt)")
+                    help="reuse the records and FTS5 rows in --db if it exists, completing an interrupted load "
+                         "(the tantivy index is rebuilt)")
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--query-only", action="store_true",
                     help="with --reuse: keep the tantivy index too (only run the queries)")
@@ -222,6 +229,12 @@ def main() -> None:
         print(f"fts5     build: {args.docs} docs in {secs:.1f} s ({args.docs / secs:.0f} docs/s, records + "
               f"search rows + FTS5), peak RSS {mb:.0f} MB", flush=True)
     else:
+        with Store(db) as store:
+            have = store.count()
+        if have < args.docs:  # an interrupted load: add the missing records (generation is deterministic)
+            secs, mb = in_child(_resume, db, args.docs, have)
+            print(f"fts5     build: resumed at {have}, {args.docs - have} docs in {secs:.1f} s, peak RSS {mb:.0f} MB",
+                  flush=True)
         print(f"reusing {db} (records and FTS5 rows)", flush=True)
     if not (reuse and args.query_only):
         secs, mb, n = in_child(_tantivy, db)
