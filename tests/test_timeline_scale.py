@@ -66,6 +66,7 @@ def small(store):
         _record(4, ("1932-03", "1932-03-01", "1932-03-31"), mentions=[],
                 claims=[_claim(4, "vehicles", "1932-03", "1932-03-01", "1932-03-31", "Bakhty")]),
         _record(5, None, mentions=[bakhty]),
+        _record(6, ("19XX", "1900-01-01", "1999-12-31")),  # a long interval: the range floor must reach it
     ]
     bulk_load(store, records)
     return store, {n: r["id"] for n, r in enumerate(records, 1)}
@@ -78,7 +79,8 @@ def _ids(items, kind):
 def test_interval_overlapping_the_window_is_kept(small):
     store, ids = small
     items = timeline(store, "1932", "1932")
-    assert set(_ids(items, "document")) == {ids[1], ids[4]}  # 1930/1933 overlaps 1932; 1931 and 1934 do not
+    # 1930/1933 and 19XX overlap 1932; 1931 and 1934 do not
+    assert set(_ids(items, "document")) == {ids[1], ids[4], ids[6]}
     assert set(_ids(items, "claim")) == {ids[1], ids[4]}
     assert _ids(items, "event") == [ids[2]]  # a 1932 event in a 1931 document
     assert [sort_key(i) for i in items] == sorted(sort_key(i) for i in items)
@@ -86,6 +88,15 @@ def test_interval_overlapping_the_window_is_kept(small):
     assert ids[1] in _ids(timeline(store, "1933-12-31", "1935"), "document")
     assert ids[1] not in _ids(timeline(store, "1934", "1935"), "document")
     assert ids[3] in _ids(timeline(store, date_to="1934-01-01"), "document")
+
+
+def test_a_date_sqlite_cannot_read_still_overlaps(small):
+    store, ids = small
+    store.delete(ids[6])  # without the long interval, 1930/1933 is the longest span
+    with store.conn:  # an end SQLite cannot read as a date: no span can be computed for it
+        store.conn.execute("UPDATE documents SET date_latest = '1933-12' WHERE id = ?", (ids[1],))
+    assert ids[1] in _ids(timeline(store, "1932", "1932"), "document")
+    assert ids[1] not in _ids(timeline(store, "1934", "1934"), "document")
 
 
 def test_undated_documents_never_appear(small):

@@ -16,8 +16,10 @@ timeline.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from opis.store.claims import _claim_dict, date_bounds
@@ -93,12 +95,47 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     return MentionMatch(type_, tuple(ids), tuple(surfaces), tuple(glosses))
 
 
-def _date_sql(alias: str, lo: str | None, hi: str | None, latest: str) -> tuple[list[str], list[Any]]:
+# How long the longest dated interval of each table is, in days (``SPAN`` = an expression index of
+# migration 0007), and which rows could match a range although their span cannot be computed.
+SPAN = {
+    "documents": ("julianday(coalesce(nullif(date_latest, ''), date_earliest)) - julianday(date_earliest)", "date_earliest > ''"),
+    "claims": ("julianday(date_latest) - julianday(date_earliest)", "date_earliest > ''"),
+    "events": ("julianday(date_latest) - julianday(date_earliest)", "date_latest > ''"),
+}
+
+
+def _floor(conn: sqlite3.Connection, table: str, lo: str) -> str | None:
+    """No interval of ``table`` that ends on or after ``lo`` begins before this date (None: unknown).
+
+    Turns the overlap test into a bounded range on ``date_earliest``: a row can only reach ``lo``
+    if it starts at most the longest span of the table before it (two index seeks).
+    """
+    span, could_match = SPAN[table]
+    if conn.execute(f"SELECT 1 FROM {table} WHERE {span} IS NULL AND {could_match} LIMIT 1").fetchone():
+        return None
+    longest = conn.execute(f"SELECT max({span}) FROM {table}").fetchone()[0]
+    try:
+        start = date.fromisoformat(lo[:10])
+    except ValueError:
+        return None
+    if longest is None:
+        return lo
+    try:
+        return (start - timedelta(days=math.ceil(longest) + 3)).isoformat()
+    except OverflowError:
+        return None
+
+
+def _date_sql(conn, table: str, alias: str, lo: str | None, hi: str | None, latest: str) -> tuple[list[str], list[Any]]:
     """Overlap of ``alias``'s interval with lo..hi (``latest``: the SQL for the interval's end)."""
     where, args = [], []
     if lo:
         where.append(f"{latest} >= ?")
         args.append(lo)
+        floor = _floor(conn, table, lo)
+        if floor is not None:
+            where.append(f"{alias}.date_earliest >= ?")
+            args.append(floor)
     if hi:
         where.append(f"{alias}.date_earliest <= ?")
         args.append(hi)
@@ -120,10 +157,10 @@ def _near_sql(filters: list[MentionMatch], alias: str) -> tuple[list[str], list[
 
 
 def _documents(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql("d", lo, hi, "coalesce(nullif(d.date_latest, ''), d.date_earliest)")
+    where, args = _date_sql(conn, "documents", "d", lo, hi, "coalesce(nullif(d.date_latest, ''), d.date_earliest)")
     for f in filters:
         cond, cargs = f.sql("m")
-        where.append(f"d.id IN (SELECT m.doc_id FROM mentions m WHERE {cond})")
+        where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND {cond})")
         args += cargs
     sql = (
         "SELECT d.id, d.title, d.path, d.date_edtf, d.date_earliest, d.date_latest, d.doc_type FROM documents d"
@@ -151,7 +188,7 @@ def _label_claim(c: dict[str, Any]) -> str:
 
 
 def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql("c", lo, hi, "c.date_latest")
+    where, args = _date_sql(conn, "claims", "c", lo, hi, "c.date_latest")
     near, nargs = _near_sql(filters, "c")
     sql = (
         "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c JOIN documents d ON d.id = c.doc_id"
@@ -169,7 +206,7 @@ def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> lis
 
 
 def _events(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql("e", lo, hi, "e.date_latest")
+    where, args = _date_sql(conn, "events", "e", lo, hi, "e.date_latest")
     near, nargs = _near_sql(filters, "e")
     sql = (
         "SELECT e.*, d.title AS title FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1"
