@@ -208,7 +208,7 @@ def timeline(store: Store, date_from: str | None = None, date_to: str | None = N
     """Dated items; before the claims area lands, the documents' own dates."""
     if available("opis.timeline", "timeline"):
         fn = _need("opis.timeline", "timeline")
-        return list(fn(store, date_from=date_from, date_to=date_to, place=place, person=person))
+        return list(fn(store, date_from=date_from, date_to=date_to, place=place, person=person, limit=2001))  # one past the page's 2000
     if place or person:
         raise Unavailable("filtering the timeline by place or person needs opis.timeline")
     docs = list_documents(store, limit=10000, date_from=date_from, date_to=date_to)["documents"]
