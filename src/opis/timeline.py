@@ -126,16 +126,25 @@ def _floor(conn: sqlite3.Connection, table: str, lo: str) -> str | None:
         return None
 
 
-def _date_sql(conn, table: str, alias: str, lo: str | None, hi: str | None, latest: str) -> tuple[list[str], list[Any]]:
-    """Overlap of ``alias``'s interval with lo..hi (``latest``: the SQL for the interval's end)."""
+def _date_sql(
+    conn, table: str, alias: str, lo: str | None, hi: str | None, latest: str, dated: bool = True
+) -> tuple[list[str], list[Any]]:
+    """Overlap of ``alias``'s interval with lo..hi (``latest``: the SQL for the interval's end).
+
+    ``dated``: only rows with a start date. One lower bound on ``date_earliest`` (the floor, or
+    non-empty), so that SQLite walks the date index from there.
+    """
     where, args = [], []
+    floor = None
     if lo:
         where.append(f"{latest} >= ?")
         args.append(lo)
         floor = _floor(conn, table, lo)
-        if floor is not None:
-            where.append(f"{alias}.date_earliest >= ?")
-            args.append(floor)
+    if floor is not None:
+        where.append(f"{alias}.date_earliest >= ?")
+        args.append(floor)
+    elif dated:
+        where.append(f"{alias}.date_earliest > ''")
     if hi:
         where.append(f"{alias}.date_earliest <= ?")
         args.append(hi)
@@ -164,7 +173,7 @@ def _documents(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> 
         args += cargs
     sql = (
         "SELECT d.id, d.title, d.path, d.date_edtf, d.date_earliest, d.date_latest, d.doc_type FROM documents d"
-        " WHERE d.date_earliest > ''" + "".join(f" AND {w}" for w in where)
+        " WHERE " + " AND ".join(where)
         + " ORDER BY d.date_earliest, coalesce(d.date_latest, ''), d.id LIMIT ?"
     )
     return [
@@ -191,8 +200,8 @@ def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> lis
     where, args = _date_sql(conn, "claims", "c", lo, hi, "c.date_latest")
     near, nargs = _near_sql(filters, "c")
     sql = (
-        "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c JOIN documents d ON d.id = c.doc_id"
-        " WHERE c.date_earliest > ''" + "".join(f" AND {w}" for w in where + near)
+        "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c INDEXED BY claims_timeline JOIN documents d INDEXED BY documents_titles ON d.id = c.doc_id"
+        " WHERE " + " AND ".join(where + near)
         + " ORDER BY c.date_earliest, coalesce(c.date_latest, ''), c.doc_id, coalesce(c.span_start, 0), c.n LIMIT ?"
     )
     items = []
@@ -206,16 +215,23 @@ def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> lis
 
 
 def _events(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql(conn, "events", "e", lo, hi, "e.date_latest")
     near, nargs = _near_sql(filters, "e")
-    sql = (
-        "SELECT e.*, d.title AS title FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1"
-        + "".join(f" AND {w}" for w in where + near)
-        + " ORDER BY coalesce(e.date_earliest, ''), coalesce(e.date_latest, ''), e.doc_id,"
-        " coalesce(e.span_start, 0), e.n LIMIT ?"
-    )
+    rows: list[sqlite3.Row] = []
+    # undated events ('' and NULL alike) sort first; the dated ones walk the date index in order
+    for dated in (False, True):
+        where, args = _date_sql(conn, "events", "e", lo, hi, "e.date_latest", dated)
+        if not dated:
+            where.append("(e.date_earliest IS NULL OR e.date_earliest = '')")
+        sql = (
+            "SELECT e.*, d.title AS title FROM events e INDEXED BY events_timeline JOIN documents d INDEXED BY documents_titles ON d.id = e.doc_id WHERE "
+            + " AND ".join(where + near)
+            + " ORDER BY e.date_earliest, coalesce(e.date_latest, ''), e.doc_id, coalesce(e.span_start, 0), e.n LIMIT ?"
+        )
+        rows += conn.execute(sql, [*args, *nargs, -1 if limit is None else limit - len(rows)]).fetchall()
+        if limit is not None and len(rows) >= limit:
+            break
     items = []
-    for r in conn.execute(sql, [*args, *nargs, -1 if limit is None else limit]):
+    for r in rows:
         e = {
             "id": r["id"], "doc_id": r["doc_id"], "title": r["title"], "kind": r["kind"], "what": r["what"], "actor": r["actor"],
             "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
