@@ -1,7 +1,8 @@
 """Timeline benchmark: the SQL path of ``opis.timeline.timeline`` against the old full scan.
 
-    .venv/bin/python bench/timeline.py                       # 20,000 and 100,000 documents (~3 min)
-    .venv/bin/python bench/timeline.py --docs 20000 --old-runs 1
+    .venv/bin/python bench/timeline.py --docs 20000          # builds in ~1 min, runs in ~20 s
+    .venv/bin/python bench/timeline.py                       # 20,000 and 100,000 (100k builds in ~6 min)
+    .venv/bin/python bench/timeline.py --reuse               # the databases built before: ~2 min
 
 The records are those of the search benchmark (``bench/search.py``: seed sentences recombined,
 dates 1918-1965 at day/month/year precision, 1-3 places with their surfaces, people, archives),
