@@ -80,13 +80,15 @@ def claims(db, as_json, about, date_from, date_to, place, compare, slack):
 @click.option("--place", default=None, help="Only items about this place (id or name).")
 @click.option("--person", default=None, help="Only items about this person (id or name).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["document", "claim", "event"]), help="Item kinds (default all).")
-def timeline(db, as_json, date_from, date_to, place, person, kinds):
+@click.option("--limit", type=int, default=2000, show_default=True, help="At most this many items (0: all).")
+def timeline(db, as_json, date_from, date_to, place, person, kinds, limit):
     """Document dates, dated claims and events in one chronological list."""
     from opis.timeline import timeline as build
 
     store = open_db(db)
     try:
-        items = build(store, date_from, date_to, place, person, kinds=tuple(kinds) or ("document", "claim", "event"))
+        items = build(store, date_from, date_to, place, person, kinds=tuple(kinds) or ("document", "claim", "event"),
+                      limit=limit or None)
     except OpisError as exc:
         fail(str(exc))
     if as_json:

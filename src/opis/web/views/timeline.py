@@ -38,7 +38,7 @@ def timeline_page(request: Request, place: str | None = Query(None, max_length=2
     except lib.Unavailable as exc:
         notice = str(exc)
     if len(items) > MAX_ITEMS:
-        notice = (f"{len(items)} dated items: showing the first {MAX_ITEMS}. "
+        notice = (f"More than {MAX_ITEMS} dated items: showing the first {MAX_ITEMS}. "
                   "Narrow the range with From/To, or choose a place or person.")
         items = items[:MAX_ITEMS]
     docs = lib.titles(store, sorted({i["doc_id"] for i in items if i.get("doc_id")}))
