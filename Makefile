@@ -55,4 +55,4 @@ bench: install
 	$(BIN)/python bench/search.py --docs 100000
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) $(DB) $(DB)-wal $(DB)-shm build *.egg-info src/*.egg-info
+	rm -rf $(VENV) node_modules $(VENDOR) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build *.egg-info src/*.egg-info
