@@ -138,6 +138,37 @@ def split_citations(text: str) -> list[str]:
 # --- footnote form -------------------------------------------------------------------------
 
 
+def _container(item: dict[str, Any], rest: str, *, chapter_pages: bool = False, short_form: bool = False) -> str:
+    """What follows a quoted title: ``in *Book*`` (a chapter) or ``*Journal* 22, no. 1 (2023): 97–109``.
+
+    Sets the item's type and container fields and returns the text left over. ``chapter_pages``
+    reads a chapter's page range (reference lists); ``short_form`` types a quoted title with no
+    container as a short-form article (notes: ``"Title," 13–20``).
+    """
+    rest_s = rest.lstrip(" ,.")
+    if cm := re.match(r"^in\s+\*([^*]+)\*", rest_s, re.IGNORECASE):
+        item["type"] = "chapter"
+        item["container-title"] = _strip(cm.group(1))
+        rest = rest_s[cm.end() :]
+        if chapter_pages and (pm := re.match(r"^\s*,?\s*(\d+\s*[-–]\s*\d+|\d+)", rest)):
+            item["page"] = _pages(pm.group(1))
+            rest = rest[pm.end() :]
+    elif jm := re.match(r"^\*([^*]+)\*", rest_s):
+        item["type"] = "article-journal"
+        item["container-title"] = _strip(jm.group(1))
+        rest = rest_s[jm.end() :]
+        if tail := JOURNAL_TAIL_RE.match(rest):
+            for k in ("volume", "issue"):
+                if tail.group(k):
+                    item[k] = _pages(tail.group(k))
+            item["issued"] = _year_item(tail.group("year"))
+            item["page"] = _pages(tail.group("page"))
+            rest = rest[tail.end() :]
+    elif short_form:
+        item["type"] = "article"
+    return rest
+
+
 def parse_citation(text: str) -> dict[str, Any] | None:
     """A footnote citation of a book/article/chapter as a CSL item (+ ``locator``); None if not one."""
     t = re.sub(r"«\*([^*]+)\*»", r"*«\1»*", text.strip())
@@ -168,24 +199,7 @@ def parse_citation(text: str) -> dict[str, Any] | None:
     if translated:
         item["translated-title"] = translated
     if quoted:
-        rest_s = rest.lstrip(" ,.")
-        if cm := re.match(r"^in\s+\*([^*]+)\*", rest_s, re.IGNORECASE):
-            item["type"] = "chapter"
-            item["container-title"] = _strip(cm.group(1))
-            rest = rest_s[cm.end() :]
-        elif jm := re.match(r"^\*([^*]+)\*", rest_s):
-            item["type"] = "article-journal"
-            item["container-title"] = _strip(jm.group(1))
-            rest = rest_s[jm.end() :]
-            if tail := JOURNAL_TAIL_RE.match(rest):
-                for k in ("volume", "issue"):
-                    if tail.group(k):
-                        item[k] = _pages(tail.group(k))
-                item["issued"] = _year_item(tail.group("year"))
-                item["page"] = _pages(tail.group("page"))
-                rest = rest[tail.end() :]
-        else:
-            item["type"] = "article"  # a short form of an article: "Title," 13–20
+        rest = _container(item, rest, short_form=True)
     if pm := PUB_RE.search(rest):
         item["publisher-place"] = _strip(pm.group("place"))
         item["publisher"] = _strip_pub(pm.group("publisher"))
@@ -250,25 +264,7 @@ def parse_reference(text: str) -> dict[str, Any] | None:
     if translated:
         item["translated-title"] = translated.strip(" .")
     if quoted:
-        rest_s = rest.lstrip(" ,.")
-        if cm := re.match(r"^in\s+\*([^*]+)\*", rest_s, re.IGNORECASE):
-            item["type"] = "chapter"
-            item["container-title"] = _strip(cm.group(1))
-            rest = rest_s[cm.end() :]
-            if pm := re.match(r"^\s*,?\s*(\d+\s*[-–]\s*\d+|\d+)", rest):
-                item["page"] = _pages(pm.group(1))
-                rest = rest[pm.end() :]
-        elif jm := re.match(r"^\*([^*]+)\*", rest_s):
-            item["type"] = "article-journal"
-            item["container-title"] = _strip(jm.group(1))
-            rest = rest_s[jm.end() :]
-            if tail := JOURNAL_TAIL_RE.match(rest):
-                for k in ("volume", "issue"):
-                    if tail.group(k):
-                        item[k] = _pages(tail.group(k))
-                item["issued"] = _year_item(tail.group("year"))
-                item["page"] = _pages(tail.group("page"))
-                rest = rest[tail.end() :]
+        rest = _container(item, rest, chapter_pages=True)
     if item["type"] in ("book", "chapter") and (pm := REF_PUB_RE.search(rest)):
         item["publisher-place"] = _strip(pm.group("place"))
         publisher = _strip_pub(pm.group("publisher"))
