@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,20 +28,29 @@ class Tally:
     misses: list[str] = field(default_factory=list)  # human-readable mismatches for the report
 
 
-def set_tally(name: str, gold: list[Any], got: list[Any]) -> Tally:
-    """Compare two multisets of normalised values."""
-    gold_l, got_l = list(gold), list(got)
+def set_tally(
+    name: str,
+    gold: list[Any],
+    got: list[Any],
+    match: Callable[[Any, Any], bool] | None = None,
+    label: Callable[[Any], Any] | None = None,
+) -> Tally:
+    """Compare two multisets: each gold value takes the first unused value that ``match``es it
+    (equality by default); ``label`` shows an extra value in the report."""
+    match = match or (lambda g, r: g == r)
+    label = label or (lambda r: r)
     t = Tally(name)
-    remaining = list(got_l)
-    for g in gold_l:
-        if g in remaining:
-            remaining.remove(g)
+    remaining = list(got)
+    for g in gold:
+        hit = next((i for i, r in enumerate(remaining) if match(g, r)), None)
+        if hit is not None:
+            del remaining[hit]
             t.tp += 1
         else:
             t.fn += 1
             t.misses.append(f"missing {g!r}")
     t.fp = len(remaining)
-    t.misses += [f"extra {r!r}" for r in remaining]
+    t.misses += [f"extra {label(r)!r}" for r in remaining]
     return t
 
 

@@ -39,19 +39,12 @@ def _agent_names(agent: Any) -> set[str]:
 
 
 def agent_tally(field: str, gold: list[str], got: list[Any]) -> Tally:
-    t = Tally(field)
-    remaining = list(got)
-    for name in gold:
-        hit = next((a for a in remaining if norm(name) in _agent_names(a)), None)
-        if hit is not None:
-            remaining.remove(hit)
-            t.tp += 1
-        else:
-            t.fn += 1
-            t.misses.append(f"missing {name!r}")
-    t.fp = len(remaining)
-    t.misses += [f"extra {(a.get('name') if isinstance(a, dict) else a)!r}" for a in remaining]
-    return t
+    """A gold name matches an agent by its canonical name or as written."""
+    return set_tally(
+        field, gold, got,
+        match=lambda name, agent: norm(name) in _agent_names(agent),
+        label=lambda a: a.get("name") if isinstance(a, dict) else a,
+    )
 
 
 def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
