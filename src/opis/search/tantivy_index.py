@@ -20,6 +20,8 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -184,21 +186,12 @@ class TantivyBackend:
         ids = [r[0] for r in self.conn.execute(
             "SELECT DISTINCT doc_id FROM changes WHERE seq > ? AND seq <= ?", (state["seq"], last)
         )]
-        writer = self._writer()
-        try:
+        with self._writing(last, uuid) as writer:
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
                 row = self.conn.execute(_ROW_SQL + " WHERE d.doc_id = ?", (doc_id,)).fetchone()
                 if row is not None:
                     writer.add_document(_document(tuple(row)))
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            writer.rollback()
-            raise
-        _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
-        self.index.reload()
-        _SEEN[str(self.path.resolve())] = last
         return len(ids)
 
     def rebuild(self, batch: int = 5000) -> int:
@@ -206,9 +199,8 @@ class TantivyBackend:
         last = _last_seq(self.conn)
         uuid = _db_uuid(self.conn)
         (self.path / "state.json").unlink(missing_ok=True)
-        writer = self._writer()
         n = 0
-        try:
+        with self._writing(last, uuid) as writer:
             writer.delete_all_documents()
             after = -1
             while True:
@@ -221,6 +213,15 @@ class TantivyBackend:
                     writer.add_document(_document(tuple(row)))
                 n += len(rows)
                 after = rows[-1][0]
+        return n
+
+    @contextmanager
+    def _writing(self, last: int, uuid: str) -> Iterator[Any]:
+        """A writer whose changes are committed whole (or rolled back), then the index's state is
+        recorded as in step with the store's change ``last`` and this process sees the commit."""
+        writer = self._writer()
+        try:
+            yield writer
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:
@@ -229,7 +230,6 @@ class TantivyBackend:
         _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
         self.index.reload()
         _SEEN[str(self.path.resolve())] = last
-        return n
 
     def ids(self) -> set[str]:
         """Every document id in the index (for consistency checks)."""
