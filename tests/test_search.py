@@ -126,6 +126,38 @@ def test_words_phrases_operators(archive, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_phrases_need_the_words_together_in_one_field(store, backend):
+    """tantivy finds a phrase through its word pairs; the result must be the positional one."""
+    store.upsert(make_doc("p1", "Border incident", "Border guards crossed the river at dawn.", "1950", "1950-01-01",
+                          "1950-12-31"))
+    store.upsert(make_doc("p2", "Guards report", "Border guards stayed. The guards crossed later; the river rose.",
+                          "1950", "1950-01-01", "1950-12-31"))
+    store.upsert(make_doc("p3", "Report from the river crossing", "Troops at the border.", "1950", "1950-01-01",
+                          "1950-12-31", summary="Crossing the border"))
+
+    def q(query: str) -> set[str]:
+        return ids(search(store, query, backend=backend, exact=True))
+
+    assert q('"border guards"') == {"p1", "p2"}
+    assert q('"guards crossed"') == {"p1", "p2"}
+    assert q('"border guards crossed"') == {"p1"}  # p2 has both pairs, never the three words in a row
+    assert q('"border guards crossed the river"') == {"p1"}
+    assert q('"crossed river"') == set()
+    assert q('"crossing border"') == set()  # title ends "crossing", summary starts "Crossing the border"
+    assert q('"crossing the border"') == {"p3"}
+    assert q('"incident border"') == set()  # the end of the title and the start of the text
+
+
+def test_sample_levels_halve():
+    from opis.search.tantivy_index import sample_level
+
+    levels = [sample_level(f"doc-{i}") for i in range(40_000)]
+    for k in (1, 3, 5):
+        share = sum(1 for v in levels if v >= k) / len(levels)
+        assert abs(share - 2**-k) < 0.2 * 2**-k
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_russian_and_chinese(archive, backend):
     def q(query: str) -> set[str]:
         return ids(search(archive, query, backend=backend, exact=True))

@@ -61,3 +61,14 @@ def test_date_terms_overlap_at_document_precision():
     assert not hit(year, "1946-01-01", "1946-03-31")
     assert hit(decade, "1931-05-01", "1931-05-31") and not hit(decade, "1940-01-01", "1945-12-31")
     assert dates.doc_terms(None, None) == []
+
+
+def test_snippet_matches_accents_and_case_where_lowercasing_moves_offsets():
+    from opis.search.snippets import find_matches
+
+    # "İ" lower-cases to two characters, so the text is searched case-insensitively as it is
+    text = "İstanbul: DÖRBILJIN and Dörbiljin, then dorbiljin; Chuguchak."
+    found = [text[a:b] for a, b, _t in find_matches(text, {"dorbiljin"})]
+    assert found == ["DÖRBILJIN", "Dörbiljin", "dorbiljin"]
+    plain = "Dörbiljin or DORBILJIN"
+    assert [plain[a:b] for a, b, _t in find_matches(plain, {"dorbiljin"})] == ["Dörbiljin", "DORBILJIN"]

@@ -14,6 +14,7 @@ database file itself). Choose with ``backend=`` or the ``OPIS_SEARCH_BACKEND`` v
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,18 +83,32 @@ def default_backend() -> str:
     return name
 
 
+_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> {backend name: engine}
+
+
 def get_backend(store, name: str | None = None):
-    """The backend object for ``store`` (``tantivy`` is brought in step with the store first)."""
+    """The backend object for ``store`` (``tantivy`` is brought in step with the store first).
+
+    One engine per store and backend is kept while the store is open."""
     name = name or default_backend()
+    engines = _ENGINES.setdefault(store, {})
+    engine = engines.get(name)
+    if engine is not None:
+        if name == "tantivy":
+            engine.sync()
+        return engine
     if name == "fts5":
         from opis.search.sqlite_index import FTS5Backend
 
-        return FTS5Backend(store)
-    if name == "tantivy":
+        engine = FTS5Backend(store)
+    elif name == "tantivy":
         from opis.search.tantivy_index import TantivyBackend
 
-        return TantivyBackend(store)
-    raise OpisError(f"unknown search backend {name!r} (use one of {', '.join(BACKENDS)})")
+        engine = TantivyBackend(store)
+    else:
+        raise OpisError(f"unknown search backend {name!r} (use one of {', '.join(BACKENDS)})")
+    engines[name] = engine
+    return engine
 
 
 def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = False,

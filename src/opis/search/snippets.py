@@ -4,8 +4,9 @@ The snippet is safe HTML: document text is escaped and each match is wrapped in
 ``<mark>…</mark>``. :func:`plain` turns it into terminal text with ``[…]`` around matches.
 
 Finding matches does not analyse the whole document: one regular expression finds the words
-that start like a query term in any case or accent, and only those words are analysed to
-confirm the match.
+that start like a query term in any accent, in the lower-cased text (lower-casing keeps the
+offsets for all but a few letters; such a text is searched case-insensitively instead), and
+only those words are analysed to confirm the match.
 """
 
 from __future__ import annotations
@@ -20,30 +21,46 @@ BEFORE = 70  # characters of context before the first match
 LENGTH = 260  # characters in a snippet
 MAX_SCAN = 500_000  # characters scanned per document
 
-def _spellings() -> dict[str, str]:
-    """Folded letter -> every Latin/Cyrillic letter that folds to it (o -> oOóÓöÖ…)."""
+
+def _accented() -> dict[str, str]:
+    """Every lower-case Latin/Cyrillic letter that folds to another single letter (ö -> o)."""
     out: dict[str, str] = {}
     for cp in range(0x530):
         c = chr(cp)
         f = fold(c)
-        if len(f) == 1 and f != c and c.isalpha():
-            out[f] = out.get(f, f) + c
+        if len(f) == 1 and f != c and c.isalpha() and c == c.lower():
+            out[c] = f
     return out
 
 
-_SPELLINGS = _spellings()
+_ACCENTED = _accented()
 
 
-def _key_regex(key: str) -> str:
-    return "".join(f"[{_SPELLINGS[c]}]" if c in _SPELLINGS else re.escape(c) for c in key)
+def _key_regex(key: str, accented: tuple[str, ...]) -> str:
+    out = []
+    for c in key:
+        spellings = [a for a in accented if _ACCENTED[a] == c]
+        out.append(f"[{re.escape(c)}{''.join(spellings)}]" if spellings else re.escape(c))
+    return "".join(out)
 
 
 @lru_cache(maxsize=512)
-def _pattern(keys: tuple[str, ...]) -> re.Pattern | None:
-    """Words of the original text starting like one of the folded ``keys``, in any case/accent."""
+def _pattern(keys: tuple[str, ...], accented: tuple[str, ...], flags: int = 0) -> re.Pattern | None:
+    """Lower-case text starting like one of the folded ``keys``, where a letter may also be
+    spelt as one of the ``accented`` letters that fold to it (only those that occur in the
+    text, which keeps the expression plain for most texts). There is no leading ``\\b``: the
+    word start is checked on each match, which lets the regular expression engine skip
+    ahead to the keys."""
     if not keys:
         return None
-    return re.compile(r"\b(?:" + "|".join(_key_regex(k) for k in keys) + r")\w*")
+    return re.compile(r"(?:" + "|".join(_key_regex(k, accented) for k in keys) + r")\w*", flags)
+
+
+def _word_starts(text: str, pattern: re.Pattern):
+    for m in pattern.finditer(text):
+        i = m.start()
+        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
+            yield m
 
 
 def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> list[tuple[int, int, str]]:
@@ -52,9 +69,15 @@ def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -
     words = {t for t in terms if not _CJK_RE.match(t)}
     keys = {t[:-1] if len(t) > 3 else t for t in words} | set(prefixes)
     hits: list[tuple[int, int, str]] = []
-    pattern = _pattern(tuple(sorted(keys, key=lambda k: (-len(k), k))))
+    lowered = text.lower()
+    ordered = tuple(sorted(keys, key=lambda k: (-len(k), k)))
+    accented = () if lowered.isascii() else tuple(sorted(c for c in set(lowered) if c in _ACCENTED))
+    if len(lowered) == len(text):
+        pattern = _pattern(ordered, accented)
+    else:  # lower-casing moved the offsets: search the text itself
+        lowered, pattern = text, _pattern(ordered, accented, re.IGNORECASE)
     if pattern is not None:
-        for m in pattern.finditer(text):
+        for m in _word_starts(lowered, pattern):
             tw = _word(text[m.start() : m.end()])
             if tw is None:
                 continue

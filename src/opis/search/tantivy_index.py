@@ -10,6 +10,23 @@ index replays the journal past that number: each changed document is deleted by 
 re-added from the store (or left deleted), which is idempotent, so a crash between the
 tantivy commit and the state write only causes a harmless replay. A missing, foreign or
 newer-than-store state rebuilds the index from the store.
+
+Speed at a million documents comes from three choices, each measured by ``bench/search.py``:
+
+* **Word pairs.** The text fields also hold every pair of neighbouring terms as one token
+  (``border_guard``), so a two-word phrase is a single term lookup that tantivy can rank
+  with block-max WAND, not a positional intersection of two common words. Longer phrases
+  intersect their pairs and confirm the positions with a phrase query.
+* **Boosts in the index.** The ``all`` field holds the title three times and the summary
+  twice (each copy a separate value, so no phrase or pair spans two copies), and BM25
+  ranks a title or summary match higher through its term frequency. The query that finds
+  the documents is the query that ranks them: one ``searcher.search`` returns the top hits
+  and the exact total.
+* **Counting beside ranking.** Facets are counted exactly up to ``EXACT_LIMIT`` matches;
+  above, on a fixed sample level (``sample:sK`` holds about 1 document in 2**K, chosen by a
+  hash of the document id) of about ``SAMPLE_TARGET`` matches, scaled to the exact total
+  and flagged approximate. Counting runs in a second thread while the top hits are ranked
+  (tantivy releases the GIL).
 """
 
 from __future__ import annotations
@@ -20,7 +37,9 @@ import shutil
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,24 +52,25 @@ from opis.search.fields import FACETS
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.sqlite_index import COLUMNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
 FACET_FIELDS = tuple(f for f in FACETS if f not in ("year", "decade"))
-TITLE_BOOST = 3.0
-SUMMARY_BOOST = 2.0
+TITLE_COPIES = 3  # copies of the title in the ``all`` field (its ranking boost)
+SUMMARY_COPIES = 2
 HEAP = 256_000_000
 REPLAY_LIMIT = 20_000  # more pending changes than this: rebuilding is faster than replaying
-# Counting facets is the cost of a broad query (it visits every match). Up to EXACT_LIMIT
-# matches the counts are exact; above, they are counted on a fixed pseudo-random sample of
-# the documents (``sample`` term = search row id modulo SAMPLE_BUCKETS) of about SAMPLE_TARGET
-# matches, scaled up and flagged as approximate.
-SAMPLE_BUCKETS = 256
-EXACT_LIMIT = 10_000
-SAMPLE_TARGET = 6_000
+TEXT_FIELDS = ("all",)  # analysed text, with word pairs
+PAIR = "_"  # joins a word pair into one token (analysed terms never contain it)
+# Counting facets visits every match; see the module docstring for the sampling.
+SAMPLE_LEVELS = 16
+EXACT_LIMIT = 5_000
+SAMPLE_TARGET = 2_500
 
 _LOCK = threading.Lock()
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opis-count")
 _OPEN: dict[str, tantivy.Index] = {}
-_SEEN: dict[str, int] = {}  # index dir -> the state seq this process's reader was reloaded at
+# index dir -> (change seq, state.json stamp) at which this process's reader was last in step
+_SEEN: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
 
 
 def index_dir(store) -> Path:
@@ -61,7 +81,7 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
-    for name in ("all", "title", "summary", *FILTER_FIELDS):
+    for name in ("all", *FILTER_FIELDS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in FACET_FIELDS:
         sb.add_text_field("f_" + name, fast=True, tokenizer_name="raw", index_option="basic")
@@ -78,16 +98,25 @@ _ROW_SQL = (
 )
 
 
+def pairs(text: str) -> str:
+    """Every pair of neighbouring terms as one token: ``a b c`` -> ``a_b b_c``."""
+    terms = text.split()
+    return " ".join(a + PAIR + b for a, b in zip(terms, terms[1:], strict=False))
+
+
+def sample_level(doc_id: str) -> int:
+    """K such that the document is in the samples ``s1`` … ``sK`` (probability 2**-K each)."""
+    h = zlib.crc32(doc_id.encode("utf-8")) | (1 << SAMPLE_LEVELS)
+    return (h & -h).bit_length() - 1
+
+
 def _document(row: sqlite3.Row | tuple) -> tantivy.Document:
-    rowid, doc_id, year, facets_json, title, summary, body, *filters = row
-    fields: dict[str, Any] = {
-        "id": doc_id,
-        "sample": f"b{rowid % SAMPLE_BUCKETS}",
-        "all": f"{title} {summary} {body}",
-        "title": title or "",
-        "summary": summary or "",
-        "one": 1,
-    }
+    _rowid, doc_id, year, facets_json, title, summary, body, *filters = row
+    values = [v for v in [title] * TITLE_COPIES + [summary] * SUMMARY_COPIES + [body] if v]
+    fields: dict[str, Any] = {"id": doc_id, "one": 1, "all": values + [pairs(v) for v in values]}
+    level = sample_level(doc_id)
+    if level:
+        fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
     for name, value in zip(FILTER_FIELDS, filters, strict=True):
         if value:
             fields[name] = value
@@ -131,13 +160,14 @@ class TantivyBackend:
         self.store = store
         self.conn: sqlite3.Connection = store.conn
         self.path = index_dir(store)
+        self.key = str(self.path.resolve())
         self.index = self._open()
         if sync:
             self.sync()
 
     # --- opening and keeping in step ------------------------------------------------------
     def _open(self) -> tantivy.Index:
-        key = str(self.path.resolve())
+        key = self.key
         with _LOCK:
             index = _OPEN.get(key)
             if index is None or not self.path.exists():
@@ -169,16 +199,18 @@ class TantivyBackend:
 
     def sync(self) -> int:
         """Bring the index in step with the store; return the number of documents re-indexed."""
-        state = read_state(self.path)
+        if _OPEN.get(self.key) is not self.index:  # dropped or reopened since: open it again
+            self.index = self._open()
         last = _last_seq(self.conn)
+        if _SEEN.get(self.key) == (last, self._state_stamp()):
+            return 0  # this process saw the index in step at ``last``, and its state is unchanged
+        state = read_state(self.path)
         uuid = _db_uuid(self.conn)
         if state is None or state.get("db") != uuid or state.get("seq", 0) > last:
             return self.rebuild()
-        if state["seq"] == last:
-            key = str(self.path.resolve())
-            if _SEEN.get(key) != last:  # another process brought the index in step: see its commit
-                self.index.reload()
-                _SEEN[key] = last
+        if state["seq"] == last:  # another process brought the index in step: see its commit
+            self.index.reload()
+            self._seen(last)
             return 0
         pending = self.conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (state["seq"],)).fetchone()[0]
         if pending > REPLAY_LIMIT:
@@ -229,7 +261,17 @@ class TantivyBackend:
             raise
         _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
         self.index.reload()
-        _SEEN[str(self.path.resolve())] = last
+        self._seen(last)
+
+    def _state_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(os.path.join(self.key, "state.json"))
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def _seen(self, last: int) -> None:
+        _SEEN[self.key] = (last, self._state_stamp())
 
     def ids(self) -> set[str]:
         """Every document id in the index (for consistency checks)."""
@@ -239,24 +281,15 @@ class TantivyBackend:
 
     # --- compiling and searching ----------------------------------------------------------
     def compile(self, node: IR) -> tantivy.Query | None:
-        if isinstance(node, Terms):
-            field = "all" if node.field == TEXT else node.field
-            parts = [self._seq(field, alt) for alt in node.alts if alt]
-            if not parts:
+        """The tantivy query for a plan node; disjunctions are flattened into one boolean query."""
+        clauses = self._should(node)
+        if clauses is not None:
+            if not clauses:
                 return None
-            return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, p) for p in parts]
-            )
+            return clauses[0] if len(clauses) == 1 else _boolean(tantivy.Occur.Should, clauses)
         if isinstance(node, Prefix):
             field = "all" if node.field == TEXT else node.field
             return tantivy.Query.regex_query(SCHEMA, field, _regex_prefix(node.prefix))
-        if isinstance(node, Any_):
-            parts = [p for p in (self.compile(c) for c in node.should) if p is not None]
-            if not parts:
-                return None
-            return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, p) for p in parts]
-            )
         if isinstance(node, All):
             must = [self.compile(c) for c in node.must]
             if not must or any(m is None for m in must):
@@ -269,76 +302,85 @@ class TantivyBackend:
             return must[0] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover
 
-    @staticmethod
-    def _seq(field: str, terms: tuple[str, ...]) -> tantivy.Query:
-        if len(terms) == 1:
-            return tantivy.Query.term_query(SCHEMA, field, terms[0])
-        return tantivy.Query.phrase_query(SCHEMA, field, list(terms))
-
-    def _ranked(self, plan: Plan, match: tantivy.Query) -> tantivy.Query:
-        """The matching query plus title and summary boosts for the positive terms."""
-        if not plan.highlight:
-            return match
-        terms = sorted(plan.highlight)
-        clauses = [(tantivy.Occur.Must, match)]
-        for field, boost in (("title", TITLE_BOOST), ("summary", SUMMARY_BOOST)):
-            q = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, field, t)) for t in terms]
-            )
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost - 1.0)))
-        return tantivy.Query.boolean_query(clauses)
+    def _should(self, node: IR) -> list[tantivy.Query] | None:
+        """The clauses of a disjunction node (None: not a disjunction)."""
+        if isinstance(node, Terms):
+            field = "all" if node.field == TEXT else node.field
+            return [_seq(field, alt) for alt in node.alts if alt]
+        if isinstance(node, Any_):
+            out: list[tantivy.Query] = []
+            for child in node.should:
+                flat = self._should(child)
+                if flat is None:
+                    q = self.compile(child)
+                    flat = [q] if q is not None else []
+                out += flat
+            return out
+        return None
 
     def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True) -> RawResult:
         match = self.compile(plan.root)
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        hits = []
-        if limit > 0:  # limit 0: counts and facets only
-            res = searcher.search(self._ranked(plan, match), limit, count=False, offset=offset)
-            hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits]
-        total, counts, approximate = self.count(searcher, match, facets, self.estimate(searcher, plan.root))
-        return RawResult(total, hits, counts, approximate)
+        counting = _POOL.submit(self.facets, searcher, match, self.estimate(searcher, plan.root)) if facets else None
+        res = searcher.search(match, max(limit, 1), count=True, offset=offset)
+        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
+        total = int(res.count or 0)
+        if counting is None:
+            return RawResult(total, hits, {})
+        level, out = counting.result()
+        if level is None:
+            return RawResult(total, hits, _facets(out))
+        n = int(out["total"]["value"] or 0)
+        return RawResult(total, hits, _facets(out, total / n if n else 0.0), True)
 
-    def count(self, searcher: tantivy.Searcher, match: tantivy.Query, facets: bool = True,
-              upper: int | None = None):
-        """(total, facets, approximate): exact up to EXACT_LIMIT matches, else from a sample.
+    def facets(self, searcher: tantivy.Searcher, match: tantivy.Query, estimate: int | None = None):
+        """(level, aggregation result): facet counts of every match (level None) when there
+        are few, else of the matches in sample level ``sK`` (about 1 in 2**K documents).
 
-        ``upper`` is an upper bound of the number of matches (from document frequencies); a
-        broad query is counted on a sample sized from it, and counted exactly after all when
-        the sample shows that it matches few documents.
+        ``estimate`` (from document frequencies, see :meth:`estimate`) picks the level so that
+        the sample holds about SAMPLE_TARGET matches; a sample that turns out much smaller
+        than that is counted again at the level it should have had.
         """
-        aggs: dict[str, Any] = {"total": {"value_count": {"field": "one"}}}
-        if facets:
-            aggs["year"] = {"terms": {"field": "year", "size": 5000}}
-            for name in FACET_FIELDS:
-                aggs[name] = {"terms": {"field": "f_" + name, "size": FACET_SIZE}}
-        upper = searcher.num_docs if upper is None else upper
-        if upper > EXACT_LIMIT:
-            buckets = max(1, min(SAMPLE_BUCKETS, -(-SAMPLE_BUCKETS * SAMPLE_TARGET // upper)))
-            out = searcher.aggregate(self._sampled(match, buckets), aggs)
-            scale = SAMPLE_BUCKETS / buckets
-            total = int(round((out["total"]["value"] or 0) * scale))
-            if total > EXACT_LIMIT and buckets < SAMPLE_BUCKETS:
-                return total, (_facets(out, scale) if facets else {}), True
-        out = searcher.aggregate(match, aggs)
-        return int(out["total"]["value"] or 0), (_facets(out) if facets else {}), False
+        aggs: dict[str, Any] = {"total": {"value_count": {"field": "one"}},
+                                "year": {"terms": {"field": "year", "size": 5000}}}
+        for name in FACET_FIELDS:
+            aggs[name] = {"terms": {"field": "f_" + name, "size": FACET_SIZE}}
+        estimate = searcher.num_docs if estimate is None else estimate
+        level = _level(estimate)
+        while level:
+            out = searcher.aggregate(self._sampled(match, level), aggs)
+            found = int(out["total"]["value"] or 0)
+            better = _level(found * 2**level)
+            if better >= level - 1:  # close enough to SAMPLE_TARGET
+                return level, out
+            level = better
+        return None, searcher.aggregate(match, aggs)
 
     def estimate(self, searcher: tantivy.Searcher, node: IR) -> int:
-        """An upper bound of the matches of a plan node, from document frequencies."""
-        n = searcher.num_docs
+        """The expected number of matches of a plan node, from document frequencies, taking the
+        terms of a conjunction or disjunction as independent."""
+        n = max(searcher.num_docs, 1)
+        return round(n * self._share(searcher, node, n))
+
+    def _share(self, searcher: tantivy.Searcher, node: IR, n: int) -> float:
         if isinstance(node, Terms):
             field = "all" if node.field == TEXT else node.field
-            return min(n, sum(min(searcher.doc_freq(field, t) for t in alt) for alt in node.alts if alt))
+            shares = [min(searcher.doc_freq(field, t) for t in _terms(field, alt)) / n for alt in node.alts if alt]
+            return _union(shares)
         if isinstance(node, All):
-            return min((self.estimate(searcher, c) for c in node.must), default=0)
+            out = 1.0
+            for c in node.must:
+                out *= self._share(searcher, c, n)
+            return out
         if isinstance(node, Any_):
-            return min(n, sum(self.estimate(searcher, c) for c in node.should))
-        return n
+            return _union([self._share(searcher, c, n) for c in node.should])
+        return 1.0
 
     @staticmethod
-    def _sampled(match: tantivy.Query, buckets: int) -> tantivy.Query:
-        sample = tantivy.Query.term_set_query(SCHEMA, "sample", [f"b{i}" for i in range(buckets)])
+    def _sampled(match: tantivy.Query, level: int) -> tantivy.Query:
+        sample = tantivy.Query.term_query(SCHEMA, "sample", f"s{level}")
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, match), (tantivy.Occur.Must, sample)])
 
     def bare(self, plan: Plan, limit: int = 10) -> list:
@@ -347,6 +389,45 @@ class TantivyBackend:
         if match is None:
             return []
         return self.index.searcher().search(match, limit).hits
+
+
+def _level(matches: int) -> int:
+    """The sample level whose sample of ``matches`` documents is at most SAMPLE_TARGET (0: all)."""
+    if matches <= EXACT_LIMIT:
+        return 0
+    return min(SAMPLE_LEVELS, (-(-matches // SAMPLE_TARGET) - 1).bit_length())
+
+
+def _union(shares: list[float]) -> float:
+    miss = 1.0
+    for share in shares:
+        miss *= 1.0 - min(1.0, share)
+    return 1.0 - miss
+
+
+def _boolean(occur: tantivy.Occur, queries: list[tantivy.Query]) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(occur, q) for q in queries])
+
+
+def _terms(field: str, alt: tuple[str, ...]) -> list[str]:
+    """The index terms that must all occur for the phrase ``alt`` in ``field``."""
+    if field in TEXT_FIELDS and len(alt) > 1:
+        return [a + PAIR + b for a, b in zip(alt, alt[1:], strict=False)]
+    return list(alt)
+
+
+def _seq(field: str, alt: tuple[str, ...]) -> tantivy.Query:
+    """A term or a phrase in ``field``: in the text fields a two-word phrase is its pair
+    token, a longer one its pairs confirmed by a positional phrase query."""
+    if len(alt) == 1:
+        return tantivy.Query.term_query(SCHEMA, field, alt[0])
+    if field not in TEXT_FIELDS:
+        return tantivy.Query.phrase_query(SCHEMA, field, list(alt))
+    parts = [tantivy.Query.term_query(SCHEMA, field, t) for t in _terms(field, alt)]
+    if len(parts) == 1:
+        return parts[0]
+    parts.append(tantivy.Query.phrase_query(SCHEMA, field, list(alt)))
+    return _boolean(tantivy.Occur.Must, parts)
 
 
 def _regex_prefix(prefix: str) -> str:
