@@ -17,6 +17,10 @@ bare engine call on the same compiled query (FTS5 ``MATCH … ORDER BY rank LIMI
 tantivy ``searcher.search(query, 10)``), and the ratio. The last line is for the default
 engine: ``docs=N p95_ms=X bare_p95_ms=Y ratio=Z`` with X and Y the worst per-query p95 and Z
 the worst per-query ratio.
+
+Above ``EXACT_LIMIT`` matches tantivy counts facets on a sample; for those queries the
+column ``facets`` gives the median and largest relative error of the sampled counts against
+an exact count (labels holding at least 5% of the matches, top 5 of each facet).
 """
 
 from __future__ import annotations
@@ -203,6 +207,30 @@ def timed(fn, runs: int, budget: float) -> list[float]:
     return out
 
 
+def facet_error(engine, query: str, result) -> str:
+    """'exact', or the median/max relative error of sampled facet counts against exact ones."""
+    if not result.approximate:
+        return "exact"
+    from opis.search.tantivy_index import _facets
+
+    plan = build_plan(query)
+    searcher = engine.index.searcher()
+    _level, out = engine.facets(searcher, engine.compile(plan.root), 0)  # estimate 0: count every match
+    exact = _facets(out)
+    errors = []
+    for name, counts in exact.items():
+        if name == "decade":
+            continue
+        sampled = dict(result.facets.get(name, []))
+        for label, n in counts[:5]:
+            if n >= 0.05 * result.total:
+                errors.append(abs(sampled.get(label, 0) - n) / n)
+    errors.sort()
+    if not errors:
+        return "sampled"
+    return f"±{100 * errors[len(errors) // 2]:.1f}% (max {100 * errors[-1]:.1f}%)"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=10000)
@@ -251,7 +279,8 @@ def main() -> None:
         engines.insert(0, DEFAULT_BACKEND)
     for backend in engines:
         engine = get_backend(store, backend)
-        print(f"\n{backend}: {'query':<16} {'total':>8} {'p50':>8} {'p95':>8} {'bare p50':>9} {'bare p95':>9} {'ratio':>6}")
+        print(f"\n{backend}: {'query':<16} {'total':>8} {'p50':>8} {'p95':>8} {'bare p50':>9} {'bare p95':>9} {'ratio':>6}"
+              f"  {'facets':<20} query")
         rows = []
         for label, query in QUERIES:
             result = search(store, query, backend=backend)
@@ -260,8 +289,9 @@ def main() -> None:
             bare_ms = timed(lambda p=plan, e=engine: e.bare(p, 10), args.runs, args.budget)
             p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
             rows.append((p95, b95, p95 / b95 if b95 else float("inf")))
+            accuracy = facet_error(engine, query, result) if backend == "tantivy" else "exact"
             print(f"{backend}: {label:<16} {result.total:>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
-                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {rows[-1][2]:>6.2f}   {query}"
+                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {rows[-1][2]:>6.2f}  {accuracy:<20} {query}"
                   + (f"  (+{len(result.expanded)} variants)" if result.expanded else ""), flush=True)
         worst[backend] = [max(r[0] for r in rows), max(r[1] for r in rows), max(r[2] for r in rows)]
         print(f"{backend}: worst p95 {worst[backend][0]:.1f} ms, bare {worst[backend][1]:.1f} ms, "

@@ -364,6 +364,13 @@ def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
     narrow = search(store, "exodus", backend="tantivy")  # 300 matches: counted exactly
     assert narrow.total == 300 and not narrow.approximate
     assert search(store, "border exodus date:1930", backend="tantivy").total == 100
+    # the total stays exact; the estimated counts are marked as such
+    from opis.cli import cli
+
+    out = CliRunner().invoke(cli, ["search", "border", "--db", store.path, "--backend", "tantivy"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("1-10 of 3000 documents")
+    assert "facet counts estimated from a sample" in out.output and "Tacheng (~" in out.output
 
 
 def test_a_search_sees_what_another_process_indexed(archive):

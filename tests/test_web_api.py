@@ -205,6 +205,18 @@ def test_search_api_and_page_find_tacheng_through_its_variants(client, seed_reco
 
 
 @pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
+def test_estimated_facet_counts_are_marked(client, monkeypatch):
+    from opis.search.tantivy_index import TantivyBackend
+
+    exact = TantivyBackend.facets
+    monkeypatch.setattr(TantivyBackend, "facets", lambda self, s, m, e=None: (1, exact(self, s, m, 0)[1]))
+    body = client.get("/api/search", params={"q": "Tacheng"}).json()
+    assert body["approximate"] is True
+    page = client.get("/search", params={"q": "Tacheng"}).text
+    assert "estimated from a sample" in page and '<span class="count">~' in page
+
+
+@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_bad_query_is_a_400_with_position(client):
     r = client.get("/api/search", params={"q": '"Tacheng AND'})
     if r.status_code == 200:

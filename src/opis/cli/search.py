@@ -54,8 +54,7 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
         echo_json(result.to_dict())
         return
     shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
-    about = "about " if result.approximate else ""
-    click.echo(f"{shown}{about}{result.total} documents")
+    click.echo(f"{shown}{result.total} documents")
     for term, names in result.expansions.items():
         click.echo(f"  {term} also matched: {', '.join(names)}")
     for hit in result.hits:
@@ -64,9 +63,10 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
             click.echo(f"    {plain(hit.snippet, color=sys.stdout.isatty())}")
     facets = [(name, values) for name, values in result.facets.items() if values and name != "year"]
     if facets and result.total:
-        click.echo("")
+        about = "~" if result.approximate else ""
+        click.echo("\nfacet counts estimated from a sample of the matches:" if result.approximate else "")
         for name, values in facets:
-            click.echo(f"{name}: " + ", ".join(f"{label} ({n})" for label, n in values[:8]))
+            click.echo(f"{name}: " + ", ".join(f"{label} ({about}{n})" for label, n in values[:8]))
 
 
 @click.command("reindex")

@@ -52,7 +52,7 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     expansions: dict[str, list[str]] = field(default_factory=dict)  # query term -> variants used
     backend: str = DEFAULT_BACKEND
-    approximate: bool = False  # total and facet counts estimated from a sample of a large result
+    approximate: bool = False  # facet counts estimated from a sample of a large result (the total is exact)
 
     @property
     def expanded(self) -> list[str]:
@@ -120,9 +120,10 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         raise OpisError(f"offset must not be negative, not {offset}")
     plan = build_plan(query, exact=exact)
     engine = get_backend(store, backend)
-    raw = engine.run(plan, limit=limit, offset=offset)
-    return SearchResult(query, raw.total, _hits(store, plan, raw), raw.facets, dict(plan.expansions), engine.name,
-                        raw.approximate)
+    raw = engine.run(plan, limit=limit, offset=offset, wait=False)
+    hits = _hits(store, plan, raw)  # while the facets are being counted
+    raw.finish()
+    return SearchResult(query, raw.total, hits, raw.facets, dict(plan.expansions), engine.name, raw.approximate)
 
 
 def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,13 +17,22 @@ class RawResult:
     total: int
     hits: list[tuple[str, float]]  # (doc id, score), best first
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    approximate: bool = False  # total and facet counts estimated from a sample
+    approximate: bool = False  # facet counts estimated from a sample
+    # facet counting still under way (``run(..., wait=False)``): returns (facets, approximate)
+    pending: Callable[[], tuple[dict[str, list[tuple[str, int]]], bool]] | None = None
+
+    def finish(self) -> RawResult:
+        """Wait for the facet counts if they are still being computed."""
+        if self.pending is not None:
+            self.facets, self.approximate = self.pending()
+            self.pending = None
+        return self
 
 
 class Backend(Protocol):
     name: str
 
-    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True) -> RawResult: ...
+    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult: ...
 
     def bare(self, plan, limit: int = 10) -> list: ...
 

@@ -110,7 +110,7 @@ class FTS5Backend:
         except sqlite3.Error as exc:  # an index problem, never the user's syntax
             raise StoreError(f"full-text search failed ({exc}); try 'opis reindex'", self.store.path) from exc
 
-    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True) -> RawResult:
+    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
         expr = compile_ir(plan.root)
         if expr is None:
             return RawResult(0, [], {})

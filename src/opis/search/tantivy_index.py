@@ -318,7 +318,10 @@ class TantivyBackend:
             return out
         return None
 
-    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True) -> RawResult:
+    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
+        """Top hits and exact total; the facets are counted in another thread meanwhile, and
+        with ``wait=False`` are left pending (:meth:`RawResult.finish`) so that the caller
+        can prepare the hits in the meantime."""
         match = self.compile(plan.root)
         if match is None:
             return RawResult(0, [], {})
@@ -329,11 +332,16 @@ class TantivyBackend:
         total = int(res.count or 0)
         if counting is None:
             return RawResult(total, hits, {})
-        level, out = counting.result()
-        if level is None:
-            return RawResult(total, hits, _facets(out))
-        n = int(out["total"]["value"] or 0)
-        return RawResult(total, hits, _facets(out, total / n if n else 0.0), True)
+
+        def counted() -> tuple[dict[str, list[tuple[str, int]]], bool]:
+            level, out = counting.result()
+            if level is None:
+                return _facets(out), False
+            n = int(out["total"]["value"] or 0)
+            return _facets(out, total / n if n else 0.0), True
+
+        raw = RawResult(total, hits, pending=counted)
+        return raw.finish() if wait else raw
 
     def facets(self, searcher: tantivy.Searcher, match: tantivy.Query, estimate: int | None = None):
         """(level, aggregation result): facet counts of every match (level None) when there
