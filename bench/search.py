@@ -215,7 +215,7 @@ def facet_error(engine, query: str, result) -> str:
 
     plan = build_plan(query)
     searcher = engine.index.searcher()
-    _level, out = engine.facets(searcher, engine.compile(plan.root), 0)  # estimate 0: count every match
+    _level, out = engine.facets(searcher, plan.root, estimate=0)  # estimate 0: count every match
     exact = _facets(out)
     errors = []
     for name, counts in exact.items():

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from opis.model import ArchivalRef, DateValue, Document, Entity, Mention, Provenance, Variant
 from opis.search import expand, reindex, search
+from opis.search.plan import build_plan
 from opis.search.tantivy_index import TantivyBackend, index_dir, read_state
 
 BACKENDS = ["tantivy", "fts5"]
@@ -167,6 +168,8 @@ def test_russian_and_chinese(archive, backend):
     assert q("отошел") == {"d2"}  # ё folded to е
     assert q("塔城") == {"d5"}
     assert q("边境") == {"d5"}
+    assert q("塔城地区") == q('"塔城地区"') == {"d5"}  # a run of characters is a phrase of bigrams
+    assert q("地区塔城") == set()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -364,6 +367,20 @@ def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
     narrow = search(store, "exodus", backend="tantivy")  # 300 matches: counted exactly
     assert narrow.total == 300 and not narrow.approximate
     assert search(store, "border exodus date:1930", backend="tantivy").total == 100
+    # from COPY_LEVEL on the sample is read from the copied fields: the same documents
+    import tantivy
+
+    engine = ti.TantivyBackend(store)
+    searcher = engine.index.searcher()
+    for query in ("border", '"families crossed"', "exodus OR Kulja", "border -exodus date:1930..1945", "herd*"):
+        node = build_plan(query).root
+        match = engine.compile(node)
+        for level in (ti.COPY_LEVEL, ti.COPY_LEVEL + 1, ti.COPY_LEVEL + 2):
+            plain = tantivy.Query.boolean_query([
+                (tantivy.Occur.Must, match),
+                (tantivy.Occur.Must, tantivy.Query.term_query(ti.SCHEMA, "sample", f"s{level}"))])
+            sampled = engine._sampled(node, match, level)
+            assert searcher.search(sampled, 1).count == searcher.search(plain, 1).count > 0, (query, level)
     # the total stays exact; the estimated counts are marked as such
     from opis.cli import cli
 

@@ -209,7 +209,8 @@ def test_estimated_facet_counts_are_marked(client, monkeypatch):
     from opis.search.tantivy_index import TantivyBackend
 
     exact = TantivyBackend.facets
-    monkeypatch.setattr(TantivyBackend, "facets", lambda self, s, m, e=None: (1, exact(self, s, m, 0)[1]))
+    monkeypatch.setattr(TantivyBackend, "facets",
+                        lambda self, searcher, node, match=None, estimate=None: (1, exact(self, searcher, node, match, 0)[1]))
     body = client.get("/api/search", params={"q": "Tacheng"}).json()
     assert body["approximate"] is True
     page = client.get("/search", params={"q": "Tacheng"}).text
