@@ -34,6 +34,7 @@ def _accented() -> dict[str, str]:
 
 
 _ACCENTED = _accented()
+_ACCENTED_RE = re.compile("[" + "".join(sorted(_ACCENTED)) + "]")
 
 
 def _key_regex(key: str, accented: tuple[str, ...]) -> str:
@@ -63,15 +64,22 @@ def _word_starts(text: str, pattern: re.Pattern):
             yield m
 
 
+@lru_cache(maxsize=256)
+def _query_keys(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(word terms, regular expression keys longest first, CJK grams) of one query."""
+    words = frozenset(t for t in terms if not _CJK_RE.match(t))
+    keys = {t[:-1] if len(t) > 3 else t for t in words} | set(prefixes)
+    grams = tuple(sorted(t for t in terms if _CJK_RE.match(t)))
+    return words, tuple(sorted(keys, key=lambda k: (-len(k), k))), grams
+
+
 def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
     text = text[:MAX_SCAN]
-    words = {t for t in terms if not _CJK_RE.match(t)}
-    keys = {t[:-1] if len(t) > 3 else t for t in words} | set(prefixes)
+    words, ordered, grams = _query_keys(frozenset(terms), frozenset(prefixes))
     hits: list[tuple[int, int, str]] = []
     lowered = text.lower()
-    ordered = tuple(sorted(keys, key=lambda k: (-len(k), k)))
-    accented = () if lowered.isascii() else tuple(sorted(c for c in set(lowered) if c in _ACCENTED))
+    accented = () if lowered.isascii() else tuple(sorted(set(_ACCENTED_RE.findall(lowered))))
     if len(lowered) == len(text):
         pattern = _pattern(ordered, accented)
     else:  # lower-casing moved the offsets: search the text itself
@@ -86,7 +94,7 @@ def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -
                 hits.append((m.start(), m.end(), term))
             elif any(word.startswith(p) or term.startswith(p) for p in prefixes):
                 hits.append((m.start(), m.end(), word))
-    for gram in (t for t in terms if _CJK_RE.match(t)):
+    for gram in grams:
         i = text.find(gram)
         while i >= 0:
             hits.append((i, i + len(gram), gram))
@@ -129,7 +137,7 @@ def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str
         out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
         pos = b
     out.append(html.escape(text[pos:end]))
-    body = re.sub(r"\s+", " ", "".join(out)).strip()
+    body = " ".join("".join(out).split())  # whitespace runs (line breaks too) as one space
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 

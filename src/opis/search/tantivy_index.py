@@ -95,6 +95,10 @@ def _schema() -> tantivy.Schema:
 
 SCHEMA = _schema()
 
+#: the aggregations of one facet count: the sampled total and every facet
+AGGS: dict[str, Any] = {"total": {"value_count": {"field": "one"}}, "year": {"terms": {"field": "year", "size": 5000}}}
+AGGS.update({name: {"terms": {"field": "f_" + name, "size": FACET_SIZE}} for name in FACET_FIELDS})
+
 _ROW_SQL = (
     "SELECT d.rowid, d.doc_id, d.year, d.facets, " + ", ".join("f." + c for c in COLUMNS)
     + " FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid"
@@ -234,13 +238,35 @@ class TantivyBackend:
         return len(ids)
 
     def rebuild(self, batch: int = 5000) -> int:
-        """Build the index afresh from the store's search rows."""
+        """Build the index afresh from the store's search rows.
+
+        The documents of the copied sample (level COPY_LEVEL and up) are added first, the
+        highest levels first, so that every sample level is a block of neighbouring document
+        ids: facet counting on a sample then reads the columns of a small region of the index
+        (measured: half the time of the same number of scattered documents). The rest follow
+        in the store's order.
+        """
         last = _last_seq(self.conn)
         uuid = _db_uuid(self.conn)
         (self.path / "state.json").unlink(missing_ok=True)
+        sampled = sorted(
+            ((level, rowid) for rowid, doc_id in self.conn.execute("SELECT rowid, doc_id FROM search_docs")
+             if (level := sample_level(doc_id)) >= COPY_LEVEL),
+            reverse=True,
+        )
+        first = [rowid for _level, rowid in sampled]
+        skip = set(first)
         n = 0
         with self._writing(last, uuid) as writer:
             writer.delete_all_documents()
+            for i in range(0, len(first), 500):
+                chunk = first[i : i + 500]
+                rows = {r[0]: r for r in self.conn.execute(
+                    _ROW_SQL + f" WHERE d.rowid IN ({','.join('?' * len(chunk))})", chunk)}
+                for rowid in chunk:
+                    if rowid in rows:
+                        writer.add_document(_document(tuple(rows[rowid])))
+                        n += 1
             after = -1
             while True:
                 rows = self.conn.execute(
@@ -249,8 +275,9 @@ class TantivyBackend:
                 if not rows:
                     break
                 for row in rows:
-                    writer.add_document(_document(tuple(row)))
-                n += len(rows)
+                    if row[0] not in skip:
+                        writer.add_document(_document(tuple(row)))
+                        n += 1
                 after = rows[-1][0]
         return n
 
@@ -334,7 +361,7 @@ class TantivyBackend:
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        counting = _POOL.submit(self.facets, searcher, plan.root, match) if facets else None
+        counting = _POOL.submit(self._count, *self._first_count(searcher, plan.root, match)) if facets else None
         res = searcher.search(match, max(limit, 1), count=True, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
         total = int(res.count or 0)
@@ -365,20 +392,27 @@ class TantivyBackend:
         match = self.compile(node) if match is None else match
         if match is None:
             return None, {}
-        aggs: dict[str, Any] = {"total": {"value_count": {"field": "one"}},
-                                "year": {"terms": {"field": "year", "size": 5000}}}
-        for name in FACET_FIELDS:
-            aggs[name] = {"terms": {"field": "f_" + name, "size": FACET_SIZE}}
-        estimate = self.estimate(searcher, node) if estimate is None else estimate
-        level = _level(estimate)
+        return self._count(*self._first_count(searcher, node, match, estimate))
+
+    def _first_count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query,
+                     estimate: int | None = None) -> tuple:
+        """What :meth:`_count` needs, prepared in the calling thread: counting in another thread
+        then runs in tantivy alone, without waiting for the interpreter."""
+        level = _level(self.estimate(searcher, node) if estimate is None else estimate)
+        first = self._sampled(node, match, level) if level else match
+        return searcher, node, match, level, first
+
+    def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int,
+               query: tantivy.Query):
         while level:
-            out = searcher.aggregate(self._sampled(node, match, level), aggs)
+            out = searcher.aggregate(query, AGGS)
             found = int(out["total"]["value"] or 0)
             better = _level(found * 2**level)
             if better >= level - 1:  # close enough to SAMPLE_TARGET
                 return level, out
             level = better
-        return None, searcher.aggregate(match, aggs)
+            query = self._sampled(node, match, level) if level else match
+        return None, searcher.aggregate(query, AGGS)
 
     def estimate(self, searcher: tantivy.Searcher, node: IR) -> int:
         """The expected number of matches of a plan node, from document frequencies, taking the
