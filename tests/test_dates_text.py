@@ -41,6 +41,10 @@ def one(text: str, ref: DateValue | None = REPORT_1945, **kw) -> DateValue:
         ("Received on 3.02.1944 in Tashkent", "3.02.1944", "1944-02-03", "1944-02-03", "1944-02-03"),
         ("весной 1932 г. группа", "весной 1932 г.", "1932-21", "1932-03-01", "1932-05-31"),
         ("в конце 1920-х годов", "в конце 1920-х годов", "1929~", "1928-01-01", "1929-12-31"),
+        ("Приказ от 3-го марта 1945 г. № 12", "3-го марта 1945 г.", "1945-03-03", "1945-03-03", "1945-03-03"),
+        ("Протокол от «15» мая 1944 г.", "«15» мая 1944 г.", "1944-05-15", "1944-05-15", "1944-05-15"),
+        ("Справка, 12.IX.1945, Алма-Ата", "12.IX.1945", "1945-09-12", "1945-09-12", "1945-09-12"),
+        ("telegram of 2/XI-1944 from Kulja", "2/XI-1944", "1944-11-02", "1944-11-02", "1944-11-02"),
     ],
 )
 def test_historians_forms(text, surface, edtf_value, earliest, latest):
@@ -70,6 +74,15 @@ def test_secondary_work_uses_the_last_year_in_the_text_not_its_publication_year(
 def test_numbers_that_are_not_years_are_not_dates():
     assert find_dates("a bond of 1200 rubles and 1,636 km of border", REPORT_1945) == []
     assert find_dates("carrying 1500 people across", REPORT_1945) == []
+
+
+def test_russian_ordinal_day_takes_the_year_from_context():
+    assert one("В ночь на 1-го мая отряд перешёл границу.").edtf == "1945-05-01"
+
+
+def test_roman_numerals_elsewhere_are_not_months():
+    assert find_dates("Chapter IX.1945 and volume XII.", REPORT_1945) == []
+    assert find_dates("ГАРФ. Ф. Р-9401. Оп. 2. Д. 104. Л. 12", REPORT_1945) == []
 
 
 def test_may_the_verb_is_not_a_month():

@@ -404,3 +404,22 @@ def test_a_search_sees_what_another_process_indexed(archive):
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=str(Path(__file__).resolve().parent.parent))
     assert ids(search(archive, "Kuldja", backend="tantivy")) == {"p1"}
+
+
+def test_a_forked_child_counts_facets_with_its_own_threads(archive):
+    """A server that forks workers after searching (pre-fork) must not hang on facet counting."""
+    import multiprocessing as mp
+
+    assert search(archive, "border", backend="tantivy").facets["year"]  # the parent's threads exist now
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+
+    def child(q):
+        q.put(search(archive, "border", backend="tantivy").total)
+
+    proc = ctx.Process(target=child, args=(queue,))
+    proc.start()
+    proc.join(30)
+    if proc.is_alive():
+        proc.terminate()
+    assert proc.exitcode == 0 and queue.get(timeout=5) == 2

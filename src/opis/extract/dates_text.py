@@ -43,6 +43,11 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _PART = r"(?:the\s+)?(?:(?:very\s+)?beginning|start|middle|end|first\s+half|second\s+half)\s+of\s+(?:the\s+)?|(?:early|late|mid)[\s-]+"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _YSUFFIX_RU = r"(?:\s*(?:г\.|гг\.|года|году|год))?"
+# a Russian day as documents write it: "3", "3-го", "3-е", or in quotes as on forms: «15»
+_DAY_RU = rf"(?:[«\"„]\s*)?(?P<d>{_DAY})(?:-?(?:го|е|ое))?(?:\s*[»\"“])?"
+_ROMAN_MONTHS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+                 "XI": 11, "XII": 12}
+_MON_ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 
 
 def month_number(word: str) -> int | None:
@@ -138,7 +143,7 @@ def _dmy(m, _):
     return ev.day(_y(m), month_number(m.group("m")), int(m.group("d")))
 
 
-@rule("dmy_ru", rf"(?<!\w)(?P<d>{_DAY})\s+(?P<m>{_MON_RU})\s+(?P<y>{_YEAR}){_YSUFFIX_RU}(?!\w)", flags=re.I)
+@rule("dmy_ru", rf"(?<!\w){_DAY_RU}\s+(?P<m>{_MON_RU})\s+(?P<y>{_YEAR}){_YSUFFIX_RU}(?!\w)", flags=re.I)
 def _dmy_ru(m, _):
     return ev.day(_y(m), month_number(m.group("m")), int(m.group("d")))
 
@@ -146,6 +151,12 @@ def _dmy_ru(m, _):
 @rule("dotted", rf"(?<![\d.])(?P<d>{_DAY})\.(?P<mo>0?[1-9]|1[0-2])\.(?P<y>{_YEAR})(?![\d.]\d)")
 def _dotted(m, _):
     return ev.day(_y(m), int(m.group("mo")), int(m.group("d")))
+
+
+# the month in Roman numerals, as Soviet and Central European documents date: 12.IX.1945, 12/IX-1945
+@rule("roman_month", rf"(?<![\w.])(?P<d>{_DAY})\s*[./]?\s*(?P<rm>{_MON_ROMAN})\s*[./-]\s*(?P<y>{_YEAR})(?![\d])")
+def _roman_month(m, _):
+    return ev.day(_y(m), _ROMAN_MONTHS[m.group("rm")], int(m.group("d")))
 
 
 @rule("iso", rf"(?<![\d-])(?P<y>{_YEAR})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])")
@@ -176,7 +187,7 @@ def _dm_noyear(m, y):
     return ev.day(y, month_number(m.group("m")), int(m.group("d")))
 
 
-@rule("dm_ru_noyear", rf"(?<!\w)(?P<d>{_DAY})\s+(?P<m>{_MON_RU})(?!\w)", needs_year=True, flags=re.I)
+@rule("dm_ru_noyear", rf"(?<!\w){_DAY_RU}\s+(?P<m>{_MON_RU})(?!\w)", needs_year=True, flags=re.I)
 def _dm_ru_noyear(m, y):
     return ev.day(y, month_number(m.group("m")), int(m.group("d")))
 

@@ -69,7 +69,18 @@ EXACT_LIMIT = 5_000
 SAMPLE_TARGET = 2_500
 
 _LOCK = threading.Lock()
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opis-count")
+_POOLS: dict[int, ThreadPoolExecutor] = {}  # process id -> the threads that count facets
+
+
+def _pool() -> ThreadPoolExecutor:
+    """This process's counting threads (a forked child must not inherit its parent's: their
+    threads do not exist in the child, and work handed to them would never run)."""
+    pid = os.getpid()
+    pool = _POOLS.get(pid)
+    if pool is None:
+        with _LOCK:
+            pool = _POOLS.setdefault(pid, ThreadPoolExecutor(max_workers=2, thread_name_prefix="opis-count"))
+    return pool
 _OPEN: dict[str, tantivy.Index] = {}
 # index dir -> (change seq, state.json stamp) at which this process's reader was last in step
 _SEEN: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
@@ -361,7 +372,7 @@ class TantivyBackend:
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        counting = _POOL.submit(self._count, *self._first_count(searcher, plan.root, match)) if facets else None
+        counting = _pool().submit(self._count, *self._first_count(searcher, plan.root, match)) if facets else None
         res = searcher.search(match, max(limit, 1), count=True, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
         total = int(res.count or 0)
