@@ -3,8 +3,11 @@
     .venv/bin/python bench/web.py                       # sample corpus only
     .venv/bin/python bench/web.py --big 100000           # + search pages over 100k documents
 
-Requests go through the ASGI app in process (FastAPI's test client), so the figures are the
-server's time: routing, library calls, SQLite/tantivy, template rendering — not the network.
+Requests go straight to the ASGI app in process (httpx's ASGI transport, one event loop; sync
+endpoints run in the thread pool as under a server), so the figures are the server's time:
+routing, middleware, library calls, SQLite/tantivy, template rendering — not the network.
+FastAPI's test client is not used for timing: it starts a thread for every request, which
+added about 15 ms to each.
 For each page it prints p50/p95/max in ms over ``--runs`` requests (after one warm-up). The
 large corpus is the search benchmark's (``bench/search.py``: real seed sentences recombined
 into N records, written with ``opis.search.bulk_load``, tantivy index built from them); an
@@ -14,6 +17,7 @@ existing ``--big-db`` is reused. The last line: ``pages_max_p95_ms=X big_search_
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
 import os
 import sys
@@ -26,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 warnings.simplefilter("ignore")
 
-from fastapi.testclient import TestClient  # noqa: E402
+import httpx  # noqa: E402
 
 from opis.web import create_app  # noqa: E402
 
@@ -38,7 +42,18 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(client: TestClient, url: str, runs: int) -> tuple[int, list[float]]:
+class AsgiClient:
+    """GET requests to an ASGI app in one event loop (no thread per request)."""
+
+    def __init__(self, app):
+        self.loop = asyncio.new_event_loop()
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://opis.bench")
+
+    def get(self, url: str, **kw) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(url, **kw))
+
+
+def measure(client: AsgiClient, url: str, runs: int) -> tuple[int, list[float]]:
     status = client.get(url).status_code  # warm-up
     times = []
     for _ in range(runs):
@@ -48,7 +63,7 @@ def measure(client: TestClient, url: str, runs: int) -> tuple[int, list[float]]:
     return status, times
 
 
-def report(client: TestClient, urls: list[str], runs: int) -> float:
+def report(client: AsgiClient, urls: list[str], runs: int) -> float:
     worst = 0.0
     for url in urls:
         status, times = measure(client, url, runs)
@@ -72,7 +87,7 @@ def sample_db(path: str | None) -> str:
     return db
 
 
-def sample_urls(client: TestClient) -> list[str]:
+def sample_urls(client: AsgiClient) -> list[str]:
     docs = client.get("/api/documents", params={"limit": 100}).json()["documents"]
     urls = ["/", "/search?q=Tacheng", "/search?q=Xinjiang+date:1945", "/archives", "/timeline", "/map", "/claims"]
     urls += [f"/documents/{d['id']}" for d in docs]
@@ -110,13 +125,13 @@ def main() -> None:
     ap.add_argument("--big-db", default=None, help="database for --big (default: /tmp/opis-bench-N.db, as bench/search.py)")
     args = ap.parse_args()
 
-    client = TestClient(create_app(sample_db(args.db)))
+    client = AsgiClient(create_app(sample_db(args.db)))
     print(f"sample corpus: server time per page ({args.runs} requests each)")
     worst = report(client, sample_urls(client), args.runs)
     big_worst = float("nan")
     if args.big:
         db = big_db(args.big, args.big_db or f"/tmp/opis-bench-{args.big}.db")
-        big = TestClient(create_app(db))
+        big = AsgiClient(create_app(db))
         print(f"{args.big} documents: search page server time ({args.runs} requests each)")
         urls = [f"/search?q={q}" for q in BIG_QUERIES] + [f"/search?q={BIG_QUERIES[4]}&page=50", "/", "/?page=1000"]
         big_worst = report(big, urls, args.runs)
