@@ -210,7 +210,7 @@ def test_estimated_facet_counts_are_marked(client, monkeypatch):
 
     # counted as if on a sample (level 1), over every match
     monkeypatch.setattr(TantivyBackend, "_count",
-                        lambda self, searcher, node, match, level, query: (1, searcher.aggregate(match, AGGS)))
+                        lambda self, searcher, node, match, level: (1, searcher.aggregate(match, AGGS)))
     body = client.get("/api/search", params={"q": "Tacheng"}).json()
     assert body["approximate"] is True
     page = client.get("/search", params={"q": "Tacheng"}).text

@@ -372,7 +372,10 @@ class TantivyBackend:
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        counting = _pool().submit(self._count, *self._first_count(searcher, plan.root, match)) if facets else None
+        counting = None
+        if facets:
+            level = _level(self.estimate(searcher, plan.root))
+            counting = _pool().submit(self._count, searcher, plan.root, match, level)
         res = searcher.search(match, max(limit, 1), count=True, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
         total = int(res.count or 0)
@@ -403,27 +406,19 @@ class TantivyBackend:
         match = self.compile(node) if match is None else match
         if match is None:
             return None, {}
-        return self._count(*self._first_count(searcher, node, match, estimate))
+        return self._count(searcher, node, match, _level(self.estimate(searcher, node) if estimate is None else estimate))
 
-    def _first_count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query,
-                     estimate: int | None = None) -> tuple:
-        """What :meth:`_count` needs, prepared in the calling thread: counting in another thread
-        then runs in tantivy alone, without waiting for the interpreter."""
-        level = _level(self.estimate(searcher, node) if estimate is None else estimate)
-        first = self._sampled(node, match, level) if level else match
-        return searcher, node, match, level, first
-
-    def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int,
-               query: tantivy.Query):
+    def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int):
+        """(level, aggregation result) for the matches in sample ``level``, or (None, …) for all of
+        them when ``level`` is 0 or the sample holds too few matches to scale."""
         while level:
-            out = searcher.aggregate(query, AGGS)
+            out = searcher.aggregate(self._sampled(node, match, level), AGGS)
             found = int(out["total"]["value"] or 0)
             better = _level(found * 2**level)
             if better >= level - 1:  # close enough to SAMPLE_TARGET
                 return level, out
             level = better
-            query = self._sampled(node, match, level) if level else match
-        return None, searcher.aggregate(query, AGGS)
+        return None, searcher.aggregate(match, AGGS)
 
     def estimate(self, searcher: tantivy.Searcher, node: IR) -> int:
         """The expected number of matches of a plan node, from document frequencies, taking the

@@ -130,12 +130,7 @@ def list_claims(
         "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1=1"
     ]
     args: list[Any] = []
-    if lo:
-        sql.append("AND c.date_latest >= ?")
-        args.append(lo)
-    if hi:
-        sql.append("AND c.date_earliest <= ?")
-        args.append(hi)
+    _overlapping("c", lo, hi, sql, args)
     if doc_id:
         sql.append("AND c.doc_id = ?")
         args.append(doc_id)
@@ -225,16 +220,21 @@ def _compare_key(c: dict[str, Any]) -> str:
     return kind
 
 
+def _overlapping(alias: str, lo: str | None, hi: str | None, sql: list[str], args: list[Any]) -> None:
+    """Add the conditions for rows whose date bounds overlap ``lo``..``hi``."""
+    if lo:
+        sql.append(f"AND {alias}.date_latest >= ?")
+        args.append(lo)
+    if hi:
+        sql.append(f"AND {alias}.date_earliest <= ?")
+        args.append(hi)
+
+
 def list_events(store, date_from: str | None = None, date_to: str | None = None) -> list[dict[str, Any]]:
     lo, hi = date_bounds(date_from, date_to)
     sql = ["SELECT e.*, d.title AS title FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1"]
     args: list[Any] = []
-    if lo:
-        sql.append("AND e.date_latest >= ?")
-        args.append(lo)
-    if hi:
-        sql.append("AND e.date_earliest <= ?")
-        args.append(hi)
+    _overlapping("e", lo, hi, sql, args)
     sql.append("ORDER BY e.date_earliest, e.date_latest, e.doc_id, e.n")
     return [
         {
