@@ -334,14 +334,12 @@ def test_cli_search_json_and_errors(archive):
     assert re.exit_code == 0 and "fts5: 5 documents" in re.output
 
 
-def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
-    """Above EXACT_LIMIT matches, totals and facets come from a fixed sample, scaled and flagged."""
-    from opis.search import bulk_load
-    from opis.search import tantivy_index as ti
-
+def town_records(n: int) -> list[dict]:
+    """n report records: 40% from Tacheng, 30% Yining, 20% Shenyang, 10% Harbin; every tenth
+    mentions an exodus; years 1930-1959 in turn."""
     towns = [("Tacheng", "Chuguchak"), ("Yining", "Kulja"), ("Shenyang", "Mukden"), ("Harbin", "Harbin")]
     records = []
-    for i in range(3000):
+    for i in range(n):
         label, surface = towns[(0, 0, 0, 0, 1, 1, 1, 2, 2, 3)[i % 10]]
         text = f"Border guards report {i} from {surface}: families crossed the river with their herds."
         if i % 10 == 0:
@@ -353,7 +351,49 @@ def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
             "mentions": [{"start": 0, "end": 1, "surface": surface, "type": "PLACE", "entity_id": "place:" + label.lower()}],
             "provenance": {"path": f"/s/{i}.txt", "sha256": f"{i:064d}", "format": "text", "reader": "text"},
         })
-    assert bulk_load(store, records, batch=500, all_indexers=False) == 3000
+    return records
+
+
+def test_a_large_rebuild_ends_as_one_segment(store, monkeypatch):
+    """A rebuild above PART_MIN commits in MERGE_PARTS parts, which tantivy merges into one
+    segment; the results are those of FTS5."""
+    from opis.search import bulk_load
+    from opis.search import tantivy_index as ti
+
+    bulk_load(store, town_records(1200), batch=500, all_indexers=False)
+    monkeypatch.setattr(ti, "PART_MIN", 100)
+    commits = []
+    real_writer = ti.TantivyBackend._writer
+
+    def counting_writer(self, *args):
+        writer = real_writer(self, *args)
+
+        class Counted:
+            def __getattr__(self, name):
+                return getattr(writer, name)
+
+            def commit(self):
+                commits.append(1)
+                return writer.commit()
+
+        return Counted()
+
+    monkeypatch.setattr(ti.TantivyBackend, "_writer", counting_writer)
+    engine = ti.TantivyBackend(store, sync=False)
+    assert engine.rebuild() == 1200
+    assert len(commits) == ti.MERGE_PARTS
+    assert engine.index.searcher().num_segments == 1
+    for query in ("border", "exodus", "Kulja OR Mukden", '"families crossed"', "report date:1935..1939"):
+        a, b = search(store, query, backend="tantivy"), search(store, query, backend="fts5")
+        assert a.total == b.total > 0 and a.facets["place"] == b.facets["place"], query
+
+
+def test_broad_queries_count_facets_on_a_sample(store, monkeypatch):
+    """Above EXACT_LIMIT matches, totals and facets come from a fixed sample, scaled and flagged."""
+    from opis.search import bulk_load
+    from opis.search import tantivy_index as ti
+
+    assert bulk_load(store, town_records(3000), batch=500, all_indexers=False) == 3000
     exact = search(store, "border", backend="tantivy")
     assert exact.total == 3000 and not exact.approximate
     monkeypatch.setattr(ti, "EXACT_LIMIT", 500)
@@ -423,3 +463,20 @@ def test_a_forked_child_counts_facets_with_its_own_threads(archive):
     if proc.is_alive():
         proc.terminate()
     assert proc.exitcode == 0 and queue.get(timeout=5) == 2
+
+
+def test_an_older_database_gets_the_snippet_text(archive):
+    """Migration 0005_search_text fills the new column from the records already stored."""
+    from opis.store import Store
+
+    path = archive.path
+    texts = {d: json.loads(r)["text"] for d, r in archive.conn.execute("SELECT id, record FROM documents")}
+    archive.conn.execute("ALTER TABLE search_docs DROP COLUMN text")  # as written before the column
+    archive.conn.execute("DELETE FROM schema_migrations WHERE name = '0005_search_text.sql'")
+    archive.conn.commit()
+    archive.close()
+    with Store(path) as store:
+        assert dict(store.conn.execute("SELECT doc_id, text FROM search_docs").fetchall()) == texts
+        for backend in BACKENDS:
+            hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
+            assert hit.id == "d4" and "<mark>Mukden</mark>" in hit.snippet

@@ -134,8 +134,8 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
     rows = {
         r[0]: r
         for r in store.conn.execute(
-            "SELECT id, title, date_edtf, coalesce(nullif(json_extract(record, '$.text'), ''),"
-            f" json_extract(record, '$.summary'), title, '') FROM documents WHERE id IN ({marks})",
+            "SELECT d.id, d.title, d.date_edtf, s.text FROM documents d"
+            f" JOIN search_docs s ON s.doc_id = d.id WHERE d.id IN ({marks})",
             ids,
         )
     }

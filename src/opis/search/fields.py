@@ -39,6 +39,7 @@ class IndexRow:
     filters: dict[str, str] = field(default_factory=dict)  # field -> folded terms
     facets: dict[str, list[str]] = field(default_factory=dict)  # facet -> labels
     date_terms: str = ""
+    text: str = ""  # what snippets are cut from: the text, else the summary, else the title
     year: int | None = None
     earliest: str | None = None
     latest: str | None = None
@@ -158,6 +159,7 @@ def index_row(record: dict[str, Any]) -> IndexRow:
         filters=filters,
         facets=facets,
         date_terms=" ".join(dates.doc_terms(earliest, latest)),
+        text=record.get("text") or record.get("summary") or record.get("title") or "",
         year=year,
         earliest=earliest,
         latest=latest,

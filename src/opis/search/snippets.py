@@ -34,7 +34,6 @@ def _accented() -> dict[str, str]:
 
 
 _ACCENTED = _accented()
-_ACCENTED_RE = re.compile("[" + "".join(sorted(_ACCENTED)) + "]")
 
 
 def _key_regex(key: str, accented: tuple[str, ...]) -> str:
@@ -57,43 +56,43 @@ def _pattern(keys: tuple[str, ...], accented: tuple[str, ...], flags: int = 0) -
     return re.compile(r"(?:" + "|".join(_key_regex(k, accented) for k in keys) + r")\w*", flags)
 
 
-def _word_starts(text: str, pattern: re.Pattern):
-    for m in pattern.finditer(text):
-        i = m.start()
-        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
-            yield m
-
-
 @lru_cache(maxsize=256)
-def _query_keys(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
-    """(word terms, regular expression keys longest first, CJK grams) of one query."""
+def _query_keys(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], re.Pattern | None]:
+    """(word terms, regular expression keys longest first, CJK grams, the accented letters that
+    fold to a letter of a key) of one query."""
     words = frozenset(t for t in terms if not _CJK_RE.match(t))
     keys = {t[:-1] if len(t) > 3 else t for t in words} | set(prefixes)
     grams = tuple(sorted(t for t in terms if _CJK_RE.match(t)))
-    return words, tuple(sorted(keys, key=lambda k: (-len(k), k))), grams
+    letters = set("".join(keys))
+    relevant = sorted(a for a, f in _ACCENTED.items() if f in letters)
+    accents = re.compile("[" + "".join(relevant) + "]") if relevant else None
+    return words, tuple(sorted(keys, key=lambda k: (-len(k), k))), grams, accents
 
 
 def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
     text = text[:MAX_SCAN]
-    words, ordered, grams = _query_keys(frozenset(terms), frozenset(prefixes))
+    words, ordered, grams, accents = _query_keys(frozenset(terms), frozenset(prefixes))
     hits: list[tuple[int, int, str]] = []
     lowered = text.lower()
-    accented = () if lowered.isascii() else tuple(sorted(set(_ACCENTED_RE.findall(lowered))))
+    accented = () if accents is None or lowered.isascii() else tuple(sorted(set(accents.findall(lowered))))
     if len(lowered) == len(text):
         pattern = _pattern(ordered, accented)
     else:  # lower-casing moved the offsets: search the text itself
         lowered, pattern = text, _pattern(ordered, accented, re.IGNORECASE)
     if pattern is not None:
-        for m in _word_starts(lowered, pattern):
-            tw = _word(text[m.start() : m.end()])
+        for m in pattern.finditer(lowered):
+            i, j = m.span()
+            if i and (lowered[i - 1].isalnum() or lowered[i - 1] == "_"):
+                continue  # not the start of a word
+            tw = _word(text[i:j])
             if tw is None:
                 continue
             term, word = tw
             if term in words:
-                hits.append((m.start(), m.end(), term))
+                hits.append((i, j, term))
             elif any(word.startswith(p) or term.startswith(p) for p in prefixes):
-                hits.append((m.start(), m.end(), word))
+                hits.append((i, j, word))
     for gram in grams:
         i = text.find(gram)
         while i >= 0:
@@ -104,6 +103,10 @@ def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -
 
 
 def _best_start(hits: list[tuple[int, int, str]]) -> int:
+    """Start of the window of LENGTH - BEFORE characters holding the most distinct terms (then
+    the most matches), the first such window on a tie."""
+    if hits[-1][1] <= hits[0][0] + LENGTH - BEFORE:  # one window holds them all
+        return hits[0][0]
     best, best_score, j = hits[0][0], (-1, -1), 0
     for i, (start, _end, _t) in enumerate(hits):
         while j < len(hits) and hits[j][1] <= start + LENGTH - BEFORE:
@@ -129,16 +132,26 @@ def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str
     if end < len(text):
         space = text.find(" ", end, end + 20)
         end = space if space >= 0 else end
-    out, pos = [], start
+    body = " ".join(_marked(text, hits, start, end).split())  # whitespace runs (line breaks too) as one space
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+def _marked(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -> str:
+    """``text[start:end]`` escaped as HTML, with the ``hits`` inside it in ``<mark>``: escaped in
+    one call, the marks held meanwhile by two control characters (or, in the rare text that
+    holds them itself, piece by piece)."""
+    pieces, pos = [], start
     for a, b, _t in hits:
         if a < pos or b > end:
             continue
-        out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        pieces += (text[pos:a], "\x01", text[a:b], "\x02")
         pos = b
-    out.append(html.escape(text[pos:end]))
-    body = " ".join("".join(out).split())  # whitespace runs (line breaks too) as one space
-    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+    pieces.append(text[pos:end])
+    window = text[start:end]
+    if "\x01" not in window and "\x02" not in window:
+        return html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>")
+    marks = {"\x01": "<mark>", "\x02": "</mark>"}
+    return "".join(marks.get(p) if p in marks else html.escape(p) for p in pieces)
 
 
 def plain(snippet_html: str, color: bool = False) -> str:

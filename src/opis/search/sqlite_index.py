@@ -31,8 +31,8 @@ def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow]) -> None:
     """Insert analysed rows (the caller has deleted older rows for these ids)."""
     for row in rows:
         cur = conn.execute(
-            "INSERT INTO search_docs (doc_id, year, facets) VALUES (?, ?, ?)",
-            (row.id, row.year, json.dumps(row.facets, ensure_ascii=False)),
+            "INSERT INTO search_docs (doc_id, year, facets, text) VALUES (?, ?, ?, ?)",
+            (row.id, row.year, json.dumps(row.facets, ensure_ascii=False), row.text),
         )
         f = row.filters
         conn.execute(
