@@ -26,7 +26,9 @@ Speed at a million documents comes from three choices, each measured by ``bench/
   above, on a fixed sample level (``sample:sK`` holds about 1 document in 2**K, chosen by a
   hash of the document id) of about ``SAMPLE_TARGET`` matches, scaled to the exact total
   and flagged approximate. Counting runs in a second thread while the top hits are ranked
-  (tantivy releases the GIL).
+  (tantivy releases the GIL), which also reads the aggregation result into facet lists.
+* **One segment.** A rebuild ends as a single segment (see :meth:`TantivyBackend.rebuild`),
+  so a search opens one set of posting lists and columns.
 """
 
 from __future__ import annotations
