@@ -122,6 +122,12 @@ def test_words_phrases_operators(archive, backend):
     assert q("border -refugees") == {"d3"}
     assert q("Mukden OR Qoqek") == {"d3", "d4"}
     assert q("garri*") == {"d4"}
+    # a prefix longer than the stem of the words it starts (refugees -> refuge, границе -> границ)
+    assert q("refugee*") == q("refugees*") == {"d1"}
+    assert q("crossi*") == {"d1", "d3"}  # crossing, and crossed: both are indexed as "cross"
+    assert q("границе*") == q("Чугучака*") == {"d2"}
+    assert q("border -refugee*") == {"d3"}
+    assert q("refugeez*") == set()
     assert q("(Yili OR Mukden) troops") == {"d4"}
     assert q("nothing-like-this") == set()
 
@@ -480,3 +486,36 @@ def test_an_older_database_gets_the_snippet_text(archive):
         for backend in BACKENDS:
             hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
             assert hit.id == "d4" and "<mark>Mukden</mark>" in hit.snippet
+
+
+def test_an_older_database_gets_its_word_list_from_reindex(archive):
+    """Prefix queries longer than a stem need the word list, which a database that held
+    documents before it existed gets from `opis reindex` (the CLI says so)."""
+    from opis.cli import cli
+    from opis.search import words
+
+    assert not words.pending(archive.conn)
+    archive.conn.execute("DELETE FROM search_words")
+    archive.conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (words.PENDING,))
+    archive.conn.commit()
+    assert search(archive, "refugee*").total == 0
+    db = archive.path
+    archive.close()
+    runner = CliRunner()
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    assert out.exit_code == 0 and "opis reindex" in out.output
+    assert "opis reindex" not in runner.invoke(cli, ["search", "refugees", "--db", db]).output
+    assert runner.invoke(cli, ["reindex", "--db", db]).exit_code == 0
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    assert out.output.startswith("1-1 of 1 documents") and "opis reindex" not in out.output
+
+
+def test_word_list_is_written_once_per_word_in_a_bulk_load(store):
+    from opis.search import bulk_load, words
+
+    bulk_load(store, town_records(50), batch=20, all_indexers=False)
+    rows = dict(store.conn.execute("SELECT word, term FROM search_words").fetchall())
+    assert rows["families"] == "famili" and rows["crossed"] == "cross" and "border" not in rows
+    assert words.terms_for_prefix(store.conn, "crosse") == ("cross",)
+    assert words.terms_for_prefix(store.conn, "cross") == ()  # "cross" itself starts with it
+    assert search(store, "familie*").total == 50

@@ -36,12 +36,13 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
     Fields: place: person: org: archive: fond: lang: class: type: translator:
     date:1945  date:1945-08  date:1945..1962  date:1940s
     """
-    from opis.search import search
+    from opis.search import search, words
     from opis.search.snippets import plain
 
     store = open_db(db)
     try:
         result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend)
+        stale_words = "*" in query and words.pending(store.conn)
     except QuerySyntaxError as exc:
         if exc.position is not None and not as_json:
             click.echo(f"  {exc.query}\n  {' ' * exc.position}^", err=True)
@@ -55,6 +56,8 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
         return
     shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
     click.echo(f"{shown}{result.total} documents")
+    if stale_words:
+        click.echo("  (this database's word list for prefix queries is not built yet: run 'opis reindex')")
     for term, names in result.expansions.items():
         click.echo(f"  {term} also matched: {', '.join(names)}")
     for hit in result.hits:

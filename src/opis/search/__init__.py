@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opis.errors import OpisError
+from opis.search import words
 from opis.search.backend import RawResult
 from opis.search.bulk import bulk_load
-from opis.search.plan import Plan, build_plan
+from opis.search.plan import Plan, build_plan, with_word_terms
 from opis.search.snippets import snippet
 
-__all__ = ["BACKENDS", "Hit", "SearchResult", "bulk_load", "get_backend", "reindex", "search"]
+__all__ = ["BACKENDS", "Hit", "SearchResult", "bulk_load", "get_backend", "prepare", "reindex", "search"]
 
 BACKENDS = ("tantivy", "fts5")
 DEFAULT_BACKEND = "tantivy"  # chosen by bench/search.py: see the README's Search section
@@ -118,12 +119,21 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise OpisError(f"offset must not be negative, not {offset}")
-    plan = build_plan(query, exact=exact)
+    plan = prepare(store, query, exact)
     engine = get_backend(store, backend)
     raw = engine.run(plan, limit=limit, offset=offset, wait=False)
     hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
     return SearchResult(query, raw.total, hits, raw.facets, dict(plan.expansions), engine.name, raw.approximate)
+
+
+def prepare(store, query: str, exact: bool = False) -> Plan:
+    """The plan of ``query`` for ``store``: parsed, expanded, and its prefixes given the terms
+    of the store's words that start with them (:mod:`opis.search.words`)."""
+    plan = build_plan(query, exact=exact)
+    if "*" in query:
+        plan.root = with_word_terms(plan.root, lambda prefix: words.terms_for_prefix(store.conn, prefix))
+    return plan
 
 
 def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:

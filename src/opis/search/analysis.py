@@ -121,6 +121,27 @@ def analyze(text: str | None) -> list[str]:
     return list(chain.from_iterable(map(_chunk_terms, text.split())))
 
 
+@lru_cache(maxsize=1_000_000)
+def _chunk_stemmed(chunk: str) -> tuple[tuple[str, str], ...]:
+    """(folded word, term) of the words of a chunk whose term is not the word itself."""
+    out = []
+    for raw in WORD_RE.findall(chunk):
+        if not _CJK_RE.match(raw):
+            tw = _word(raw)
+            if tw is not None and tw[0] != tw[1]:
+                out.append((tw[1], tw[0]))
+    return tuple(out)
+
+
+def stemmed_words(text: str | None) -> set[tuple[str, str]]:
+    """(folded word, term) of every word of ``text`` that stemming changed (``refugees`` →
+    ``refuge``): what a prefix search needs to find ``refugee*`` although the index holds
+    only ``refuge``."""
+    if not text:
+        return set()
+    return set(chain.from_iterable(map(_chunk_stemmed, text.split())))
+
+
 def keywords(value: str | None) -> list[str]:
     return list(_keywords(value)) if value else []
 

@@ -40,10 +40,11 @@ def bulk_load(store, records: Iterable[dict[str, Any]], batch: int = 2000, all_i
 
     def flush() -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        seen: set[str] = set()  # words written in this transaction
         try:
             with conn:
                 for rec in buf:
-                    _write_one(conn, rec, now, others)
+                    _write_one(conn, rec, now, others, seen)
         except sqlite3.Error as exc:
             raise StoreError(f"bulk load failed ({exc})", store.path) from exc
         buf.clear()
@@ -60,7 +61,7 @@ def bulk_load(store, records: Iterable[dict[str, Any]], batch: int = 2000, all_i
     return n
 
 
-def _write_one(conn: sqlite3.Connection, rec: dict[str, Any], now: str, others: list) -> None:
+def _write_one(conn: sqlite3.Connection, rec: dict[str, Any], now: str, others: list, seen: set[str]) -> None:
     prov = rec["provenance"]
     date = rec.get("date") or {}
     seq = conn.execute("INSERT INTO changes (doc_id, op, at) VALUES (?, 'upsert', ?)", (rec["id"], now)).lastrowid
@@ -73,7 +74,7 @@ def _write_one(conn: sqlite3.Connection, rec: dict[str, Any], now: str, others: 
          json.dumps(rec, ensure_ascii=False), prov.get("ingested_at") or now, now, seq),
     )
     delete_rows(conn, rec["id"])
-    write_rows(conn, [index_row(rec)])
+    write_rows(conn, [index_row(rec)], seen)
     if others:
         doc = Document.from_dict(rec)
         for ix in others:

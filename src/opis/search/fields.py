@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opis.search import dates
-from opis.search.analysis import analyze, keywords
+from opis.search.analysis import analyze, keywords, stemmed_words
 
 #: facets, in display order
 FACETS = ("year", "decade", "place", "person", "org", "archive", "language", "classification", "doc_type")
@@ -40,6 +40,7 @@ class IndexRow:
     facets: dict[str, list[str]] = field(default_factory=dict)  # facet -> labels
     date_terms: str = ""
     text: str = ""  # what snippets are cut from: the text, else the summary, else the title
+    words: set[tuple[str, str]] = field(default_factory=set)  # (word, term) changed by stemming
     year: int | None = None
     earliest: str | None = None
     latest: str | None = None
@@ -151,8 +152,10 @@ def index_row(record: dict[str, Any]) -> IndexRow:
     body_parts = [record.get("text") or "", record.get("abstract") or "", " ".join(record.get("keywords") or [])]
     for note in record.get("notes") or []:
         body_parts.append(note.get("text") or "")
+    texts = [record.get("title"), record.get("summary"), *body_parts]
     return IndexRow(
         id=record["id"],
+        words=set().union(*(stemmed_words(t) for t in texts if t)),
         title=" ".join(analyze(record.get("title"))),
         summary=" ".join(analyze(record.get("summary"))),
         body=" ".join(analyze("\n".join(p for p in body_parts if p))),

@@ -27,8 +27,13 @@ class Terms:
 
 @dataclass(frozen=True)
 class Prefix:
+    """Matches terms starting with ``prefix``, and ``terms``: the index terms of the words
+    starting with it whose stem does not (``refugee*`` → ``refuge``; see
+    :mod:`opis.search.words`)."""
+
     field: str
     prefix: str
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,18 @@ def _archive_names(value: str) -> list[str]:
     names = [getattr(arch, a, None) for a in ("code", "name_translit", "name_cyrillic", "name_en")]
     names += list(getattr(arch, "aliases", None) or [])
     return [n for n in names if n]
+
+
+def with_word_terms(node: IR, lookup) -> IR:
+    """``node`` with each text Prefix given the terms ``lookup(prefix)`` returns."""
+    if isinstance(node, Prefix):
+        return Prefix(node.field, node.prefix, tuple(lookup(node.prefix))) if node.field == TEXT else node
+    if isinstance(node, All):
+        return All(tuple(with_word_terms(c, lookup) for c in node.must),
+                   tuple(with_word_terms(c, lookup) for c in node.must_not))
+    if isinstance(node, Any_):
+        return Any_(tuple(with_word_terms(c, lookup) for c in node.should))
+    return node
 
 
 def build_plan(query: str, exact: bool = False) -> Plan:

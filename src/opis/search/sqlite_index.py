@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from opis.errors import StoreError
 from opis.model import Document
+from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult, top_facets
 from opis.search.fields import IndexRow, index_row
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
@@ -27,9 +28,11 @@ _INSERT_FTS = f"INSERT INTO search_fts (rowid, {', '.join(COLUMNS)}) VALUES ({',
 
 
 # --- writing ------------------------------------------------------------------------------
-def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow]) -> None:
-    """Insert analysed rows (the caller has deleted older rows for these ids)."""
+def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow], seen: set[str] | None = None) -> None:
+    """Insert analysed rows (the caller has deleted older rows for these ids) and their words
+    for prefix queries (``seen``: see :func:`opis.search.words.write`)."""
     for row in rows:
+        words.write(conn, row.words, seen)
         cur = conn.execute(
             "INSERT INTO search_docs (doc_id, year, facets, text) VALUES (?, ?, ?, ?)",
             (row.id, row.year, json.dumps(row.facets, ensure_ascii=False), row.text),
@@ -79,7 +82,8 @@ def compile_ir(node: IR) -> str | None:
         body = " OR ".join(_phrase(a) for a in node.alts)
         return f"{_columns(node.field)} : ({body})"
     if isinstance(node, Prefix):
-        return f"{_columns(node.field)} : ({_phrase((node.prefix,))} *)"
+        body = " OR ".join([_phrase((node.prefix,)) + " *", *(_phrase((t,)) for t in node.terms)])
+        return f"{_columns(node.field)} : ({body})"
     if isinstance(node, Any_):
         parts = [p for p in (compile_ir(c) for c in node.should) if p]
         return "(" + " OR ".join(parts) + ")" if parts else None
@@ -147,11 +151,13 @@ class FTS5Backend:
     def rebuild(self, batch: int = 500) -> int:
         """Rebuild every search row from the stored records."""
         n = 0
+        seen: set[str] = set()
         with self.conn:
             clear(self.conn)
             for rows in _batches(self.store.iter_records(batch=batch), batch):
-                write_rows(self.conn, [index_row(r) for r in rows])
+                write_rows(self.conn, [index_row(r) for r in rows], seen)
                 n += len(rows)
+            words.done(self.conn)
         return n
 
 

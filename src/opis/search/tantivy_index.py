@@ -356,7 +356,11 @@ class TantivyBackend:
             return clauses[0] if len(clauses) == 1 else _boolean(tantivy.Occur.Should, clauses)
         if isinstance(node, Prefix):
             field = "all" if node.field == TEXT else node.field
-            return tantivy.Query.regex_query(SCHEMA, copy + field, _regex_prefix(node.prefix))
+            regex = tantivy.Query.regex_query(SCHEMA, copy + field, _regex_prefix(node.prefix))
+            if not node.terms:
+                return regex
+            terms = [tantivy.Query.term_query(SCHEMA, copy + field, t) for t in node.terms]
+            return _boolean(tantivy.Occur.Should, [regex, *terms])
         if isinstance(node, All):
             must = [self.compile(c, copy) for c in node.must]
             if not must or any(m is None for m in must):
