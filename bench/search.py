@@ -9,12 +9,14 @@ titles, dates (1918-1965, day/month/year precision), places (authority labels wi
 surface a source uses), people, archives, fonds, languages, types and classifications. The
 records are written through ``opis.search.bulk_load`` (records, change journal and the FTS5
 search rows in large transactions), then the tantivy index is built from those rows. Build
-time and peak memory (RSS of the process that built it) are printed for each engine.
+time and peak memory (RSS of the process that built it; for tantivy also its anonymous part,
+without the index files mapped while merging) are printed for each engine.
 
 For each query of the fixed mix it prints p50/p95 in ms of ``opis.search.search`` (parse,
 variant expansion, ranking, snippets, facets, hit records — all a user waits for) and of the
 bare engine call on the same compiled query (FTS5 ``MATCH … ORDER BY rank LIMIT 10``;
-tantivy ``searcher.search(query, 10)``), and the ratio. For each engine it then prints the
+tantivy ``searcher.search(query, 10)``), and the ratio. The two are called in turn, so that
+a drift in the machine's speed (a shared host, memory reclaim) weighs on both alike. For each engine it then prints the
 worst per-query p95 and ratio, and the p95 of all the timings of the mix taken together. The
 last line is for the default engine, the strict reading: ``docs=N p95_ms=X bare_p95_ms=Y
 ratio=Z`` with X and Y the worst per-query p95 and Z the worst per-query ratio.
@@ -35,13 +37,14 @@ import random
 import re
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from opis.search import DEFAULT_BACKEND, bulk_load, get_backend, search  # noqa: E402
+from opis.search import DEFAULT_BACKEND, bulk_load, get_backend, prepare, search  # noqa: E402
 from opis.search.plan import build_plan  # noqa: E402
 from opis.store import Store  # noqa: E402
 
@@ -156,6 +159,34 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class AnonPeak:
+    """Largest anonymous resident memory (``RssAnon``) of this process while the block runs:
+    peak RSS also counts the pages of the index files tantivy maps while merging, which the
+    kernel can drop at will."""
+
+    def __enter__(self) -> AnonPeak:
+        self.mb, self._stop = 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while True:
+            try:
+                with open("/proc/self/status", encoding="ascii") as f:
+                    for line in f:
+                        if line.startswith("RssAnon:"):
+                            self.mb = max(self.mb, int(line.split()[1]) / 1024)
+            except OSError:  # not Linux
+                return
+            if self._stop.wait(0.2):
+                return
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _load(db: str, n: int, out, skip: int = 0) -> None:
     t = time.perf_counter()
     with Store(db) as store:
@@ -170,9 +201,9 @@ def _resume(db: str, n: int, skip: int, out) -> None:
 
 def _tantivy(db: str, out) -> None:
     t = time.perf_counter()
-    with Store(db) as store:
+    with AnonPeak() as anon, Store(db) as store:
         n = _rebuild(store)
-    out.put((time.perf_counter() - t, _peak_mb(), n))
+    out.put((time.perf_counter() - t, _peak_mb(), n, anon.mb))
 
 
 def _rebuild(store) -> int:
@@ -195,15 +226,19 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def timed(fn, runs: int, budget: float) -> list[float]:
-    fn()  # warm-up
-    out: list[float] = []
+def timed(fns: list, runs: int, budget: float) -> list[list[float]]:
+    """ms per call of each of ``fns``, called in turn ``runs`` times (or until ``budget``
+    seconds have passed), so that all of them see the same state of the machine."""
+    for fn in fns:
+        fn()  # warm-up
+    out: list[list[float]] = [[] for _ in fns]
     start = time.perf_counter()
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-        if time.perf_counter() - start > budget and len(out) >= 3:
+        for fn, times in zip(fns, out, strict=True):
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+        if time.perf_counter() - start > budget and len(out[0]) >= 3:
             break
     return out
 
@@ -243,7 +278,7 @@ def main() -> None:
     ap.add_argument("--query-only", action="store_true",
                     help="with --reuse: keep the tantivy index too (only run the queries)")
     ap.add_argument("--engines", default="tantivy,fts5", help="engines to query, comma-separated")
-    ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine at most")
+    ap.add_argument("--budget", type=float, default=10.0, help="seconds per query and engine at most (opis and bare calls together)")
     args = ap.parse_args()
     db = args.db or f"/tmp/opis-bench-{args.docs}.db"
 
@@ -266,8 +301,9 @@ def main() -> None:
                   flush=True)
         print(f"reusing {db} (records and FTS5 rows)", flush=True)
     if not (reuse and args.query_only):
-        secs, mb, n = in_child(_tantivy, db)
-        print(f"tantivy  build: {n} docs in {secs:.1f} s (from the search rows), peak RSS {mb:.0f} MB", flush=True)
+        secs, mb, n, anon = in_child(_tantivy, db)
+        print(f"tantivy  build: {n} docs in {secs:.1f} s (from the search rows), peak RSS {mb:.0f} MB "
+              f"(anonymous {anon:.0f} MB; the rest is mapped files: the index segments being merged, libraries)", flush=True)
     size = os.path.getsize(db) / 2**20
     tsize = sum(f.stat().st_size for f in Path(db + ".tantivy").rglob("*") if f.is_file()) / 2**20
     print(f"sizes: database (records + FTS5) {size:.0f} MB, tantivy index {tsize:.0f} MB", flush=True)
@@ -286,9 +322,9 @@ def main() -> None:
         mix: tuple[list[float], list[float]] = ([], [])
         for label, query in QUERIES:
             result = search(store, query, backend=backend)
-            plan = build_plan(query)
-            opis_ms = timed(lambda q=query, b=backend: search(store, q, backend=b), args.runs, args.budget)
-            bare_ms = timed(lambda p=plan, e=engine: e.bare(p, 10), args.runs, args.budget)
+            plan = prepare(store, query)
+            opis_ms, bare_ms = timed([lambda q=query, b=backend: search(store, q, backend=b),
+                                      lambda p=plan, e=engine: e.bare(p, 10)], args.runs, args.budget)
             p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
             mix[0].extend(opis_ms)
             mix[1].extend(bare_ms)

@@ -26,7 +26,7 @@ Speed at a million documents comes from three choices, each measured by ``bench/
   above, on a fixed sample level (``sample:sK`` holds about 1 document in 2**K, chosen by a
   hash of the document id) of about ``SAMPLE_TARGET`` matches, scaled to the exact total
   and flagged approximate. Counting runs in a second thread while the top hits are ranked
-  (tantivy releases the GIL), which also reads the aggregation result into facet lists.
+  (tantivy releases the GIL).
 * **One segment.** A rebuild ends as a single segment (see :meth:`TantivyBackend.rebuild`),
   so a search opens one set of posting lists and columns.
 """
@@ -400,7 +400,7 @@ class TantivyBackend:
         counting = None
         if facets:
             level = _level(self.estimate(searcher, plan.root))
-            counting = _pool().submit(self._counts, searcher, plan.root, match, level)
+            counting = _pool().submit(self._count, searcher, plan.root, match, level)
         res = searcher.search(match, max(limit, 1), count=True, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
         total = int(res.count or 0)
@@ -408,10 +408,13 @@ class TantivyBackend:
             return RawResult(total, hits, {})
 
         def counted() -> tuple[dict[str, list[tuple[str, int]]], bool]:
-            n, facets = counting.result()
-            if n is None:
-                return facets, False
-            return _scaled(facets, total / n if n else 0.0), True
+            # read here, not in the counting thread: Python work there would hold the GIL
+            # while this thread's SQLite calls wait for it (measured: slower hit records)
+            level, out = counting.result()
+            if level is None:
+                return _facets(out), False
+            n = _counted(out)
+            return _scaled(_facets(out), total / n if n else 0.0), True
 
         raw = RawResult(total, hits, pending=counted)
         return raw.finish() if wait else raw
@@ -431,12 +434,6 @@ class TantivyBackend:
         if match is None:
             return None, {}
         return self._count(searcher, node, match, _level(self.estimate(searcher, node) if estimate is None else estimate))
-
-    def _counts(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int):
-        """(None, facets) of every match, or (n, facets) of the n matches of a sample, not yet
-        scaled; read from the aggregation result here, in the counting thread."""
-        level, out = self._count(searcher, node, match, level)
-        return (None if level is None else _counted(out)), _facets(out)
 
     def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int):
         """(level, aggregation result) for the matches in sample ``level``, or (None, …) for all of
