@@ -72,3 +72,14 @@ def test_snippet_matches_accents_and_case_where_lowercasing_moves_offsets():
     assert found == ["DÖRBILJIN", "Dörbiljin", "dorbiljin"]
     plain = "Dörbiljin or DORBILJIN"
     assert [plain[a:b] for a, b, _t in find_matches(plain, {"dorbiljin"})] == ["Dörbiljin", "DORBILJIN"]
+
+
+def test_snippet_escapes_the_text_and_marks_only_matches():
+    from opis.search.snippets import snippet
+
+    marked = snippet('Refugees <b>&</b> "crossed"\n\n the refugee camp', {"refuge"})
+    assert marked == ('<mark>Refugees</mark> &lt;b&gt;&amp;&lt;/b&gt; &quot;crossed&quot; the '
+                      '<mark>refugee</mark> camp')
+    # control characters in the document do not turn into marks
+    odd = snippet("a \x01 refugees \x02 <x>", {"refuge"})
+    assert odd.count("<mark>") == 1 and "<mark>refugees</mark>" in odd and "&lt;x&gt;" in odd

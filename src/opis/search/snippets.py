@@ -140,18 +140,19 @@ def _marked(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -
     """``text[start:end]`` escaped as HTML, with the ``hits`` inside it in ``<mark>``: escaped in
     one call, the marks held meanwhile by two control characters (or, in the rare text that
     holds them itself, piece by piece)."""
-    pieces, pos = [], start
+    pieces, pos = [], start  # text before a hit, the hit, ..., the text after the last hit
     for a, b, _t in hits:
         if a < pos or b > end:
             continue
-        pieces += (text[pos:a], "\x01", text[a:b], "\x02")
+        pieces += (text[pos:a], text[a:b])
         pos = b
     pieces.append(text[pos:end])
     window = text[start:end]
     if "\x01" not in window and "\x02" not in window:
-        return html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>")
-    marks = {"\x01": "<mark>", "\x02": "</mark>"}
-    return "".join(marks.get(p) if p in marks else html.escape(p) for p in pieces)
+        joined = "".join(p if i % 2 == 0 else "\x01" + p + "\x02" for i, p in enumerate(pieces))
+        return html.escape(joined).replace("\x01", "<mark>").replace("\x02", "</mark>")
+    return "".join(html.escape(p) if i % 2 == 0 else "<mark>" + html.escape(p) + "</mark>"
+                   for i, p in enumerate(pieces))
 
 
 def plain(snippet_html: str, color: bool = False) -> str:
