@@ -319,3 +319,17 @@ def test_timeline_filters_by_place(client):
     bad = client.get("/api/timeline", params={"date_from": "1945-13"})  # no 13th month
     assert bad.status_code in (400, 422) and bad.json()["error"]
     assert client.get("/api/timeline", params={"date_from": "Sept 1945"}).status_code == 422
+
+
+@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
+def test_search_page_says_when_prefixes_wait_for_reindex(client, seed_db):
+    assert "refugees" in client.get("/search", params={"q": "refugee*"}).text.lower()  # found through the word list
+    assert "opis reindex" not in client.get("/search", params={"q": "refugee*"}).text
+    seed_db.conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('words_pending', '1')")
+    seed_db.conn.commit()
+    try:
+        assert "<code>opis reindex</code>" in client.get("/search", params={"q": "refugee*"}).text
+        assert "opis reindex" not in client.get("/search", params={"q": "refugees"}).text
+    finally:
+        seed_db.conn.execute("DELETE FROM search_meta WHERE key = 'words_pending'")
+        seed_db.conn.commit()

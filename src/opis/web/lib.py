@@ -134,6 +134,11 @@ def search_available() -> bool:
     return available("opis.search", "search")
 
 
+def words_pending(store: Store) -> bool:
+    """The database's word list for prefix queries waits for ``opis reindex``."""
+    return bool(available("opis.search.words", "pending") and _need("opis.search.words", "pending")(store.conn))
+
+
 # --- entities ----------------------------------------------------------------------------
 
 

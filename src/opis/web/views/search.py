@@ -65,7 +65,7 @@ def histogram(q: str, facets: dict) -> list[dict]:
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
                 exact: bool = Query(False), store: Store = Depends(get_store)):
     ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
-           "available": lib.search_available(), "params": {"q": q, "exact": "1" if exact else None}}
+           "words_pending": False, "available": lib.search_available(), "params": {"q": q, "exact": "1" if exact else None}}
     if q.strip() and ctx["available"]:
         try:
             result = lib.search(store, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact)
@@ -76,5 +76,6 @@ def search_page(request: Request, q: str = Query("", max_length=1000), page: int
                 hit["snippet_html"] = snippet_html(hit.get("snippet") or "")
             facets = result.get("facets") or {}
             ctx.update(result=result, hist=histogram(q, facets), facets=facet_links(q, facets),
-                       pages=max(1, -(-int(result.get("total") or 0) // PAGE)))
+                       pages=max(1, -(-int(result.get("total") or 0) // PAGE)),
+                       words_pending="*" in q and lib.words_pending(store))
     return render(request, "search.html", ctx, status_code=400 if ctx["error"] else 200)
