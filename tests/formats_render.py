@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -172,3 +173,14 @@ def cer(reference: str, hypothesis: str) -> float:
     """Character error rate: Levenshtein distance / reference length, on normalised text."""
     ref, hyp = normalise_for_cer(reference), normalise_for_cer(hypothesis)
     return Levenshtein.distance(ref, hyp) / max(len(ref), 1)
+
+
+def add_zip_part(path: Path, name: str, data: str) -> None:
+    """Add the part ``name`` to the zip container at ``path`` (python-docx writes no
+    ``word/footnotes.xml``: tests add one as Word would)."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr(name, data)
+    tmp.replace(path)

@@ -4,12 +4,12 @@ credit verbs the source uses."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import SEEDS
+from formats_render import add_zip_part
 from opis.export import export
 from opis.ingest import ingest_file
 from opis.pipeline import Pipeline
@@ -47,12 +47,7 @@ def _with_footnotes(path: Path, notes: dict[int, str]) -> None:
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
            f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
            f"{body}</w:footnotes>")
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item, src.read(item.filename))
-        dst.writestr("word/footnotes.xml", xml)
-    tmp.replace(path)
+    add_zip_part(path, "word/footnotes.xml", xml)
 
 
 def make_letter_docx(path: Path, footnotes: bool = True) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from formats_render import add_zip_part
 from opis.errors import ReadError
 from opis.readers import ReadOptions, read, sniff_format
 from opis.readers import docx as docx_reader
@@ -52,13 +53,7 @@ def make_docx(path: Path) -> Path:
     table.cell(1, 0).text = "September"
     table.cell(1, 1).text = "112"
     d.save(path)
-    # python-docx writes no footnotes part: add one as Word would
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item, src.read(item.filename))
-        dst.writestr("word/footnotes.xml", FOOTNOTES_XML)
-    tmp.replace(path)
+    add_zip_part(path, "word/footnotes.xml", FOOTNOTES_XML)
     return path
 
 
