@@ -23,7 +23,7 @@ from opis.search import words
 from opis.search.backend import RawResult
 from opis.search.bulk import bulk_load
 from opis.search.plan import Plan, build_plan, with_word_terms
-from opis.search.snippets import snippet
+from opis.search.snippets import marker
 
 __all__ = ["BACKENDS", "Hit", "SearchResult", "bulk_load", "get_backend", "prepare", "reindex", "search"]
 
@@ -149,12 +149,13 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
             ids,
         )
     }
+    mark = marker(frozenset(plan.highlight), frozenset(plan.prefixes))
     hits = []
     for doc_id, score in raw.hits:
         row = rows.get(doc_id)
         if row is None:  # deleted since the index was read
             continue
-        hits.append(Hit(doc_id, row[1], row[2], score, snippet(row[3], plan.highlight, plan.prefixes)))
+        hits.append(Hit(doc_id, row[1], row[2], score, mark.snippet(row[3])))
     return hits
 
 

@@ -71,35 +71,84 @@ def _query_keys(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[frozen
 
 def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
-    text = text[:MAX_SCAN]
-    words, ordered, grams, accents = _query_keys(frozenset(terms), frozenset(prefixes))
-    hits: list[tuple[int, int, str]] = []
-    lowered = text.lower()
-    accented = () if accents is None or lowered.isascii() else tuple(sorted(set(accents.findall(lowered))))
-    if len(lowered) == len(text):
-        pattern = _pattern(ordered, accented)
-    else:  # lower-casing moved the offsets: search the text itself
-        lowered, pattern = text, _pattern(ordered, accented, re.IGNORECASE)
-    if pattern is not None:
-        for m in pattern.finditer(lowered):
-            i, j = m.span()
-            if i and (lowered[i - 1].isalnum() or lowered[i - 1] == "_"):
-                continue  # not the start of a word
-            tw = _word(text[i:j])
-            if tw is None:
-                continue
-            term, word = tw
-            if term in words:
-                hits.append((i, j, term))
-            elif any(word.startswith(p) or term.startswith(p) for p in prefixes):
-                hits.append((i, j, word))
-    for gram in grams:
-        i = text.find(gram)
-        while i >= 0:
-            hits.append((i, i + len(gram), gram))
-            i = text.find(gram, i + 1)
-    hits.sort()
-    return hits
+    return marker(frozenset(terms), frozenset(prefixes)).matches(text)
+
+
+def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str:
+    return marker(frozenset(terms), frozenset(prefixes)).snippet(text)
+
+
+@lru_cache(maxsize=256)
+def marker(terms: frozenset[str], prefixes: frozenset[str] = frozenset()) -> Marker:
+    """The snippet maker of one query (a search makes ten snippets with it)."""
+    return Marker(terms, prefixes)
+
+
+class Marker:
+    """Finds a query's matches in a text and cuts its snippet; the per-query work (keys,
+    regular expressions) is done once."""
+
+    __slots__ = ("words", "keys", "grams", "accents", "prefixes")
+
+    def __init__(self, terms: frozenset[str], prefixes: frozenset[str]):
+        self.words, self.keys, self.grams, self.accents = _query_keys(terms, prefixes)
+        self.prefixes = tuple(prefixes)
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
+        if len(text) > MAX_SCAN:
+            text = text[:MAX_SCAN]
+        hits: list[tuple[int, int, str]] = []
+        lowered = text.lower()
+        accents = self.accents
+        accented = () if accents is None or lowered.isascii() else tuple(sorted(set(accents.findall(lowered))))
+        if len(lowered) == len(text):
+            pattern = _pattern(self.keys, accented)
+        else:  # lower-casing moved the offsets: search the text itself
+            lowered, pattern = text, _pattern(self.keys, accented, re.IGNORECASE)
+        if pattern is not None:
+            words, prefixes = self.words, self.prefixes
+            for m in pattern.finditer(lowered):
+                i, j = m.span()
+                if i and (lowered[i - 1].isalnum() or lowered[i - 1] == "_"):
+                    continue  # not the start of a word
+                tw = _word(text[i:j])
+                if tw is None:
+                    continue
+                term, word = tw
+                if term in words:
+                    hits.append((i, j, term))
+                elif prefixes and any(word.startswith(p) or term.startswith(p) for p in prefixes):
+                    hits.append((i, j, word))
+        for gram in self.grams:
+            i = text.find(gram)
+            while i >= 0:
+                hits.append((i, i + len(gram), gram))
+                i = text.find(gram, i + 1)
+        if self.grams:
+            hits.sort()
+        return hits
+
+    def snippet(self, text: str) -> str:
+        if not text or text.isspace():
+            return ""
+        hits = self.matches(text)
+        start = 0
+        if hits:
+            start = _best_start(hits) - BEFORE
+            if start > 0:
+                space = text.rfind(" ", max(0, start - 20), start)
+                start = space + 1 if space >= 0 else start
+            else:
+                start = 0
+        end = start + LENGTH
+        if end < len(text):
+            space = text.find(" ", end, end + 20)
+            end = space if space >= 0 else end
+        else:
+            end = len(text)
+        body = " ".join(_marked(text, hits, start, end).split())  # whitespace runs (line breaks too) as one space
+        return ("… " if start else "") + body + (" …" if end < len(text) else "")
 
 
 def _best_start(hits: list[tuple[int, int, str]]) -> int:
@@ -117,29 +166,13 @@ def _best_start(hits: list[tuple[int, int, str]]) -> int:
     return best
 
 
-def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str:
-    text = text or ""
-    if not text.strip():
-        return ""
-    hits = find_matches(text, terms, prefixes)
-    start = 0
-    if hits:
-        start = max(0, _best_start(hits) - BEFORE)
-        if start:
-            space = text.rfind(" ", max(0, start - 20), start)
-            start = space + 1 if space >= 0 else start
-    end = min(len(text), start + LENGTH)
-    if end < len(text):
-        space = text.find(" ", end, end + 20)
-        end = space if space >= 0 else end
-    body = " ".join(_marked(text, hits, start, end).split())  # whitespace runs (line breaks too) as one space
-    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
-
-
 def _marked(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -> str:
     """``text[start:end]`` escaped as HTML, with the ``hits`` inside it in ``<mark>``: escaped in
     one call, the marks held meanwhile by two control characters (or, in the rare text that
     holds them itself, piece by piece)."""
+    window = text[start:end]
+    if not hits:
+        return html.escape(window)
     pieces, pos = [], start  # text before a hit, the hit, ..., the text after the last hit
     for a, b, _t in hits:
         if a < pos or b > end:
@@ -147,10 +180,9 @@ def _marked(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -
         pieces += (text[pos:a], text[a:b])
         pos = b
     pieces.append(text[pos:end])
-    window = text[start:end]
     if "\x01" not in window and "\x02" not in window:
-        joined = "".join(p if i % 2 == 0 else "\x01" + p + "\x02" for i, p in enumerate(pieces))
-        return html.escape(joined).replace("\x01", "<mark>").replace("\x02", "</mark>")
+        pieces[1::2] = ["\x01" + p + "\x02" for p in pieces[1::2]]
+        return html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>")
     return "".join(html.escape(p) if i % 2 == 0 else "<mark>" + html.escape(p) + "</mark>"
                    for i, p in enumerate(pieces))
 

@@ -29,6 +29,11 @@ Speed at a million documents comes from three choices, each measured by ``bench/
   (tantivy releases the GIL).
 * **One segment.** A rebuild ends as a single segment (see :meth:`TantivyBackend.rebuild`),
   so a search opens one set of posting lists and columns.
+* **One frequent word.** A query of one index term takes its exact total from the term's
+  document frequency (while no document has been deleted since the rebuild: ``state.json``
+  says so), so ranking need not visit every match to count it, and reads its sampled facet
+  counts from the summaries a rebuild computes for every term above EXACT_LIMIT matches
+  (:mod:`opis.search.summaries`), so nothing is counted while it ranks.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -53,6 +59,7 @@ from opis.search.backend import FACET_SIZE, RawResult
 from opis.search.fields import FACETS
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.sqlite_index import COLUMNS
+from opis.search.summaries import Summaries
 
 SCHEMA_VERSION = 5
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
@@ -72,6 +79,7 @@ COPY_LEVEL = 3  # documents in sample s3 (1 in 8) also hold a copy of their sear
 COPY = "z_"  # ... under these names, so a sampled count reads 8 times shorter posting lists
 EXACT_LIMIT = 5_000
 SAMPLE_TARGET = 2_500
+SUMMARY_SCAN = 32_768  # a rebuild finds the frequent terms in about this many sample documents
 
 _LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}  # process id -> the threads that count facets
@@ -89,6 +97,8 @@ def _pool() -> ThreadPoolExecutor:
 _OPEN: dict[str, tantivy.Index] = {}
 # index dir -> (change seq, state.json stamp) at which this process's reader was last in step
 _SEEN: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
+# index dir -> no document deleted since it was built: a term's document frequency is its exact total
+_CLEAN: dict[str, bool] = {}
 
 
 def index_dir(store) -> Path:
@@ -120,6 +130,7 @@ _ROW_SQL = (
     "SELECT d.rowid, d.doc_id, d.year, d.facets, " + ", ".join("f." + c for c in COLUMNS)
     + " FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid"
 )
+_TEXT = slice(4, 7)  # the analysed title, summary and body of a _ROW_SQL row
 
 
 def pairs(text: str) -> str:
@@ -190,6 +201,10 @@ class TantivyBackend:
         self.path = index_dir(store)
         self.key = str(self.path.resolve())
         self.index = self._open()
+        self.summaries = Summaries(self.path)
+        self.seq = -1
+        if self.key not in _CLEAN:
+            _CLEAN[self.key] = not (read_state(self.path) or {}).get("deletes", True)
         if sync:
             self.sync()
 
@@ -212,6 +227,8 @@ class TantivyBackend:
             return index
 
     def _wipe(self) -> None:
+        if getattr(self, "summaries", None) is not None:
+            self.summaries.close()
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True, exist_ok=True)
 
@@ -228,9 +245,11 @@ class TantivyBackend:
     def sync(self) -> int:
         """Bring the index in step with the store; return the number of documents re-indexed."""
         if _OPEN.get(self.key) is not self.index:  # dropped or reopened since: open it again
+            self.summaries.close()
             self.index = self._open()
         last = _last_seq(self.conn)
         if _SEEN.get(self.key) == (last, self._state_stamp()):
+            self.seq = last
             return 0  # this process saw the index in step at ``last``, and its state is unchanged
         state = read_state(self.path)
         uuid = _db_uuid(self.conn)
@@ -238,7 +257,9 @@ class TantivyBackend:
             return self.rebuild()
         if state["seq"] == last:  # another process brought the index in step: see its commit
             self.index.reload()
+            _CLEAN[self.key] = not state.get("deletes", True)
             self._seen(last)
+            self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
             return 0
         pending = self.conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (state["seq"],)).fetchone()[0]
         if pending > REPLAY_LIMIT:
@@ -246,12 +267,15 @@ class TantivyBackend:
         ids = [r[0] for r in self.conn.execute(
             "SELECT DISTINCT doc_id FROM changes WHERE seq > ? AND seq <= ?", (state["seq"], last)
         )]
-        with self._writing(last, uuid) as writer:
+        searcher = self.index.searcher()
+        deletes = state.get("deletes", True) or any(searcher.doc_freq("id", doc_id) for doc_id in ids)
+        with self._writing(last, uuid, deletes=deletes) as writer:
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
                 row = self.conn.execute(_ROW_SQL + " WHERE d.doc_id = ?", (doc_id,)).fetchone()
                 if row is not None:
                     writer.add_document(_document(tuple(row)))
+        self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
         return len(ids)
 
     def rebuild(self, batch: int = 5000) -> int:
@@ -280,6 +304,10 @@ class TantivyBackend:
         )
         first = [rowid for _level, rowid in sampled]
         skip = set(first)
+        # the terms of the documents of sample level ``scan`` and up: about SUMMARY_SCAN of them
+        scan = max(COPY_LEVEL, (total // SUMMARY_SCAN).bit_length())
+        scanned = {rowid for level, rowid in sampled if level >= scan} if total > EXACT_LIMIT else set()
+        seen: Counter = Counter()
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
@@ -298,6 +326,8 @@ class TantivyBackend:
                 for rowid in chunk:
                     if rowid in rows:
                         add(rows[rowid])
+                        if rowid in scanned:
+                            seen.update(set(" ".join(filter(None, rows[rowid][_TEXT])).split()))
             after = -1
             while True:
                 rows = self.conn.execute(
@@ -309,14 +339,27 @@ class TantivyBackend:
                     if row[0] not in skip:
                         add(row)
                 after = rows[-1][0]
+        self.summaries.replace(self._summarise(seen, scan), last, uuid)
         return n
 
+    def _summarise(self, seen: Counter, scan: int) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+        """The facet summaries of the terms above EXACT_LIMIT matches, from the terms ``seen`` in
+        the documents of sample level ``scan`` and up (1 in 2**scan documents)."""
+        searcher = self.index.searcher()
+        floor = EXACT_LIMIT / 2**scan / 2
+        for term, k in seen.items():
+            if k >= floor and searcher.doc_freq("all", term) > EXACT_LIMIT:
+                level, counts = self.facets(searcher, Terms(TEXT, ((term,),)))
+                if level is not None:
+                    yield "all", term, level, counts
+
     @contextmanager
-    def _writing(self, last: int, uuid: str, heap: int = HEAP, threads: int = 0) -> Iterator[Any]:
+    def _writing(self, last: int, uuid: str, heap: int = HEAP, threads: int = 0, deletes: bool = False) -> Iterator[Any]:
         """A writer whose changes are committed (or rolled back), then the index's state is
         recorded as in step with the store's change ``last`` and this process sees the commit.
         The state is written only at the end: a crash after an intermediate commit leaves no
-        state, and the next search rebuilds."""
+        state, and the next search rebuilds. ``deletes``: documents have been deleted from the
+        index since it was built (document frequencies then count them too)."""
         writer = self._writer(heap, threads)
         try:
             yield writer
@@ -325,9 +368,15 @@ class TantivyBackend:
         except BaseException:
             writer.rollback()
             raise
-        _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION})
+        _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION, "deletes": deletes})
+        _CLEAN[self.key] = not deletes
         self.index.reload()
         self._seen(last)
+
+    @property
+    def clean(self) -> bool:
+        """No document has been deleted from the index since it was built."""
+        return _CLEAN.get(self.key, False)
 
     def _state_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -338,6 +387,7 @@ class TantivyBackend:
 
     def _seen(self, last: int) -> None:
         _SEEN[self.key] = (last, self._state_stamp())
+        self.seq = last  # the change the index this process searches is in step with
 
     def ids(self) -> set[str]:
         """Every document id in the index (for consistency checks)."""
@@ -390,40 +440,55 @@ class TantivyBackend:
         return None
 
     def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
-        """Top hits and exact total; the facets are counted in another thread meanwhile, and
-        with ``wait=False`` are left pending (:meth:`RawResult.finish`) so that the caller
-        can prepare the hits in the meantime."""
+        """Top hits and exact total; the facets are counted in another thread meanwhile (or read
+        from a summary, see :mod:`opis.search.summaries`), and with ``wait=False`` are left
+        pending (:meth:`RawResult.finish`) so that the caller can prepare the hits meanwhile.
+
+        A query of one index term (a word, a two-word phrase's pair) takes its exact total
+        from the term's document frequency while no document has been deleted from the index,
+        so ranking does not have to visit every match to count them."""
         match = self.compile(plan.root)
         if match is None:
             return RawResult(0, [], {})
         searcher = self.index.searcher()
-        counting = None
+        term = _single_term(plan.root) if self.clean else None  # its total: its document frequency
+        counting = summary = None
+        level = 0
         if facets:
             level = _level(self.estimate(searcher, plan.root))
-            counting = _pool().submit(self._count, searcher, plan.root, match, level)
-        res = searcher.search(match, max(limit, 1), count=True, offset=offset)
+            if term is not None and level:
+                summary = self.summaries.get(*term, level, self.seq)
+            if summary is None:
+                # the counting thread only calls into tantivy: Python work there would hold the
+                # GIL while this thread waits for it (measured: slower hit records)
+                counted_query = self._sampled(plan.root, match, level) if level else match
+                counting = _pool().submit(searcher.aggregate, counted_query, AGGS)
+        res = searcher.search(match, max(limit, 1), count=term is None, offset=offset)
         hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
-        total = int(res.count or 0)
-        if counting is None:
+        total = searcher.doc_freq(*term) if term is not None else int(res.count or 0)
+        if not facets:
             return RawResult(total, hits, {})
 
         def counted() -> tuple[dict[str, list[tuple[str, int]]], bool]:
-            # read here, not in the counting thread: Python work there would hold the GIL
-            # while this thread's SQLite calls wait for it (measured: slower hit records)
-            level, out = counting.result()
-            if level is None:
-                return _facets(out), False
-            n = _counted(out)
-            return _scaled(_facets(out), total / n if n else 0.0), True
+            sample, counts = level, summary
+            if counts is None:
+                counts = _compact(counting.result())
+                if level:  # (a sample far smaller than the estimate expected is counted again)
+                    sample, counts = self._count(searcher, plan.root, match, level, counts)
+                    if sample is not None and term is not None:
+                        self.summaries.put(*term, sample, counts, self.seq)
+            if not sample:
+                return _facets(counts), False
+            return _facets(counts, total / counts["n"] if counts["n"] else 0.0), True
 
         raw = RawResult(total, hits, pending=counted)
         return raw.finish() if wait else raw
 
     def facets(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query | None = None,
-               estimate: int | None = None):
-        """(level, aggregation result): facet counts of every match of the plan ``node`` (level
-        None) when there are few, else of the matches in sample level ``sK`` (about 1 in 2**K
-        documents).
+               estimate: int | None = None) -> tuple[int | None, dict[str, Any]]:
+        """(level, counts, see :func:`_compact`): facet counts of every match of the plan
+        ``node`` (level None) when there are few, else of the matches in sample level ``sK``
+        (about 1 in 2**K documents).
 
         ``estimate`` (default: from document frequencies, see :meth:`estimate`) picks the level
         so that the sample holds about SAMPLE_TARGET matches; a sample that turns out much
@@ -432,20 +497,22 @@ class TantivyBackend:
         """
         match = self.compile(node) if match is None else match
         if match is None:
-            return None, {}
+            return None, _compact({})
         return self._count(searcher, node, match, _level(self.estimate(searcher, node) if estimate is None else estimate))
 
-    def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int):
-        """(level, aggregation result) for the matches in sample ``level``, or (None, …) for all of
-        them when ``level`` is 0 or the sample holds too few matches to scale."""
+    def _count(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query, level: int,
+               counts: dict[str, Any] | None = None) -> tuple[int | None, dict[str, Any]]:
+        """(level, counts) for the matches in sample ``level``, or (None, …) for all of them when
+        ``level`` is 0 or the sample holds too few matches to scale. ``counts``: those of sample
+        ``level``, when they have been counted already."""
         while level:
-            out = searcher.aggregate(self._sampled(node, match, level), AGGS)
-            found = _counted(out)
-            better = _level(found * 2**level)
+            if counts is None:
+                counts = _compact(searcher.aggregate(self._sampled(node, match, level), AGGS))
+            better = _level(counts["n"] * 2**level)
             if better >= level - 1:  # close enough to SAMPLE_TARGET
-                return level, out
-            level = better
-        return None, searcher.aggregate(match, AGGS)
+                return level, counts
+            level, counts = better, None
+        return None, _compact(searcher.aggregate(match, AGGS))
 
     def estimate(self, searcher: tantivy.Searcher, node: IR) -> int:
         """The expected number of matches of a plan node, from document frequencies, taking the
@@ -496,6 +563,16 @@ def _level(matches: int) -> int:
     return min(SAMPLE_LEVELS, (-(-matches // SAMPLE_TARGET) - 1).bit_length())
 
 
+def _single_term(node: IR) -> tuple[str, str] | None:
+    """(field, index term) when the plan node compiles to one term query (see :func:`_seq`)."""
+    if isinstance(node, Terms) and len(node.alts) == 1:
+        field = "all" if node.field == TEXT else node.field
+        terms = _terms(field, node.alts[0])
+        if len(terms) == 1 and (len(node.alts[0]) == 1 or field in TEXT_FIELDS):
+            return field, terms[0]
+    return None
+
+
 def _union(shares: list[float]) -> float:
     miss = 1.0
     for share in shares:
@@ -536,38 +613,32 @@ def _regex_prefix(prefix: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c for c in prefix) + "[^" + PAIR + "]*"
 
 
-def _counted(out: dict[str, Any]) -> int:
-    """The number of documents an aggregation result counted (see AGGS)."""
-    year = out.get("year") or {}
-    return sum(b["doc_count"] for b in year.get("buckets", ())) + int(year.get("sum_other_doc_count") or 0)
+def _compact(out: dict[str, Any]) -> dict[str, Any]:
+    """An aggregation result as ``{"n": documents counted, facet: [[key, count], ...]}`` (what a
+    summary stores), years in order. Every document has one year bucket (NO_YEAR when
+    undated), so the year buckets add up to the number of documents counted."""
+    compact: dict[str, Any] = {name: [[b["key"], b["doc_count"]] for b in (out.get(name) or {}).get("buckets", ())]
+                               for name in AGGS}
+    compact["n"] = sum(c for _k, c in compact["year"]) + int((out.get("year") or {}).get("sum_other_doc_count") or 0)
+    compact["year"].sort()
+    return compact
 
 
-def _facets(out: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
-    """Facet labels and counts from an aggregation result (years in order, the rest by count)."""
-    result: dict[str, list[tuple[str, int]]] = {}
-    years = sorted((b["key"], b["doc_count"]) for b in (out.get("year") or {}).get("buckets", ())
-                   if b["key"] != NO_YEAR)
-    result["year"] = [(str(y), c) for y, c in years]
-    result["decade"] = _decades(result["year"])
-    for name in FACET_FIELDS:
-        result[name] = [(b["key"], b["doc_count"]) for b in (out.get(name) or {}).get("buckets", ())]
-    return {name: result.get(name, []) for name in FACETS}
-
-
-def _decades(years: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    decades: dict[str, int] = {}
-    for y, c in years:
-        label = f"{int(y) // 10 * 10}s"
-        decades[label] = decades.get(label, 0) + c
-    return list(decades.items())
-
-
-def _scaled(facets: dict[str, list[tuple[str, int]]], scale: float) -> dict[str, list[tuple[str, int]]]:
-    """Sampled counts multiplied up to the whole result (a decade: the sum of its years)."""
-    out = {name: [(label, round(c * scale)) for label, c in counts] for name, counts in facets.items()}
-    if "year" in out:
-        out["decade"] = _decades(out["year"])
-    return out
+def _facets(compact: dict[str, Any], scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
+    """Facet labels and counts (years and decades in order, the rest by count), sampled counts
+    multiplied by ``scale`` (a decade: the sum of its years)."""
+    if scale == 1.0:
+        years = [(k, c) for k, c in compact["year"] if k != NO_YEAR]
+        result = {name: [(label, c) for label, c in compact[name]] for name in FACET_FIELDS}
+    else:
+        years = [(k, round(c * scale)) for k, c in compact["year"] if k != NO_YEAR]
+        result = {name: [(label, round(c * scale)) for label, c in compact[name]] for name in FACET_FIELDS}
+    decades: dict[int, int] = {}
+    for k, c in years:
+        decades[k - k % 10] = decades.get(k - k % 10, 0) + c
+    result["year"] = [(str(k), c) for k, c in years]
+    result["decade"] = [(f"{d}s", c) for d, c in decades.items()]
+    return {name: result[name] for name in FACETS}
 
 
 def drop(store) -> None:
@@ -575,4 +646,5 @@ def drop(store) -> None:
     path = index_dir(store)
     with _LOCK:
         _OPEN.pop(str(path.resolve()), None)
+        _CLEAN.pop(str(path.resolve()), None)
     shutil.rmtree(path, ignore_errors=True)
