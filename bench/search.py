@@ -23,7 +23,12 @@ ratio=Z`` with X and Y the worst per-query p95 and Z the worst per-query ratio.
 
 Above ``EXACT_LIMIT`` matches tantivy counts facets on a sample; for those queries the
 column ``facets`` gives the median and largest relative error of the sampled counts against
-an exact count (labels holding at least 5% of the matches, top 5 of each facet).
+an exact count (labels holding at least 5% of the matches, top 5 of each facet), and says
+where the timed searches took their facet counts from: ``summary`` (a one-term query whose
+sampled counts the rebuild stored, see ``opis.search.summaries``; a two-word phrase is one
+pair term, summarised by its first search) or ``counted`` while ranking. After the mix, the
+single word is timed once more with its summary hidden, as for a word first searched after
+a change dropped its summary: that row is for information, not part of the last line.
 """
 
 from __future__ import annotations
@@ -243,6 +248,17 @@ def timed(fns: list, runs: int, budget: float) -> list[list[float]]:
     return out
 
 
+def facet_source(engine, plan) -> str:
+    """Where a tantivy search of ``plan`` takes its facet counts from."""
+    from opis.search.tantivy_index import _level, _single_term
+
+    term = _single_term(plan.root) if engine.clean else None
+    level = _level(engine.estimate(engine.index.searcher(), plan.root))
+    if term is not None and level and engine.summaries.get(*term, level, engine.seq) is not None:
+        return "summary"
+    return "counted"
+
+
 def facet_error(engine, query: str, result) -> str:
     """'exact', or the median/max relative error of sampled facet counts against exact ones."""
     if not result.approximate:
@@ -274,7 +290,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the records and FTS5 rows in --db if it exists, completing an interrupted load "
                          "(the tantivy index is rebuilt)")
-    ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--runs", type=int, default=200, help="timed searches per query at most (see --budget)")
     ap.add_argument("--query-only", action="store_true",
                     help="with --reuse: keep the tantivy index too (only run the queries)")
     ap.add_argument("--engines", default="tantivy,fts5", help="engines to query, comma-separated")
@@ -330,9 +346,25 @@ def main() -> None:
             mix[1].extend(bare_ms)
             rows.append((p95, b95, p95 / b95 if b95 else float("inf")))
             accuracy = facet_error(engine, query, result) if backend == "tantivy" else "exact"
+            if backend == "tantivy":
+                accuracy += ", " + facet_source(engine, plan)
             print(f"{backend}: {label:<16} {result.total:>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
                   f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {rows[-1][2]:>6.2f}  {accuracy:<20} {query}"
                   + (f"  (+{len(result.expanded)} variants)" if result.expanded else ""), flush=True)
+        if backend == "tantivy":  # the single word again, counting its facets as it ranks
+            label, query = QUERIES[0]
+            plan = prepare(store, query)
+            engine.summaries.get = lambda *a: None  # hide the summaries (instance attributes)
+            engine.summaries.put = lambda *a: None
+            try:
+                opis_ms, bare_ms = timed([lambda q=query: search(store, q, backend="tantivy"),
+                                          lambda p=plan, e=engine: e.bare(p, 10)], args.runs, args.budget)
+            finally:
+                del engine.summaries.get, engine.summaries.put
+            p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
+            print(f"{backend}: {'(no summary)':<16} {'':>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
+                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {p95 / b95:>6.2f}  {'counted':<20} {query}"
+                  "  (information: a word whose summary a change dropped, until it is searched)", flush=True)
         worst[backend] = [max(r[0] for r in rows), max(r[1] for r in rows), max(r[2] for r in rows)]
         print(f"{backend}: worst p95 {worst[backend][0]:.1f} ms, bare {worst[backend][1]:.1f} ms, "
               f"worst ratio {worst[backend][2]:.2f}", flush=True)

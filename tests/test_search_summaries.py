@@ -90,7 +90,7 @@ def test_a_change_drops_the_summaries_it_touches(towns, monkeypatch):
 def test_a_summary_counted_on_an_older_index_is_not_kept(towns):
     engine = get_backend(towns, "tantivy")
     level = ti._level(3000)
-    counts = engine.summaries.get("all", "border", level, engine.seq)
+    counts = engine.summaries.get("all", "border", level, engine.seq).counts
     engine.summaries.put("all", "nosuchterm", level, counts, engine.seq - 1)
     assert engine.summaries.get("all", "nosuchterm", level, engine.seq) is None
     assert engine.summaries.get("all", "nosuchterm", level, engine.seq - 1) is None

@@ -206,11 +206,12 @@ def test_search_api_and_page_find_tacheng_through_its_variants(client, seed_reco
 
 @pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_estimated_facet_counts_are_marked(client, monkeypatch):
-    from opis.search.tantivy_index import AGGS, TantivyBackend
+    from opis.search import tantivy_index as ti
 
     # counted as if on a sample (level 1), over every match
-    monkeypatch.setattr(TantivyBackend, "_count",
-                        lambda self, searcher, node, match, level: (1, searcher.aggregate(match, AGGS)))
+    monkeypatch.setattr(ti, "_level", lambda matches: 1)
+    monkeypatch.setattr(ti.TantivyBackend, "_count", lambda self, searcher, node, match, level, counts=None:
+                        (1, ti._compact(searcher.aggregate(match, ti.AGGS))))
     body = client.get("/api/search", params={"q": "Tacheng"}).json()
     assert body["approximate"] is True
     page = client.get("/search", params={"q": "Tacheng"}).text

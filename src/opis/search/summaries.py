@@ -22,6 +22,7 @@ import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,19 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+@dataclass(slots=True)
+class Summary:
+    counts: dict[str, Any]  # as stored (see opis.search.tantivy_index._compact)
+    served: tuple[int, Any] | None = None  # (total, facets) the last search made of it
+
+
 class Summaries:
     """The summaries file of one index directory."""
 
     def __init__(self, index_path: Path):
         self.path = Path(index_path) / FILE
         self._conn: sqlite3.Connection | None = None
-        self._memo: OrderedDict[tuple[str, str, int], dict[str, Any]] = OrderedDict()
+        self._memo: OrderedDict[tuple[str, str, int], Summary] = OrderedDict()
         self._memo_seq = -1  # the change the decoded summaries belong to
 
     @property
@@ -64,27 +71,27 @@ class Summaries:
             self._conn.close()
             self._conn = None
 
-    def get(self, field: str, term: str, level: int, seq: int) -> dict[str, Any] | None:
+    def get(self, field: str, term: str, level: int, seq: int) -> Summary | None:
         """The counts of sample ``level`` for ``term`` in ``field``, if summarised for the
-        index as of change ``seq`` (the one the caller searches). Do not change what it returns:
-        the decoded summary is kept for the next search of the term."""
+        index as of change ``seq`` (the one the caller searches). The decoded summary is kept
+        for the next search of the term (``served`` holds what that search can reuse)."""
         key = (field, term, level)
         if seq != self._memo_seq:
             self._memo.clear()
             self._memo_seq = seq
-        counts = self._memo.get(key)
-        if counts is not None:
+        summary = self._memo.get(key)
+        if summary is not None:
             self._memo.move_to_end(key)
-            return counts
+            return summary
         row = self.conn.execute(
             "SELECT counts FROM summary WHERE field = ? AND term = ? AND level = ?"
             " AND (SELECT value FROM meta WHERE key = 'seq') = ?", (field, term, level, str(seq))).fetchone()
         if row is None:
             return None
-        counts = self._memo[key] = json.loads(row[0])
+        summary = self._memo[key] = Summary(json.loads(row[0]))
         if len(self._memo) > MEMO:
             self._memo.popitem(last=False)
-        return counts
+        return summary
 
     def put(self, field: str, term: str, level: int, counts: dict[str, Any], seq: int) -> None:
         """Keep a summary a search counted on the index as of change ``seq``: only while the

@@ -470,13 +470,16 @@ class TantivyBackend:
             return RawResult(total, hits, {})
 
         def counted() -> tuple[dict[str, list[tuple[str, int]]], bool]:
-            sample, counts = level, summary
-            if counts is None:
-                counts = _compact(counting.result())
-                if level:  # (a sample far smaller than the estimate expected is counted again)
-                    sample, counts = self._count(searcher, plan.root, match, level, counts)
-                    if sample is not None and term is not None:
-                        self.summaries.put(*term, sample, counts, self.seq)
+            if summary is not None:
+                if summary.served is None or summary.served[0] != total:
+                    counts = summary.counts
+                    summary.served = total, _facets(counts, total / counts["n"] if counts["n"] else 0.0)
+                return {name: labels[:] for name, labels in summary.served[1].items()}, True
+            sample, counts = level, _compact(counting.result())
+            if level:  # (a sample far smaller than the estimate expected is counted again)
+                sample, counts = self._count(searcher, plan.root, match, level, counts)
+                if sample is not None and term is not None:
+                    self.summaries.put(*term, sample, counts, self.seq)
             if not sample:
                 return _facets(counts), False
             return _facets(counts, total / counts["n"] if counts["n"] else 0.0), True
