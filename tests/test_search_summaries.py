@@ -53,11 +53,13 @@ def test_a_rebuild_summarises_the_frequent_words(towns, monkeypatch):
     level = ti._level(3000)
     assert level > 0
     assert summaries.get("all", "border", level, engine.seq) is not None
+    assert summaries.get("all", "border_guard", level, engine.seq) is not None  # the phrase "border guards"
     assert summaries.get("all", "exodus", level, engine.seq) is None  # 300 matches: counted exactly
     assert summaries.get("all", "border", level, engine.seq - 1) is None  # for another state of the index
     calls = counting_calls(monkeypatch)
     read = search(towns, "border", backend="tantivy")
     assert calls == [] and read.approximate and read.total == 3000
+    assert search(towns, '"border guards"', backend="tantivy").approximate and calls == []
     # the summary holds what counting gives
     monkeypatch.setattr(summaries, "get", lambda *a: None)
     counted = search(towns, "border", backend="tantivy")

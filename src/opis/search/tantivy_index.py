@@ -45,7 +45,6 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -79,7 +78,6 @@ COPY_LEVEL = 3  # documents in sample s3 (1 in 8) also hold a copy of their sear
 COPY = "z_"  # ... under these names, so a sampled count reads 8 times shorter posting lists
 EXACT_LIMIT = 5_000
 SAMPLE_TARGET = 2_500
-SUMMARY_SCAN = 32_768  # a rebuild finds the frequent terms in about this many sample documents
 
 _LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}  # process id -> the threads that count facets
@@ -130,7 +128,6 @@ _ROW_SQL = (
     "SELECT d.rowid, d.doc_id, d.year, d.facets, " + ", ".join("f." + c for c in COLUMNS)
     + " FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid"
 )
-_TEXT = slice(4, 7)  # the analysed title, summary and body of a _ROW_SQL row
 
 
 def pairs(text: str) -> str:
@@ -304,10 +301,6 @@ class TantivyBackend:
         )
         first = [rowid for _level, rowid in sampled]
         skip = set(first)
-        # the terms of the documents of sample level ``scan`` and up: about SUMMARY_SCAN of them
-        scan = max(COPY_LEVEL, (total // SUMMARY_SCAN).bit_length())
-        scanned = {rowid for level, rowid in sampled if level >= scan} if total > EXACT_LIMIT else set()
-        seen: Counter = Counter()
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
@@ -326,8 +319,6 @@ class TantivyBackend:
                 for rowid in chunk:
                     if rowid in rows:
                         add(rows[rowid])
-                        if rowid in scanned:
-                            seen.update(set(" ".join(filter(None, rows[rowid][_TEXT])).split()))
             after = -1
             while True:
                 rows = self.conn.execute(
@@ -339,19 +330,26 @@ class TantivyBackend:
                     if row[0] not in skip:
                         add(row)
                 after = rows[-1][0]
-        self.summaries.replace(self._summarise(seen, scan), last, uuid)
+        self.summaries.replace(self._summarise(), last, uuid)
         return n
 
-    def _summarise(self, seen: Counter, scan: int) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
-        """The facet summaries of the terms above EXACT_LIMIT matches, from the terms ``seen`` in
-        the documents of sample level ``scan`` and up (1 in 2**scan documents)."""
+    def _summarise(self) -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+        """The facet summaries of the text terms (words and word pairs) above EXACT_LIMIT
+        matches: the term dictionary gives them, most frequent first."""
         searcher = self.index.searcher()
-        floor = EXACT_LIMIT / 2**scan / 2
-        for term, k in seen.items():
-            if k >= floor and searcher.doc_freq("all", term) > EXACT_LIMIT:
-                level, counts = self.facets(searcher, Terms(TEXT, ((term,),)))
-                if level is not None:
-                    yield "all", term, level, counts
+        k = 4096
+        while True:
+            top = searcher.terms_with_prefix("all", "", limit=k)
+            if len(top) < k or top[-1][1] <= EXACT_LIMIT:
+                break
+            k *= 4
+        for term, freq in top:
+            if freq <= EXACT_LIMIT:
+                break
+            words = tuple(term.split(PAIR))  # a pair is its two-word phrase
+            level, counts = self.facets(searcher, Terms(TEXT, (words,)))
+            if level is not None:
+                yield "all", term, level, counts
 
     @contextmanager
     def _writing(self, last: int, uuid: str, heap: int = HEAP, threads: int = 0, deletes: bool = False) -> Iterator[Any]:
