@@ -83,3 +83,26 @@ def test_snippet_escapes_the_text_and_marks_only_matches():
     # control characters in the document do not turn into marks
     odd = snippet("a \x01 refugees \x02 <x>", {"refuge"})
     assert odd.count("<mark>") == 1 and "<mark>refugees</mark>" in odd and "&lt;x&gt;" in odd
+
+
+def test_a_page_of_snippets_is_made_as_each_one_alone(seeds_dir):
+    """Marker.snippets strings a page of texts together; each snippet must be the one
+    Marker.snippet makes of its text alone, also beside texts that it cannot string together."""
+    import random
+
+    from opis.search.analysis import analyze
+    from opis.search.snippets import marker
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    rnd = random.Random(7)
+    pages = 0
+    for text in texts:
+        terms = analyze(text)
+        for k in range(12):
+            mark = marker(frozenset(rnd.sample(terms, 3)), frozenset({"bord"} if k % 2 else set()))
+            starts = [rnd.randrange(max(1, len(text) - 100)) for _ in range(8)]
+            page = [text[s : s + rnd.choice([80, 400, 3000])] for s in starts]
+            page += [["", "  \n "], ["a \x01 b " + page[0]], ["İstanbul " + page[1]], ["塔城 " + page[2]]][k % 4]
+            assert mark.snippets(page) == [mark.snippet(t) for t in page]
+            pages += 1
+    assert pages >= 50

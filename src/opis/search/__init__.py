@@ -149,14 +149,9 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
             ids,
         )
     }
-    mark = marker(frozenset(plan.highlight), frozenset(plan.prefixes))
-    hits = []
-    for doc_id, score in raw.hits:
-        row = rows.get(doc_id)
-        if row is None:  # deleted since the index was read
-            continue
-        hits.append(Hit(doc_id, row[1], row[2], score, mark.snippet(row[3])))
-    return hits
+    found = [(doc_id, score, rows[doc_id]) for doc_id, score in raw.hits if doc_id in rows]  # (not deleted since)
+    snippets = marker(frozenset(plan.highlight), frozenset(plan.prefixes)).snippets([row[3] or "" for *_, row in found])
+    return [Hit(doc_id, row[1], row[2], score, text) for (doc_id, score, row), text in zip(found, snippets, strict=True)]
 
 
 def reindex(store, backend: str | None = None) -> dict[str, int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from opis.search.analysis import _CJK_RE, _word, fold
@@ -20,6 +21,8 @@ from opis.search.analysis import _CJK_RE, _word, fold
 BEFORE = 70  # characters of context before the first match
 LENGTH = 260  # characters in a snippet
 MAX_SCAN = 500_000  # characters scanned per document
+SEP = "\x00"  # between the texts of a page strung together (not a word character)
+_MARKS = ("\x01", "\x02", "\x03")  # a match's start and end, a snippet's end, while escaping
 
 
 def _accented() -> dict[str, str]:
@@ -98,8 +101,10 @@ class Marker:
         """(start, end, term) of every word of ``text`` that matches a query term or prefix."""
         if len(text) > MAX_SCAN:
             text = text[:MAX_SCAN]
+        return self._matches(text, text.lower())
+
+    def _matches(self, text: str, lowered: str) -> list[tuple[int, int, str]]:
         hits: list[tuple[int, int, str]] = []
-        lowered = text.lower()
         accents = self.accents
         accented = () if accents is None or lowered.isascii() else tuple(sorted(set(accents.findall(lowered))))
         if len(lowered) == len(text):
@@ -133,22 +138,67 @@ class Marker:
         if not text or text.isspace():
             return ""
         hits = self.matches(text)
-        start = 0
-        if hits:
-            start = _best_start(hits) - BEFORE
-            if start > 0:
-                space = text.rfind(" ", max(0, start - 20), start)
-                start = space + 1 if space >= 0 else start
-            else:
-                start = 0
-        end = start + LENGTH
-        if end < len(text):
-            space = text.find(" ", end, end + 20)
-            end = space if space >= 0 else end
-        else:
-            end = len(text)
+        start, end = _window(text, hits)
         body = " ".join(_marked(text, hits, start, end).split())  # whitespace runs (line breaks too) as one space
         return ("… " if start else "") + body + (" …" if end < len(text) else "")
+
+    def snippets(self, texts: list[str]) -> list[str]:
+        """The snippet of each text (as :meth:`snippet` makes it), for a page of hits at once:
+        the texts are strung together, so that matching, escaping and spacing run once for
+        the page instead of once per text. Texts that hold the control characters used as
+        separators and marks, or whose lower-casing changes their length, are done one by one."""
+        if any(not t or t.isspace() for t in texts):  # those have no snippet
+            kept = [t for t in texts if t and not t.isspace()]
+            made = iter(self.snippets(kept))
+            return [next(made) if t and not t.isspace() else "" for t in texts]
+        joined = SEP.join(texts)
+        lowered = joined.lower()
+        if (len(joined) > MAX_SCAN or len(lowered) != len(joined) or joined.count(SEP) != len(texts) - 1
+                or any(c in joined for c in _MARKS)):
+            return [self.snippet(t) for t in texts]
+        bases, pos = [], 0
+        for t in texts:
+            bases.append(pos)
+            pos += len(t) + 1
+        found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for a, b, term in self._matches(joined, lowered):
+            k = bisect_right(bases, a) - 1
+            found[k].append((a - bases[k], b - bases[k], term))
+        pieces: list[str] = []
+        edges = []
+        for text, hits in zip(texts, found, strict=True):
+            start, end = _window(text, hits)
+            edges.append((start, end < len(text)))
+            pos = start
+            for a, b, _t in hits:
+                if a < pos or b > end:
+                    continue
+                pieces += (text[pos:a], "\x01", text[a:b], "\x02")
+                pos = b
+            pieces += (text[pos:end], "\x03")
+        body = " ".join(html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>").split())
+        return [("… " if start else "") + part.strip() + (" …" if more else "")
+                for (start, more), part in zip(edges, body.split("\x03"), strict=False)]
+
+
+def _window(text: str, hits: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """(start, end) of the snippet: BEFORE characters ahead of the best window of matches (the
+    start of the text without matches), about LENGTH long, both ends moved to a space."""
+    start = 0
+    if hits:
+        start = _best_start(hits) - BEFORE
+        if start > 0:
+            space = text.rfind(" ", max(0, start - 20), start)
+            start = space + 1 if space >= 0 else start
+        else:
+            start = 0
+    end = start + LENGTH
+    if end < len(text):
+        space = text.find(" ", end, end + 20)
+        end = space if space >= 0 else end
+    else:
+        end = len(text)
+    return start, end
 
 
 def _best_start(hits: list[tuple[int, int, str]]) -> int:

@@ -11,7 +11,7 @@ re-added from the store (or left deleted), which is idempotent, so a crash betwe
 tantivy commit and the state write only causes a harmless replay. A missing, foreign or
 newer-than-store state rebuilds the index from the store.
 
-Speed at a million documents comes from three choices, each measured by ``bench/search.py``:
+Speed at a million documents comes from these choices, each measured by ``bench/search.py``:
 
 * **Word pairs.** The text fields also hold every pair of neighbouring terms as one token
   (``border_guard``), so a two-word phrase is a single term lookup that tantivy can rank
