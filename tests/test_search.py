@@ -519,3 +519,23 @@ def test_word_list_is_written_once_per_word_in_a_bulk_load(store):
     assert words.terms_for_prefix(store.conn, "crosse") == ("cross",)
     assert words.terms_for_prefix(store.conn, "cross") == ()  # "cross" itself starts with it
     assert search(store, "familie*").total == 50
+
+
+def test_an_older_database_gets_the_title_and_date_of_its_hits(archive):
+    """Migration 0005_search_view copies each record's title and date into its search row,
+    which is all a page of hits reads (by the row id the index holds)."""
+    from opis.store import Store
+
+    path = archive.path
+    shown = {r[0]: (r[1], r[2]) for r in archive.conn.execute("SELECT id, title, date_edtf FROM documents")}
+    for column in ("title", "date_edtf"):
+        archive.conn.execute(f"ALTER TABLE search_docs DROP COLUMN {column}")  # as written before the columns
+    archive.conn.execute("DELETE FROM schema_migrations WHERE name = '0005_search_view.sql'")
+    archive.conn.commit()
+    archive.close()
+    with Store(path) as store:
+        rows = store.conn.execute("SELECT doc_id, title, date_edtf FROM search_docs").fetchall()
+        assert {r[0]: (r[1], r[2]) for r in rows} == shown and len(shown) == 5
+        for backend in BACKENDS:
+            hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
+            assert (hit.id, hit.title, hit.date) == ("d4", *shown["d4"])

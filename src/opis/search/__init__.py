@@ -139,19 +139,13 @@ def prepare(store, query: str, exact: bool = False) -> Plan:
 def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
     if not raw.hits:
         return []
-    ids = [doc_id for doc_id, _ in raw.hits]
-    marks = ",".join("?" * len(ids))
-    rows = {
-        r[0]: r
-        for r in store.conn.execute(
-            "SELECT d.id, d.title, d.date_edtf, s.text FROM documents d"
-            f" JOIN search_docs s ON s.doc_id = d.id WHERE d.id IN ({marks})",
-            ids,
-        )
-    }
-    found = [(doc_id, score, rows[doc_id]) for doc_id, score in raw.hits if doc_id in rows]  # (not deleted since)
-    snippets = marker(frozenset(plan.highlight), frozenset(plan.prefixes)).snippets([row[3] or "" for *_, row in found])
-    return [Hit(doc_id, row[1], row[2], score, text) for (doc_id, score, row), text in zip(found, snippets, strict=True)]
+    keys = [key for key, _ in raw.hits]
+    marks = ",".join("?" * len(keys))
+    rows = {r[0]: r for r in store.conn.execute(
+        f"SELECT rowid, doc_id, title, date_edtf, text FROM search_docs WHERE rowid IN ({marks})", keys)}
+    found = [(score, rows[key]) for key, score in raw.hits if key in rows]  # (a row rewritten since: left out)
+    snippets = marker(frozenset(plan.highlight), frozenset(plan.prefixes)).snippets([row[4] or "" for _, row in found])
+    return [Hit(row[1], row[2], row[3], score, text) for (score, row), text in zip(found, snippets, strict=True)]
 
 
 def reindex(store, backend: str | None = None) -> dict[str, int]:

@@ -40,6 +40,8 @@ class IndexRow:
     facets: dict[str, list[str]] = field(default_factory=dict)  # facet -> labels
     date_terms: str = ""
     text: str = ""  # what snippets are cut from: the text, else the summary, else the title
+    shown_title: str | None = None  # the title and date a hit shows, as the record has them
+    date_edtf: str | None = None
     words: set[tuple[str, str]] = field(default_factory=set)  # (word, term) changed by stemming
     year: int | None = None
     earliest: str | None = None
@@ -163,6 +165,8 @@ def index_row(record: dict[str, Any]) -> IndexRow:
         facets=facets,
         date_terms=" ".join(dates.doc_terms(earliest, latest)),
         text=record.get("text") or record.get("summary") or record.get("title") or "",
+        shown_title=record.get("title"),
+        date_edtf=(record.get("date") or {}).get("edtf"),
         year=year,
         earliest=earliest,
         latest=latest,

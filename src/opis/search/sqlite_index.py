@@ -34,8 +34,8 @@ def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow], seen: set[str
     for row in rows:
         words.write(conn, row.words, seen)
         cur = conn.execute(
-            "INSERT INTO search_docs (doc_id, year, facets, text) VALUES (?, ?, ?, ?)",
-            (row.id, row.year, json.dumps(row.facets, ensure_ascii=False), row.text),
+            "INSERT INTO search_docs (doc_id, year, facets, text, title, date_edtf) VALUES (?, ?, ?, ?, ?, ?)",
+            (row.id, row.year, json.dumps(row.facets, ensure_ascii=False), row.text, row.shown_title, row.date_edtf),
         )
         f = row.filters
         conn.execute(
@@ -119,8 +119,7 @@ class FTS5Backend:
         if expr is None:
             return RawResult(0, [], {})
         rows = self._execute(
-            "SELECT d.doc_id, f.rank FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid"
-            " WHERE search_fts MATCH ? ORDER BY f.rank LIMIT ? OFFSET ?",
+            "SELECT f.rowid, f.rank FROM search_fts f WHERE search_fts MATCH ? ORDER BY f.rank LIMIT ? OFFSET ?",
             (expr, limit, offset),
         )
         hits = [(r[0], -float(r[1])) for r in rows]

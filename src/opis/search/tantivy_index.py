@@ -60,7 +60,7 @@ from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.sqlite_index import COLUMNS
 from opis.search.summaries import Summaries
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
 FACET_FIELDS = tuple(f for f in FACETS if f not in ("year", "decade"))
 TITLE_COPIES = 3  # copies of the title in the ``all`` field (its ranking boost)
@@ -113,6 +113,7 @@ def _schema() -> tantivy.Schema:
     for name in FACET_FIELDS:
         sb.add_text_field("f_" + name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", fast=True, indexed=True)
+    sb.add_integer_field("row", fast=True)  # the search row (search_docs.rowid) a hit is read from
     return sb.build()
 
 
@@ -143,9 +144,9 @@ def sample_level(doc_id: str) -> int:
 
 
 def _document(row: sqlite3.Row | tuple) -> tantivy.Document:
-    _rowid, doc_id, year, facets_json, title, summary, body, *filters = row
+    rowid, doc_id, year, facets_json, title, summary, body, *filters = row
     values = [v for v in [title] * TITLE_COPIES + [summary] * SUMMARY_COPIES + [body] if v]
-    fields: dict[str, Any] = {"id": doc_id, "all": values + [pairs(v) for v in values]}
+    fields: dict[str, Any] = {"id": doc_id, "row": rowid, "all": values + [pairs(v) for v in values]}
     level = sample_level(doc_id)
     if level:
         fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
@@ -462,7 +463,9 @@ class TantivyBackend:
                 counted_query = self._sampled(plan.root, match, level) if level else match
                 counting = _pool().submit(searcher.aggregate, counted_query, AGGS)
         res = searcher.search(match, max(limit, 1), count=term is None, offset=offset)
-        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
+        found = res.hits[:limit]
+        rows = searcher.fast_field_values("row", [addr for _score, addr in found]) if found else []
+        hits = [(row, float(score)) for (score, _addr), row in zip(found, rows, strict=True)]
         total = searcher.doc_freq(*term) if term is not None else int(res.count or 0)
         if not facets:
             return RawResult(total, hits, {})
