@@ -21,7 +21,8 @@ import contextlib
 import json
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,19 +106,13 @@ class Summaries:
 
     def replace(self, rows: Iterable[tuple[str, str, int, dict[str, Any]]], seq: int, db: str) -> int:
         """Replace every summary with ``rows`` (field, term, level, counts), as of change ``seq``."""
-        conn = self.conn
         n = 0
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             conn.execute("DELETE FROM summary")
             for field, term, level, counts in rows:
                 conn.execute("INSERT INTO summary VALUES (?, ?, ?, ?)", (field, term, level, _dumps(counts)))
                 n += 1
             _set_meta(conn, seq, db)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return n
 
     def bring_in_step(self, store_conn: sqlite3.Connection, last: int, db: str, level_of) -> int:
@@ -125,13 +120,10 @@ class Summaries:
 
         ``level_of(doc_id)``: the sample level of a document. A summary of level K is dropped
         when a changed document has level K or higher."""
-        conn = self.conn
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-        seq = int(meta.get("seq", -1))
-        if seq == last and meta.get("db") == db:
+        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        if int(meta.get("seq", -1)) == last and meta.get("db") == db:
             return 0
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             meta = dict(conn.execute("SELECT key, value FROM meta"))  # another process may have done it
             seq = int(meta.get("seq", -1))
             dropped = 0
@@ -148,14 +140,19 @@ class Summaries:
                     if top:
                         dropped = conn.execute("DELETE FROM summary WHERE level <= ?", (top,)).rowcount
             _set_meta(conn, last, db)
-            conn.execute("COMMIT")
+        return dropped
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the file's lock from its start."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return dropped
-
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM summary").fetchone()[0]
+        conn.execute("COMMIT")
 
 
 def _set_meta(conn: sqlite3.Connection, seq: int, db: str) -> None:
