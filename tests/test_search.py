@@ -539,3 +539,33 @@ def test_an_older_database_gets_the_title_and_date_of_its_hits(archive):
         for backend in BACKENDS:
             hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
             assert (hit.id, hit.title, hit.date) == ("d4", *shown["d4"])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_hits_are_read_from_the_state_the_index_was_searched_in(archive, backend, monkeypatch):
+    """A document deleted by another process while a search runs frees its row id, which SQLite
+    gives to the next new row: the hit rows are read in the search's own snapshot, so the hit
+    still shows the document that matched, not the newcomer."""
+    from opis.search.sqlite_index import FTS5Backend
+    from opis.store import Store
+
+    last_row, last_doc = archive.conn.execute("SELECT rowid, doc_id FROM search_docs ORDER BY rowid DESC").fetchone()
+    assert last_doc == "d5" and ids(search(archive, "exodus", backend=backend)) == {"d5"}
+    engine = FTS5Backend if backend == "fts5" else TantivyBackend
+    real_run = engine.run
+
+    def run_while_another_process_writes(self, *args, **kwargs):
+        raw = real_run(self, *args, **kwargs)
+        with Store(archive.path) as other:
+            other.delete("d5")
+            other.upsert(make_doc("d6", "Harvest report", "The harvest in Ili was good.", "1950", "1950-01-01",
+                                  "1950-12-31"))
+            assert other.conn.execute("SELECT rowid FROM search_docs WHERE doc_id = 'd6'").fetchone()[0] == last_row
+        return raw
+
+    monkeypatch.setattr(engine, "run", run_while_another_process_writes)
+    hit = search(archive, "exodus", backend=backend).hits[0]
+    assert hit.id == "d5" and "<mark>exodus</mark>" in hit.snippet
+    monkeypatch.undo()
+    assert ids(search(archive, "exodus", backend=backend)) == set()
+    assert ids(search(archive, "harvest", backend=backend)) == {"d6"}

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,12 +121,30 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise OpisError(f"offset must not be negative, not {offset}")
-    plan = prepare(store, query, exact)
-    engine = get_backend(store, backend)
-    raw = engine.run(plan, limit=limit, offset=offset, wait=False)
-    hits = _hits(store, plan, raw)  # while the facets are being counted
+    with _snapshot(store.conn):
+        plan = prepare(store, query, exact)
+        engine = get_backend(store, backend)
+        raw = engine.run(plan, limit=limit, offset=offset, wait=False)
+        hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
     return SearchResult(query, raw.total, hits, raw.facets, dict(plan.expansions), engine.name, raw.approximate)
+
+
+@contextmanager
+def _snapshot(conn) -> Iterator[None]:
+    """One read transaction for a search: the index is brought in step with the store and the
+    hit rows are read from the same state of it. (Hits name search rows by row id, and SQLite
+    gives a row id freed by a delete to the next new row: read later, a hit could show another
+    document that another process wrote meanwhile.)"""
+    if conn.in_transaction:  # the caller's transaction is the snapshot
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def prepare(store, query: str, exact: bool = False) -> Plan:
