@@ -316,6 +316,16 @@ def test_reindex_rebuilds_both_indexes(archive):
     assert reindex(archive) == {"fts5": 5, "tantivy": 5}
     for backend in BACKENDS:
         assert ids(search(archive, "Mukden", backend=backend, exact=True)) == {"d4"}
+    # the search rows alone: their row ids change, and the tantivy index follows them
+    doc = archive.get("d4")
+    doc.summary = "Garrisons for Mukden."
+    doc.provenance.sha256 = hashlib.sha256(b"d4 again").hexdigest()
+    archive.upsert(doc)  # d4's row is written anew, after the others
+    before = search(archive, "Mukden", backend="tantivy", exact=True).hits[0]
+    assert archive.conn.execute("SELECT max(rowid) FROM search_docs WHERE doc_id = 'd4'").fetchone()[0] == 6
+    assert reindex(archive, "fts5") == {"fts5": 5}
+    after = search(archive, "Mukden", backend="tantivy", exact=True).hits[0]
+    assert (after.id, after.title, after.snippet) == (before.id, before.title, before.snippet)
 
 
 def test_cli_search_json_and_errors(archive):

@@ -171,15 +171,19 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
 def reindex(store, backend: str | None = None) -> dict[str, int]:
     """Rebuild the search rows (FTS5) from the stored records, then the tantivy index from them.
 
-    ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are).
+    ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are);
+    ``backend="fts5"`` only the search rows and FTS5, which gives the rows new row ids: the
+    tantivy index, which names its hits' rows by row id, is then rebuilt at its next search.
     """
     from opis.search.sqlite_index import FTS5Backend
+    from opis.search.tantivy_index import forget
 
     if backend not in (None, *BACKENDS):
         raise OpisError(f"unknown search backend {backend!r} (use one of {', '.join(BACKENDS)})")
     counts = {}
     if backend in (None, "fts5"):
         counts["fts5"] = FTS5Backend(store).rebuild()
+        forget(store)
     if backend in (None, "tantivy"):
         from opis.search.tantivy_index import TantivyBackend
 

@@ -645,6 +645,12 @@ def _facets(compact: dict[str, Any], scale: float = 1.0) -> dict[str, list[tuple
     return {name: result[name] for name in FACETS}
 
 
+def forget(store) -> None:
+    """Mark the index as out of step with the store (its state removed): the next search
+    rebuilds it. For a change to the search rows that the journal does not record."""
+    (index_dir(store) / "state.json").unlink(missing_ok=True)
+
+
 def drop(store) -> None:
     """Remove the index directory (it is rebuilt on the next search)."""
     path = index_dir(store)
