@@ -290,7 +290,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the records and FTS5 rows in --db if it exists, completing an interrupted load "
                          "(the tantivy index is rebuilt)")
-    ap.add_argument("--runs", type=int, default=200, help="timed searches per query at most (see --budget)")
+    ap.add_argument("--runs", type=int, default=1000, help="timed searches per query at most (see --budget)")
     ap.add_argument("--query-only", action="store_true",
                     help="with --reuse: keep the tantivy index too (only run the queries)")
     ap.add_argument("--engines", default="tantivy,fts5", help="engines to query, comma-separated")
