@@ -24,9 +24,9 @@ ratio=Z`` with X and Y the worst per-query p95 and Z the worst per-query ratio.
 Above ``EXACT_LIMIT`` matches tantivy counts facets on a sample; for those queries the
 column ``facets`` gives the median and largest relative error of the sampled counts against
 an exact count (labels holding at least 5% of the matches, top 5 of each facet), and says
-where the timed searches took their facet counts from: ``summary`` (a one-term query whose
-sampled counts the rebuild stored, see ``opis.search.summaries``; a two-word phrase is one
-pair term, summarised by its first search) or ``counted`` while ranking. After the mix, the
+where the timed searches took their facet counts from: ``summary`` (a query of one index term,
+a word or a two-word phrase's pair, whose sampled counts the rebuild stored, see
+``opis.search.summaries``) or ``counted`` while ranking. After the mix, the
 single word is timed once more with its summary hidden, as for a word first searched after
 a change dropped its summary: that row is for information, not part of the last line.
 """
@@ -250,13 +250,20 @@ def timed(fns: list, runs: int, budget: float) -> list[list[float]]:
 
 def facet_source(engine, plan) -> str:
     """Where a tantivy search of ``plan`` takes its facet counts from."""
-    from opis.search.tantivy_index import _level, _single_term
+    from opis.search.tantivy_index import _level
 
-    term = _single_term(plan.root) if engine.clean else None
     level = _level(engine.estimate(engine.index.searcher(), plan.root))
-    if term is not None and level and engine.summaries.get(*term, level, engine.seq) is not None:
-        return "summary"
-    return "counted"
+    return "counted" if engine.summary_for(plan.root, level) is None else "summary"
+
+
+def report(backend: str, label: str, total, opis_ms: list[float], bare_ms: list[float], facets: str,
+           query: str, note: str = "") -> float:
+    """Print one query's row; return its p95 ratio."""
+    p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
+    ratio = p95 / b95 if b95 else float("inf")
+    print(f"{backend}: {label:<16} {total:>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
+          f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {ratio:>6.2f}  {facets:<20} {query}{note}", flush=True)
+    return ratio
 
 
 def facet_error(engine, query: str, result) -> str:
@@ -341,16 +348,14 @@ def main() -> None:
             plan = prepare(store, query)
             opis_ms, bare_ms = timed([lambda q=query, b=backend: search(store, q, backend=b),
                                       lambda p=plan, e=engine: e.bare(p, 10)], args.runs, args.budget)
-            p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
             mix[0].extend(opis_ms)
             mix[1].extend(bare_ms)
-            rows.append((p95, b95, p95 / b95 if b95 else float("inf")))
             accuracy = facet_error(engine, query, result) if backend == "tantivy" else "exact"
             if backend == "tantivy":
                 accuracy += ", " + facet_source(engine, plan)
-            print(f"{backend}: {label:<16} {result.total:>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
-                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {rows[-1][2]:>6.2f}  {accuracy:<20} {query}"
-                  + (f"  (+{len(result.expanded)} variants)" if result.expanded else ""), flush=True)
+            ratio = report(backend, label, result.total, opis_ms, bare_ms, accuracy, query,
+                           f"  (+{len(result.expanded)} variants)" if result.expanded else "")
+            rows.append((pct(opis_ms, 95), pct(bare_ms, 95), ratio))
         if backend == "tantivy":  # the single word again, counting its facets as it ranks
             label, query = QUERIES[0]
             plan = prepare(store, query)
@@ -361,10 +366,8 @@ def main() -> None:
                                           lambda p=plan, e=engine: e.bare(p, 10)], args.runs, args.budget)
             finally:
                 del engine.summaries.get, engine.summaries.put
-            p95, b95 = pct(opis_ms, 95), pct(bare_ms, 95)
-            print(f"{backend}: {'(no summary)':<16} {'':>8} {pct(opis_ms, 50):>8.1f} {p95:>8.1f} "
-                  f"{pct(bare_ms, 50):>9.1f} {b95:>9.1f} {p95 / b95:>6.2f}  {'counted':<20} {query}"
-                  "  (information: a word whose summary a change dropped, until it is searched)", flush=True)
+            report(backend, "(no summary)", "", opis_ms, bare_ms, "counted", query,
+                   "  (information: a word whose summary a change dropped, until it is searched)")
         worst[backend] = [max(r[0] for r in rows), max(r[1] for r in rows), max(r[2] for r in rows)]
         print(f"{backend}: worst p95 {worst[backend][0]:.1f} ms, bare {worst[backend][1]:.1f} ms, "
               f"worst ratio {worst[backend][2]:.2f}", flush=True)

@@ -169,13 +169,8 @@ class Marker:
         for text, hits in zip(texts, found, strict=True):
             start, end = _window(text, hits)
             edges.append((start, end < len(text)))
-            pos = start
-            for a, b, _t in hits:
-                if a < pos or b > end:
-                    continue
-                pieces += (text[pos:a], "\x01", text[a:b], "\x02")
-                pos = b
-            pieces += (text[pos:end], "\x03")
+            pieces += _held(_pieces(text, hits, start, end))
+            pieces.append("\x03")
         body = " ".join(html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>").split())
         return [("… " if start else "") + part.strip() + (" …" if more else "")
                 for (start, more), part in zip(edges, body.split("\x03"), strict=False)]
@@ -223,18 +218,31 @@ def _marked(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -
     window = text[start:end]
     if not hits:
         return html.escape(window)
-    pieces, pos = [], start  # text before a hit, the hit, ..., the text after the last hit
+    pieces = _pieces(text, hits, start, end)
+    if "\x01" not in window and "\x02" not in window:
+        return html.escape("".join(_held(pieces))).replace("\x01", "<mark>").replace("\x02", "</mark>")
+    return "".join(html.escape(p) if i % 2 == 0 else "<mark>" + html.escape(p) + "</mark>"
+                   for i, p in enumerate(pieces))
+
+
+def _pieces(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -> list[str]:
+    """``text[start:end]`` cut at the ``hits`` inside it: the text before a hit, the hit, ...,
+    the text after the last hit."""
+    pieces, pos = [], start
     for a, b, _t in hits:
         if a < pos or b > end:
             continue
         pieces += (text[pos:a], text[a:b])
         pos = b
     pieces.append(text[pos:end])
-    if "\x01" not in window and "\x02" not in window:
-        pieces[1::2] = ["\x01" + p + "\x02" for p in pieces[1::2]]
-        return html.escape("".join(pieces)).replace("\x01", "<mark>").replace("\x02", "</mark>")
-    return "".join(html.escape(p) if i % 2 == 0 else "<mark>" + html.escape(p) + "</mark>"
-                   for i, p in enumerate(pieces))
+    return pieces
+
+
+def _held(pieces: list[str]) -> list[str]:
+    """The hits among ``pieces`` held between the two control characters that become the
+    marks once the whole is escaped."""
+    pieces[1::2] = ["\x01" + p + "\x02" for p in pieces[1::2]]
+    return pieces
 
 
 def plain(snippet_html: str, color: bool = False) -> str:

@@ -58,7 +58,7 @@ from opis.search.backend import FACET_SIZE, RawResult
 from opis.search.fields import FACETS
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.sqlite_index import COLUMNS
-from opis.search.summaries import Summaries
+from opis.search.summaries import Summaries, Summary
 
 SCHEMA_VERSION = 6
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
@@ -198,9 +198,9 @@ class TantivyBackend:
         self.conn: sqlite3.Connection = store.conn
         self.path = index_dir(store)
         self.key = str(self.path.resolve())
-        self.index = self._open()
         self.summaries = Summaries(self.path)
         self.seq = -1
+        self.index = self._open()
         if self.key not in _CLEAN:
             _CLEAN[self.key] = not (read_state(self.path) or {}).get("deletes", True)
         if sync:
@@ -225,8 +225,7 @@ class TantivyBackend:
             return index
 
     def _wipe(self) -> None:
-        if getattr(self, "summaries", None) is not None:
-            self.summaries.close()
+        self.summaries.close()
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True, exist_ok=True)
 
@@ -455,8 +454,7 @@ class TantivyBackend:
         level = 0
         if facets:
             level = _level(self.estimate(searcher, plan.root))
-            if term is not None and level:
-                summary = self.summaries.get(*term, level, self.seq)
+            summary = self.summary_for(plan.root, level)
             if summary is None:
                 # the counting thread only calls into tantivy: Python work there would hold the
                 # GIL while this thread waits for it (measured: slower hit records)
@@ -487,6 +485,12 @@ class TantivyBackend:
 
         raw = RawResult(total, hits, pending=counted)
         return raw.finish() if wait else raw
+
+    def summary_for(self, node: IR, level: int) -> Summary | None:
+        """The stored facet counts of sample ``level`` that a search of the plan ``node`` reads
+        instead of counting: only a query of one index term has them."""
+        term = _single_term(node) if self.clean else None
+        return self.summaries.get(*term, level, self.seq) if term is not None and level else None
 
     def facets(self, searcher: tantivy.Searcher, node: IR, match: tantivy.Query | None = None,
                estimate: int | None = None) -> tuple[int | None, dict[str, Any]]:
