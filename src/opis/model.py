@@ -187,6 +187,21 @@ class Credit:
 
 
 @dataclass
+class FieldSource:
+    """Where one metadata value came from: the rule that found it, how sure it is, and its span
+    (offsets into the file's text as read, before the page around the record was removed)."""
+
+    field: str  # the record key: title, date, summary, archival_refs, funders ...
+    value: Any
+    rule: str  # e.g. "citation.title", "header.date_line", "label.summary"
+    confidence: str = "high"  # high | medium | low (a weak guess)
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None  # the page's words at that span
+    alternatives: list[dict[str, Any]] = field(default_factory=list)  # other candidates: value, rule, confidence
+
+
+@dataclass
 class Provenance:
     path: str
     sha256: str
@@ -196,6 +211,8 @@ class Provenance:
     pipeline_version: str | None = None
     layout: str | None = None
     size: int | None = None
+    family: str | None = None  # the record reader's page family (digital_archive, documentary_edition ...)
+    fields: list[FieldSource] = field(default_factory=list)  # where each metadata value came from
 
 
 @dataclass
@@ -242,12 +259,20 @@ class Document:
     provenance: Provenance | None = None
     # Layout hints from the reader (labelled blocks such as "Citation"); not part of the record JSON.
     fields: dict[str, str] = field(default_factory=dict, repr=False)
+    # Record facts from the reader (values with spans and rules); not part of the record JSON.
+    facts: list[Any] = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = to_dict(self)
         d.pop("fields", None)
+        d.pop("facts", None)
         return d
+
+    def field_source(self, name: str) -> FieldSource | None:
+        """Where the value of record field ``name`` came from, when the reader recorded it."""
+        found = [f for f in (self.provenance.fields if self.provenance else []) if f.field == name]
+        return found[0] if found else None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

@@ -101,10 +101,36 @@ class FieldScore:
 
 
 @dataclass
+class Rightness:
+    """How many scored values were wholly right (nothing missing, nothing extra)."""
+
+    right: int = 0
+    total: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"right": self.right, "total": self.total, "share": round(self.share, 4)}
+
+
+@dataclass
 class Report:
     fields: dict[str, FieldScore] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    # values wholly right, per field, per page layout (the gold's "layout") and over all
+    right_by_field: dict[str, Rightness] = field(default_factory=dict)
+    right_by_layout: dict[str, Rightness] = field(default_factory=dict)
+    right_all: Rightness = field(default_factory=Rightness)
+
+    def count_right(self, layout: str | None, tally: Tally) -> None:
+        ok = int(tally.fp == 0 and tally.fn == 0)
+        for r in (self.right_by_field.setdefault(tally.field, Rightness()),
+                  self.right_by_layout.setdefault(layout or "-", Rightness()), self.right_all):
+            r.right += ok
+            r.total += 1
 
     def add(self, doc_name: str, tally: Tally) -> None:
         fs = self.fields.setdefault(tally.field, FieldScore(tally.field))
@@ -118,6 +144,11 @@ class Report:
             "documents": self.documents,
             "unmatched": self.unmatched,
             "fields": {k: v.to_dict() for k, v in sorted(self.fields.items())},
+            "right": {
+                "all": self.right_all.to_dict(),
+                "by_field": {k: v.to_dict() for k, v in sorted(self.right_by_field.items())},
+                "by_layout": {k: v.to_dict() for k, v in sorted(self.right_by_layout.items())},
+            },
         }
 
 
@@ -153,6 +184,8 @@ def evaluate(store, gold_dir: str | Path) -> Report:
         for mod in mods:
             for tally in mod.score(gold, rec):
                 report.add(name, tally)
+                if tally.field.startswith("metadata."):
+                    report.count_right(gold.get("layout"), tally)
     return report
 
 
@@ -160,6 +193,15 @@ def format_report(report: Report, show_misses: bool = True) -> str:
     lines = [f"{'field':34} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"]
     for name, fs in sorted(report.fields.items()):
         lines.append(f"{name:34} {fs.precision:6.3f} {fs.recall:6.3f} {fs.f1:6.3f}  {fs.tp}/{fs.fp}/{fs.fn}")
+    if report.right_all.total:
+        lines.append("")
+        lines.append(f"{'metadata values wholly right':34} {'right':>6} {'of':>6} {'share':>7}")
+        for name, r in sorted(report.right_by_field.items()):
+            lines.append(f"  {name:32} {r.right:6} {r.total:6} {r.share:7.1%}")
+        for name, r in sorted(report.right_by_layout.items()):
+            lines.append(f"  layout {name:25} {r.right:6} {r.total:6} {r.share:7.1%}")
+        a = report.right_all
+        lines.append(f"  {'all fields':32} {a.right:6} {a.total:6} {a.share:7.1%}")
     lines.append(f"documents: {len(report.documents)} matched" + (f", unmatched gold: {', '.join(report.unmatched)}" if report.unmatched else ""))
     if show_misses:
         misses = [m for fs in report.fields.values() for m in (f"{fs.field}: {x}" for x in fs.misses)]

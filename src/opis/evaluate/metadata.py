@@ -47,6 +47,29 @@ def agent_tally(field: str, gold: list[str], got: list[Any]) -> Tally:
     )
 
 
+def summary_tally(starts: str | None, summary: str | None) -> Tally:
+    """Right when the summary starts with the gold's first characters, or both are absent."""
+    got = norm(summary or "")
+    if starts is None:
+        return value_tally("metadata.summary", None, summary[:60] if summary else None)
+    ok = bool(got) and got.startswith(norm(starts))
+    t = Tally("metadata.summary", tp=int(ok), fn=int(not ok), fp=int(bool(got) and not ok))
+    if not ok:
+        t.misses.append(f"summary does not start with {starts!r}: {summary!r}")
+    return t
+
+
+def printed_reference(record: dict[str, Any]) -> str | None:
+    """The archival reference as the page prints it: the words its source span holds, else the
+    record's references joined."""
+    for src in (record.get("provenance") or {}).get("fields") or []:
+        if src.get("field") == "archival_refs":
+            value = src.get("value")
+            return "; ".join(value) if isinstance(value, list) else value
+    refs = [r.get("raw") for r in record.get("archival_refs") or [] if r.get("raw")]
+    return "; ".join(refs) or None
+
+
 def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
     meta = gold.get("metadata") or {}
     out: list[Tally] = []
@@ -65,12 +88,9 @@ def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
         if name in meta:
             out.append(agent_tally(f"metadata.{name}", meta[name] or [], record.get(name) or []))
     if "summary_starts" in meta:
-        summary = norm(record.get("summary") or "")
-        ok = bool(summary) and summary.startswith(norm(meta["summary_starts"]))
-        t = Tally("metadata.summary", tp=int(ok), fn=int(not ok))
-        if not ok:
-            t.misses.append(f"summary does not start with {meta['summary_starts']!r}: {record.get('summary')!r}")
-        out.append(t)
+        out.append(summary_tally(meta["summary_starts"], record.get("summary")))
+    if "archival_ref_raw" in meta:
+        out.append(value_tally("metadata.archival_ref_raw", norm(meta["archival_ref_raw"]), norm(printed_reference(record))))
     if "footnote_count" in meta:
         out.append(value_tally("metadata.footnote_count", meta["footnote_count"], len(record.get("notes") or [])))
     if "reference_count" in meta:

@@ -56,7 +56,7 @@ def get_component(name: str) -> Component:
 
 def document_from_raw(raw: RawDocument) -> Document:
     """Start a Document from what a reader returned (id from the content hash)."""
-    doc = Document(id=raw.sha256[:16], text=raw.text, fields=dict(raw.fields))
+    doc = Document(id=raw.sha256[:16], text=raw.text, fields=dict(raw.fields), facts=list(raw.facts))
     doc.page_info = list(raw.pages)
     doc.languages = list(raw.languages)
     doc.warnings = list(raw.warnings)
@@ -69,6 +69,7 @@ def document_from_raw(raw: RawDocument) -> Document:
         pipeline_version=__version__,
         layout=raw.layout,
         size=raw.size,
+        family=raw.fields.get("Page family"),
     )
     # Footnotes and the reference list travel as layout hints until the notes component parses them.
     doc.notes = [_note(n) for n in raw.notes]

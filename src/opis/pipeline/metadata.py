@@ -72,32 +72,44 @@ def _set_agents(doc: Document, title: str | None, head: list[str]) -> None:
 
 
 def archive_metadata(doc: Document) -> None:
-    f = doc.fields
-    citation = f.get("Citation") or f.get("Document Information") or ""
-    credit_at = ag.credit_start(citation)
-    cited = fx.split_record_citation(citation, credit_at)
+    """Record pages: every field from the facts the record reader found, with its source."""
+    from opis.metadata.record import resolve
+
+    page_text = _page_text(doc)
+    r = resolve(doc.facts, page_text)
     head = head_lines(doc.text)
-    doc.title = doc.title or f.get("Title") or cited.title
-    doc.date = _date(f.get("Date"), cited.date)
+    doc.title = doc.title or r.get("title")
+    doc.date = r.get("date") or DateValue()
     doc.doc_type = fx.doc_type_from_title(doc.title or "") or fx.doc_type_from_header(head)
-    marking = f.get("Original Classification")
-    doc.classification = (fx.normalise_classification(marking) if marking else None) or fx.classification_from_header(head)
-    doc.document_number = fx.document_number(head, doc.title)
-    doc.archival_refs = [ArchivalRef(raw=r) for r in fx.split_references(cited.reference)]
-    credits = ag.credits(citation)
-    doc.translators = credits["translators"]
-    doc.contributors = credits["contributors"]
-    doc.credits = [Credit(role=role, name=name) for role, name in ag.credit_entries(citation)]
-    doc.funders = ag.funders((f.get("Credits") or "").splitlines() + (f.get("Funders") or "").splitlines())
-    doc.summary = f.get("Summary")
-    language = f.get("Original Language")
-    doc.original_language = language.strip().title() if language else None
-    doc.source_url = f.get("URL")
-    doc.record_id = f.get("Record ID") or fx.record_id_from_url(doc.source_url)
-    doc.rights = f.get("Rights")
-    if cited.repository:
-        f.setdefault("Repository", cited.repository)
+    doc.classification = r.get("classification")
+    doc.document_number = fx.document_number(head, doc.title) or r.get("document_number")
+    doc.archival_refs = [ArchivalRef(raw=ref) for ref in r.get("archival_refs") or []]
+    doc.translators = r.get("translators") or []
+    doc.contributors = r.get("contributors") or []
+    doc.credits = [Credit(role=role, name=name) for role, name in r.get("credits") or []]
+    doc.funders = r.get("funders") or []
+    doc.summary = r.get("summary")
+    doc.original_language = r.get("original_language")
+    doc.source_url = r.get("source_url")
+    doc.record_id = r.get("record_id")
+    rights = [f.value for f in doc.facts if f.field == "rights"]
+    doc.rights = "\n".join(dict.fromkeys(rights)) or doc.fields.get("Rights")
+    if doc.provenance is not None:
+        doc.provenance.fields = r.sources
     _set_agents(doc, doc.title, head)
+
+
+def _page_text(doc: Document) -> str:
+    """The file's text as read, which the facts' spans point into."""
+    from pathlib import Path
+
+    from opis.readers.base import PAGE_TEXT_KEY
+
+    text = doc.fields.get(PAGE_TEXT_KEY)
+    if text is not None:
+        return text
+    path = doc.provenance.path if doc.provenance else None
+    return Path(path).read_text(encoding="utf-8", errors="replace") if path and Path(path).exists() else ""
 
 
 # --- journal articles ----------------------------------------------------------------------

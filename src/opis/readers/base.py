@@ -8,6 +8,9 @@ from pathlib import Path
 
 from opis.model import Page
 
+# raw.fields key under which the record reader keeps the page text its facts' spans point into
+PAGE_TEXT_KEY = "__page_text__"
+
 
 @dataclass
 class RawNote:
@@ -33,6 +36,7 @@ class RawDocument:
     pages: list[Page] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    facts: list = field(default_factory=list)  # record facts with spans (opis.readers.layouts.record.facts.Fact)
 
 
 def sha256_file(path: str | Path) -> str:

@@ -18,7 +18,7 @@ from opis.readers.base import RawDocument
 
 RECOGNISERS = [
     "opis.readers.layouts.article",
-    "opis.readers.layouts.archive",
+    "opis.readers.layouts.record",
 ]
 
 

@@ -1,0 +1,171 @@
+"""A record's metadata from the facts its page states (``opis.readers.layouts.record``): for each
+field the strongest candidate that reads as a value of that field, the others kept as
+alternatives, and where the value came from (rule, confidence, span, the page's words).
+
+Pure functions: ``resolve(facts, page_text)`` gives the values and their sources; the pipeline's
+metadata component puts them on the Document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from opis.metadata import agents as ag
+from opis.metadata.dates import find_date, parse_date
+from opis.metadata.fields import normalise_classification, split_references
+from opis.model import DateValue, FieldSource
+from opis.readers.layouts.record import credits as cr
+from opis.readers.layouts.record.citation import record_id as url_record_id
+from opis.readers.layouts.record.digital_archive import is_language
+from opis.readers.layouts.record.facts import CONFIDENCE, Fact
+
+PRECISION_RANK = {"day": 4, "month": 3, "season": 3, "year": 2, "interval": 1, "decade": 1, "century": 0}
+
+
+@dataclass
+class RecordValues:
+    """The resolved metadata of one record page."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: list[FieldSource] = field(default_factory=list)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+
+def _source(name: str, value: Any, fact: Fact, text: str, others: list[Fact], rule_suffix: str = "") -> FieldSource:
+    alternatives = [
+        {"value": o.value, "rule": o.rule, "confidence": o.confidence, "start": o.start, "end": o.end}
+        for o in others if o is not fact and o.value != fact.value
+    ]
+    return FieldSource(
+        field=name, value=value, rule=fact.rule + rule_suffix, confidence=fact.confidence,
+        start=fact.start, end=fact.end, quote=text[fact.start:fact.end] if text else None, alternatives=alternatives,
+    )
+
+
+def _pick(facts: list[Fact], name: str, parse: Callable[[str], Any]) -> tuple[Any, Fact | None, list[Fact]]:
+    candidates = sorted((f for f in facts if f.field == name), key=lambda f: -f.strength)
+    for fact in candidates:
+        value = parse(fact.value)
+        if value not in (None, "", []):
+            return value, fact, candidates
+    return None, None, candidates
+
+
+def clean_title(value: str) -> str | None:
+    s = re.sub(r"\s+", " ", value).strip().strip(",").strip()
+    return s or None
+
+
+def read_date(value: str) -> DateValue | None:
+    return parse_date(value) or find_date(value)
+
+
+def resolve_date(facts: list[Fact], text: str) -> tuple[DateValue, FieldSource | None]:
+    """The strongest stated date; a weaker one that says the same more precisely refines it
+    ('1961' in the citation, 'September 28, 1961' in the header)."""
+    value, fact, candidates = _pick(facts, "date", read_date)
+    if fact is None:
+        return DateValue(), None
+    suffix = ""
+    for other in candidates:
+        if other is fact:
+            continue
+        finer = read_date(other.value)
+        if finer and finer.earliest and value.earliest and value.latest and \
+                PRECISION_RANK.get(finer.precision or "", 0) > PRECISION_RANK.get(value.precision or "", 0) and \
+                value.earliest <= finer.earliest and finer.latest <= value.latest:
+            value, fact, suffix = finer, other, "+refines"
+            break
+    return value, _source("date", value.edtf, fact, text, candidates, suffix)
+
+
+def resolve(facts: list[Fact], text: str) -> RecordValues:
+    """Every metadata field of a record page from its facts."""
+    out = RecordValues()
+
+    def take(name: str, fact_name: str, parse: Callable[[str], Any]) -> Any:
+        value, fact, candidates = _pick(facts, fact_name, parse)
+        if fact is not None:
+            out.values[name] = value
+            out.sources.append(_source(name, value, fact, text, candidates))
+        return value
+
+    take("title", "title", clean_title)
+    date, src = resolve_date(facts, text)
+    out.values["date"] = date
+    if src:
+        out.sources.append(src)
+    take("summary", "summary", lambda v: re.sub(r"\s+", " ", v).strip() or None)
+    take("classification", "classification", normalise_classification)
+    take("record_id", "record_id", lambda v: v if re.fullmatch(r"\d{1,12}", v.strip()) else None)
+    take("source_url", "url", lambda v: v)
+    if not out.get("record_id") and out.get("source_url"):
+        rid = url_record_id(out.get("source_url"))
+        if rid:
+            out.values["record_id"] = rid
+    printed = take("archival_refs", "reference", lambda v: v.strip() or None)  # the source keeps it as printed
+    out.values["archival_refs"] = split_references(printed) if printed else []
+    take("document_number", "document_number", lambda v: v)
+    lang = take("original_language", "original_language", lambda v: v.strip().title() if is_language(v) else None)
+
+    # credits: the citation's credit sentence, and translators a page lists under their own label
+    credit_fact = max((f for f in facts if f.field == "credits"), key=lambda f: f.strength, default=None)
+    people = {"contributors": [], "translators": []}
+    entries: list[tuple[str, str]] = []
+    if credit_fact is not None:
+        people = cr.people(credit_fact.value)
+        entries = cr.entries(credit_fact.value)
+        for role in ("contributors", "translators"):
+            if people[role]:
+                out.sources.append(_source(role, people[role], credit_fact, text, []))
+        found = cr.translated_from(credit_fact.value)
+        if lang is None and found and is_language(found[0]):
+            out.values["original_language"] = found[0].title()
+            out.sources.append(_source("original_language", found[0].title(), credit_fact, text, [], "+translated_from"))
+    for f in facts:
+        if f.field == "translators":
+            names = [n.strip() for n in re.split(r"\s*(?:,|;|\band\b)\s*", f.value) if n.strip()]
+            people["translators"] += [n for n in names if n not in people["translators"]]
+            out.sources.append(_source("translators", names, f, text, []))
+    out.values.update(people)
+    out.values["credits"] = entries
+
+    # funders: the support line(s) and the list of funders at the page's end
+    funder_facts = [f for f in facts if f.field in ("funders", "funders_list")]
+    names: list[str] = []
+    for f in funder_facts:
+        for name in funders_of(f.value):
+            if name not in names:
+                names.append(name)
+    out.values["funders"] = names
+    if funder_facts and names:
+        out.sources.append(_source("funders", names, funder_facts[0], text, funder_facts))
+    return out
+
+
+_SUPPORT_RE = re.compile(
+    r"^(?:credits:\s*)?(?:this (?:document|record|item|collection) (?:was|is) )?made possible (?:with|by|through)"
+    r"(?: the)?(?: generous)? (?:support|funding|grants?) (?:from|of|by) ",
+    re.IGNORECASE,
+)
+
+
+def funders_of(line: str) -> list[str]:
+    """'...made possible with support from the MacArthur Foundation, Leon Levy Foundation' ->
+    names split at commas and 'and' (not inside a name: 'Chun & Jane Chiu Family Foundation',
+    'Carnegie Corporation of New York (CCNY)'), a leading 'the' dropped."""
+    body = _SUPPORT_RE.sub("", line.strip()).strip().rstrip(".")
+    out: list[str] = []
+    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])", body):
+        name = re.sub(r"^the\s+", "", part.strip(), flags=re.IGNORECASE).strip(" .;")
+        if name and name[0].isupper() and name not in out:
+            out.append(name)
+    return out
+
+
+__all__ = ["RecordValues", "resolve", "resolve_date", "funders_of", "ag", "CONFIDENCE"]

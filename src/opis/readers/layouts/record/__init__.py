@@ -1,0 +1,65 @@
+"""The record reader: one reader for document pages of archives, whatever their layout.
+
+A page is offered to each family in ``FAMILIES`` in turn; the first that recognises it reads it
+into facts (each value with its span in the page and the rule that found it) and a clean body:
+
+* ``digital_archive`` — record pages of a digital archive of translated documents in every form
+  they are saved in (current site, oldest site, copies without blank lines, mirrors, Markdown
+  with labelled blocks, flattened PDF copies);
+* ``frus`` — documents of a documentary edition (numbered heading, source note with the file
+  signature and classification);
+* ``catalogue`` — catalogue pages of declassified collections and research portals
+  ("Label: value" fields, then the text);
+* ``noted`` — a heading, the text and a bracketed "[Source: ...]" note.
+
+A further family is one more module with ``read(text) -> RecordPage | None`` added to the list.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from opis.readers.base import PAGE_TEXT_KEY, RawDocument
+from opis.readers.layouts.record.common import RecordPage
+
+LAYOUT = "archive_record"
+FAMILIES = [
+    "opis.readers.layouts.record.digital_archive",
+    "opis.readers.layouts.record.frus",
+    "opis.readers.layouts.record.catalogue",
+    "opis.readers.layouts.record.noted",
+]
+# raw.fields keys the facts are also shown under (what `opis show` and older code read)
+_FIELD_KEYS = {
+    "title": "Title", "date": "Date", "summary": "Summary", "citation": "Citation", "url": "URL",
+    "record_id": "Record ID", "original_language": "Original Language", "reference": "Reference",
+    "classification": "Classification", "funders": "Credits", "funders_list": "Funders", "credits": "Credit line", "rights": "Rights",
+}
+
+
+def read_page(text: str) -> RecordPage | None:
+    """The first family's reading of ``text``, or None when no family knows the page."""
+    for name in FAMILIES:
+        page = importlib.import_module(name).read(text)
+        if page is not None:
+            return page
+    return None
+
+
+def recognise(raw: RawDocument) -> RawDocument | None:
+    page = read_page(raw.text)
+    if page is None:
+        return None
+    raw.layout = LAYOUT
+    raw.facts = page.sheet.facts
+    raw.fields[PAGE_TEXT_KEY] = raw.text
+    for name, key in _FIELD_KEYS.items():
+        best = page.sheet.best(name)
+        if best is not None:
+            raw.fields[key] = best.value
+    raw.fields["Page family"] = page.family
+    raw.fields["Page layout"] = page.kind
+    raw.text = page.body
+    if page.notes:
+        raw.notes = page.notes
+    return raw

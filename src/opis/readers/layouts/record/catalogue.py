@@ -1,0 +1,87 @@
+"""Catalogue pages of declassified-document collections and research portals: a title, then
+"Label: value" fields (a reading room's "Document Number (FOIA) /ESDN (CREST)", "Original
+Classification: S", "Publication Date"; a portal's "Description", "Language of Original
+Document", "Translators", "Document Source", "Call Number"), then the document's text
+(after "Body:" where the page says so).
+"""
+
+from __future__ import annotations
+
+import re
+
+from opis.readers.layouts.record.common import (
+    RecordPage,
+    add_classification_from_head,
+    body_text,
+    is_date_line,
+    title_like,
+)
+from opis.readers.layouts.record.digital_archive import is_language
+from opis.readers.layouts.record.facts import GOOD, STRONG, FactSheet
+from opis.readers.layouts.record.lines import page_lines
+
+FAMILY = "catalogue"
+# One-letter classification codes of declassification catalogues.
+CODES = {"U": "Unclassified", "C": "Confidential", "S": "Secret", "TS": "Top Secret", "R": "Restricted"}
+_FIELDS = {"summary", "original_language", "translators", "reference", "source_archive", "classification", "date", "catalogue", "body"}
+
+
+def read(text: str) -> RecordPage | None:
+    lines = page_lines(text)
+    labelled = [i for i, ln in enumerate(lines) if ln.label and ln.label[0] in _FIELDS and ":" in ln.text]
+    kinds = {lines[i].label[1].lower() for i in labelled}
+    if len(kinds) < 3:
+        return None
+    sheet = FactSheet()
+    first_label = labelled[0]
+    cut = not text.endswith("\n")
+    used = set(labelled)
+    # the title: the nearest heading line above the labels, past a date line
+    for k in range(first_label - 1, -1, -1):
+        ln = lines[k]
+        if ln.chrome:
+            continue
+        if is_date_line(ln.text):
+            sheet.add("date", ln.text, ln.start, ln.end, "catalogue.date_line", GOOD)
+            used.add(k)
+            continue
+        if title_like(ln.text):
+            sheet.add("title", ln.text, ln.start, ln.end, "catalogue.heading", GOOD)
+            used.add(k)
+        break
+    body_from = None
+    for i in labelled:
+        ln = lines[i]
+        name, label, value = ln.label
+        span = ln
+        if not value and i + 1 < len(lines) and not lines[i + 1].label:
+            span = lines[i + 1]
+            value = span.text
+            used.add(i + 1)
+        if name == "body":
+            body_from = i + 1
+            continue
+        if not value:
+            continue
+        at_end = cut and span.end >= len(text.rstrip())
+        rule = f"catalogue.{label.lower().replace(' ', '_')}"
+        if name == "summary":
+            sheet.add("summary", value, span.start, span.end, rule, STRONG)
+        elif name == "original_language" and is_language(value):
+            sheet.add("original_language", value, span.start, span.end, rule, STRONG)
+        elif name == "translators":
+            sheet.add("translators", value, span.start, span.end, rule, STRONG)
+        elif name == "reference" and not at_end:
+            sheet.add("reference", value, span.start, span.end, rule, STRONG)
+        elif name == "source_archive":
+            sheet.add("archive", value, span.start, span.end, rule, GOOD)
+        elif name == "classification":
+            code = CODES.get(value.strip().upper())
+            if code or len(value) <= 40:
+                sheet.add("classification", code or value, span.start, span.end, rule, STRONG)
+        elif name == "date" and re.search(r"\d{4}", value):
+            sheet.add("date", value, span.start, span.end, rule, STRONG)
+    start = body_from if body_from is not None else max(used) + 1
+    body = [ln for i, ln in enumerate(lines[start:], start) if not ln.chrome and i not in used]
+    add_classification_from_head(body, sheet)
+    return RecordPage(FAMILY, "labelled", sheet, body_text(text, body))

@@ -1,0 +1,67 @@
+"""Documents of a published documentary edition in the form of the Foreign Relations of the
+United States: a numbered heading ("94. Memorandum of a Conversation, Department of State,
+Washington, October 20, 1956, 5 p.m.¹"), an optional subject and participants list, the text
+with "[Page N]" markers, and numbered notes whose first is the source note with the file
+signature and the classification.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opis.metadata.dates import find_date
+from opis.readers.base import RawNote
+from opis.readers.layouts.record import source_note
+from opis.readers.layouts.record.common import RecordPage, body_text
+from opis.readers.layouts.record.facts import GOOD, FactSheet
+from opis.readers.layouts.record.lines import page_lines
+
+FAMILY = "documentary_edition"
+_HEADING_RE = re.compile(r"^(?P<n>\d{1,4})\.\s+(?P<title>[A-Z][^\n]{5,400}?)(?<=[^\d\s])(?P<fn>\d{1,2})?$")
+_KINDS = re.compile(
+    r"\b(?:Memorandum|Telegram|Letter|Editorial Note|Paper|Minutes|Notes?|Report|Airgram|Despatch|Dispatch|Circular"
+    r"|Message|Record|Estimate|Summary|Draft|Instruction|Memo|Statement|Conversation|Cable|Briefing|Study|Diary"
+    r"|Intelligence|Transcript|Directive|Agreement)\b"
+)
+_NOTE_RE = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<text>.+)$")
+_DATELINE_RE = re.compile(r"^[A-Z][\w .’'-]{1,40},\s+(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})(?:[,.].*)?$")
+
+
+def read(text: str) -> RecordPage | None:
+    lines = page_lines(text)
+    content = [i for i, ln in enumerate(lines) if not ln.chrome]
+    if not content:
+        return None
+    first = lines[content[0]]
+    m = _HEADING_RE.match(first.text)
+    if not m or not _KINDS.search(m.group("title")):
+        return None
+    note_at = source_note.find(lines)
+    if not m.group("fn") and note_at is None:
+        return None
+    sheet = FactSheet()
+    title = m.group("title").strip()
+    sheet.add("title", title, first.start + m.start("title"), first.start + m.end("title"), "edition.numbered_heading", GOOD)
+    sheet.add("document_number", m.group("n"), first.start, first.start + len(m.group("n")), "edition.number", GOOD)
+    date = find_date(title)
+    if date:
+        sheet.add("date", date.text or title, first.start, first.end, "edition.heading_date", GOOD)
+    notes: list[RawNote] = []
+    end = len(lines)
+    if note_at is not None:
+        end = note_at
+        source_note.add_facts(lines[note_at], sheet, "edition.source_note")
+        n = 0
+        for ln in lines[note_at:]:
+            nm = _NOTE_RE.match(ln.text)
+            if nm or not notes:
+                n = int(nm.group("n")) if nm else n + 1
+                notes.append(RawNote(n=n, text=nm.group("text") if nm else ln.text))
+            else:
+                notes[-1].text += " " + ln.text
+    body = [lines[i] for i in content[1:] if i < end]
+    for ln in body[:3]:
+        dm = _DATELINE_RE.match(ln.text)
+        if dm and not sheet.has("date"):
+            sheet.add("date", dm.group("date"), ln.start, ln.end, "edition.dateline", GOOD)
+    return RecordPage(FAMILY, "numbered", sheet, body_text(text, body), notes)
