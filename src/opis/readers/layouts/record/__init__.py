@@ -10,6 +10,7 @@ into facts (each value with its span in the page and the rule that found it) and
   signature and classification);
 * ``catalogue`` — catalogue pages of declassified collections and research portals
   ("Label: value" fields, then the text);
+* ``cable`` — diplomatic cables with their routing header and "SUBJECT:" line;
 * ``noted`` — a heading, the text and a bracketed "[Source: ...]" note.
 
 A further family is one more module with ``read(text) -> RecordPage | None`` added to the list.
@@ -27,6 +28,7 @@ FAMILIES = [
     "opis.readers.layouts.record.digital_archive",
     "opis.readers.layouts.record.frus",
     "opis.readers.layouts.record.catalogue",
+    "opis.readers.layouts.record.cable",
     "opis.readers.layouts.record.noted",
 ]
 # raw.fields keys the facts are also shown under (what `opis show` and older code read)

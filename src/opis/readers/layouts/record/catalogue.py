@@ -22,7 +22,7 @@ from opis.readers.layouts.record.lines import page_lines
 
 FAMILY = "catalogue"
 # One-letter classification codes of declassification catalogues.
-CODES = {"U": "Unclassified", "C": "Confidential", "S": "Secret", "TS": "Top Secret", "R": "Restricted"}
+CODES = {"U": "Unclassified", "C": "Confidential", "S": "Secret", "T": "Top Secret", "TS": "Top Secret", "R": "Restricted"}
 _FIELDS = {"summary", "original_language", "translators", "reference", "source_archive", "classification", "date", "catalogue", "body"}
 
 

@@ -26,7 +26,7 @@ UI_WORDS = {
 }
 _COUNTER_RE = re.compile(
     r"^(?:you are on page\s*\d+\s*of\s*\d+|page\s*\d+\s*(?:of|/)\s*\d+|total pages?\s*:\s*\d+"
-    r"|file type\s*:.*size\s*:.*|\[page \d+\]|!\[\]\(.*|!\[\]\(\)\s*\|.*)$",
+    r"|file type\s*:.*size\s*:.*|\[page \d+\]|!\[\]\(.*|!\[\]\(\)\s*\|.*|[|\s]+)$",
     re.IGNORECASE,
 )
 _NAV_RE = re.compile(r"^(?:/[A-Z][A-Z ]+|(?:[A-Z][A-Z]+\s*/\s*){2,}.*|[A-Z ]+(?:/ [A-Za-z ?]+){2,}.*)$")

@@ -28,6 +28,7 @@ from opis.readers.layouts.record.common import (
 )
 from opis.readers.layouts.record.facts import GOOD, STRONG, WEAK, FactSheet
 from opis.readers.layouts.record.lines import Line, page_lines
+from opis.readers.layouts.record.source_note import SOURCE_RE
 
 FAMILY = "digital_archive"
 SUPPORT_RE = re.compile(
@@ -77,8 +78,9 @@ def detect(lines: list[Line], text: str) -> str | None:
         return "header"
     if len(first) >= 2 and is_date_line(first[0].text) and title_like(first[1].text) and (
         TYPE_WORDS_RE.search(first[1].text) or (len(first) >= 3 and _starts_record(first[2].text))
+        or (not first[1].text.endswith(".") and len(first[1].text) <= 250)
     ):
-        return "header"
+        return "header"  # a page that opens with the record's date and its title
     dates = [ln.text for ln in first[:4] if is_date_line(ln.text)]
     if len(dates) >= 2 and is_date_line(first[0].text) and dates[0] == dates[1]:
         return "header"  # the oldest site repeats the date after the summary
@@ -225,7 +227,7 @@ def _get_citation_block(lines: list[Line], sheet: FactSheet, used: set[int], hea
             head_used.add(i)
             j = i + 1
             parts = []
-            while j < len(lines) and not (cite and lines[j].start >= cite.start) and not lines[j].chrome:
+            while j < len(lines) and not (cite and lines[j].end > cite.start) and not lines[j].chrome:
                 parts.append(j)
                 j += 1
             if parts:
@@ -273,6 +275,8 @@ def _summary(lines: list[Line], body_idx: list[int], trailer: int, sheet: FactSh
     closed = trailer < len(lines)
     before = " ".join(sub[i].text for i in pars[-2])
     ends_document = len(before) <= 100 or re.match(r"^\[\d+\]", before) is not None
+    if text.startswith("[") or SOURCE_RE.match(text):
+        return body_idx  # an editor's bracketed note or source note, not a summary
     if closed:
         rule, strength = "before_document_information", STRONG
     elif summary_register(text) and ends_document:

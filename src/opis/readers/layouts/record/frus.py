@@ -27,11 +27,40 @@ _NOTE_RE = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<text>.+)$")
 _DATELINE_RE = re.compile(r"^[A-Z][\w .’'-]{1,40},\s+(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})(?:[,.].*)?$")
 
 
+# Older volumes head a document with its decimal file number and kind, the title below:
+# '891.00/12–245: Telegram' / 'The Ambassador in Iran (Murray) to the Secretary of State'.
+_FILE_HEADING_RE = re.compile(r"^(?P<file>\d{2,4}(?:\.[\dA-Z]+)*/[\w.–-]+)\s*:\s*(?P<kind>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
+
+
+def _file_headed(text: str, lines, content) -> RecordPage | None:
+    first = lines[content[0]]
+    m = _FILE_HEADING_RE.match(first.text)
+    if not m or not _KINDS.search(m.group("kind")) or len(content) < 2:
+        return None
+    title = lines[content[1]]
+    sheet = FactSheet()
+    sheet.add("reference", m.group("file"), first.start, first.start + len(m.group("file")), "edition.file_heading", GOOD)
+    sheet.add("title", re.sub(r"(?<=[^\d\s])\d{1,2}$", "", title.text), title.start, title.end, "edition.title_below_file", GOOD)
+    notes_at = next((i for i in content[2:] if _NOTE_RE.match(lines[i].text) and lines[i].text.startswith("1.")), len(lines))
+    body = [lines[i] for i in content[2:] if i < notes_at]
+    for ln in body[:3]:
+        dm = _DATELINE_RE.match(ln.text)
+        if dm:
+            sheet.add("date", dm.group("date"), ln.start, ln.end, "edition.dateline", GOOD)
+            break
+    notes = [RawNote(n=int(nm.group("n")), text=nm.group("text"))
+             for i in content if i >= notes_at and (nm := _NOTE_RE.match(lines[i].text))]
+    return RecordPage(FAMILY, "file_headed", sheet, body_text(text, body), notes)
+
+
 def read(text: str) -> RecordPage | None:
     lines = page_lines(text)
     content = [i for i, ln in enumerate(lines) if not ln.chrome]
     if not content:
         return None
+    page = _file_headed(text, lines, content)
+    if page is not None:
+        return page
     first = lines[content[0]]
     m = _HEADING_RE.match(first.text)
     if not m or not _KINDS.search(m.group("title")):

@@ -58,7 +58,10 @@ LABELS = {
 }
 # Labels that may stand inline in a flattened text ("... Citation: ... Summary: ..."): only the
 # record-page ones, whose words rarely end a sentence before a colon.
-INLINE_LABELS = ["Citation", "Summary", "Credits", "Original Language", "Contents"]
+INLINE_LABELS = [
+    "Citation", "Summary", "Credits", "Original Language", "Contents", "Language of Original Document", "Translators",
+    "Number of Pages", "Cold War Period", "Document Source", "Call Number", "Document Type", "Persons",
+]
 _INLINE_RE = re.compile(r"(?<=\S)\s+(?=(?:" + "|".join(INLINE_LABELS) + r")\s*:(?:\s|$))")
 _LABEL_RE = re.compile(
     r"^(?P<label>" + "|".join(re.escape(k) for k in sorted(LABELS, key=len, reverse=True)) + r")\s*:?\s*(?P<value>.*)$",
@@ -68,6 +71,10 @@ _BULLET_RE = re.compile(r"^\s*(?:[•●▪◦·*-]|\d{1,2}\.(?=\s+Source:))\s+"
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
 DATE_PREFIX_RE = re.compile(r"^(?:" + _MONTH + r"\s+\d{1,2},\s+\d{4}|\d{1,2}\s+" + _MONTH + r"\s+\d{4})(?=\s+[A-Z\"“‘'])")
+# A portal's heading run into its date: 'Reports ... Deputy Foreign Ministers9 Jan 1985 |'.
+DATE_SUFFIX_RE = re.compile(
+    r"(?:(?<=[A-Za-z)\]])(?P<date>\d{1,2} " + _MONTH + r" \d{4})\s*\|?|\s(?P<piped>\d{1,2} " + _MONTH + r" \d{4})\s*\|)\s*$"
+)
 _SPACED_RE = re.compile(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b")
 
 
@@ -103,7 +110,7 @@ def clean(text: str) -> str:
     text = _BULLET_RE.sub("", text)
     text = strip_links(strip_emphasis(text)).replace("\u00a0", " ")
     text = re.sub(r"^#{1,6}\s+", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip().strip("*").strip()
+    return re.sub(r"\s+", " ", text).strip().strip("*").strip().rstrip("|").strip()
 
 
 def page_lines(text: str) -> list[Line]:
@@ -139,6 +146,10 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = {m.end() for m in _INLINE_RE.finditer(line)}
     for a, b in chrome.banners(line):
         cuts |= {a, b}
+    m = DATE_SUFFIX_RE.search(line)
+    if m and m.start() > 10:
+        group = "date" if m.group("date") else "piped"
+        cuts |= {m.start(group), m.end(group)}
     bounds = sorted({0, len(line), *cuts})
     out: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
