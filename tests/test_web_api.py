@@ -70,6 +70,15 @@ def test_document_pages_show_metadata_and_text(client, seed_records):
                 assert "/archives?archive=" in r.text
 
 
+def test_document_page_shows_where_values_came_from(client, seed_records):
+    rec = seed_records["000"]
+    html = client.get(f"/documents/{rec['id']}").text
+    assert "Where these values come from" in html
+    summary = next(s for s in rec["provenance"]["fields"] if s["field"] == "summary")
+    assert f"<code>{summary['rule']}</code>" in html
+    assert _esc(summary["quote"][:60]) in html
+
+
 def _esc(s: str) -> str:
     from html import escape
 
