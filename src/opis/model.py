@@ -152,6 +152,10 @@ class Claim:
     start: int | None = None
     end: int | None = None
     note: int | None = None
+    subject: str | None = None  # what is counted or measured, as written in the sentence
+    subject_start: int | None = None  # its span in the text
+    subject_end: int | None = None
+    rule: str | None = None  # the rule that tied the number to its subject (nummod, of, count-verb, casualty, unit ...)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from opis.extract.counted import NOT_COUNTED, Subject, counted_subject
 from opis.extract.numbers import find_quantities
 from opis.extract.sentences import sentences
 from opis.model import Claim, DateValue, Mention, Quantity
@@ -22,13 +23,6 @@ from opis.model import Claim, DateValue, Mention, Quantity
 REPORT_VERBS = {"report", "state", "show", "estimate", "note", "indicate", "say", "claim", "declare", "write", "inform", "record", "count"}
 # Nouns that head a "number of X" subject: the counted thing is X.
 NUMBER_NOUNS = {"number", "total", "population", "strength", "figure", "count", "size", "amount", "sum"}
-# Counted nouns that are really part of a time expression or a list marker, never claims.
-NOT_COUNTED = {
-    "year", "month", "week", "day", "hour", "minute", "time", "times", "copy", "copies", "page", "pages", "article", "articles",
-    "volume", "location", "place", "way", "side", "occasion", "nation", "country", "part", "case", "point", "stage", "wave",
-    "direction", "reason", "aspect", "function", "kind", "type", "form", "level", "option", "question", "issue", "term",
-    "they", "it", "we", "you", "he", "she",
-}
 # Possessives before a number make it a fixed set, not a count ("our two nations").
 POSSESSIVE_BEFORE = re.compile(r"\b(?:our|their|its|his|her|your|both|these|those|the\s+two|all)\s+$", re.I)
 CLAUSE_BREAK = re.compile(
@@ -114,12 +108,13 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
         if i >= 0 and q.start < sents[i][1]:
             by_sentence.setdefault(sents[i], []).append(q)
     keys = list(by_sentence)
-    texts = (ctx.text[a:b] for a, b in keys)
+    texts = (_mask_markup(ctx.text[a:b]) for a, b in keys)
     if nlp is None:
         parsed = parse_sentences(texts)
     else:
         parsed = nlp.pipe(texts, disable=[p for p in ("ner",) if p in nlp.pipe_names])
     last_noun: tuple[str, str] | None = None
+    last_subject: tuple[tuple[int, int], int, int, str] | None = None  # (sentence, start, end, text) of the last count
     last_para = -1
     for (s0, s1), sdoc in zip(keys, parsed, strict=True):
         sent = sdoc[:]
@@ -128,30 +123,43 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
         if pstart != last_para:
             last_noun, last_para = None, pstart
         for q in by_sentence[(s0, s1)]:
-            if _cyrillic(sent.text):
+            russian = _cyrillic(sent.text)
+            tokset = {t.i for t in sent if t.idx < q.end - s0 and t.idx + len(t.text) > q.start - s0}
+            if russian:
                 what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, s0)
+                subject = subject_ru(ctx.text, q.end, s0)
             else:
                 what, noun, verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
-            if last_noun and noun is None and _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start]):
+                subject = counted_subject(sent, tokset, _unit_kind(q.unit) if q.unit else None)
+            partitive = _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start])
+            if subject is None and last_subject and last_subject[0] == (s0, s1) and (partitive or noun in _PRON):
+                # "1,243 persons, of whom 811 were shot": the count names its subject earlier in the sentence
+                subject = Subject(last_subject[3], last_subject[1] - s0, last_subject[2] - s0, "partitive")
+            if subject is None:
+                continue
+            if last_noun and noun is None and partitive:
                 what, noun = f"{last_noun[0]} {what}".strip(), last_noun[1]  # "1,243 persons, of whom 811 were shot"
             if noun in _PRON and last_noun:
                 rest = what.split(" ", 1)[1] if " " in what else ""
                 what = f"{last_noun[0]} {rest}".strip()
                 noun = last_noun[1]
-            if not what or noun in NOT_COUNTED:
+            if noun in NOT_COUNTED:
                 continue
             if POSSESSIVE_BEFORE.search(ctx.text[max(0, q.start - 12):q.start]) and q.value is not None and q.value < 10:
                 continue
-            what = _strip_markup(what)
+            what = _strip_markup(what) or subject.text
+            head_word = subject.text.split()[-1].lower()
+            if subject.rule not in ("partitive", "distance", "casualty") and head_word not in what.lower():
+                what = f"{subject.text} {what}"  # "four or five personnel should remain": 5 — personnel remain
             if q.unit and _unit_kind(q.unit) == "temperature":
                 what = "temperature" + (f" ({what})" if what and "degree" not in what else "")
             if q.unit and _unit_kind(q.unit) == "duration":
                 continue
-            if not q.unit and not noun and not verb:
-                continue
             if noun and q.unit is None:
                 surface = next((w for w in what.split() if w.lower().startswith(noun[:4])), noun)
                 last_noun = (surface, noun)
+            if q.unit is None and subject.rule != "partitive":
+                last_subject = ((s0, s1), s0 + subject.start, s0 + subject.end, subject.text)
             date = claim_date(ctx, q.start, q.end, s0, s1, pstart, starts)
             place_id, place_label = _place(ctx, q.start, s0, s1)
             claims.append(
@@ -168,9 +176,18 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
                     sentence=ctx.text[s0:s1].strip(),
                     start=q.start,
                     end=q.end,
+                    subject=subject.text,
+                    subject_start=s0 + subject.start,
+                    subject_end=s0 + subject.end,
+                    rule=subject.rule,
                 )
             )
     return claims
+
+
+def _mask_markup(s: str) -> str:
+    """Note markup (``<sup>49</sup>``) blanked out, keeping every offset, so that it does not break the parse."""
+    return re.sub(r"<sup>.*?</sup>|</?sup>", lambda m: " " * len(m.group(0)), s)
 
 
 def _strip_markup(s: str) -> str:
@@ -255,15 +272,46 @@ def _place(ctx: ClaimContext, pos: int, s0: int, s1: int) -> tuple[str | None, s
 _ACCORDING = re.compile(r"(?:\b[Aa]ccording to (?:the |a |an )?|(?<!\w)(?:[Пп]о данным|[Сс]огласно|[Пп]о сведениям) )(?P<x>[^,;:.]+?)(?:,|;|:|\.\s|$)")
 
 
+# Nouns that name a speaker or a document, and so can be the source of a figure ("according to the report").
+SOURCE_NOUNS = {
+    "report", "telegram", "cable", "letter", "note", "memorandum", "memo", "statement", "communique", "communiqué", "newspaper",
+    "paper", "article", "broadcast", "radio", "agency", "ministry", "embassy", "consulate", "committee", "government", "command",
+    "headquarters", "militia", "police", "intelligence", "source", "informant", "official", "ambassador", "consul", "minister",
+    "chairman", "secretary", "commander", "leader", "spokesman", "press", "news", "census", "survey", "record", "minutes",
+    "protocol", "decree", "order", "resolution", "directive", "document", "office", "department", "section", "detachment",
+    "service", "authority", "administration", "bureau", "council", "commission", "party", "delegation", "author", "witness",
+    "estimate", "count", "register", "list", "journal", "diary", "dispatch", "message", "information", "interrogation",
+}
+
+
+def _names_a_source(tokens) -> bool:
+    """A source is a speaker or a document: a name, or a noun such as 'report', 'embassy', 'militia'.
+    Never a numbered thing ('23th Session') or a bare description ('incomplete statistics')."""
+    tokens = [t for t in tokens if not t.is_punct]
+    if not tokens or any(c.isdigit() for c in tokens[0].text):
+        return False
+    if any(t.like_num or re.search(r"\d", t.text) for t in tokens[:3]):
+        return False
+    return any(
+        (t.pos_ == "PROPN" and t.i > t.sent.start) or t.lemma_.lower() in SOURCE_NOUNS or t.lower_ in SOURCE_NOUNS for t in tokens
+    )
+
+
 def reporter(sent) -> str | None:
+    """Who gives the figures of a sentence: 'according to X', or the subject of a reporting verb — a speaker or a document."""
     m = _ACCORDING.search(sent.text)
     if m:
-        words = m.group("x").split()
-        return " ".join(words[:10])
+        a, b = sent.start_char + m.start("x"), sent.start_char + m.end("x")
+        tokens = [t for t in sent if a <= t.idx < b]
+        if _cyrillic(m.group("x")) or _names_a_source(tokens):
+            if re.match(r"\W*\d", m.group("x")):
+                return None
+            return " ".join(m.group("x").split()[:10])
+        return None
     root = sent.root
     if root.lemma_ in REPORT_VERBS:
         subj = [c for c in root.children if c.dep_ == "nsubj"]
-        if subj and subj[0].pos_ != "PRON" and subj[0].lemma_.lower() not in NUMBER_NOUNS:
+        if subj and subj[0].pos_ != "PRON" and subj[0].lemma_.lower() not in NUMBER_NOUNS and _names_a_source(list(subj[0].subtree)):
             return _phrase(subj[0], limit=8)
     return None
 
@@ -547,6 +595,15 @@ def what_phrase_ru(text: str, qs: int, qe: int, s0: int) -> tuple[str, str | Non
     verb = vm.group(1).lower() if vm else None
     what = " ".join(w.lower() for w in words) + (f" ({verb})" if verb and verb not in words else "")
     return what, noun, verb
+
+
+def subject_ru(text: str, qe: int, s0: int) -> Subject | None:
+    """Russian: the counted noun is the word right after the number ('500 человек', '300 семей')."""
+    m = re.match(rf"\s*({_RU_WORD})", text[qe:qe + 40])
+    if not m or not m.group(1)[:1].isalpha():
+        return None
+    a, b = qe + m.start(1), qe + m.end(1)
+    return Subject(text[a:b], a - s0, b - s0, "noun-after")
 
 
 # --- kinds, for comparison --------------------------------------------------------------------------

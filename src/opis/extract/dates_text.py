@@ -75,6 +75,7 @@ class _Rule:
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str], int | None], DateValue | None]
     needs_year: bool = False
+    relative: bool = False  # the year is counted from the year in context ("last year")
 
 
 def _y(m: re.Match[str], g: str = "y") -> int:
@@ -105,9 +106,9 @@ def _ru_part(s: str | None) -> str | None:
 _RULES: list[_Rule] = []
 
 
-def rule(name: str, pattern: str, needs_year: bool = False, flags: int = 0):
+def rule(name: str, pattern: str, needs_year: bool = False, flags: int = 0, relative: bool = False):
     def deco(fn):
-        _RULES.append(_Rule(name, re.compile(pattern, flags), fn, needs_year))
+        _RULES.append(_Rule(name, re.compile(pattern, flags), fn, needs_year or relative, relative))
         return fn
 
     return deco
@@ -217,6 +218,36 @@ def _month_part_noyear(m, y):
     if mo is None or m.group("m")[0].islower():
         return None
     return ev.month_part(y, mo, _part(m.group("p")))
+
+
+# --- years counted from the year in context (the paragraph's, else the document's own): "December last
+# year" in a letter of December 1967 is 1966-12; "August 18 this year" after "Reports of August 1927" is 1927.
+_REL_YEAR = r"(?P<rel>last|this|next|the\s+previous|the\s+following|the\s+current|of\s+last|of\s+this|of\s+next)\s+year"
+_REL_OFFSET = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "following": 1}
+
+
+def _rel_offset(m: re.Match[str]) -> int:
+    return _REL_OFFSET[m.group("rel").split()[-1].lower()]
+
+
+@rule("dm_relative_year", rf"\b(?P<d>{_DAY})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MON_EN}),?\s+{_REL_YEAR}\b", relative=True)
+def _dm_relative(m, y):
+    return ev.day(y + _rel_offset(m), month_number(m.group("m")), int(m.group("d")))
+
+
+@rule("md_relative_year", rf"\b(?P<m>{_MON_EN})\s+(?P<d>{_DAY})(?:st|nd|rd|th)?,?\s+{_REL_YEAR}\b", relative=True)
+def _md_relative(m, y):
+    return ev.day(y + _rel_offset(m), month_number(m.group("m")), int(m.group("d")))
+
+
+@rule("month_relative_year", rf"\b(?P<m>{_MON_EN}),?\s+{_REL_YEAR}\b", relative=True)
+def _month_relative(m, y):
+    return ev.month(y + _rel_offset(m), month_number(m.group("m")))
+
+
+@rule("relative_year", r"\b(?P<rel>last|this|next|the\s+previous|the\s+following|the\s+current)\s+year\b", relative=True, flags=re.I)
+def _relative_year(m, y):
+    return ev.year(y + _rel_offset(m))
 
 
 # A bare month needs a preposition before it ("in August", "by March") so that "May" the verb is not a date.
@@ -339,7 +370,7 @@ def _is_year_quantity(text: str, end: int) -> bool:
 
 
 # Every date form holds a year, a month name or a named period; rules run only in windows around these.
-_ANCHOR = re.compile(rf"{_YEAR}|{_MON_EN}|{_MON_RU}|\bWar\b", re.I)
+_ANCHOR = re.compile(rf"{_YEAR}|{_MON_EN}|{_MON_RU}|\bWar\b|\b(?:last|this|next|previous|following|current)\s+year\b", re.I)
 _BEFORE, _AFTER = 80, 60
 
 

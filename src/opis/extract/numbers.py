@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from opis.extract.units import Unit, convert, match_unit
+from opis.extract.number_context import not_a_count
+from opis.extract.units import Unit, convert, currency_before, match_unit
 from opis.model import Quantity
 
 # --- number words ------------------------------------------------------------------------------
@@ -252,13 +253,19 @@ def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, bas
                 continue
         if m.group("a") and is_reference_number(text, start, end):
             continue
+        if not_a_count(text, start + (len(m.group("between") or "")), end):
+            continue
         q = _build(text, m)
         if q is None:
             continue
-        # unit right after
+        # unit right after, or a currency sign right before ("$5 million")
         mu = match_unit(text, q.end)
+        sign = currency_before(text, start)
         unit: Unit | None = None
-        if mu:
+        if sign and not (mu and mu[0].kind == "money"):
+            unit, q.start = sign
+            q.unit = unit.name
+        elif mu:
             unit, uend, _attrib = mu
             q.end = uend
             q.unit = unit.name
@@ -271,7 +278,7 @@ def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, bas
             q.normalized_value = convert(q.value, unit)
             q.normalized_unit = unit.to_unit
         # qualifier right before
-        qm = _QUAL_BEFORE.search(text, max(0, start - 40), start)
+        qm = _QUAL_BEFORE.search(text, max(0, q.start - 40), q.start)
         if qm and qm.group("q").lower() in ("over", "under", "up to", "до") and _PREP_NOUN_BEFORE.search(text, max(0, qm.start() - 20), qm.start()):
             qm = None  # "control over 1,636 km": a preposition, not a qualifier
         if qm and not q.qualifier:

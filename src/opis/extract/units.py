@@ -23,6 +23,8 @@ class Unit:
 
 # (regex for the word(s) after the number, unit). Longer forms first.
 _TABLE: list[tuple[str, Unit]] = [
+    (r"square\s+kilomet(?:er|re)s?|sq\.\s?km\b|km²|кв\.\s?км\b", Unit("km²", "area")),
+    (r"square\s+met(?:er|re)s?|sq\.\s?m\b|m²|кв\.\s?м\b", Unit("m²", "area")),
     (r"kilomet(?:er|re)s?|km\b|км\b|километр\w*", Unit("km", "length")),
     (r"versts?|верст\w*", Unit("verst", "length", "km", 1.0668)),
     (r"miles?", Unit("mile", "length", "km", 1.609344)),
@@ -38,7 +40,22 @@ _TABLE: list[tuple[str, Unit]] = [
     (r"rubles?|roubles?|руб(?:\.|лей|ля|ль)", Unit("rubles", "money")),
     (r"kopecks?|kopeks?|копе\w*|коп\.", Unit("kopecks", "money", "rubles", 0.01)),
     (r"dollars?|US\$", Unit("dollars", "money")),
-    (r"yuan", Unit("yuan", "money")),
+    (r"yuan|renminbi", Unit("yuan", "money")),
+    (r"tugr(?:u|i)ks?|tugrugs?|tögrögs?", Unit("tugrik", "money")),
+    (r"yen", Unit("yen", "money")),
+    (r"francs?", Unit("francs", "money")),
+    (r"(?:Deutsche\s+)?[Mm]arks|DM\b", Unit("marks", "money")),
+    (r"forints?", Unit("forints", "money")),
+    (r"zlotys?|złot(?:y|ych)", Unit("zlotys", "money")),
+    (r"lei|leva?", Unit("lei", "money")),
+    (r"dinars?", Unit("dinars", "money")),
+    (r"rupees?", Unit("rupees", "money")),
+    (r"pesos?", Unit("pesos", "money")),
+    (r"shillings?", Unit("shillings", "money")),
+    (r"birr", Unit("birr", "money")),
+    (r"korun[ay]?|crowns", Unit("crowns", "money")),
+    (r"lir[ae]", Unit("lire", "money")),
+    (r"pounds\s+sterling|sterling", Unit("pounds sterling", "money")),
     (r"taels?|liang", Unit("taels", "money")),
     (r"%|percent|per\s+cent|процент\w*", Unit("%", "percent")),
     (r"degrees\s+(?:Celsius|centigrade)|°\s?C|degrees|градус\w*", Unit("°C", "temperature")),
@@ -56,7 +73,11 @@ _COMPILED = [(re.compile(rf"(?:{p})$", re.I), u) for p, u in _TABLE]
 
 
 def unit_for(word: str) -> Unit | None:
+    """The unit named ``word``: one of opis's unit names ("t", "km", "dollars") or a written form ("tons")."""
     w = word.strip()
+    named = _BY_NAME.get(w)
+    if named is not None:
+        return named
     for pat, u in _COMPILED:
         if pat.match(w):
             return u
@@ -81,3 +102,25 @@ def convert(value: float | None, unit: Unit) -> float | None:
     if value is None or unit.factor is None:
         return None
     return round(value * unit.factor, 3)
+
+
+# Currency signs written before the number ("$5 million", "£300"): the sign -> unit.
+CURRENCY_SIGNS: dict[str, Unit] = {
+    "US$": Unit("dollars", "money"),
+    "$": Unit("dollars", "money"),
+    "£": Unit("pounds sterling", "money"),
+    "€": Unit("euros", "money"),
+    "¥": Unit("yen", "money"),
+}
+_SIGN_BEFORE = re.compile(r"(?P<sign>US\$|\$|£|€|¥)\s?$")
+
+
+def currency_before(text: str, pos: int) -> tuple[Unit, int] | None:
+    """The currency sign right before ``pos`` ("$5 million"): (unit, start offset of the sign)."""
+    m = _SIGN_BEFORE.search(text, max(0, pos - 4), pos)
+    if not m:
+        return None
+    return CURRENCY_SIGNS[m.group("sign")], m.start()
+
+
+_BY_NAME: dict[str, Unit] = {u.name: u for _, u in _TABLE} | {u.name: u for u in CURRENCY_SIGNS.values()}

@@ -21,7 +21,7 @@ def context_for(doc: Document) -> ClaimContext:
     dates = doc.dates or find_dates(doc.text, doc.date, prefer_document_year=not is_secondary(doc))
     places = [m for m in doc.mentions if m.type == "PLACE" and m.entity_id and m.note is None and m.start is not None]
     refs = [(r.start, r.end) for r in doc.archival_refs if r.note is None and r.start is not None and r.end is not None]
-    authors = [a.name for a in doc.authors if a.name]
+    authors = [a.name for a in doc.authors if a.name and not any(c.isdigit() for c in a.name)]  # a name holds no digits
     return ClaimContext(
         text=doc.text,
         dates=dates,
