@@ -132,6 +132,8 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
                 what, noun, verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
                 subject = counted_subject(sent, tokset, _unit_kind(q.unit) if q.unit else None)
             partitive = _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start])
+            if subject is None and partitive:
+                subject = _partitive_noun(sent, tokset)  # "of whom 243 [were] men"
             if subject is None and last_subject and last_subject[0] == (s0, s1) and (partitive or noun in _PRON):
                 # "1,243 persons, of whom 811 were shot": the count names its subject earlier in the sentence
                 subject = Subject(last_subject[3], last_subject[1] - s0, last_subject[2] - s0, "partitive")
@@ -149,7 +151,7 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
                 continue
             what = _strip_markup(what) or subject.text
             head_word = subject.text.split()[-1].lower()
-            if subject.rule not in ("partitive", "distance", "casualty") and head_word not in what.lower():
+            if subject.rule not in ("distance", "casualty") and head_word not in what.lower():
                 what = f"{subject.text} {what}"  # "four or five personnel should remain": 5 — personnel remain
             if q.unit and _unit_kind(q.unit) == "temperature":
                 what = "temperature" + (f" ({what})" if what and "degree" not in what else "")
@@ -183,6 +185,19 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
                 )
             )
     return claims
+
+
+def _partitive_noun(sent, tokset: set[int]) -> Subject | None:
+    """'of whom 243 [were] men, 262 women': the plural noun right after the number and a copula."""
+    if not tokset:
+        return None
+    for t in sent.doc[max(tokset) + 1:sent.end]:
+        if t.text in ("[", "]") or t.lower_ in ("were", "was", "are", "is"):
+            continue
+        if t.pos_ == "NOUN" and t.tag_ == "NNS" and t.lower_ not in NOT_COUNTED:
+            return Subject(t.text, t.idx, t.idx + len(t.text), "partitive")
+        return None
+    return None
 
 
 def _mask_markup(s: str) -> str:

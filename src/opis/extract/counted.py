@@ -96,6 +96,8 @@ def _countable(tok) -> bool:
         return False
     if tok.text.isupper() and len(tok.text) > 1:
         return False  # an acronym: "the 8 MDGS", "138 KB"
+    if tok.text.endswith(".") and len(tok.text) <= 4:
+        return False  # an abbreviation: "2 p.", "3 vols."
     if tok.pos_ == "NOUN":
         return True
     # a plural name of people ("Kazakhs", "Chinese"), or a lower-case word the tagger took for a name ("White émigrés")
@@ -110,6 +112,10 @@ def _number_head(toks: list, tokset: set[int]):
 def counted_subject(sent, tokset: set[int], unit_kind: str | None = None) -> Subject | None:
     """The noun phrase the number at token indices ``tokset`` counts or measures (see module doc)."""
     toks = [t for t in sent if t.i in tokset]
+    first_num = next((t.i for t in toks if t.like_num or t.pos_ == "NUM"), None)
+    if first_num is not None:  # the qualifier's words ("estimated at", "more than") are not the number
+        toks = [t for t in toks if t.i >= first_num or t.text in ("$", "£", "€", "¥", "US$")]
+        tokset = {t.i for t in toks}
     if not toks:
         return None
     last = max(tokset)
@@ -128,6 +134,8 @@ def counted_subject(sent, tokset: set[int], unit_kind: str | None = None) -> Sub
     if nxt is not None and nxt.lower_ in CASUALTY:
         return _span([nxt], "casualty")
     head = anchor.head
+    while head.dep_ in ("compound", "nmod") and head.head.i > head.i and head.head.pos_ == "NOUN":
+        head = head.head  # "29 Soviet joint-stock company (SAO) factories": the last noun of the compound counts
     if anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and head.i > last and _countable(head):
         return _span(noun_phrase(head, last), "nummod")
     # "four or five personnel": a number joined to one that counts a noun
@@ -173,7 +181,11 @@ def _count_verb(anchor) -> Subject | None:
     if s.lemma_.lower() in NUMBER_NOUNS or _countable(s):
         if s.pos_ == "PROPN" and s.lemma_.lower() not in NUMBER_NOUNS and s.tag_ != "NNPS":
             return None
-        return _span(_with_of(s, -1), "count-verb")
+        words = _with_of(s, -1)
+        for c in s.children:  # "90,000 Czech force and large number of Russians ..., total approximately 160,000"
+            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"):
+                words += _with_of(c, -1)
+        return _span(words, "count-verb")
     return None
 
 
@@ -234,6 +246,8 @@ def _measured(sent, toks: list, tokset: set[int], anchor, unit_kind: str) -> Sub
     if unit_kind == "money" and last + 2 < sent.end and doc[last + 1].lower_ in ("for", "in", "of"):
         # "40 million tugrik for the construction of the railroad", "$5 million in aid"
         thing = next((t for t in doc[last + 2:min(sent.end, last + 6)] if t.pos_ in ("NOUN", "PROPN")), None)
+        while thing is not None and thing.dep_ == "compound" and thing.head.i > thing.i and thing.head.pos_ in ("NOUN", "PROPN"):
+            thing = thing.head  # "relief funds"
         if thing is not None and thing.head.i in (last + 1, thing.i) or (thing is not None and thing.head.head.i == last + 1):
             return _span(_with_of(thing, last + 1), "unit")
     # money, mass, area, temperature: the unit names the kind of measure

@@ -28,6 +28,8 @@ _MONTH_BEFORE = re.compile(rf"(?<![\w]){MONTHS}\.?\s*{_QUOTE}\s*{_QUOTE}$", re.I
 # 10/09/50, 10.01.50, 24.X.62, 13.10.50, 31.8 17:27, 09/30/50
 _NUMERIC_DATE = re.compile(r"^\d{1,2}\s*[./-]\s*(?:\d{1,2}|[IVX]{1,4})\s*[./-]\s*\d{2,4}\b|^\d{1,2}\.(?:\d{1,2}|[IVX]{1,4})\s+\d{1,2}[:.]\d{2}\b")
 _DATE_BEFORE = re.compile(r"\d{1,2}\s*[./-]\s*(?:\d{1,2}|[IVX]{1,4})\s*[./-]\s*$")
+# the second day of a range: "between February 19 and 23", "on 5 and 6 May"
+_DAY_RANGE_BEFORE = re.compile(rf"(?<![\w]){MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|through|until|[–—-])\s*$", re.I)
 _CLOCK_AFTER = re.compile(r"\s*(?:[.:]\d{2}\s*)?(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|o['’]clock|hrs?\b|hs\b|h\b|ч\.|час)", re.I)
 _CLOCK_WORD_BEFORE = re.compile(r"(?:\b(?:at|from|until|till|to|by|between|and|before|after|since|в|с|до)\s+)$", re.I)
 _CLOCK_SHAPE = re.compile(r"^(?:[01]?\d|2[0-3])[.:][0-5]\d$")
@@ -76,6 +78,8 @@ def _date_part(number: str, text: str, start: int, before: str, after: str) -> b
         return True
     if (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)) and (len(number) <= 2 or re.fullmatch(r"\d{4}", number)):
         return True
+    if len(number) <= 2 and _DAY_RANGE_BEFORE.search(before):
+        return True
     return bool(_NUMERIC_DATE.match(text[start:start + 20]) or _DATE_BEFORE.search(before))
 
 
@@ -94,6 +98,18 @@ def _name_with_digits(text: str, start: int, before: str) -> bool:
     if m.group("j") == "-":
         return True
     return m.group("w").lower() not in _FUNCTION_WORDS and not _clause_start(text, start - len(m.group(0)))
+
+
+_EDITORIAL = re.compile(r"\b(?:lines?|paragraphs?|pages?|words?|sentences?)\b.*\b(?:declassified|illegible|omitted|excised|redacted|deleted|missing|printed)\b", re.I)
+
+
+def _editorial_note(text: str, start: int) -> bool:
+    """A number inside an editor's bracketed note on the text: '[less than 1 line not declassified]', '[2 words illegible]'."""
+    a = text.rfind("[", max(0, start - 40), start)
+    if a < 0 or "]" in text[a:start]:
+        return False
+    b = text.find("]", start, start + 80)
+    return b > 0 and bool(_EDITORIAL.search(text, a, b))
 
 
 def not_a_count(text: str, start: int, end: int) -> str | None:
@@ -116,6 +132,8 @@ def not_a_count(text: str, start: int, end: int) -> str | None:
             return "identifier"
         if re.match(r"[ \u00a0]+\d", after) and not re.match(r"[ \u00a0]+\d{3}\b", after):
             return "corrected or adjacent figure"  # "25 31 people": two figures side by side
+    if _editorial_note(text, start):
+        return "editorial note"
     if _name_with_digits(text, start, before):
         return "name with digits"
     return None
