@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from opis.authority import archives as authority
 from opis.model import ArchivalRef
 from opis.refs.parse import (
+    ARCHIVE_WORD_RE,
     LABEL_RE,
     _dash_hyphen,
     _looks_like_archive,
@@ -53,7 +54,10 @@ AND_SPLIT_RE = re.compile(r"\s+(?:and|&|;)\s+|\s*;\s*")
 PLACE_TAIL_RE = re.compile(r"^(?:\s*,\s*[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*){0,3}\s*$")
 FILE_NO_RE = re.compile(r"^\d{1,5}(?:\s*-\s*\d{1,6}){1,4}$")
 POLISH_RE = re.compile(r"(?P<zespol>\d+/\d+)?\s*w\s*[-.]\s*(?P<wiazka>\d+)\s*,?\s*t\s*[-.]\s*(?P<teczka>\d+)", re.IGNORECASE)
+# the language of an unknown archive's name tells how its parts read (Polish "k." = karta, a folio)
+NAME_LANGUAGE = [(r"\barchiwum\b", "PL"), (r"levéltár", "HU"), (r"\barhiv(?:a|ele)\b", "RO"), (r"\barchyvas\b", "LT")]
 SEGMENT_LABELS: list[tuple[str, str]] = [
+    ("fond", r"(?:zesp\.|zespół|fonds?|fondas)"),
     ("box", r"(?:box|cx\.?|caixa|karton|carton|doboz|busta|b\.)"),
     ("folder", r"(?:folder|pasta|fasc\.?|fascicolo)"),
     ("entry", r"entry"),
@@ -200,12 +204,11 @@ def _unknown_archive(body: str) -> ArchivalRef | None:
     head, rest = (x.strip() for x in body.split(",", 1))
     if not head or not rest or not _looks_like_archive(head) or LABEL_RE.match(head):
         return None
-    if not re.search(r"\barchiv|\barchive|\blibrary\b|[A-ZА-Я]{2,}", head, re.IGNORECASE) or not re.search(
-        r"[A-ZА-Я]{2,}|Archiv|Library|Archive", head
-    ):
+    if not (ARCHIVE_WORD_RE.search(head) or re.search(r"\bLibrary\b|[A-ZА-ЯЁ]{2,}", head)):
         return None
     ref = ArchivalRef(raw=body, kind="archival")
-    if not _parts(rest, ref, None):
+    country = next((c for rx, c in NAME_LANGUAGE if re.search(rx, head, re.IGNORECASE)), None)
+    if not _parts(rest, ref, country):
         return None
     ref.archive, ref.known_archive, ref.rule = head, False, "unknown-archive"
     return ref
@@ -274,10 +277,10 @@ def _labelled_segment(seg: str, ref: ArchivalRef) -> bool:
             if folios is None:
                 return False
             ref.folios.extend(folios)
-        elif part == "delo":
-            if ref.delo is not None or not re.search(r"\d", value):
+        elif part in ("delo", "fond"):
+            if getattr(ref, part) is not None or not re.search(r"\d", value):
                 return False
-            ref.delo = norm_dashes(value)
+            setattr(ref, part, norm_dashes(value))
         else:
             if len(value) > 20:
                 return False

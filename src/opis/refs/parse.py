@@ -37,13 +37,15 @@ IBID_RE = re.compile(r"^\s*(?:Ibid|Ibidem|Там же|Тамже|Ibd)\b\.?\s*[,.
 # (part, regex).  A label must start a token (after start, space or punctuation).
 _L = r"(?<![\w'’])"
 LABELS: list[tuple[str, str]] = [
-    ("delo", r"ed\.\s?khr\.|ed\.\s?hr\.|ед\.\s?хр\.|kh/n|kh\.\s?n\.|х/н"),
+    ("delo", r"ed\.\s?khr\.|ed\.\s?hr\.|ед\.\s?хр\.|kh/n|kh\.\s?n\.|х/н|a\.\s?e\.|а\.\s?е\."),
+    ("year", r"V\.(?=\s?\d{4}\b)|viti\b"),
     ("fond", r"fonds?\b|fond\b|f\.|ф\.|фонд\b|zesp\.|zespół\b|z\."),
-    ("opis", r"opis['’]?(?=\s|$|,)|op\.|оп\.|опись\b|dans\b"),
+    ("opis", r"opis['’]?(?=\s|$|,)|op\.|оп\.|опись\b|dans\b|ap\."),
     ("delo", r"delo\b|d\.|д\.|дело\b|spr\.|спр\.|sprava\b|справа\b|sygn\.|a\.\s?j\.|file\s+no\.|file\b|Nr\.|nr\.|"
              r"dosar\b|dos\."),
     ("folios", r"listy\b|list\b|ll\.|l\.|лл\.|л\.|листы\b|лист\b|ark\.|арк\.|Bl\.|k\.|pp\.|p\.|khuu\b|khuudas\b|kh\.|"
-               r"ff\.|fols?\.|filele\b"),
+               r"ff\.|fols?\.|filele\b|fl\."),
+    ("byla", r"b\."),
     ("tom", r"tom\b|t\.|т\.|vol\.|sv\.|svazek\b"),
     ("papka", r"papka\b|п\."),
     ("chast", r"ch\.|ч\.|chast['’]?\b"),
@@ -241,6 +243,10 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
                 part = "box"
         elif label == "k.":
             return False
+        if part == "byla":  # Lithuanian byla (file); elsewhere "b." is not a file label
+            if country != "LT":
+                return False
+            part = "delo"
         # papka sits between opis and delo (AVP RF); after the delo, or alone, "p." is a page
         later_delo = any(_label_part(x) == "delo" for x in matches[i + 1 :])
         if label == "p." and not seen_delo and country in ("RU", None) and later_delo:
@@ -261,6 +267,9 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
             ref.folios.extend(folios)
             continue
         value = norm_dashes(value) if country in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") else _dash_hyphen(value)
+        if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") and "," in value:
+            value, rest = (x.strip() for x in value.split(",", 1))  # "f. 507, CK SKJ, IX": parts without a label
+            ref.extra["series"] = ", ".join(filter(None, [ref.extra.get("series"), rest]))
         rx = {"fond": FOND_VALUE_RE, "opis": OPIS_VALUE_RE, "delo": DELO_VALUE_RE}.get(part)
         if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN"):
             rx = re.compile(r"^[^,;]{1,40}$")
