@@ -42,11 +42,7 @@ class Archive:
     scheme: str | None = None  # fond-opis-delo, file-number, record-group, department-piece, german, ...
     aliases: tuple[str, ...] = field(default_factory=tuple)
     former: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def name_cyrillic(self) -> str | None:
-        """The native name when it is written in Cyrillic (kept for older callers)."""
-        return self.name_native if self.name_native and _CYRILLIC.search(self.name_native) else None
+    name_cyrillic: str | None = None  # the native name when it is Cyrillic (the archive page shows it)
 
     @property
     def names(self) -> list[str]:
@@ -57,7 +53,7 @@ class Archive:
         return {
             "code": self.code, "name_translit": self.name_translit, "name_native": self.name_native,
             "name_en": self.name_en, "country": self.country, "kind": self.kind, "scheme": self.scheme,
-            "aliases": list(self.aliases), "former": list(self.former),
+            "aliases": list(self.aliases), "former": list(self.former), "name_cyrillic": self.name_cyrillic,
         }
 
 
@@ -124,6 +120,7 @@ def _load_rows() -> list[Archive]:
                 scheme=(row.get("scheme") or "").strip() or None,
                 aliases=_split(row.get("aliases")),
                 former=_split(row.get("former")),
+                name_cyrillic=native if native and _CYRILLIC.search(native) else None,
             )
         )
     return out
@@ -224,12 +221,17 @@ def archives() -> list[Archive]:
 
 def alias_surfaces() -> list[str]:
     """Every code and short alias as written (for recognising an archive at the start of a string)."""
+    return list(_alias_surfaces())
+
+
+@lru_cache(maxsize=1)
+def _alias_surfaces() -> tuple[str, ...]:
     out: set[str] = set()
     for a in _index().rows:
         for n in (a.code, *a.aliases, *a.former):
             if n and len(n) <= 40 and lookup(n) is a:
                 out.add(n)
-    return sorted(out, key=len, reverse=True)
+    return tuple(sorted(out, key=len, reverse=True))
 
 
 # --- archives inside a longer phrase ------------------------------------------------------------
