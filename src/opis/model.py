@@ -60,6 +60,8 @@ class ArchivalRef:
     note: int | None = None  # footnote number when cited in a note
     start: int | None = None
     end: int | None = None
+    scheme: str | None = None  # how the parts read: fond-opis-delo, file-number, record-group, ...
+    rule: str | None = None  # the parsing rule that produced the parts (provenance)
 
 
 @dataclass

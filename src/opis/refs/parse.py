@@ -37,11 +37,15 @@ IBID_RE = re.compile(r"^\s*(?:Ibid|Ibidem|Там же|Тамже|Ibd)\b\.?\s*[,.
 # (part, regex).  A label must start a token (after start, space or punctuation).
 _L = r"(?<![\w'’])"
 LABELS: list[tuple[str, str]] = [
-    ("delo", r"ed\.\s?khr\.|ed\.\s?hr\.|ед\.\s?хр\.|kh/n|kh\.\s?n\.|х/н"),
+    ("delo", r"ed\.\s?khr\.|ed\.\s?hr\.|ед\.\s?хр\.|kh/n|kh\.\s?n\.|х/н|a\.\s?e\.|а\.\s?е\."),
+    ("year", r"V\.(?=\s?\d{4}\b)|viti\b"),
     ("fond", r"fonds?\b|fond\b|f\.|ф\.|фонд\b|zesp\.|zespół\b|z\."),
-    ("opis", r"opis['’]?(?=\s|$|,)|op\.|оп\.|опись\b|dans\b"),
-    ("delo", r"delo\b|d\.|д\.|дело\b|spr\.|спр\.|sprava\b|справа\b|sygn\.|a\.\s?j\.|file\b|Nr\.|nr\."),
-    ("folios", r"listy\b|list\b|ll\.|l\.|лл\.|л\.|листы\b|лист\b|ark\.|арк\.|Bl\.|k\.|pp\.|p\.|khuu\b|khuudas\b|kh\."),
+    ("opis", r"opis['’]?(?=\s|$|,)|op\.|оп\.|опись\b|dans\b|ap\."),
+    ("delo", r"delo\b|d\.|д\.|дело\b|spr\.|спр\.|sprava\b|справа\b|sygn\.|a\.\s?j\.|file\s+no\.|file\b|Nr\.|nr\.|"
+             r"dosar\b|dos\."),
+    ("folios", r"listy\b|list\b|ll\.|l\.|лл\.|л\.|листы\b|лист\b|ark\.|арк\.|Bl\.|k\.|pp\.|p\.|khuu\b|khuudas\b|kh\.|"
+               r"ff\.|fols?\.|filele\b|fl\."),
+    ("byla", r"b\."),
     ("tom", r"tom\b|t\.|т\.|vol\.|sv\.|svazek\b"),
     ("papka", r"papka\b|п\."),
     ("chast", r"ch\.|ч\.|chast['’]?\b"),
@@ -67,13 +71,26 @@ FILE_NUMBER_RE = re.compile(r"^(\d{1,4}(?:-\d{1,6}){2,4})(?:\s*,\s*(.+))?$")
 RG_RE = re.compile(r"^(?:RG|Record Group)\s*(\d+[A-Z]?)$", re.IGNORECASE)
 TNA_RE = re.compile(r"^([A-Z]{1,5})\s?(\d{1,4}[A-Z]?)/(\d+[A-Z]?(?:/\d+)?)$")
 GERMAN_SIG_RE = re.compile(r"^([A-Z]{1,3}\s?\d+(?:-[IVX]+)?)(?:\s?/\s?(.+))?$")
-HU_FOND_RE = re.compile(r"^[IVXLC]+-[A-Z](?:-\d+)*(?:-[a-z])?(?:-[A-Za-zÁÉÍÓÖŐÚÜŰáéíóöőúüű]+)?$")
+HU_FOND_RE = re.compile(r"^[IVXLC]+-[A-Z](?:-\d+)*(?:-[a-z])?(?:[-\s][A-Za-zÁÉÍÓÖŐÚÜŰáéíóöőúüű]+)?$")
 HU_BOX_RE = re.compile(r"^(\d+)\.\s?doboz$", re.IGNORECASE)
+HU_ITEM_RE = re.compile(r"^\d+/[a-z]$")  # tétel: '5/b'
+# the same signature written as one hyphenated string: 'XIX-J-1-j-Kína-4/b-00929/1957'
+HU_JOINED_RE = re.compile(
+    r"^(?P<fond>[IVXLC]+-[A-Z](?:-\d+)*-[a-z](?:[-\s][A-ZÁÉÍÓÖŐÚÜŰ][a-záéíóöőúüű]+)?)"
+    r"(?:-(?P<item>\d+/[a-z]))?-(?P<file>\d+(?:/\d+)*/\d{4})$"
+)
 PUB_SPLIT_RE = re.compile(
     r"\s*[,;]\s*|(?<!\bno)(?<!\bNo)(?<!\bart)(?<!\bst)(?<!\bSt)(?<!\bСт)(?<!\bст)(?<!\bvyp)(?<!\bp)(?<!\bs)(?<!\bс)\.\s+(?=\S)"
 )
 FILE_SLASH_YEAR_RE = re.compile(r"^\d+(?:/\d+)*/\d{4}$")
-DECIMAL_FILE_RE = re.compile(r"^\d{3}\.\d+[A-Z]?/\d+(?:-\d+)*$")
+DECIMAL_FILE_RE = re.compile(r"^\d{3}(?:\.\d+)?[A-Z]?/\d+(?:-\d+)*$")
+# State Department subject-numeric files (1963-1973): primary subject code, numbers, country/tag
+SUBJECT_FILE_RE = re.compile(
+    r"^(?:POL|DEF|ECON|E|FN|FT|INCO|ORG|PER|PS|SOC|CSM|AV|CULT|EDU|INT|PET|SCI|TEL|TRV|STR|AGR|LAB|AID|CON)"
+    r"\s+\d+(?:-\d+)*(?:\s+[A-Z][A-Z/-]*)*$"
+)
+UNNUMBERED_RE = re.compile(r"^(?:un-?numbered|not numbered)\s+(?:pages?|folios?|sheets?|listy?)$", re.IGNORECASE)
+SED_SIG_RE = re.compile(r"^(?:J\s)?IV\s?\d+(?:/[\w.]+)+$")
 
 PUBLISHED_CODES = {
     "SU RSFSR", "SZ SSSR", "SU", "SZ", "PSZ", "PSZ RI", "СУ РСФСР", "СЗ СССР", "ПСЗ", "SP SSSR", "СП СССР",
@@ -118,6 +135,11 @@ def clean(raw: str) -> str:
 
 def norm_dashes(s: str) -> str:
     return _DASH_RE.sub("-", s)
+
+
+def _dash_hyphen(s: str) -> str:
+    """Dashes as hyphens, spacing kept ('CC al PCR – Cancelarie' -> 'CC al PCR - Cancelarie')."""
+    return re.sub(f"[{DASHES}]", "-", s)
 
 
 def norm_folio(s: str) -> str:
@@ -221,6 +243,10 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
                 part = "box"
         elif label == "k.":
             return False
+        if part == "byla":  # Lithuanian byla (file); elsewhere "b." is not a file label
+            if country != "LT":
+                return False
+            part = "delo"
         # papka sits between opis and delo (AVP RF); after the delo, or alone, "p." is a page
         later_delo = any(_label_part(x) == "delo" for x in matches[i + 1 :])
         if label == "p." and not seen_delo and country in ("RU", None) and later_delo:
@@ -233,18 +259,32 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
             continue
         if part == "delo":
             seen_delo = True
-        value = norm_dashes(value)
+            value = re.sub(r"^(?:no\.?|nr\.?|№)\s*(?=\w)", "", value, flags=re.IGNORECASE)
+        if country == "RO" and label == "f." and seen_delo:  # Romanian "f." after the dosar: filele (folios)
+            folios = split_folios(value)
+            if folios is None:
+                return False
+            ref.folios.extend(folios)
+            continue
+        value = norm_dashes(value) if country in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") else _dash_hyphen(value)
+        if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") and "," in value:
+            value, rest = (x.strip() for x in value.split(",", 1))  # "f. 507, CK SKJ, IX": parts without a label
+            ref.extra["series"] = ", ".join(filter(None, [ref.extra.get("series"), rest]))
         rx = {"fond": FOND_VALUE_RE, "opis": OPIS_VALUE_RE, "delo": DELO_VALUE_RE}.get(part)
         if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN"):
             rx = re.compile(r"^[^,;]{1,40}$")
         if rx is not None and not rx.match(value):
-            # a delo followed by bare folios: "d. 98, 377-379"
+            # a delo followed by bare folios: "d. 98, 377-379", or by "unnumbered page"
             if part == "delo" and "," in value:
                 first, rest = (x.strip() for x in value.split(",", 1))
                 folios = split_folios(rest)
                 if rx.match(first) and folios is not None:
                     ref.delo = first
                     ref.folios.extend(folios)
+                    continue
+                if rx.match(first) and UNNUMBERED_RE.match(rest):
+                    ref.delo = first
+                    ref.extra["folios"] = "unnumbered"
                     continue
             return False
         if part in ("fond", "opis", "delo"):
@@ -259,7 +299,7 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
 
 
 def _file_number(body: str, ref: ArchivalRef) -> bool:
-    m = FILE_NUMBER_RE.match(body)
+    m = FILE_NUMBER_RE.match(re.sub(r"(?<=\d)\s*-\s*(?=\d)", "-", body))
     if not m:
         return False
     ref.delo = m.group(1)
@@ -280,12 +320,13 @@ def _nara(body: str, ref: ArchivalRef) -> bool:
     segs = _segments(body)
     series = []
     for s in segs:
+        s = norm_dashes(s)
         if m := RG_RE.match(s):
             ref.fond = f"RG {m.group(1)}"
         elif m := re.match(r"^(Box|Entry|Folder|Lot|File|Stack Area|Row|Compartment)\s+(.+)$", s, re.IGNORECASE):
             k = m.group(1).lower()
             ref.extra[k] = m.group(2).strip(" '\"“”")
-        elif DECIMAL_FILE_RE.match(s):
+        elif ref.delo is None and (DECIMAL_FILE_RE.match(s) or SUBJECT_FILE_RE.match(s)):
             ref.delo = s
         elif m := re.match(r"^pp?\.\s*(.+)$", s):
             folios = split_folios(m.group(1))
@@ -334,7 +375,7 @@ def _german(body: str, ref: ArchivalRef) -> bool:
             ref.fond, ref.delo = m.group(1), m.group(2).strip()
         elif ref.fond is None and re.match(r"^(?:MfAA|MfS|ZPA|NY|DY|DC)\b[\w\s.-]*$", s) and not re.search(r"\d", s):
             ref.fond = s
-        elif ref.delo is None and re.match(r"^(?:[A-Z]{1,2}\s?)?\d+(?:/\d+)*$", s):
+        elif ref.delo is None and (SED_SIG_RE.match(s) or re.match(r"^(?:[A-Z]{1,2}\s?)?\d+(?:/\d+)*$", s)):
             ref.delo = s
         elif ref.delo is None and (m := re.match(r"^Nr\.\s*(.+)$", s)):
             ref.delo = m.group(1)
@@ -349,8 +390,14 @@ def _hungarian(body: str, ref: ArchivalRef) -> bool:
     segs = _segments(body)
     rest = []
     for s in segs:
-        if ref.fond is None and HU_FOND_RE.match(s):
+        if ref.fond is None and (m := HU_JOINED_RE.match(s)):
+            ref.fond, ref.delo = m.group("fond"), m.group("file")
+            if m.group("item"):
+                ref.extra["item"] = m.group("item")
+        elif ref.fond is None and HU_FOND_RE.match(s):
             ref.fond = s
+        elif HU_ITEM_RE.match(s) and "item" not in ref.extra:
+            ref.extra["item"] = s
         elif m := HU_BOX_RE.match(s):
             ref.extra["box"] = m.group(1)
         elif ref.delo is None and FILE_SLASH_YEAR_RE.match(s):
@@ -428,7 +475,7 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
         out.ibid = True
         if not text:
             return out
-        ref = ArchivalRef(raw=raw, kind="archival", ibid=True)
+        ref = ArchivalRef(raw=raw, kind="archival", ibid=True, rule="ibid")
         if _labelled(text, ref, None, need_file=False):
             return ref
         folios = split_folios(re.sub(r"^(?:ll?\.|л{1,2}\.|pp?\.)\s*", "", text))
@@ -443,7 +490,7 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
 
     pub = _published(text, abbreviations)
     if pub is not None:
-        pub.raw = raw
+        pub.raw, pub.rule = raw, "published"
         return pub
 
     ref = ArchivalRef(raw=raw, kind="archival", ibid=ibid)
@@ -462,10 +509,12 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
         else:
             return out
     country = arc.country if arc else None
+    scheme = arc.scheme if arc else None
 
-    if first and (arc is not None or _looks_like_archive(prefix) or not prefix.strip()) and country not in ("US", "GB", "DE", "HU"):
+    if first and (arc is not None or _looks_like_archive(prefix) or not prefix.strip()) and scheme not in UNLABELLED_SCHEMES:
         if _labelled(body, ref, country):
             ref.archive, ref.archive_name, ref.known_archive = code, name, known
+            ref.scheme, ref.rule = scheme or "fond-opis-delo", "labelled"
             return ref
         ref = ArchivalRef(raw=raw, kind="archival")
 
@@ -477,25 +526,26 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
     arc = authority.lookup(code2)
     if arc is None:
         return out
-    ok = False
-    if arc.country == "US":
-        ok = _nara(body2, ref)
-    elif arc.country == "GB":
-        ok = _tna(body2, ref)
-    elif arc.country == "DE":
-        ok = _german(body2, ref)
-    elif arc.country == "HU":
-        ok = _hungarian(body2, ref)
+    family = UNLABELLED_SCHEMES.get(arc.scheme or "")
+    ok = family(body2, ref) if family else False
+    rule = arc.scheme
     if not ok:
         ref = ArchivalRef(raw=raw, kind="archival")
         ok = _file_number(body2, ref)
-    if not ok and arc.country not in ("US", "GB", "DE", "HU"):
+        rule = "file-number"
+    if not ok and arc.scheme not in UNLABELLED_SCHEMES:
         ref = ArchivalRef(raw=raw, kind="archival")
         ok = _labelled(body2, ref, arc.country)
+        rule = "labelled"
     if not ok:
         return out
     ref.archive, ref.archive_name, ref.known_archive = arc.code, arc.name_translit, True
+    ref.scheme, ref.rule = arc.scheme, rule
     return ref
+
+
+# archives whose signatures are positional, each with its parser
+UNLABELLED_SCHEMES = {"record-group": _nara, "department-piece": _tna, "german": _german, "hungarian": _hungarian}
 
 
 def _split_known_prefix(text: str) -> tuple[str | None, str]:
