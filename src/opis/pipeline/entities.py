@@ -35,20 +35,27 @@ from dataclasses import dataclass
 from opis.model import Apparatus, Document, Mention
 from opis.pipeline import component
 from opis.pipeline.names import (
+    ETHNONYMS,
+    INSTITUTIONS,
+    LEADING_WORDS,
+    MONTHS,
     NOT_NAME_AFTER_TITLE,
     NOT_NAMES,
     ORDINAL,
     ORG_HEADS,
     PLACE_INTRODUCERS,
     PLACE_SUFFIXES,
+    PLURAL_TITLES,
     TITLE_WORDS,
     TITLES,
     UNIT_HEADS,
     UNIT_KINDS,
     alternation,
+    is_group_word,
     title_case,
     unit_names,
 )
+from opis.pipeline.publication import mark_publication_places
 
 TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
 SPACY_MAP = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
@@ -187,7 +194,21 @@ _PLACE_LIST_SUFFIX = re.compile(
     rf"(?P<list>{_NAME_TOKEN}(?: *, *(?:and )?{_NAME_TOKEN}| +and {_NAME_TOKEN})+) +"
     rf"(?:{alternation(PLACE_SUFFIXES)})\b"
 )
+# one name before a lower-case place noun: "the Chulak area", "the Lonkol valley", "Tokhty tract"
+_PLACE_BEFORE_NOUN = re.compile(
+    rf"(?<![\w-])(?P<list>{_NAME_TOKEN}(?:-{_NAME_TOKEN})?) +(?:area|valley|tract|pass|river|district|uezd|volost|"
+    rf"aul|settlement|village|gorge|steppe|mountains|lake)\b"
+)
 _WORD_IN_LIST = re.compile(_NAME_TOKEN)
+_LIST_ITEM = re.compile(rf"{_NAME_TOKEN}(?: (?!and\b){_NAME_TOKEN})*")
+_MONTH = alternation(MONTHS)
+# a date a model's span swallowed: "Committee of January", "Congress in March 1956"
+_TRAILING_DATE = re.compile(
+    rf"(?:\s+(?:of|in|on|since|from|until|to|by)\s+(?:{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|\d{{4}})"
+    rf"|\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)$"
+)
+_LEADING_WORD = re.compile(rf"^(?:{alternation(sorted(LEADING_WORDS))})\s+(?=\S)")
+_POSSESSED = re.compile(r"(?:'s|’s)\s+[A-Z].*$")
 _SPACE_RUN = re.compile(r"\s{2,}")
 
 
@@ -203,6 +224,9 @@ def _strip_span(text: str, s: int, e: int, unit: bool = False) -> tuple[int, int
     m = re.search(r"(?:'s|’s)$", text[s:e])
     if m:
         e -= 2
+    m = _TRAILING_DATE.search(text[s:e])
+    if m and m.start() > 0:
+        e = s + m.start()
     # trailing lower-case words ("Commanding General of", "Malinovsky and")
     m = None if unit else re.search(r"(?:\s+[a-z][a-z'’]*)+$", text[s:e])
     if m and m.start() > 0:
@@ -250,12 +274,14 @@ def rule_candidates(text: str) -> list[Candidate]:
     for rx in (_ORG_RE, _GOVERNMENT_OF):
         for m in rx.finditer(text):
             add(m.start("o"), m.end("o"), "ORG")
-    for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX):
+    for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX, _PLACE_BEFORE_NOUN):
         for m in rx.finditer(text):
             base = m.start("list")
-            for w in _WORD_IN_LIST.finditer(m.group("list")):
-                if w.group() not in ("and", "The"):
-                    add(base + w.start(), base + w.end(), "PLACE")
+            # one name per item of the list; words joined by a single space are one name
+            # ("the regions of Central Asia", "the settlements of Nizhny Ashala, Matveyevka")
+            for item in _LIST_ITEM.finditer(m.group("list")):
+                if item.group() not in ("and", "The"):
+                    add(base + item.start(), base + item.end(), "PLACE")
     return out
 
 
@@ -421,12 +447,65 @@ def _unit_like(surface: str) -> bool:
     return bool(re.search(rf"\b{_UNIT_HEAD}$", surface))
 
 
-def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]]) -> list[Candidate]:
+def lowercase_words(texts: Iterable[str]) -> set[str]:
+    """Words the texts write in lower case: a capitalised word that is also one of these
+    (``Opium`` at a sentence start, ``opium`` elsewhere) is a common word, not a name."""
+    out: set[str] = set()
+    for t in texts:
+        out.update(w for w in _LOWER_WORD.findall(t))
+    return out
+
+
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zß-ÿа-яё][a-zß-ÿа-яё'’]+(?![\w-])")
+
+
+def _common(word: str, lower: set[str]) -> bool:
+    w = word.lower()
+    return w in lower or (w.endswith("s") and w[:-1] in lower) or (w.endswith("es") and w[:-2] in lower)
+
+
+def _not_a_model_name(surface: str, type: str, lower: set[str]) -> str | None:
+    """Why a span of the statistical model is no name of ``type`` (None when it may be one):
+    a people, movement or direction (``Kazakhs``, ``Basmachi``, ``West``), an adjective compound
+    (``Kazakh-Xinjiang``, ``Sino-Soviet``), offices in the plural (``Provincial Premiers``), an
+    unknown two-letter code, or common words the text also writes in lower case (``Opium``,
+    ``Passport Regimes``)."""
+    words = surface.split()
+    if len(words) == 1:
+        w = words[0]
+        if is_group_word(w):
+            return "group"
+        head = w.split("-")[0]
+        if "-" in w and (head in ETHNONYMS or _demonym(head) or head in ("Sino", "Anglo", "Franco", "Russo",
+                                                                       "Indo", "Afro", "Euro", "Soviet")):
+            return "compound"
+        if w.isupper() and len(w) <= 2:
+            return "code"
+        if not w.isupper() and _common(w, lower):
+            return "common"
+    if words[-1] in PLURAL_TITLES:
+        return "plural"
+    if type == "PERSON" and len(words) > 1 and all(_common(w, lower) for w in words if not w.isupper()):
+        return "common"
+    return None
+
+
+def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]],
+                      lower: set[str] | None = None) -> list[Candidate]:
+    lower = lower or set()
     out = []
     for c in cands:
         s, e = _strip_span(text, c.start, c.end, unit=c.type == "UNIT")
         if e <= s:
             continue
+        if c.source == "ner":
+            m = _LEADING_WORD.match(text[s:e])
+            if m:
+                s += m.end()
+        if c.type == "PERSON":
+            m = _POSSESSED.search(text[s:e])  # "Zhang Hanfu’s Talk" names Zhang Hanfu
+            if m and m.start() > 0:
+                e = s + m.start()
         surface = text[s:e]
         if "\n\n" in surface or _SPACE_RUN.search(surface.strip()):
             # the span runs across a masked mark: keep the part before it
@@ -453,6 +532,13 @@ def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int
         if any(s < be and bs < e for bs, be in blocked):
             continue
         t = c.type
+        if c.source == "ner" and " " not in surface and surface in INSTITUTIONS:
+            t = "ORG"  # "the Duma" is a body, whatever the model says
+        elif c.source == "ner" and _not_a_model_name(surface, t, lower):
+            continue
+        elif c.source == "rule" and t == "PLACE" and " " not in surface and (
+                is_group_word(surface) or _demonym(surface) or surface in TITLE_WORDS or surface in INSTITUTIONS):
+            continue
         if t == "ORG" and _unit_like(surface):
             t = "UNIT"
         out.append(Candidate(s, e, t, c.source, c.priority, c.entity_id, c.lang))
@@ -569,6 +655,7 @@ def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Men
     models: list[list[Candidate]] = [[] for _ in sources]
     for k, cands in zip(todo, found, strict=True):
         models[k] = cands
+    lower = lowercase_words(masked)
     out = []
     for src, text, model in zip(sources, masked, models, strict=True):
         cands = rule_candidates(text)
@@ -577,7 +664,7 @@ def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Men
             cands += caps_candidates(text, resolve)
         cands += gazetteer_candidates(text)
         cands += model
-        cands = _clean_candidates(text, cands, src.blocked)
+        cands = _clean_candidates(text, cands, src.blocked, lower)
         chosen = merge(cands)
         _list_types(text, chosen)
         chosen += _coordinated_units(text, chosen)
@@ -672,6 +759,9 @@ def entities(doc: Document) -> Document:
     for f in fields:
         sources.append(Source(f, [], []))
     results = extract_many(sources)
+    mark_publication_places(doc.text, results[0])
+    for note, ms in zip(doc.notes, results[1 : 1 + len(doc.notes)], strict=True):
+        mark_publication_places(note.text, ms, in_note=True)
     body = results[0]
     notes = [m for ms in results[1 : 1 + len(doc.notes)] for m in ms]
     meta = results[1 + len(doc.notes) :]

@@ -22,9 +22,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from opis.model import Document, Entity, Mention, Variant
+from opis.model import PUBLICATION_PLACE, Document, Entity, Mention, Variant
 from opis.pipeline import component
+from opis.pipeline import place_context
 from opis.pipeline.names import PLACE_SUFFIXES, TITLE_WORDS, title_case, unit_names
+from opis.pipeline.place_context import PlaceContext
 
 TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
 FUZZY_MIN = 0.75  # scores of fuzzy matches are 0.85 * similarity (see opis.authority.resolver)
@@ -100,35 +102,107 @@ def _label(surfaces: list[str], type: str) -> str:
 # --- resolution --------------------------------------------------------------------------
 
 
-def resolve_mention(m: Mention, name: str | None = None):
+def resolve_mention(m: Mention, name: str | None = None, context: PlaceContext | None = None,
+                    person_like: bool = False):
     """The authority match for a mention, or None. The requested type first; then any type for an
-    exact or transliteration match (the model may call a town an organisation)."""
+    exact or transliteration match of an entry's own name (the model may call a town a person).
+    A place reading must fit the document's ``context`` (:mod:`opis.pipeline.place_context`)."""
     auth = _authority()
+    context = context or PlaceContext()
     hit = None
     if name and name != m.surface:
         hit = auth.resolve(name, m.type, gloss=m.gloss, lang=m.lang)
-    if hit is None:
+    if hit is None and _GROUP.get(m.type) == "PLACE":
+        hit = _place_hit(m, context, person_like)
+    elif hit is None:
         hit = auth.resolve(m.surface, m.type, gloss=m.gloss, lang=m.lang)
     if (hit is not None and (hit.method != "fuzzy" or hit.score >= FUZZY_MIN)
             and _GROUP.get(hit.entity.type) == _GROUP.get(m.type)):
         return hit
     if m.source in ("ner", "gloss"):
         hit = auth.resolve(m.surface, None, gloss=m.gloss, lang=m.lang)
-        if hit is not None and hit.method in ("exact", "translit", "gloss"):
+        if (hit is not None and hit.method in ("exact", "translit", "gloss") and hit.via == "label"
+                and _curated(hit.entity.id)
+                and not (hit.entity.type == "PLACE" and m.type == "PERSON" and person_like)
+                and place_context.fits(hit, context, person_like)):
             return hit
     return None
 
 
-def link_mentions(mentions: list[Mention], following=None) -> dict[str, Entity]:
+def _curated(entity_id: str) -> bool:
+    rec = _authority().record(entity_id)
+    return rec is not None and rec.source == "curated"
+
+
+def _place_hit(m: Mention, context: PlaceContext, person_like: bool):
+    """The place reading of a PLACE mention that fits the document: the name's readings (its own
+    and, failing those, its gloss's), then a fuzzy match, each checked against the context."""
+    auth = _authority()
+    hit = place_context.choose(auth.matches(m.surface, "PLACE"), context, person_like)
+    if hit is None and m.gloss:
+        gloss_person = auth.is_person_name(m.gloss)
+        g = place_context.choose(auth.matches(m.gloss, "PLACE"), context, person_like or gloss_person)
+        if g is not None:
+            hit = type(g)(g.entity, "gloss", 0.9 * g.score, g.via)
+    if hit is None and not auth.matches(m.surface, "PLACE"):
+        fz = auth.resolve(m.surface, "PLACE")
+        if fz is not None and fz.method == "fuzzy" and place_context.fits(fz, context, person_like):
+            hit = fz
+    return hit
+
+
+def _person_words(mentions: list[Mention]) -> set[str]:
+    """Normalised name words of the document's people (a place reading of them needs its own name)."""
+    auth = _authority()
+    out: set[str] = set()
+    for m in mentions:
+        if m.type == "PERSON":
+            for t in person_tokens(m.surface):
+                out.add(auth.normalize(t))
+    return out
+
+
+def _person_like(m: Mention, words: set[str]) -> bool:
+    auth = _authority()
+    key = auth.normalize(m.surface)
+    return key in words or auth.is_person_name(m.surface) or (m.gloss is not None and auth.is_person_name(m.gloss))
+
+
+def _preset_fits(m: Mention, context: PlaceContext, people: set[str]) -> bool:
+    """The place the gazetteer found for ``m`` fits the document's context."""
+    for hit in _authority().matches(m.surface, "PLACE"):
+        if hit.entity.id == m.entity_id:
+            return place_context.fits(hit, context, _person_like(m, people))
+    return False
+
+
+def place_context_of(mentions: list[Mention], text: str = "") -> PlaceContext:
+    """The document's context from its anchor places (not places of publication) and demonyms."""
+    auth = _authority()
+    anchors = []
+    for m in mentions:
+        if _GROUP.get(m.type) != "PLACE" or m.role == PUBLICATION_PLACE:
+            continue
+        for hit in auth.matches(m.surface, "PLACE")[:1]:
+            if place_context.is_anchor(hit):
+                anchors.append(hit)
+    demonyms = [c for w in set(_DEMONYM_WORD.findall(text)) if (c := _demonym(w))]
+    return place_context.document_context(anchors, demonyms)
+
+
+def link_mentions(mentions: list[Mention], following=None, text: str = "") -> dict[str, Entity]:
     """Set ``entity_id`` on every mention; return the entities by id (authority or collection).
 
     ``following(mention)`` gives the text right after a mention (to complete ``5th Cavalry and
-    3rd Rifle Divisions``)."""
+    3rd Rifle Divisions``); ``text`` is the document's text (its demonyms are part of the place
+    context)."""
     auth = _authority()
     unit_name: dict[int, str] = {}
     for m in mentions:
         if m.type == "UNIT":
             unit_name[id(m)] = unit_names(m.surface, following(m) if following else "")[0]
+    context = place_context_of(mentions, text)
+    people = _person_words(mentions)
     ents: dict[str, Entity] = {}
     surfaces: dict[str, list[str]] = {}
     unresolved: list[Mention] = []
@@ -140,8 +214,10 @@ def link_mentions(mentions: list[Mention], following=None) -> dict[str, Entity]:
             ent = auth.get(m.entity_id)
             if ent is not None and _GROUP.get(ent.type) != _GROUP.get(m.type) and m.source not in ("ner", "gloss"):
                 ent = None
+            if ent is not None and ent.type == "PLACE" and not _preset_fits(m, context, people):
+                ent = None  # the recogniser's reading does not fit the document: read it again below
         if ent is None:
-            hit = resolve_mention(m, unit_name.get(id(m)))
+            hit = resolve_mention(m, unit_name.get(id(m)), context, _person_like(m, people))
             ent = hit.entity if hit else None
         if ent is None:
             m.entity_id = None
@@ -216,7 +292,7 @@ def coverage(doc: Document) -> list[str]:
     auth = _authority()
     counts: Counter[str] = Counter()
     for m in doc.mentions:
-        if m.type == "PLACE" and m.entity_id and ":" in m.entity_id:
+        if m.type == "PLACE" and m.entity_id and ":" in m.entity_id and m.role != PUBLICATION_PLACE:
             for pid in _rollup(m.entity_id):
                 counts[pid] += 1
     for w in _DEMONYM_WORD.findall(doc.text):
@@ -259,7 +335,7 @@ def linking(doc: Document) -> Document:
         text = doc.text if m.note is None else notes.get(m.note, "")
         return text[m.end : m.end + 80]
 
-    ents = link_mentions(doc.mentions, following)
+    ents = link_mentions(doc.mentions, following, doc.text)
     build_entities(doc, ents)
     doc.coverage = coverage(doc)
     return doc
