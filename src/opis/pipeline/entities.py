@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from opis.model import Apparatus, Document, Mention
 from opis.pipeline import component
 from opis.pipeline.names import (
+    CHROME_WORDS,
+    DOCUMENT_HEADS,
     ETHNONYMS,
     INSTITUTIONS,
     LEADING_WORDS,
@@ -151,7 +153,8 @@ _APPOSITION_RE = re.compile(
 )
 _BY_RE = re.compile(
     rf"(?<![\w])(?i:drafted|typed|authenticated|signed|prepared|compiled|copied|checked|printed|executed|"
-    rf"verified|certified|reported|written)\s+by\s+(?:(?i:{alternation(TITLES)})\.?\s+)?(?P<name>{_PERSON_NAME})"
+    rf"verified|certified|reported|written|deciphered|enciphered|ciphered|decoded|encoded|sent|recorded|"
+    rf"transcribed|translated|edited)\s+by\s+(?:(?i:{alternation(TITLES)})\.?\s+)?(?P<name>{_PERSON_NAME})"
 )
 _INITIALS_RE = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}\s?(?:{_NAME_TOKEN}|{_CAPS_TOKEN}))(?![\w])")
 _CAPS_RUN = re.compile(rf"(?<![\w.])(?P<name>{_CAPS_TOKEN}(?:\s{_CAPS_TOKEN}){{0,2}})(?![\w(])")
@@ -208,6 +211,8 @@ _TRAILING_DATE = re.compile(
     rf"|\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)$"
 )
 _LEADING_WORD = re.compile(rf"^(?:{alternation(sorted(LEADING_WORDS))})\s+(?=\S)")
+_NER_TAIL = re.compile(r"(?:(?<=[a-z])\d{1,3}|\s*[-–]\s*\d+|\s+[A-Z]|\s+Nos?\.?)$")
+_DOMAIN = re.compile(r"\w\.(?:org|com|gov|edu|net|int)\b|https?:|www\.")
 _POSSESSED = re.compile(r"(?:'s|’s)\s+[A-Z].*$")
 _SPACE_RUN = re.compile(r"\s{2,}")
 
@@ -240,6 +245,24 @@ def _strip_span(text: str, s: int, e: int, unit: bool = False) -> tuple[int, int
     return s, e
 
 
+_FIRST_NAME_BEFORE = re.compile(rf"(?<![\w.])({_NAME_TOKEN}) $")
+_CAP_BEFORE = re.compile(rf"(?<![\w.'’-])({_NAME_TOKEN}|{_CAPS_TOKEN}) $")
+_AND_BEFORE = re.compile(rf"(?:^|[,;:(\n]\s*)({_NAME_TOKEN}) and $")
+
+
+def _org_start(text: str, s: int) -> int:
+    """Where an organisation name the rule cut at its word limit starts: over the capitalised
+    words right before it ("History and Public Policy Program Digital Archive")."""
+    for _ in range(4):
+        m = _CAP_BEFORE.search(text, max(0, s - 40), s)
+        if m is None or m.group(1) in TITLE_WORDS or m.group(1) in LEADING_WORDS or m.group(1) in ("The", "THE"):
+            m = _AND_BEFORE.search(text, max(0, s - 40), s)
+            if m is None or m.group(1) in LEADING_WORDS or m.group(1) in TITLE_WORDS:
+                break
+        s = m.start(1)
+    return s
+
+
 def rule_candidates(text: str) -> list[Candidate]:
     """Mentions the statistical model cannot know (see the module docstring)."""
     out: list[Candidate] = []
@@ -262,7 +285,13 @@ def rule_candidates(text: str) -> list[Candidate]:
     for m in _INITIALS_RE.finditer(text):
         if m.group("name").startswith(("U.S.", "U.K.", "U.N.")):
             continue
-        add(m.start("name"), m.end("name"), "PERSON")
+        # the first name before a middle initial is part of the name ("Gwenyth A. Jones")
+        first = _FIRST_NAME_BEFORE.search(text, max(0, m.start("name") - 30), m.start("name"))
+        start = m.start("name")
+        if first and first.group(1) not in TITLE_WORDS and first.group(1) not in LEADING_WORDS \
+                and first.group(1) not in ("The", "THE") and not _demonym(first.group(1)):
+            start = first.start(1)
+        add(start, m.end("name"), "PERSON")
     for m in _UNIT_COORD.finditer(text):
         head = m.group("head")
         add(m.start("a"), m.end("a") - 1, "UNIT")  # "5th Cavalry" (+ shared head, see _unit_label)
@@ -273,7 +302,7 @@ def rule_candidates(text: str) -> list[Candidate]:
             add(m.start("u"), m.end("u"), "UNIT")
     for rx in (_ORG_RE, _GOVERNMENT_OF):
         for m in rx.finditer(text):
-            add(m.start("o"), m.end("o"), "ORG")
+            add(_org_start(text, m.start("o")) if rx is _ORG_RE else m.start("o"), m.end("o"), "ORG")
     for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX, _PLACE_BEFORE_NOUN):
         for m in rx.finditer(text):
             base = m.start("list")
@@ -296,12 +325,22 @@ def acronym_candidates(text: str, resolve) -> list[Candidate]:
     return out
 
 
+_THE_BEFORE = re.compile(r"(?i:\bthe)\s+$")
+
+
 def caps_candidates(text: str, resolve) -> list[Candidate]:
     """All-capital surnames in mixed-case lines (``MA BUFANG``) and signature lines (``ANTONOV.``)."""
     out = []
     for m in _CAPS_RUN.finditer(text):
         s, e = m.start("name"), m.end("name")
         words = m.group("name").split()
+        if len(words) >= 2 and _THE_BEFORE.search(text, max(0, s - 8), s):
+            # "the PMAC MENGISTU HAILE MARIAM": a body's acronym takes "the", the name follows it
+            rest = _CAPS_RUN.match(text, s + len(words[0]) + 1)
+            if rest is None:
+                continue
+            m, s, e = rest, rest.start("name"), rest.end("name")
+            words = m.group("name").split()
         line_start = text.rfind("\n", 0, s) + 1
         line_end = text.find("\n", e)
         line = text[line_start : line_end if line_end != -1 else len(text)]
@@ -423,13 +462,17 @@ def _demonym(word: str) -> bool:
     return authority.demonym_place(word) is not None
 
 
-def _generic_body(surface: str) -> bool:
-    """``Soviet Government``, ``Chinese Armed Forces``: a demonym and a generic noun (the country is
-    in ``coverage``; these are not named bodies)."""
+def _generic_body(surface: str, lower: set[str] | None = None) -> bool:
+    """``Soviet Government``, ``Chinese Armed Forces``, ``Soviet Economic Cooperation``: a demonym
+    and a generic noun, or common words the text writes in lower case, with no organisation head
+    (the country is in ``coverage``; these are not named bodies)."""
     parts = surface.split(None, 1)
-    if len(parts) < 2 or parts[1].lower() not in _GENERIC_NOUNS:
+    if len(parts) < 2 or not _demonym(parts[0]):
         return False
-    return _demonym(parts[0])
+    if parts[1].lower() in _GENERIC_NOUNS:
+        return True
+    rest = parts[1].split()
+    return lower is not None and not any(w in ORG_HEADS for w in rest) and all(_common(w, lower) for w in rest)
 
 
 def _not_a_name(surface: str) -> bool:
@@ -502,6 +545,9 @@ def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int
             m = _LEADING_WORD.match(text[s:e])
             if m:
                 s += m.end()
+            m = _NER_TAIL.search(text[s:e])  # "Department of State1", "Mikoyan - 1", "Congress A"
+            if m and m.start() > 0:
+                e = s + m.start()
         if c.type == "PERSON":
             m = _POSSESSED.search(text[s:e])  # "Zhang Hanfu’s Talk" names Zhang Hanfu
             if m and m.start() > 0:
@@ -527,16 +573,20 @@ def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int
             continue
         if c.source != "gazetteer" and c.type != "UNIT" and _not_a_name(surface):
             continue
-        if _generic_body(surface) or (c.source == "ner" and " " not in surface and _demonym(surface)):
+        if _generic_body(surface, lower if c.source == "ner" else None) or (
+                c.source == "ner" and " " not in surface and _demonym(surface)):
             continue
         if any(s < be and bs < e for bs, be in blocked):
             continue
+        if c.source != "gazetteer" and (any(w.lower().strip(".,") in CHROME_WORDS for w in surface.split())
+                                        or _DOMAIN.search(surface)):
+            continue  # website chrome, not a name
+        if c.source == "ner" and c.type in ("ORG", "PERSON") and surface.split()[-1] in DOCUMENT_HEADS:
+            continue  # a document, series or publication
         t = c.type
         if c.source == "ner" and " " not in surface and surface in INSTITUTIONS:
             t = "ORG"  # "the Duma" is a body, whatever the model says
-        elif c.source == "ner" and _not_a_model_name(surface, t, lower):
-            continue
-        elif c.source == "rule" and t == "PLACE" and " " not in surface and (
+        elif c.source == "ner" and _not_a_model_name(surface, t, lower) or c.source == "rule" and t == "PLACE" and " " not in surface and (
                 is_group_word(surface) or _demonym(surface) or surface in TITLE_WORDS or surface in INSTITUTIONS):
             continue
         if t == "ORG" and _unit_like(surface):

@@ -23,8 +23,7 @@ from collections import Counter
 from functools import lru_cache
 
 from opis.model import PUBLICATION_PLACE, Document, Entity, Mention, Variant
-from opis.pipeline import component
-from opis.pipeline import place_context
+from opis.pipeline import component, place_context
 from opis.pipeline.names import PLACE_SUFFIXES, TITLE_WORDS, title_case, unit_names
 from opis.pipeline.place_context import PlaceContext
 

@@ -215,3 +215,15 @@ def is_group_word(word: str) -> bool:
     ``Nizhny``): not a name alone."""
     forms = {title_case(f) if f.isupper() else f for f in _plain_forms(word)}
     return bool(forms & (ETHNONYMS | MOVEMENTS | NOT_NAME_WORDS)) or word in NOT_NAME_WORDS
+# Words of website and viewer chrome ("CITATION SHARE DOWNLOAD", "Size", "File"): no name has them.
+CHROME_WORDS = {
+    "citation", "share", "download", "size", "attachment", "print", "email", "e-mail", "login", "menu",
+    "pdf", "html", "kb", "mb", "url", "http", "https", "www", "bookmark", "permalink", "memo",
+}
+# Last words of the names of documents, series and publications (not organisations or people):
+# "CWIHP Working Paper", "National Security Files", "Working Notes".
+DOCUMENT_HEADS = {
+    "Paper", "Papers", "Bulletin", "Files", "File", "Series", "Collection", "Journal", "Review", "Notes",
+    "Minutes", "Memorandum", "Memo", "Record", "Records", "Report", "Telegram", "Cable", "Letter", "Diary",
+    "Transcript", "Talk", "Talks", "Conversation", "Cooperation", "Relations", "Declassified",
+}
