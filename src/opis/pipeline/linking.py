@@ -33,6 +33,7 @@ _GROUP = {"PERSON": "PERSON", "PLACE": "PLACE", "ORG": "ORG", "UNIT": "ORG"}
 
 _INITIAL = re.compile(r"^(?:[^\W\d_]{1,2}\.\s*-?)+$")
 _PLACE_SUFFIX = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in PLACE_SUFFIXES) + r")$", re.IGNORECASE)
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z'’]+(?![\w-])")
 _DEMONYM_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{4,})(?:-|\b)")
 
 
@@ -81,7 +82,7 @@ def collection_id(surface: str, type: str) -> str:
     return f"{type.lower()}~{_slug(collection_key(surface, type))}"
 
 
-def _label(surfaces: list[str], type: str) -> str:
+def _label(surfaces: list[str], type: str, words_in_text: set[str] | frozenset[str] = frozenset()) -> str:
     """The fullest form: most name words, mixed case preferred to capitals."""
     def score(s: str) -> tuple:
         toks = person_tokens(s) if type == "PERSON" else s.split()
@@ -95,7 +96,32 @@ def _label(surfaces: list[str], type: str) -> str:
         toks = person_tokens(best)
         if toks:
             return " ".join(toks)
-    return title_case(best)
+    return name_case(best, words_in_text)
+
+
+_FUNCTION_WORDS = {"OF", "THE", "AND", "IN", "FOR", "ON", "TO", "AT", "BY", "WITH", "FROM"}
+
+
+def name_case(name: str, words_in_text: set[str] | frozenset[str] = frozenset()) -> str:
+    """An all-capital name in mixed case, its acronyms kept: ``NATO``, ``EU``, ``BK`` stay;
+    ``MINISTRY OF FOREIGN AFFAIRS`` -> ``Ministry of Foreign Affairs``; ``USSR EMBASSY`` ->
+    ``USSR Embassy``. In a longer name a word of up to four letters stays in capitals unless the
+    text also writes it in lower case (``words_in_text``: ``RED ARMY`` -> ``Red Army``)."""
+    words = name.split()
+    if len(words) == 1 or not name.isupper():
+        return name if len(words) == 1 and name.isupper() else title_case(name)
+
+    def one(w: str) -> str:
+        if w in _FUNCTION_WORDS:
+            return w.lower()
+        core = re.sub(r"[^A-ZА-ЯЁ]", "", w)
+        vowels = sum(1 for c in core if c in "AEIOUYАЕЁИОУЫЭЮЯ")
+        acronym = vowels == 0 or (len(core) <= 4 and w.lower() not in words_in_text)
+        return w if acronym else title_case(w)
+
+    out = [one(w) for w in words]
+    out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -201,6 +227,7 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
         if m.type == "UNIT":
             unit_name[id(m)] = unit_names(m.surface, following(m) if following else "")[0]
     context = place_context_of(mentions, text)
+    lower = set(_LOWER_WORD.findall(text))
     people = _person_words(mentions)
     ents: dict[str, Entity] = {}
     surfaces: dict[str, list[str]] = {}
@@ -259,7 +286,7 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
             continue
         type = cid.split("~", 1)[0].upper()
         uniq = list(dict.fromkeys(surfs))
-        ents[cid] = Entity(id=cid, type=type, label=_label(uniq, type), variants=[Variant(s) for s in uniq])
+        ents[cid] = Entity(id=cid, type=type, label=_label(uniq, type, lower), variants=[Variant(s) for s in uniq])
     return ents
 
 
