@@ -250,6 +250,18 @@ _CAP_BEFORE = re.compile(rf"(?<![\w.'’-])({_NAME_TOKEN}|{_CAPS_TOKEN}) $")
 _AND_BEFORE = re.compile(rf"(?:^|[,;:(\n]\s*)({_NAME_TOKEN}) and $")
 
 
+def _first_name(word: str) -> bool:
+    """A capitalised word before initials that may be a first name (``Gwenyth`` A. Jones), not a
+    title, a sentence word, a demonym or a place or body the authority knows (``Ethiopia``
+    A.P. Ratanov)."""
+    from opis import authority
+
+    if word in TITLE_WORDS or word in LEADING_WORDS or word in ("The", "THE") or _demonym(word):
+        return False
+    hit = authority.resolve(word)
+    return hit is None or hit.method == "fuzzy" or hit.entity.type == "PERSON"
+
+
 def _org_start(text: str, s: int) -> int:
     """Where an organisation name the rule cut at its word limit starts: over the capitalised
     words right before it ("History and Public Policy Program Digital Archive")."""
@@ -288,8 +300,7 @@ def rule_candidates(text: str) -> list[Candidate]:
         # the first name before a middle initial is part of the name ("Gwenyth A. Jones")
         first = _FIRST_NAME_BEFORE.search(text, max(0, m.start("name") - 30), m.start("name"))
         start = m.start("name")
-        if first and first.group(1) not in TITLE_WORDS and first.group(1) not in LEADING_WORDS \
-                and first.group(1) not in ("The", "THE") and not _demonym(first.group(1)):
+        if first and _first_name(first.group(1)):
             start = first.start(1)
         add(start, m.end("name"), "PERSON")
     for m in _UNIT_COORD.finditer(text):
@@ -760,6 +771,15 @@ _METADATA_ORG = re.compile(rf"\b(?:{_ORG_HEAD}|Fund|Trust|Center|Centre|Program|
 _PERSONAL_NAME = re.compile(rf"^(?:{_INITIALS}\s?)?{_NAME_TOKEN}(?:\s(?:{_INITIALS}|{_NAME_TOKEN})){{0,3}}$")
 
 
+def _person_part(name: str) -> str:
+    """A personal name without a place or body before it that the source's phrase left there
+    (``Ethiopia A.P. Ratanov`` from "Ambassador to Ethiopia A.P. Ratanov")."""
+    parts = name.split(None, 1)
+    if len(parts) == 2 and _INITIALS_RE.fullmatch(parts[1]) and not _first_name(parts[0]):
+        return parts[1]
+    return name
+
+
 def metadata_mentions(doc: Document, found: list[Mention], fields: list[list[Mention]]) -> list[Mention]:
     """People and bodies named in the record's metadata (translators, contributors, funders,
     authors, recipients) and the mentions found in its title and summary. Linked to a span when
@@ -770,7 +790,7 @@ def metadata_mentions(doc: Document, found: list[Mention], fields: list[list[Men
     for n in doc.funders:
         names.append((n, "ORG", None))
     for a in doc.authors + doc.recipients:
-        names.append((a.surface or a.name, "PERSON", a.entity_id))
+        names.append((_person_part(a.surface or a.name or ""), "PERSON", a.entity_id))
     for ms in fields:
         for m in ms:
             names.append((m.surface, m.type, m.entity_id))

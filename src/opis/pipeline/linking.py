@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from opis.model import PUBLICATION_PLACE, Document, Entity, Mention, Variant
 from opis.pipeline import component, place_context
-from opis.pipeline.names import PLACE_SUFFIXES, TITLE_WORDS, title_case, unit_names
+from opis.pipeline.names import PLACE_SUFFIXES, TITLE_WORDS, is_generic_body, title_case, unit_names
 from opis.pipeline.place_context import PlaceContext
 
 TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
@@ -141,6 +141,9 @@ def resolve_mention(m: Mention, name: str | None = None, context: PlaceContext |
         hit = _place_hit(m, context, person_like)
     elif hit is None:
         hit = auth.resolve(m.surface, m.type, gloss=m.gloss, lang=m.lang)
+    if (hit is not None and hit.entity.type in ("ORG", "UNIT") and is_generic_body(m.surface)
+            and not (hit.entity.country and hit.entity.country in context.countries)):
+        return None  # "the Central Committee" of a Chinese document is not the Soviet one
     if (hit is not None and (hit.method != "fuzzy" or hit.score >= FUZZY_MIN)
             and _GROUP.get(hit.entity.type) == _GROUP.get(m.type)):
         return hit
@@ -194,7 +197,11 @@ def _person_like(m: Mention, words: set[str]) -> bool:
 
 
 def _preset_fits(m: Mention, context: PlaceContext, people: set[str]) -> bool:
-    """The place the gazetteer found for ``m`` fits the document's context."""
+    """The place the gazetteer found for ``m`` fits the document's context. A curated entry the
+    gazetteer found by a longer name (``Alma-Ata region`` -> the oblast) is kept as found."""
+    rec = _authority().record(m.entity_id)
+    if rec is not None and rec.source == "curated":
+        return not (_person_like(m, people) and _authority().normalize(rec.entity.label) != _authority().normalize(m.surface))
     for hit in _authority().matches(m.surface, "PLACE"):
         if hit.entity.id == m.entity_id:
             return place_context.fits(hit, context, _person_like(m, people))
@@ -242,6 +249,9 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
                 ent = None
             if ent is not None and ent.type == "PLACE" and not _preset_fits(m, context, people):
                 ent = None  # the recogniser's reading does not fit the document: read it again below
+            if (ent is not None and ent.type in ("ORG", "UNIT") and is_generic_body(m.surface)
+                    and not (ent.country and ent.country in context.countries)):
+                ent = None  # "our Politburo" in a Vietnamese record is not the Soviet one
         if ent is None:
             hit = resolve_mention(m, unit_name.get(id(m)), context, _person_like(m, people))
             ent = hit.entity if hit else None

@@ -171,6 +171,8 @@ NOT_NAME_WORDS = {
     "Lower", "Greater", "Little", "Great", "New", "Old", "Nizhny", "Nizhniy", "Nizhne", "Verkhny",
     "Verkhniy", "Verkhne", "Bolshoy", "Bolshoi", "Maly", "Malyi", "Novo", "Staro", "States", "State",
     "Nations", "Powers", "Allies", "Axis", "Left", "Right", "Centre", "Center", "Orient", "Occident",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "June", "July", "August", "September", "October", "November", "December",
 }
 # Assemblies and institutions a model may take for a person or a place: a single such word names
 # a body ("the Duma", "the Sejm").
@@ -197,6 +199,7 @@ PLURAL_TITLES = {
     "Leaders", "Governors", "Commanders", "Officers", "Deputies", "Members", "Delegates", "Consuls",
     "Colonels", "Marshals", "Heads", "Chiefs", "Representatives", "Envoys", "Advisers", "Advisors",
     "Experts", "Specialists", "Workers", "Peasants", "Citizens", "Authorities", "Guards", "Troops",
+    "Powers", "Countries", "States", "Nations", "Parties", "Governments", "Forces",
 }
 
 
@@ -227,3 +230,17 @@ DOCUMENT_HEADS = {
     "Minutes", "Memorandum", "Memo", "Record", "Records", "Report", "Telegram", "Cable", "Letter", "Diary",
     "Transcript", "Talk", "Talks", "Conversation", "Cooperation", "Relations", "Declassified",
 }
+
+# Words of a body's name that say what kind of body it is, not whose: "Central Committee",
+# "Politburo", "the Presidium" name the body of whichever party or state the document is about.
+GENERIC_BODY_WORDS = {w for h in ORG_HEADS for w in h.split()} | {
+    "Central", "Political", "Standing", "Executive", "Permanent", "Supreme", "CC", "Politburo", "Presidium",
+    "Plenum", "Government", "Cabinet", "Foreign", "Affairs", "Ministry", "Defence", "Defense", "State",
+    "Security", "Council", "People's", "Peoples", "Military", "Commission", "General",
+}
+
+
+def is_generic_body(name: str) -> bool:
+    """``Central Committee``, ``Politburo``, ``the Presidium``: a kind of body, not whose."""
+    words = [w for w in re.split(r"[\s-]+", name.strip()) if w and w.lower() not in ("the", "of", "and", "for")]
+    return bool(words) and all(w in GENERIC_BODY_WORDS for w in words)
