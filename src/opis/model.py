@@ -99,6 +99,13 @@ class Mention:
     source: str | None = None  # ner | rule | gloss | metadata
     lang: str | None = None
     note: int | None = None  # footnote number when the span is in a note
+    #: what the mention does in its text, when it is not simply naming: ``publication_place`` for
+    #: the place of publication in a citation ("Moscow: Nauka, 1990"): bibliographic, not a place
+    #: the document discusses (kept off the map, co-occurrence and coverage)
+    role: str | None = None
+
+
+PUBLICATION_PLACE = "publication_place"
 
 
 @dataclass

@@ -3,6 +3,8 @@
 Public API (other parts of opis code against exactly these)::
 
     resolve(surface, type=None, *, gloss=None, lang=None) -> Match | None
+    matches(surface, type=None) -> list[Match]   # every entry it names (no fuzzy), best first
+    is_person_name(word) -> bool         # a listed person's name or surname (Stalin, Beria)
     get(entity_id) -> Entity | None
     variants(term) -> list[str]          # every name of every entry ``term`` names; [] if none
     entries(type=None) -> Iterator[Entity]
@@ -36,8 +38,8 @@ from .resolver import Match, Resolver
 
 __all__ = [
     "AuthorityDataError", "Match", "Record", "Resolver", "country_of", "demonym_country", "demonym_place",
-    "entries", "find_names", "get", "hierarchy", "normalize", "record", "renamings", "resolve", "resolver",
-    "to_latin", "variants",
+    "entries", "find_names", "get", "hierarchy", "is_person_name", "matches", "normalize", "record", "renamings",
+    "resolve", "resolver", "to_latin", "variants",
 ]
 
 
@@ -90,6 +92,19 @@ def resolve(surface: str, type: str | None = None, *, gloss: str | None = None,
     return resolver().resolve(surface, type, gloss=gloss, lang=lang)
 
 
+def matches(surface: str, type: str | None = None) -> list[Match]:
+    """Every entry ``surface`` names (exact, else transliteration; no fuzzy), best ranked first,
+    each with the name it matched by (``Match.via``)."""
+    if not surface or not surface.strip():
+        return []
+    return resolver().matches(surface, type)
+
+
+def is_person_name(word: str) -> bool:
+    """``word`` is a listed person's name or surname (``Stalin``, ``Beria``)."""
+    return bool(word and word.strip()) and resolver().person_name(word)
+
+
 def get(entity_id: str) -> Entity | None:
     rec = resolver().get(entity_id)
     return rec.entity if rec else None
@@ -106,8 +121,15 @@ def variants(term: str) -> list[str]:
     if not term or not term.strip():
         return []
     r = resolver()
+    ids = r.candidates(term)
+    # a person's name expands to that person's names only (Stalin is not also Varna, Beria not
+    # Aleppo); an alternate name of a generated place row (Mopan, Ustinov) expands to nothing
+    if any(r.records[i].entity.type == "PERSON" for i in ids):
+        ids = [i for i in ids if r.records[i].entity.type == "PERSON"]
+    forms = r.forms(term)
+    ids = [i for i in ids if r.records[i].source == "curated" or any(r.via(i, f) != "alternate" for f in forms)]
     out: dict[str, None] = {}
-    for i in r.candidates(term):
+    for i in ids:
         for name in r.records[i].names():
             out.setdefault(name, None)
     return list(out)

@@ -9,8 +9,13 @@ plural unit names):
                   authority lists as such and that names one person only (score 0.9);
 3. ``translit`` – the transliteration-normalised key (``normalize``) of a listed name;
 4. ``gloss``    – the editorial gloss (``Chuguchak [Tacheng]``) through steps 1–3;
-5. ``fuzzy``    – rapidfuzz ratio on normalised keys within the same type group, only for keys of
-                  at least 6 letters, same first letter, score ≥ 90 (≥ 86 from 10 letters on).
+5. ``fuzzy``    – rapidfuzz ratio on normalised keys of curated entries within the same type group,
+                  only for keys of at least 6 letters, same first letter, score ≥ 90 (≥ 86 from 10
+                  letters on). Generated GeoNames rows are never matched fuzzily.
+
+Each ``Match`` says which name matched (``via``): the entry's label (or a spelling of it), another
+name of a curated entry, or an *alternate* name of a generated row (a former or foreign name:
+Ustinov for Izhevsk, Stalin for Varna) that only the document's context can confirm.
 
 Types: PERSON, PLACE and ORG/UNIT (one group: a source may call a detachment an organisation).
 When a name fits several entries, the requested type wins, then the higher priority (curated
@@ -42,6 +47,11 @@ class Match:
     entity: Entity
     method: str  # exact | translit | gloss | fuzzy
     score: float
+    #: which of the entry's names matched: ``label`` (its preferred name or a spelling of it in
+    #: another script or romanisation), ``variant`` (another name of a curated entry: Chuguchak for
+    #: Tacheng), ``alternate`` (another name of a generated GeoNames row: a former or foreign name
+    #: such as Ustinov for Izhevsk) or ``fuzzy``. Linking trusts an ``alternate`` only in context.
+    via: str = "label"
 
 
 _HONORIFICS = [
@@ -160,6 +170,24 @@ class Resolver:
 
         return sorted(ok, key=key)
 
+    def via(self, entity_id: str, form: str) -> str:
+        """How ``form`` names the entry: ``label``, ``variant`` or ``alternate`` (see ``Match.via``)."""
+        rec = self.records[entity_id]
+        key, norm = simple_key(form), normalize(form)
+        label = rec.entity.label
+        if key == simple_key(label) or (norm and norm == normalize(label)):
+            return "label"
+        if rec.entity.type != "PLACE":
+            return "label"
+        for n in rec.names():
+            if (simple_key(n) == key or (norm and normalize(n) == norm)) and _label_like(n, label):
+                return "label"
+        return "variant" if rec.source == "curated" else "alternate"
+
+    def _match(self, entity_id: str, method: str, score: float, form: str) -> Match:
+        via = "fuzzy" if method == "fuzzy" else self.via(entity_id, form)
+        return Match(self.records[entity_id].entity, method, score, via)
+
     def _best(self, ids: list[str], type: str | None, name: str | None = None) -> str | None:
         ranked = self._rank(ids, type, name)
         return ranked[0] if ranked else None
@@ -269,6 +297,8 @@ class Resolver:
                 if len(key) < 6:
                     continue
                 for i in ids:
+                    if self.records[i].source != "curated":
+                        continue  # a near-miss on a long-tail name is a guess (Nikolaevka is not Mykolayiv)
                     keys, owners = idx.setdefault((GROUPS[self.records[i].entity.type], key[0]), ([], []))
                     keys.append(key)
                     owners.append(i)
@@ -300,7 +330,7 @@ class Resolver:
         type = _type_key(type)
         fast = self._best(self.exact.get(simple_key(surface), []), type, surface)
         if fast:
-            return Match(self.records[fast].entity, "exact", 1.0)  # O(1): the name as listed
+            return self._match(fast, "exact", 1.0, surface)  # O(1): the name as listed
         m = _GLOSS_IN_SURFACE.match(surface.strip())
         if m and gloss is None:
             surface, gloss = m.group(1), m.group(2)
@@ -308,28 +338,60 @@ class Resolver:
         hit = self._exact(forms, type)
         if hit:
             score = 1.0 if simple_key(hit[1]) == simple_key(surface) else 0.97
-            return Match(self.records[hit[0]].entity, "exact", score)
+            return self._match(hit[0], "exact", score, hit[1])
         pid = self._person_parts(forms, type)
         if pid:
-            return Match(self.records[pid].entity, "exact", 0.9)
+            return self._match(pid, "exact", 0.9, surface)
         hit = self._translit(forms, type)
         if hit:
-            return Match(self.records[hit[0]].entity, "translit", 0.95)
+            return self._match(hit[0], "translit", 0.95, hit[1])
         best = self._russian(forms, type)
         if best:
-            return Match(self.records[best].entity, "translit", 0.9)
+            return self._match(best, "translit", 0.9, surface)
         if gloss:
             g = self.resolve(gloss, type)
             if g and g.method != "fuzzy":
-                return Match(g.entity, "gloss", 0.9 * g.score)
+                return Match(g.entity, "gloss", 0.9 * g.score, g.via)
         fz = self._fuzzy_match(forms, type)
         if fz:
-            return Match(self.records[fz[0]].entity, "fuzzy", round(fz[1] / 100.0 * 0.85, 3))
+            return self._match(fz[0], "fuzzy", round(fz[1] / 100.0 * 0.85, 3), surface)
         if gloss:
             g = self.resolve(gloss, type)
             if g:
-                return Match(g.entity, "gloss", 0.8 * g.score)
+                return Match(g.entity, "gloss", 0.8 * g.score, g.via)
         return None
+
+    def matches(self, surface: str, type: str | None = None) -> list[Match]:
+        """Every entry ``surface`` names at the most literal level that names any (the name as
+        listed, else its transliteration key, else a Russian case form), best ranked first; no
+        fuzzy step. Linking chooses among them by the document's context."""
+        type = _type_key(type)
+        forms = self.forms(surface, type)
+        seen: dict[str, Match] = {}
+        for f in forms:
+            for i in self._rank(self.exact.get(simple_key(f), []), type, f):
+                seen.setdefault(i, self._match(i, "exact", 1.0 if f == forms[0] else 0.97, f))
+        if not seen:
+            for f in forms:
+                key = normalize(f)
+                if len(key) >= 3 or f.isupper():
+                    for i in self._rank(self.translit.get(key, []), type, f):
+                        seen.setdefault(i, self._match(i, "translit", 0.95, f))
+        if not seen:
+            best = self._russian(forms, type)
+            if best:
+                seen[best] = self._match(best, "translit", 0.9, surface)
+        return list(seen.values())
+
+    def person_name(self, surface: str) -> bool:
+        """``surface`` is a listed person's name or surname (Stalin, Beria, Ustinov): such a word
+        names a place only where the text says so, never through a place's alternate name."""
+        key = normalize(surface)
+        if not key:
+            return False
+        if self.surname.get(key) or self.initials.get(key):
+            return True
+        return any(self.records[i].entity.type == "PERSON" for i in self.exact.get(simple_key(surface), []))
 
     def candidates(self, term: str, type: str | None = None) -> list[str]:
         """Ids of every entry ``term`` names exactly or by its normalised key (no fuzzy)."""
@@ -451,8 +513,13 @@ class Resolver:
 
 
 def _label_like(name: str, label: str) -> bool:
-    """``name`` is the label or a spelling of it (Новосибирск / Novosibirsk), not another name."""
-    return name == label or fuzz.ratio(normalize(name), normalize(label)) >= 75
+    """``name`` is the label or a spelling of it (Новосибирск / Novosibirsk), not another name:
+    the same first letter and a close transliteration key (Mopan is not Belmopan, Alekseevka not
+    Oleksiyivka)."""
+    if name == label:
+        return True
+    a, b = normalize(name), normalize(label)
+    return bool(a and b) and a[0] == b[0] and fuzz.ratio(a, b) >= 75
 
 
 def _push(lst: list[str], item: str) -> None:

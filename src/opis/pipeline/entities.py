@@ -35,20 +35,29 @@ from dataclasses import dataclass
 from opis.model import Apparatus, Document, Mention
 from opis.pipeline import component
 from opis.pipeline.names import (
+    CHROME_WORDS,
+    DOCUMENT_HEADS,
+    ETHNONYMS,
+    INSTITUTIONS,
+    LEADING_WORDS,
+    MONTHS,
     NOT_NAME_AFTER_TITLE,
     NOT_NAMES,
     ORDINAL,
     ORG_HEADS,
     PLACE_INTRODUCERS,
     PLACE_SUFFIXES,
+    PLURAL_TITLES,
     TITLE_WORDS,
     TITLES,
     UNIT_HEADS,
     UNIT_KINDS,
     alternation,
+    is_group_word,
     title_case,
     unit_names,
 )
+from opis.pipeline.publication import mark_publication_places
 
 TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
 SPACY_MAP = {"PERSON": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "ORG": "ORG"}
@@ -144,7 +153,8 @@ _APPOSITION_RE = re.compile(
 )
 _BY_RE = re.compile(
     rf"(?<![\w])(?i:drafted|typed|authenticated|signed|prepared|compiled|copied|checked|printed|executed|"
-    rf"verified|certified|reported|written)\s+by\s+(?:(?i:{alternation(TITLES)})\.?\s+)?(?P<name>{_PERSON_NAME})"
+    rf"verified|certified|reported|written|deciphered|enciphered|ciphered|decoded|encoded|sent|recorded|"
+    rf"transcribed|translated|edited)\s+by\s+(?:(?i:{alternation(TITLES)})\.?\s+)?(?P<name>{_PERSON_NAME})"
 )
 _INITIALS_RE = re.compile(rf"(?<![\w.])(?P<name>{_INITIALS}\s?(?:{_NAME_TOKEN}|{_CAPS_TOKEN}))(?![\w])")
 _CAPS_RUN = re.compile(rf"(?<![\w.])(?P<name>{_CAPS_TOKEN}(?:\s{_CAPS_TOKEN}){{0,2}})(?![\w(])")
@@ -187,7 +197,23 @@ _PLACE_LIST_SUFFIX = re.compile(
     rf"(?P<list>{_NAME_TOKEN}(?: *, *(?:and )?{_NAME_TOKEN}| +and {_NAME_TOKEN})+) +"
     rf"(?:{alternation(PLACE_SUFFIXES)})\b"
 )
+# one name before a lower-case place noun: "the Chulak area", "the Lonkol valley", "Tokhty tract"
+_PLACE_BEFORE_NOUN = re.compile(
+    rf"(?<![\w-])(?P<list>{_NAME_TOKEN}(?:-{_NAME_TOKEN})?) +(?:area|valley|tract|pass|river|district|uezd|volost|"
+    rf"aul|settlement|village|gorge|steppe|mountains|lake)\b"
+)
 _WORD_IN_LIST = re.compile(_NAME_TOKEN)
+_LIST_ITEM = re.compile(rf"{_NAME_TOKEN}(?: (?!and\b){_NAME_TOKEN})*")
+_MONTH = alternation(MONTHS)
+# a date a model's span swallowed: "Committee of January", "Congress in March 1956"
+_TRAILING_DATE = re.compile(
+    rf"(?:\s+(?:of|in|on|since|from|until|to|by)\s+(?:{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|\d{{4}})"
+    rf"|\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)$"
+)
+_LEADING_WORD = re.compile(rf"^(?:{alternation(sorted(LEADING_WORDS))})\s+(?=\S)")
+_NER_TAIL = re.compile(r"(?:(?<=[a-z])\d{1,3}|\s*[-–]\s*\d+|\s+[A-Z]|\s+Nos?\.?)$")
+_DOMAIN = re.compile(r"\w\.(?:org|com|gov|edu|net|int)\b|https?:|www\.")
+_POSSESSED = re.compile(r"(?:'s|’s)\s+[A-Z].*$")
 _SPACE_RUN = re.compile(r"\s{2,}")
 
 
@@ -203,6 +229,9 @@ def _strip_span(text: str, s: int, e: int, unit: bool = False) -> tuple[int, int
     m = re.search(r"(?:'s|’s)$", text[s:e])
     if m:
         e -= 2
+    m = _TRAILING_DATE.search(text[s:e])
+    if m and m.start() > 0:
+        e = s + m.start()
     # trailing lower-case words ("Commanding General of", "Malinovsky and")
     m = None if unit else re.search(r"(?:\s+[a-z][a-z'’]*)+$", text[s:e])
     if m and m.start() > 0:
@@ -214,6 +243,36 @@ def _strip_span(text: str, s: int, e: int, unit: bool = False) -> tuple[int, int
     if e > s and text[e - 1] == "." and not re.search(rf"(?:\b[{_UP}][{_LOW}]?|No)\.$", text[s:e]):
         e -= 1
     return s, e
+
+
+_FIRST_NAME_BEFORE = re.compile(rf"(?<![\w.])({_NAME_TOKEN}) $")
+_CAP_BEFORE = re.compile(rf"(?<![\w.'’-])({_NAME_TOKEN}|{_CAPS_TOKEN}) $")
+_AND_BEFORE = re.compile(rf"(?:^|[,;:(\n]\s*)({_NAME_TOKEN}) and $")
+
+
+def _first_name(word: str) -> bool:
+    """A capitalised word before initials that may be a first name (``Gwenyth`` A. Jones), not a
+    title, a sentence word, a demonym or a place or body the authority knows (``Ethiopia``
+    A.P. Ratanov)."""
+    from opis import authority
+
+    if word in TITLE_WORDS or word in LEADING_WORDS or word in ("The", "THE") or _demonym(word):
+        return False
+    hit = authority.resolve(word)
+    return hit is None or hit.method == "fuzzy" or hit.entity.type == "PERSON"
+
+
+def _org_start(text: str, s: int) -> int:
+    """Where an organisation name the rule cut at its word limit starts: over the capitalised
+    words right before it ("History and Public Policy Program Digital Archive")."""
+    for _ in range(4):
+        m = _CAP_BEFORE.search(text, max(0, s - 40), s)
+        if m is None or m.group(1) in TITLE_WORDS or m.group(1) in LEADING_WORDS or m.group(1) in ("The", "THE"):
+            m = _AND_BEFORE.search(text, max(0, s - 40), s)
+            if m is None or m.group(1) in LEADING_WORDS or m.group(1) in TITLE_WORDS:
+                break
+        s = m.start(1)
+    return s
 
 
 def rule_candidates(text: str) -> list[Candidate]:
@@ -238,7 +297,12 @@ def rule_candidates(text: str) -> list[Candidate]:
     for m in _INITIALS_RE.finditer(text):
         if m.group("name").startswith(("U.S.", "U.K.", "U.N.")):
             continue
-        add(m.start("name"), m.end("name"), "PERSON")
+        # the first name before a middle initial is part of the name ("Gwenyth A. Jones")
+        first = _FIRST_NAME_BEFORE.search(text, max(0, m.start("name") - 30), m.start("name"))
+        start = m.start("name")
+        if first and _first_name(first.group(1)):
+            start = first.start(1)
+        add(start, m.end("name"), "PERSON")
     for m in _UNIT_COORD.finditer(text):
         head = m.group("head")
         add(m.start("a"), m.end("a") - 1, "UNIT")  # "5th Cavalry" (+ shared head, see _unit_label)
@@ -249,13 +313,15 @@ def rule_candidates(text: str) -> list[Candidate]:
             add(m.start("u"), m.end("u"), "UNIT")
     for rx in (_ORG_RE, _GOVERNMENT_OF):
         for m in rx.finditer(text):
-            add(m.start("o"), m.end("o"), "ORG")
-    for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX):
+            add(_org_start(text, m.start("o")) if rx is _ORG_RE else m.start("o"), m.end("o"), "ORG")
+    for rx in (_PLACE_INTRO, _PLACE_LIST_SUFFIX, _PLACE_BEFORE_NOUN):
         for m in rx.finditer(text):
             base = m.start("list")
-            for w in _WORD_IN_LIST.finditer(m.group("list")):
-                if w.group() not in ("and", "The"):
-                    add(base + w.start(), base + w.end(), "PLACE")
+            # one name per item of the list; words joined by a single space are one name
+            # ("the regions of Central Asia", "the settlements of Nizhny Ashala, Matveyevka")
+            for item in _LIST_ITEM.finditer(m.group("list")):
+                if item.group() not in ("and", "The"):
+                    add(base + item.start(), base + item.end(), "PLACE")
     return out
 
 
@@ -270,12 +336,22 @@ def acronym_candidates(text: str, resolve) -> list[Candidate]:
     return out
 
 
+_THE_BEFORE = re.compile(r"(?i:\bthe)\s+$")
+
+
 def caps_candidates(text: str, resolve) -> list[Candidate]:
     """All-capital surnames in mixed-case lines (``MA BUFANG``) and signature lines (``ANTONOV.``)."""
     out = []
     for m in _CAPS_RUN.finditer(text):
         s, e = m.start("name"), m.end("name")
         words = m.group("name").split()
+        if len(words) >= 2 and _THE_BEFORE.search(text, max(0, s - 8), s):
+            # "the PMAC MENGISTU HAILE MARIAM": a body's acronym takes "the", the name follows it
+            rest = _CAPS_RUN.match(text, s + len(words[0]) + 1)
+            if rest is None:
+                continue
+            m, s, e = rest, rest.start("name"), rest.end("name")
+            words = m.group("name").split()
         line_start = text.rfind("\n", 0, s) + 1
         line_end = text.find("\n", e)
         line = text[line_start : line_end if line_end != -1 else len(text)]
@@ -397,13 +473,17 @@ def _demonym(word: str) -> bool:
     return authority.demonym_place(word) is not None
 
 
-def _generic_body(surface: str) -> bool:
-    """``Soviet Government``, ``Chinese Armed Forces``: a demonym and a generic noun (the country is
-    in ``coverage``; these are not named bodies)."""
+def _generic_body(surface: str, lower: set[str] | None = None) -> bool:
+    """``Soviet Government``, ``Chinese Armed Forces``, ``Soviet Economic Cooperation``: a demonym
+    and a generic noun, or common words the text writes in lower case, with no organisation head
+    (the country is in ``coverage``; these are not named bodies)."""
     parts = surface.split(None, 1)
-    if len(parts) < 2 or parts[1].lower() not in _GENERIC_NOUNS:
+    if len(parts) < 2 or not _demonym(parts[0]):
         return False
-    return _demonym(parts[0])
+    if parts[1].lower() in _GENERIC_NOUNS:
+        return True
+    rest = parts[1].split()
+    return lower is not None and not any(w in ORG_HEADS for w in rest) and all(_common(w, lower) for w in rest)
 
 
 def _not_a_name(surface: str) -> bool:
@@ -421,12 +501,68 @@ def _unit_like(surface: str) -> bool:
     return bool(re.search(rf"\b{_UNIT_HEAD}$", surface))
 
 
-def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]]) -> list[Candidate]:
+def lowercase_words(texts: Iterable[str]) -> set[str]:
+    """Words the texts write in lower case: a capitalised word that is also one of these
+    (``Opium`` at a sentence start, ``opium`` elsewhere) is a common word, not a name."""
+    out: set[str] = set()
+    for t in texts:
+        out.update(w for w in _LOWER_WORD.findall(t))
+    return out
+
+
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zß-ÿа-яё][a-zß-ÿа-яё'’]+(?![\w-])")
+
+
+def _common(word: str, lower: set[str]) -> bool:
+    w = word.lower()
+    return w in lower or (w.endswith("s") and w[:-1] in lower) or (w.endswith("es") and w[:-2] in lower)
+
+
+def _not_a_model_name(surface: str, type: str, lower: set[str]) -> str | None:
+    """Why a span of the statistical model is no name of ``type`` (None when it may be one):
+    a people, movement or direction (``Kazakhs``, ``Basmachi``, ``West``), an adjective compound
+    (``Kazakh-Xinjiang``, ``Sino-Soviet``), offices in the plural (``Provincial Premiers``), an
+    unknown two-letter code, or common words the text also writes in lower case (``Opium``,
+    ``Passport Regimes``)."""
+    words = surface.split()
+    if len(words) == 1:
+        w = words[0]
+        if is_group_word(w):
+            return "group"
+        head = w.split("-")[0]
+        if "-" in w and (head in ETHNONYMS or _demonym(head) or head in ("Sino", "Anglo", "Franco", "Russo",
+                                                                       "Indo", "Afro", "Euro", "Soviet")):
+            return "compound"
+        if w.isupper() and len(w) <= 2:
+            return "code"
+        if not w.isupper() and _common(w, lower):
+            return "common"
+    if words[-1] in PLURAL_TITLES:
+        return "plural"
+    if type == "PERSON" and len(words) > 1 and all(_common(w, lower) for w in words if not w.isupper()):
+        return "common"
+    return None
+
+
+def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]],
+                      lower: set[str] | None = None) -> list[Candidate]:
+    lower = lower or set()
     out = []
     for c in cands:
         s, e = _strip_span(text, c.start, c.end, unit=c.type == "UNIT")
         if e <= s:
             continue
+        if c.source == "ner":
+            m = _LEADING_WORD.match(text[s:e])
+            if m:
+                s += m.end()
+            m = _NER_TAIL.search(text[s:e])  # "Department of State1", "Mikoyan - 1", "Congress A"
+            if m and m.start() > 0:
+                e = s + m.start()
+        if c.type == "PERSON":
+            m = _POSSESSED.search(text[s:e])  # "Zhang Hanfu’s Talk" names Zhang Hanfu
+            if m and m.start() > 0:
+                e = s + m.start()
         surface = text[s:e]
         if "\n\n" in surface or _SPACE_RUN.search(surface.strip()):
             # the span runs across a masked mark: keep the part before it
@@ -448,11 +584,22 @@ def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int
             continue
         if c.source != "gazetteer" and c.type != "UNIT" and _not_a_name(surface):
             continue
-        if _generic_body(surface) or (c.source == "ner" and " " not in surface and _demonym(surface)):
+        if _generic_body(surface, lower if c.source == "ner" else None) or (
+                c.source == "ner" and " " not in surface and _demonym(surface)):
             continue
         if any(s < be and bs < e for bs, be in blocked):
             continue
+        if c.source != "gazetteer" and (any(w.lower().strip(".,") in CHROME_WORDS for w in surface.split())
+                                        or _DOMAIN.search(surface)):
+            continue  # website chrome, not a name
+        if c.source == "ner" and c.type in ("ORG", "PERSON") and surface.split()[-1] in DOCUMENT_HEADS:
+            continue  # a document, series or publication
         t = c.type
+        if c.source == "ner" and " " not in surface and surface in INSTITUTIONS:
+            t = "ORG"  # "the Duma" is a body, whatever the model says
+        elif c.source == "ner" and _not_a_model_name(surface, t, lower) or c.source == "rule" and t == "PLACE" and " " not in surface and (
+                is_group_word(surface) or _demonym(surface) or surface in TITLE_WORDS or surface in INSTITUTIONS):
+            continue
         if t == "ORG" and _unit_like(surface):
             t = "UNIT"
         out.append(Candidate(s, e, t, c.source, c.priority, c.entity_id, c.lang))
@@ -569,6 +716,7 @@ def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Men
     models: list[list[Candidate]] = [[] for _ in sources]
     for k, cands in zip(todo, found, strict=True):
         models[k] = cands
+    lower = lowercase_words(masked)
     out = []
     for src, text, model in zip(sources, masked, models, strict=True):
         cands = rule_candidates(text)
@@ -577,7 +725,7 @@ def extract_many(sources: list[Source], use_model: bool = True) -> list[list[Men
             cands += caps_candidates(text, resolve)
         cands += gazetteer_candidates(text)
         cands += model
-        cands = _clean_candidates(text, cands, src.blocked)
+        cands = _clean_candidates(text, cands, src.blocked, lower)
         chosen = merge(cands)
         _list_types(text, chosen)
         chosen += _coordinated_units(text, chosen)
@@ -623,6 +771,15 @@ _METADATA_ORG = re.compile(rf"\b(?:{_ORG_HEAD}|Fund|Trust|Center|Centre|Program|
 _PERSONAL_NAME = re.compile(rf"^(?:{_INITIALS}\s?)?{_NAME_TOKEN}(?:\s(?:{_INITIALS}|{_NAME_TOKEN})){{0,3}}$")
 
 
+def _person_part(name: str) -> str:
+    """A personal name without a place or body before it that the source's phrase left there
+    (``Ethiopia A.P. Ratanov`` from "Ambassador to Ethiopia A.P. Ratanov")."""
+    parts = name.split(None, 1)
+    if len(parts) == 2 and _INITIALS_RE.fullmatch(parts[1]) and not _first_name(parts[0]):
+        return parts[1]
+    return name
+
+
 def metadata_mentions(doc: Document, found: list[Mention], fields: list[list[Mention]]) -> list[Mention]:
     """People and bodies named in the record's metadata (translators, contributors, funders,
     authors, recipients) and the mentions found in its title and summary. Linked to a span when
@@ -633,7 +790,7 @@ def metadata_mentions(doc: Document, found: list[Mention], fields: list[list[Men
     for n in doc.funders:
         names.append((n, "ORG", None))
     for a in doc.authors + doc.recipients:
-        names.append((a.surface or a.name, "PERSON", a.entity_id))
+        names.append((_person_part(a.surface or a.name or ""), "PERSON", a.entity_id))
     for ms in fields:
         for m in ms:
             names.append((m.surface, m.type, m.entity_id))
@@ -672,6 +829,9 @@ def entities(doc: Document) -> Document:
     for f in fields:
         sources.append(Source(f, [], []))
     results = extract_many(sources)
+    mark_publication_places(doc.text, results[0])
+    for note, ms in zip(doc.notes, results[1 : 1 + len(doc.notes)], strict=True):
+        mark_publication_places(note.text, ms, in_note=True)
     body = results[0]
     notes = [m for ms in results[1 : 1 + len(doc.notes)] for m in ms]
     meta = results[1 + len(doc.notes) :]

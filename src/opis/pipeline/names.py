@@ -141,3 +141,106 @@ def unit_names(surface: str, following: str = "") -> list[str]:
         rest = singular_head(m.group("rest"))
         return [f"{n} {rest}" for n in re.findall(ORDINAL, m.group("nums"))]
     return [singular_head(s)]
+
+
+# Peoples, and the adjectives of peoples, that are not tied to one state (so not in the authority's
+# demonyms): as a mention alone they name a people, never a person, place or organisation
+# ("the migration of Kazakhs", "the Kazakh population", "Kirgiz"). Plurals are derived.
+ETHNONYMS = {
+    "Kazakh", "Kazak", "Kirgiz", "Kyrgyz", "Kirghiz", "Uyghur", "Uighur", "Uigur", "Dungan", "Hui", "Han",
+    "Tatar", "Uzbek", "Tajik", "Tadjik", "Turkmen", "Kalmyk", "Kalmuck", "Oirat", "Torgut", "Sart", "Taranchi",
+    "Cossack", "Buryat", "Bashkir", "Chechen", "Ingush", "Mongol", "Manchu", "Tibetan", "Kurd", "Pashtun",
+    "Baluch", "Arab", "Slav", "Jew", "Gypsy", "Roma", "Yakut", "Evenk", "Korean", "Turk", "Turkic",
+    "Solon", "Sibe", "Xibe", "Uriankhai", "Tuvan", "Altaian", "Khakas", "Karakalpak", "Naiman", "Kerei",
+    "Pole", "Magyar", "Serb", "Croat", "Czech", "Slovak", "Ukrainian", "Belarusian", "Armenian", "Georgian",
+    "Azeri", "Azerbaijani", "Lithuanian", "Latvian", "Estonian", "Finn", "German", "Russian", "Chinese",
+}
+# Political and religious movements and their members: the name of a current, not of a person,
+# place or body ("Basmachi", "the Bolsheviks").
+MOVEMENTS = {
+    "Bolshevik", "Menshevik", "Basmachi", "Basmach", "Communist", "Nationalist", "Socialist", "Trotskyist",
+    "Trotskyite", "Kulak", "Jadid", "Pan-Turkist", "Pan-Islamist", "Muslim", "Moslem", "Christian",
+    "Buddhist", "Lamaist", "Anarchist", "Fascist", "Nazi", "Zionist", "Imperialist", "Revisionist",
+    "Maoist", "Titoist", "Social Democrat", "Social-Democrat", "Democrat", "Republican", "Liberal",
+    "Conservative", "White", "Whites", "Red", "Reds", "White Guard", "White Guards", "Red Army men", "Partisans",
+    "Separatist", "Counter-revolutionary", "Counterrevolutionary", "Rightist", "Leftist",
+}
+# Single words that are a direction, a bloc or a part of a name, never a name alone.
+NOT_NAME_WORDS = {
+    "East", "West", "North", "South", "Central", "Western", "Eastern", "Northern", "Southern", "Upper",
+    "Lower", "Greater", "Little", "Great", "New", "Old", "Nizhny", "Nizhniy", "Nizhne", "Verkhny",
+    "Verkhniy", "Verkhne", "Bolshoy", "Bolshoi", "Maly", "Malyi", "Novo", "Staro", "States", "State",
+    "Nations", "Powers", "Allies", "Axis", "Left", "Right", "Centre", "Center", "Orient", "Occident",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "June", "July", "August", "September", "October", "November", "December",
+}
+# Assemblies and institutions a model may take for a person or a place: a single such word names
+# a body ("the Duma", "the Sejm").
+INSTITUTIONS = {
+    "Duma", "Sejm", "Diet", "Knesset", "Bundestag", "Volkskammer", "Congress", "Parliament", "Senate",
+    "Politburo", "Presidium", "Secretariat", "Cominform", "Comintern", "Kremlin", "Pentagon", "Majlis",
+    "Mejlis", "Khural", "Kurultai", "Storting", "Riksdag", "Rada", "Verkhovna Rada",
+    "Sovnarkom", "Narkomindel", "Stavka", "Vatican", "Cortes", "Reichstag",
+}
+# Words that open a model's span but belong to the sentence ("Without Nagy", "Via Shtykov").
+LEADING_WORDS = {
+    "Without", "Via", "With", "From", "To", "For", "By", "According", "After", "Before", "Since", "Under",
+    "Between", "Dear", "If", "When", "While", "As", "At", "On", "In", "Of", "And", "But", "Or", "Per", "Re",
+    "Also", "Only", "Even", "Both", "Neither", "Then", "Thus", "Yes", "No", "Not", "Although", "Though",
+    "Because", "During", "Against", "Through", "Including", "Unlike", "Like", "Upon", "Once", "Let",
+}
+MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
+]
+# Plural offices: "Provincial Premiers", "Foreign Ministers" are people in general, not a name.
+PLURAL_TITLES = {
+    "Premiers", "Ministers", "Secretaries", "Chairmen", "Generals", "Ambassadors", "Presidents", "Comrades",
+    "Leaders", "Governors", "Commanders", "Officers", "Deputies", "Members", "Delegates", "Consuls",
+    "Colonels", "Marshals", "Heads", "Chiefs", "Representatives", "Envoys", "Advisers", "Advisors",
+    "Experts", "Specialists", "Workers", "Peasants", "Citizens", "Authorities", "Guards", "Troops",
+    "Powers", "Countries", "States", "Nations", "Parties", "Governments", "Forces",
+}
+
+
+def _plain_forms(word: str) -> set[str]:
+    w = word.strip()
+    out = {w}
+    for suffix in ("es", "s"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            out.add(w[: -len(suffix)])
+    return out
+
+
+def is_group_word(word: str) -> bool:
+    """``word`` (one word, any case, singular or plural) names a people or a movement
+    (``Kazakhs``, ``Basmachi``, ``Bolsheviks``), or is a direction or name part (``West``,
+    ``Nizhny``): not a name alone."""
+    forms = {title_case(f) if f.isupper() else f for f in _plain_forms(word)}
+    return bool(forms & (ETHNONYMS | MOVEMENTS | NOT_NAME_WORDS)) or word in NOT_NAME_WORDS
+# Words of website and viewer chrome ("CITATION SHARE DOWNLOAD", "Size", "File"): no name has them.
+CHROME_WORDS = {
+    "citation", "share", "download", "size", "attachment", "print", "email", "e-mail", "login", "menu",
+    "pdf", "html", "kb", "mb", "url", "http", "https", "www", "bookmark", "permalink", "memo",
+}
+# Last words of the names of documents, series and publications (not organisations or people):
+# "CWIHP Working Paper", "National Security Files", "Working Notes".
+DOCUMENT_HEADS = {
+    "Paper", "Papers", "Bulletin", "Files", "File", "Series", "Collection", "Journal", "Review", "Notes",
+    "Minutes", "Memorandum", "Memo", "Record", "Records", "Report", "Telegram", "Cable", "Letter", "Diary",
+    "Transcript", "Talk", "Talks", "Conversation", "Cooperation", "Relations", "Declassified",
+}
+
+# Words of a body's name that say what kind of body it is, not whose: "Central Committee",
+# "Politburo", "the Presidium" name the body of whichever party or state the document is about.
+GENERIC_BODY_WORDS = {w for h in ORG_HEADS for w in h.split()} | {
+    "Central", "Political", "Standing", "Executive", "Permanent", "Supreme", "CC", "Politburo", "Presidium",
+    "Plenum", "Government", "Cabinet", "Foreign", "Affairs", "Ministry", "Defence", "Defense", "State",
+    "Security", "Council", "People's", "Peoples", "Military", "Commission", "General",
+}
+
+
+def is_generic_body(name: str) -> bool:
+    """``Central Committee``, ``Politburo``, ``the Presidium``: a kind of body, not whose."""
+    words = [w for w in re.split(r"[\s-]+", name.strip()) if w and w.lower() not in ("the", "of", "and", "for")]
+    return bool(words) and all(w in GENERIC_BODY_WORDS for w in words)

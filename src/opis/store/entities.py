@@ -37,10 +37,10 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
             continue
         text = doc.text if m.note is None else notes.get(m.note, "")
         rows.append((doc.id, m.entity_id, m.type, m.surface, m.gloss, m.source, m.note, m.start, m.end,
-                     _context(text, m.start, m.end)))
+                     _context(text, m.start, m.end), m.role))
     conn.executemany(
-        "INSERT INTO mentions (doc_id, entity_id, type, surface, gloss, source, note, span_start, span_end, context)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO mentions (doc_id, entity_id, type, surface, gloss, source, note, span_start, span_end, context,"
+        " role) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     conn.executemany(
@@ -122,7 +122,7 @@ def entity_mentions(store, entity_id: str) -> list[dict[str, Any]]:
     """Every mention of an entity: document, span, surface and the words around it."""
     rows = store.conn.execute(
         """SELECT m.doc_id, d.title, m.span_start AS start, m.span_end AS end, m.note, m.surface, m.gloss,
-                  m.source, m.context
+                  m.source, m.context, m.role
            FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?
            ORDER BY d.date_earliest IS NULL, d.date_earliest, m.doc_id, m.note IS NOT NULL, m.note, m.span_start""",
         (entity_id,),
@@ -131,12 +131,13 @@ def entity_mentions(store, entity_id: str) -> list[dict[str, Any]]:
 
 
 def cooccurring(store, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities mentioned in the same documents, by the number of shared documents."""
+    """Entities mentioned in the same documents, by the number of shared documents (places of
+    publication in citations do not count: they are bibliographic, not discussed)."""
     rows = store.conn.execute(
         """SELECT e.id, e.type, e.label, count(DISTINCT m2.doc_id) AS documents
            FROM mentions m1 JOIN mentions m2 ON m2.doc_id = m1.doc_id AND m2.entity_id != m1.entity_id
            JOIN entities e ON e.id = m2.entity_id
-           WHERE m1.entity_id = ?
+           WHERE m1.entity_id = ? AND m1.role IS NULL AND m2.role IS NULL
            GROUP BY e.id ORDER BY documents DESC, e.label LIMIT ?""",
         (entity_id, limit),
     ).fetchall()
@@ -144,11 +145,12 @@ def cooccurring(store, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def places_with_counts(store) -> list[dict[str, Any]]:
-    """Places with coordinates and the number of documents mentioning them (for the map)."""
+    """Places with coordinates and the number of documents discussing them (for the map; a place
+    named only as a citation's place of publication is not on it)."""
     rows = store.conn.execute(
         """SELECT e.id, e.label, e.lat, e.lon, count(DISTINCT m.doc_id) AS count
            FROM entities e JOIN mentions m ON m.entity_id = e.id
-           WHERE e.type = 'PLACE' AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+           WHERE e.type = 'PLACE' AND e.lat IS NOT NULL AND e.lon IS NOT NULL AND m.role IS NULL
            GROUP BY e.id ORDER BY count DESC, e.label"""
     ).fetchall()
     return [dict(r) for r in rows]
