@@ -11,8 +11,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SEEDS_DIR = SHARED / "corpus" / "seeds"
 GOLD_DIR = SHARED / "gold"
-if not SEEDS_DIR.exists():  # the bundled copy
+if not SEEDS_DIR.exists():  # the bundled copies
     SEEDS_DIR = REPO / "examples" / "corpus"
+if not GOLD_DIR.exists():
+    GOLD_DIR = REPO / "tests" / "data" / "seeds_gold"
 
 SEEDS = {p.name[:3]: p for p in sorted(SEEDS_DIR.glob("*.txt"))}
 
