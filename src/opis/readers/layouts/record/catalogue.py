@@ -19,6 +19,7 @@ from opis.readers.layouts.record.common import (
 from opis.readers.layouts.record.digital_archive import is_language
 from opis.readers.layouts.record.facts import GOOD, STRONG, FactSheet
 from opis.readers.layouts.record.lines import page_lines
+from opis.readers.layouts.record.marks import marks_in
 
 FAMILY = "catalogue"
 # One-letter classification codes of declassification catalogues.
@@ -26,10 +27,42 @@ CODES = {"U": "Unclassified", "C": "Confidential", "S": "Secret", "T": "Top Secr
 _FIELDS = {"summary", "original_language", "translators", "reference", "source_archive", "classification", "date", "catalogue", "body"}
 
 
+# Labels a catalogue names in its own words: read by what they say.
+_GENERIC_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z][A-Za-z ,()/&-]{1,40}?)\s*:\s*(?P<value>.*)$")
+_CATALOGUE_WORDS = re.compile(
+    r"\b(?:date|type|classification|document|collection|number|pages?|pagination|source|language|creation"
+    r"|declassification|release|copy|case|series|box|folder|record|abstract|description)\b", re.IGNORECASE,
+)
+_GENERIC_FIELDS = [
+    (re.compile(r"^(?:date of (?:creation|document|origin)|date)$", re.IGNORECASE), "date"),
+    (re.compile(r"classification", re.IGNORECASE), "classification"),
+    (re.compile(r"^(?:abstract|description|summary)$", re.IGNORECASE), "summary"),
+    (re.compile(r"language", re.IGNORECASE), "original_language"),
+    (re.compile(r"translat", re.IGNORECASE), "translators"),
+]
+
+
+def _label(line) -> tuple[str, str, str] | None:
+    """(field, label, value) of a 'Label: value' line: a known label, or one whose words say
+    what it holds ('Date of Creation', 'Level of Classification'); other catalogue labels are
+    kept as 'catalogue' (no field)."""
+    if line.label and line.label[0] in _FIELDS and ":" in line.text:
+        return line.label
+    m = _GENERIC_RE.match(line.text)
+    if not m or not _CATALOGUE_WORDS.search(m.group("label")):
+        return None
+    label = m.group("label").strip()
+    for rx, name in _GENERIC_FIELDS:
+        if rx.search(label):
+            return name, label, m.group("value").strip()
+    return "catalogue", label, m.group("value").strip()
+
+
 def read(text: str) -> RecordPage | None:
     lines = page_lines(text)
-    labelled = [i for i, ln in enumerate(lines) if ln.label and ln.label[0] in _FIELDS and ":" in ln.text]
-    kinds = {lines[i].label[1].lower() for i in labelled}
+    labels = {i: lab for i, ln in enumerate(lines) if (lab := _label(ln))}
+    labelled = sorted(labels)
+    kinds = {labels[i][1].lower() for i in labelled}
     if len(kinds) < 3:
         return None
     sheet = FactSheet()
@@ -52,9 +85,9 @@ def read(text: str) -> RecordPage | None:
     body_from = None
     for i in labelled:
         ln = lines[i]
-        name, label, value = ln.label
+        name, label, value = labels[i]
         span = ln
-        if not value and i + 1 < len(lines) and not lines[i + 1].label:
+        if not value and i + 1 < len(lines) and i + 1 not in labels and not _abstract_like(lines[i + 1].text):
             span = lines[i + 1]
             value = span.text
             used.add(i + 1)
@@ -77,11 +110,28 @@ def read(text: str) -> RecordPage | None:
             sheet.add("archive", value, span.start, span.end, rule, GOOD)
         elif name == "classification":
             code = CODES.get(value.strip().upper())
-            if code or len(value) <= 40:
+            if code or (len(value) <= 40 and marks_in(value)):
                 sheet.add("classification", code or value, span.start, span.end, rule, STRONG)
         elif name == "date" and re.search(r"\d{4}", value):
             sheet.add("date", value, span.start, span.end, rule, STRONG)
+    if not sheet.has("summary") and body_from is None:
+        _abstract(lines, labels, used, sheet)
     start = body_from if body_from is not None else max(used) + 1
     body = [ln for i, ln in enumerate(lines[start:], start) if not ln.chrome and i not in used]
     add_classification_from_head(body, sheet)
     return RecordPage(FAMILY, "labelled", sheet, body_text(text, body))
+
+
+def _abstract_like(text: str) -> bool:
+    return len(text) > 200 and text.endswith((".", "”", '"')) and len(text.split()) > 30
+
+
+def _abstract(lines, labels, used, sheet: FactSheet) -> None:
+    """A catalogue's unlabelled abstract: a paragraph of prose right after the label block."""
+    for i, ln in enumerate(lines):
+        if i in used or i in labels or ln.chrome or i == 0 or (i - 1) not in used:
+            continue
+        if _abstract_like(ln.text):
+            sheet.add("summary", ln.text, ln.start, ln.end, "catalogue.abstract_after_labels", GOOD)
+            used.add(i)
+        return

@@ -33,7 +33,7 @@ URL_RE = re.compile(r"<?(https?://[^\s<>]+?)>?(?=[\s)]|$)")
 # Where the reference ends: a credit clause, a note on other copies or publication, the URL.
 _REF_END = re.compile(
     r"(?:[.;,]\s+|\s+)(?=(?:copy\s+|a\s+copy\s+)?(?:obtained|translated|translation|contributed|donated|compiled|provided"
-    r"|transcribed|edited)\b)"
+    r"|transcribed)\b)"
     r"|[.;]\s+(?=(?:also available|published|reprinted|originally|see also|courtesy)\b)",
     re.IGNORECASE,
 )
@@ -103,8 +103,8 @@ def sentence_end(s: str) -> int | None:
     for m in re.finditer(r"\.\s+(?=[A-Z\"“])", s):
         before = re.search(r"([\w.]+)$", s[: m.start()])
         token = before.group(1).lower() if before else ""
-        if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-            continue
+        if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+            continue  # an abbreviation, an initial, initials ('G.P. Murashko')
         return m.start()
     return None
 

@@ -56,7 +56,8 @@ def title_like(text: str) -> bool:
 # requests that ...", "The Chinese Embassy in Budapest reports ...", "A telegram received from
 # ...", "These are the minutes of ...").
 _REPORTING = re.compile(
-    r"\b(?:reports?|requests?|says|describes|discusses|informs|tells|asks|expresses|explains|details|conveys"
+    r"\b(?:reports?|requests?|says|say|describes?|discuss(?:es)?|informs?|tells|tell|asks|ask|express(?:es)?"
+    r"|explains?|details|conveys?"
     r"|relays|sends|suggests|notes|outlines|summari[sz]es|recounts|writes|proposes|transmits|advises|warns"
     r"|argues|assesses|analy[sz]es|offers|reviews|considers|emphasi[sz]es|stresses|instructs|orders|agrees"
     r"|announces|criticizes|criticises|praises|urges|calls|reveals|confirms|comments|responds|replies"
@@ -71,9 +72,15 @@ _DOC_NOUN = re.compile(
 )
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|me|us)\b")
+
+
 def summary_register(text: str) -> bool:
-    """Whether a paragraph reads as an archive's summary of the document."""
+    """Whether a paragraph reads as an archive's summary of the document: a third-person account
+    (a first-person sentence is the document itself speaking)."""
     first = re.split(r"(?<=[a-z\])])\.\s", text, maxsplit=1)[0]
+    if _FIRST_PERSON.search(first):
+        return False
     head = " ".join(first.split()[:14])
     return bool(_REPORTING.search(head) or _DOC_NOUN.match(text))
 

@@ -192,7 +192,12 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
     while k < trailer and (lines[k].chrome or k in used) and not lines[k].label:
         k += 1
     # the oldest site: a summary paragraph and the date again before the title
-    if k < trailer and not title_like(lines[k].text) and len(lines[k].text) > 150 and summary_register(lines[k].text):
+    nxt = k + 1
+    while nxt < trailer and lines[nxt].chrome:
+        nxt += 1
+    then_header = nxt < trailer and (is_date_line(lines[nxt].text) or nxt in used)
+    if k < trailer and not title_like(lines[k].text) and len(lines[k].text) > 150 and summary_register(lines[k].text) \
+            and then_header:
         sheet.add("summary", lines[k].text, lines[k].start, lines[k].end, "header.summary_after_date", GOOD)
         used.add(k)
         head_used.add(k)
@@ -252,7 +257,7 @@ def _summary_after_citation(lines, cite, trailer, sheet, used, head_used) -> Non
             break
         par.append(i)
     text = " ".join(lines[i].text for i in par)
-    if len(text) >= 60 and summary_register(text) and not title_like(text):
+    if len(text) >= 60 and summary_register(text) and (text.endswith(".") or not title_like(text)):
         sheet.add("summary", text, lines[par[0]].start, lines[par[-1]].end, "after_citation.summary_register", GOOD)
         used.update(par)
         head_used.update(par)
@@ -274,7 +279,7 @@ def _summary(lines: list[Line], body_idx: list[int], trailer: int, sheet: FactSh
         return body_idx
     closed = trailer < len(lines)
     before = " ".join(sub[i].text for i in pars[-2])
-    ends_document = len(before) <= 100 or re.match(r"^\[\d+\]", before) is not None
+    ends_document = _closes_document(before)
     if text.startswith("[") or SOURCE_RE.match(text):
         return body_idx  # an editor's bracketed note or source note, not a summary
     if closed:
@@ -287,6 +292,25 @@ def _summary(lines: list[Line], body_idx: list[int], trailer: int, sheet: FactSh
     sheet.add("summary", text, first.start, end.end, rule, strength)
     drop = {body_idx[i] for i in last}
     return [i for i in body_idx if i not in drop]
+
+
+_CLOSING_RE = re.compile(
+    r"^(?:\[|(?:Typed|Printed|Sent|Received|Copies|Distribution|Signed|Executed|Deciphered|Dispatched|Respectfully|No\.|Nº|#)\b)"
+)
+_STAMP_RE = re.compile(r"\d{1,2}[/.:]\d{1,2}|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+def _closes_document(par: str) -> bool:
+    """A paragraph that ends a document rather than going on with it: a short bracketed note or
+    footnote, a date, a dispatch or typing line, a signature in capitals."""
+    if len(par) > 120:
+        return False
+    if _CLOSING_RE.match(par) or is_date_line(par):
+        return True
+    words = re.findall(r"[A-Za-z]+", par)
+    if words and not any(w.islower() for w in words if len(w) > 2):
+        return True  # a signature or a heading in capitals, an office's name
+    return bool(_STAMP_RE.search(par)) and not par.rstrip().endswith((".", "?", "!")) or par.startswith("(")
 
 
 def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> None:
