@@ -116,13 +116,6 @@ def normalise_classification(text: str) -> str | None:
     return s.title() if s and len(s) <= 60 else None
 
 
-def classification_from_header(lines: list[str]) -> str | None:
-    marks = [ln for ln in lines if len(ln) <= 80 and _CLASS_LINE.match(ln.strip())]
-    if not marks:
-        return None
-    return normalise_classification(" / ".join(marks))
-
-
 # Handling and copy marks printed around the classification: not titles, not addressees.
 _HANDLING = (
     r"by cipher|in cipher|cipher|by courier|personal(?:ly)?|private|urgent|immediate|priority|flash|only|"
@@ -172,45 +165,7 @@ def document_number(lines: list[str], title: str | None = None) -> str | None:
     return None
 
 
-# --- citations of archive record pages ---------------------------------------------------------
-
-_QUOTED_TITLE = re.compile(r'^\s*["“]([^"”]+)["”]\s*,?\s*')
-_REPOSITORY = re.compile(r"^([^,]*\b(?:Archive|Archives|Library|Collection|Repository)\b[^,]*),\s*")
-_DATE_PREFIX = re.compile(
-    r"^(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{4}|\d{4}|"
-    r"[Cc]a?\.\s*\d{4}|\d{4}s?)\s*,\s*"
-)
-
-
-@dataclass
-class RecordCitation:
-    title: str | None = None
-    date: str | None = None
-    repository: str | None = None
-    reference: str | None = None  # the archival reference as printed
-
-
-def split_record_citation(citation: str, credit_at: int | None) -> RecordCitation:
-    """'"Title", April 30, 1962, Wilson Center Digital Archive, PRC FMA 118-01764-05, 39-42. Translated by X.'
-    -> title, date, repository and the archival reference; ``credit_at`` = where the credit sentence starts."""
-    out = RecordCitation()
-    s = citation[:credit_at] if credit_at is not None else citation
-    m = _QUOTED_TITLE.match(s)
-    if m:  # a full citation: title, date and repository come before the reference
-        out.title = m.group(1).strip().rstrip(",")
-        s = s[m.end():]
-        m = _DATE_PREFIX.match(s)
-        if m:
-            out.date = m.group(0).strip(" ,")
-            s = s[m.end():]
-        m = _REPOSITORY.match(s)
-        if m:
-            out.repository = m.group(1).strip()
-            s = s[m.end():]
-    ref = s.strip().rstrip(".").strip(" ,;")
-    out.reference = ref or None
-    return out
-
+# --- references and record ids -----------------------------------------------------------
 
 def split_references(ref: str | None) -> list[str]:
     """Several archival references separated by ';' become several entries."""
@@ -220,11 +175,12 @@ def split_references(ref: str | None) -> list[str]:
     return parts
 
 
-_RECORD_URL = re.compile(r"/(?:document|documents|record|records|item|items|doc|id)/(?P<id>[\w.-]+?)/?(?:[?#].*)?$", re.IGNORECASE)
+_RECORD_URL = re.compile(r"/(?:document|documents|record|records|item|items|doc|id|node)/(?P<id>\d{2,})/?(?:[?#].*)?$", re.IGNORECASE)
 _TRAILING_ID = re.compile(r"/(?P<id>\d{2,})/?(?:[?#].*)?$")
 
 
 def record_id_from_url(url: str | None) -> str | None:
+    """The numeric record id of an archive's address (…/document/119977); a slug is none."""
     if not url:
         return None
     m = _RECORD_URL.search(url) or _TRAILING_ID.search(url)

@@ -13,13 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from opis.metadata import agents as ag
 from opis.metadata.dates import find_date, parse_date
-from opis.metadata.fields import normalise_classification, split_references
+from opis.metadata.fields import normalise_classification, record_id_from_url, split_references
 from opis.model import DateValue, FieldSource
 from opis.readers.layouts.record import credits as cr
-from opis.readers.layouts.record.citation import record_id as url_record_id
-from opis.readers.layouts.record.digital_archive import is_language
+from opis.readers.layouts.record.digital_archive import SUPPORT_RE, is_language
 from opis.readers.layouts.record.facts import CONFIDENCE, Fact
 
 PRECISION_RANK = {"day": 4, "month": 3, "season": 3, "year": 2, "interval": 1, "decade": 1, "century": 0}
@@ -105,7 +103,7 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     take("record_id", "record_id", lambda v: v if re.fullmatch(r"\d{1,12}", v.strip()) else None)
     take("source_url", "url", lambda v: v)
     if not out.get("record_id") and out.get("source_url"):
-        rid = url_record_id(out.get("source_url"))
+        rid = record_id_from_url(out.get("source_url"))
         if rid:
             out.values["record_id"] = rid
     printed = take("archival_refs", "reference", lambda v: v.strip() or None)  # the source keeps it as printed
@@ -148,24 +146,24 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     return out
 
 
-_SUPPORT_RE = re.compile(
-    r"^(?:credits:\s*)?(?:this (?:document|record|item|collection) (?:was|is) )?made possible (?:with|by|through)"
-    r"(?: the)?(?: generous)? (?:support|funding|grants?) (?:from|of|by) ",
-    re.IGNORECASE,
-)
-
-
 def funders_of(line: str) -> list[str]:
     """'...made possible with support from the MacArthur Foundation, Leon Levy Foundation' ->
     names split at commas and 'and' (not inside a name: 'Chun & Jane Chiu Family Foundation',
     'Carnegie Corporation of New York (CCNY)'), a leading 'the' dropped."""
-    body = _SUPPORT_RE.sub("", line.strip()).strip().rstrip(".")
+    body = SUPPORT_RE.sub("", line.strip()).strip().rstrip(".")
+    pieces = re.split(r"(\s*,\s*(?:and\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z]))", body)
+    names: list[str] = [pieces[0]]
+    for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
+        if sep.strip() == "and" and re.search(r"\b[A-Z]\.$", names[-1]):
+            names[-1] += sep + piece  # 'John D. and Catherine T. MacArthur Foundation' is one name
+        else:
+            names.append(piece)
     out: list[str] = []
-    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z])", body):
+    for part in names:
         name = re.sub(r"^the\s+", "", part.strip(), flags=re.IGNORECASE).strip(" .;")
         if name and name[0].isupper() and name not in out:
             out.append(name)
     return out
 
 
-__all__ = ["RecordValues", "resolve", "resolve_date", "funders_of", "ag", "CONFIDENCE"]
+__all__ = ["RecordValues", "resolve", "resolve_date", "funders_of", "CONFIDENCE"]

@@ -17,6 +17,7 @@ from opis.metadata import fields as fx
 from opis.metadata.dates import find_date, parse_date
 from opis.model import Agent, ArchivalRef, Credit, DateValue, Document
 from opis.pipeline import component
+from opis.readers.layouts.record.marks import classification as classification_marks
 
 HEAD_PARAGRAPHS = 14  # how far into the text the document head (address, marks, number) may reach
 _DOI_RE = re.compile(r"(?:doi\.org/|\bDOI:?\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
@@ -215,7 +216,8 @@ def plain_metadata(doc: Document) -> None:
                 break
     doc.date = date
     doc.doc_type = fx.doc_type_from_title(doc.title or "") or fx.doc_type_from_header(head)
-    doc.classification = fx.classification_from_header(head)
+    found = classification_marks(head)
+    doc.classification = found[0] if found else None
     doc.document_number = fx.document_number(head, doc.title)
     doi = f.get("DOI") or _DOI_RE.search(doc.text[:3000])
     doc.doi = doi if isinstance(doi, str) or doi is None else doi.group(1).rstrip(".,;)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from opis.metadata.fields import record_id_from_url
 from opis.readers.layouts.record.facts import GOOD, STRONG, FactSheet
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -161,17 +162,8 @@ def add_facts(text: str, sheet: FactSheet) -> Citation | None:
         sheet.add("credits", c.credits, *span, f"{rule}.credits", STRONG)
     if c.url:
         sheet.add("url", c.url, *span, f"{rule}.url", STRONG)
-        rid = record_id(c.url)
+        rid = record_id_from_url(c.url)
         if rid:
             sheet.add("record_id", rid, *span, f"{rule}.url_record_id", GOOD)
     sheet.add("citation", text[c.start:c.end], *span, rule, STRONG)
     return c
-
-
-_RECORD_URL = re.compile(r"/(?:document|documents|record|records|item|items|doc|id|node)/(\d{2,})/?(?:[?#].*)?$", re.IGNORECASE)
-
-
-def record_id(url: str | None) -> str | None:
-    """The numeric record id of an archive's address (…/document/119977); a slug is none."""
-    m = _RECORD_URL.search(url or "")
-    return m.group(1) if m else None

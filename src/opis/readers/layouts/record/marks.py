@@ -15,7 +15,10 @@ from opis.readers.layouts.record.lines import unspaced
 
 _MULTI = r"Top[- ]Secret|Strictly Secret|Absolutely Secret|Strictly Confidential|(?:Of )?Special Importance|Special File|For Official Use Only|Eyes Only"
 _SINGLE = r"Secret|Confidential|Restricted|Unclassified"
+# Marks of Russian and Chinese originals, in any case: they are never words of English prose.
+_NATIVE = r"совершенно секретно|особой важности|особая папка|секретно|для служебного пользования|绝密|机密|秘密"
 _UPPER = re.compile(r"(?<![\w-])(?:" + _MULTI.upper() + "|" + _SINGLE.upper() + r"|TOP-SECRET)(?![\w-])")
+_NATIVE_RE = re.compile(r"(?<!\w)(?:" + _NATIVE + r")(?!\w)", re.IGNORECASE)
 _TITLE_MULTI = re.compile(r"(?<![\w-])(?:" + _MULTI + r")(?![\w-])")
 _TITLE_SINGLE = re.compile(r"(?<![\w-])(?:" + _SINGLE + r")(?![\w-])")
 # What may stand beside a single-word mark: nothing, punctuation, a copy or number mark, another
@@ -32,6 +35,9 @@ def marks_in(line: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for m in _UPPER.finditer(s):
         found.append((m.start(), m.end()))
+    for m in _NATIVE_RE.finditer(s):
+        if not any(a <= m.start() < b for a, b in found):
+            found.append((m.start(), m.end()))
     for m in _TITLE_MULTI.finditer(s):
         if not any(a <= m.start() < b for a, b in found):
             found.append((m.start(), m.end()))
