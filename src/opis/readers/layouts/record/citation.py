@@ -19,7 +19,8 @@ from opis.readers.layouts.record.facts import GOOD, STRONG, FactSheet
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
 DATE_RE = (r"(?:" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r",?\s+\d{4}"
-           r"|(?:ca?\.\s*)?\d{4}(?:\s*[-–/]\s*\d{4})?s?)")
+           r"|(?:Spring|Summer|Autumn|Fall|Winter),?\s+\d{4}|(?:ca?\.\s*|circa\s+)?\d{4}(?:\s*[-–/]\s*\d{4})?s?"
+           r"|[Uu]ndated|n\.\s?d\.)")
 # The repository of a digital archive's citation ("History and Public Policy Program Digital
 # Archive", "Wilson Center Digital Archive"): a capitalised name ending in "Digital Archive".
 REPOSITORY_RE = r"(?:(?:[A-Z][\w&.'’-]*|and|of|for|the)\s+){0,8}?Digital\s+(?:Archive|Library|Collections?)"
