@@ -93,3 +93,27 @@ def test_a_weak_summary_is_marked_low(tmp_path):
     assert doc.summary.startswith(gold["metadata"]["summary_starts"])
     assert src.confidence == "low" and src.rule == "last_paragraph.summary_register"
     store.close()
+
+
+def test_a_failing_stage_costs_its_layer_not_the_document(tmp_path, monkeypatch):
+    """One bad sentence must never cost a document: a stage that raises is recorded on the record
+    and every other layer is stored."""
+    from opis import pipeline as pl
+    from opis.ingest import ingest_file
+
+    pl.get_component("claims")
+
+    def broken(doc):
+        raise ValueError("could not convert string to float: '560,00048'")
+
+    monkeypatch.setitem(pl._REGISTRY, "claims", broken)
+    monkeypatch.setattr(pl, "_DEFAULT", None)
+    page = DATA / "dev" / "corpus" / "telegram-from-kim-il-sung-to-stalin-via-shtykov.txt"
+    store = Store(tmp_path / "f.db")
+    result = ingest_file(store, str(page))
+    assert result.status == "added"
+    doc = store.get(result.id)
+    assert doc.title == "Telegram from Kim Il Sung to Stalin (via Shtykov)" and doc.mentions
+    assert any("stage 'claims' failed: ValueError" in w for w in doc.warnings) and not doc.claims
+    store.close()
+    monkeypatch.setattr(pl, "_DEFAULT", None)

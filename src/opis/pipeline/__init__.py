@@ -86,19 +86,23 @@ def _note(raw_note):
 class Pipeline:
     """An ordered list of named components."""
 
-    def __init__(self, names: Iterable[str] | None = None):
+    def __init__(self, names: Iterable[str] | None = None, strict: bool = False):
+        self.strict = strict
         self.names = list(DEFAULT_PIPELINE if names is None else names)
         self.components = [(n, get_component(n)) for n in self.names]
 
     def __call__(self, doc: Document) -> Document:
+        """Run every component in order. A component that fails costs its own layer, not the
+        document: the error is recorded in ``doc.warnings`` ("stage 'claims' failed: ...") and the
+        next components run on what the document holds (``strict=True`` raises instead)."""
         for name, fn in self.components:
             try:
                 doc = fn(doc)
-            except ExtractionError:
-                raise
-            except Exception as exc:  # a component bug must name the file and the stage
-                path = doc.provenance.path if doc.provenance else doc.id
-                raise ExtractionError(f"pipeline component {name!r} failed: {exc!r}", path) from exc
+            except Exception as exc:  # a component bug must name the stage, and never lose the file
+                if self.strict:
+                    path = doc.provenance.path if doc.provenance else doc.id
+                    raise ExtractionError(f"pipeline component {name!r} failed: {exc!r}", path) from exc
+                doc.warnings.append(f"stage {name!r} failed: {type(exc).__name__}: {exc}"[:500])
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
