@@ -15,7 +15,11 @@ from opis.ingest import ingest_paths
 from opis.store import Store
 
 DATA = Path(__file__).parent / "data"
-SETS = {"dev": (DATA / "dev" / "corpus", DATA / "dev" / "gold"), "pages": (DATA / "pages", DATA / "pages_gold")}
+SETS = {
+    "dev": (DATA / "dev" / "corpus", DATA / "dev" / "gold"),
+    "pages": (DATA / "pages", DATA / "pages_gold"),
+    "pages2": (DATA / "pages2", DATA / "pages2_gold"),
+}
 CHROME = ["Search in", "get citation", "share document", "You are on page", "Skip to content", "Total Page",
           "File Type", "Digital Archive International History Declassified", "VIEW DOCUMENT IN"]
 
@@ -24,7 +28,7 @@ CHROME = ["Search in", "get citation", "share document", "You are on page", "Ski
 def scored(request, tmp_path_factory):
     corpus, gold = SETS[request.param]
     store = Store(tmp_path_factory.mktemp(request.param) / "r.db")
-    results = list(ingest_paths(store, [corpus]))
+    results = list(ingest_paths(store, sorted(corpus.glob("*.txt"))))
     assert all(r.status == "added" for r in results), [r.to_dict() for r in results if r.status != "added"]
     report = evaluate(store, gold)
     records = list(store.iter_records())

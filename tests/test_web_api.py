@@ -184,8 +184,9 @@ def test_hostile_document_is_escaped_everywhere(tmp_path):
         assert r.status_code == 200
         assert "<script>alert" not in r.text and "<img src=x" not in r.text, url
     api = c.get(f"/api/documents/{res.id}/text").json()
-    assert "<script>" in api["text"]  # JSON carries the text as it is ...
-    assert "<script>" not in api["html"] and "&lt;script&gt;" in api["html"]  # ... its HTML is escaped
+    assert "<img src=x" in api["text"]  # JSON carries the text as it is ...
+    assert "<img src=x" not in api["html"] and "&lt;img src=x" in api["html"]  # ... its HTML is escaped
+    assert "<script>" in c.get(f"/api/documents/{res.id}").json()["title"]  # the heading became the title
     assert c.get(f"/api/documents/{res.id}").headers["content-type"].startswith("application/json")
     page = c.get(f"/documents/{res.id}").text
     assert "&lt;script&gt;alert(" in page and "&lt;img src=x onerror=alert(1)&gt;" in page

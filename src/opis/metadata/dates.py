@@ -19,6 +19,7 @@ MONTHS_EN = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
+ROMAN_MONTHS = {r: i for i, r in enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], 1)}
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}  # EDTF level-1 codes
 # Russian month names in every case form, by stem.
 MONTHS_RU = [
@@ -34,6 +35,8 @@ _APPROX = r"(?:c\.|ca\.|circa|approximately|about|around|ок\.|около|пр�
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")),
     ("dmy_dots", re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _YEAR_SUFFIX + r"$")),
+    # a Roman-numeral month, as Soviet and East European papers write dates: '15/X. 1918', '24.X.1962'
+    ("dmy_roman", re.compile(r"^(\d{1,2})\s*[./]\s*(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\s*[./]?\s*(\d{4})" + _YEAR_SUFFIX + r"$")),
     ("mdy", re.compile(r"^(" + _MONTH_WORD + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"$")),
     ("dmy", re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH_WORD + r"),?\s+" + _YEAR + _YEAR_SUFFIX + r"$")),
     ("my", re.compile(r"^(" + _MONTH_WORD + r"),?\s+" + _YEAR + _YEAR_SUFFIX + r"$")),
@@ -123,6 +126,9 @@ def _from_parts(kind: str, g: tuple) -> DateValue | None:
         if g[2]:
             return make(f"{y:04d}-{mo:02d}-{int(g[2]):02d}", "day") if _valid_day(y, mo, int(g[2])) else None
         return make(f"{y:04d}-{mo:02d}", "month") if 1 <= mo <= 12 else None
+    if kind == "dmy_roman":
+        d, mo, y = int(g[0]), ROMAN_MONTHS[g[1]], int(g[2])
+        return make(f"{y:04d}-{mo:02d}-{d:02d}", "day") if _valid_day(y, mo, d) else None
     if kind == "dmy_dots":
         d, mo, y = int(g[0]), int(g[1]), int(g[2])
         return make(f"{y:04d}-{mo:02d}-{d:02d}", "day") if _valid_day(y, mo, d) else None

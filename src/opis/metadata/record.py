@@ -82,6 +82,11 @@ def resolve_date(facts: list[Fact], text: str) -> tuple[DateValue, FieldSource |
     return value, _source("date", value.edtf, fact, text, candidates, suffix)
 
 
+def _cut_at(fact: Fact, text: str) -> bool:
+    """Whether the page text ends inside ``fact`` (an excerpt cut before the line's end)."""
+    return bool(text) and not text.endswith("\n") and fact.end >= len(text.rstrip())
+
+
 def resolve(facts: list[Fact], text: str) -> RecordValues:
     """Every metadata field of a record page from its facts."""
     out = RecordValues()
@@ -116,8 +121,12 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     people = {"contributors": [], "translators": []}
     entries: list[tuple[str, str]] = []
     if credit_fact is not None:
-        people = cr.people(credit_fact.value)
-        entries = cr.entries(credit_fact.value)
+        credit_text = credit_fact.value
+        if _cut_at(credit_fact, text) and not credit_text.rstrip().endswith((".", ")", '"', "”")):
+            # the page was cut inside the credits: the last name may be cut too ('by Malgorzata K. Gno')
+            credit_text = re.sub(r"\s*(?:,|\band\b|\bby\b)?\s*[^,;]*$", "", credit_text.rstrip())
+        people = cr.people(credit_text)
+        entries = cr.entries(credit_text)
         for role in ("contributors", "translators"):
             if people[role]:
                 out.sources.append(_source(role, people[role], credit_fact, text, []))
@@ -146,6 +155,11 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     return out
 
 
+_ORG_WORD = re.compile(r"\b(?:Foundation|Fund|Corporation|Endowment|Trust|Institute|Program|Council|Center|Centre|Society|Ministry|University)\b")
+_UNIT_OF = re.compile(r"\b(?:Institute|Center|Centre|Program|Programme|Library|School|Department)$")
+_PARENT = re.compile(r"^(?:[A-Z][\w'’-]+\s+)*(?:University|College|Academy)(?:\s+of\s+[A-Z][\w\s]+)?$")
+
+
 def funders_of(line: str) -> list[str]:
     """'...made possible with support from the MacArthur Foundation, Leon Levy Foundation' ->
     names split at commas and 'and' (not inside a name: 'Chun & Jane Chiu Family Foundation',
@@ -154,8 +168,11 @@ def funders_of(line: str) -> list[str]:
     pieces = re.split(r"(\s*,\s*(?:and\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z]))", body)
     names: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
-        if sep.strip() == "and" and re.search(r"\b[A-Z]\.$", names[-1]):
-            names[-1] += sep + piece  # 'John D. and Catherine T. MacArthur Foundation' is one name
+        lone = re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+", names[-1].strip()) and not _ORG_WORD.search(names[-1])
+        if sep.strip() == "and" and (re.search(r"\b[A-Z]\.$", names[-1]) or lone):
+            names[-1] += sep + piece  # 'John D. and Catherine T. MacArthur Foundation', 'Youmna and Tony Asseily'
+        elif sep.strip() == "," and _UNIT_OF.search(names[-1]) and _PARENT.match(piece.strip()):
+            names[-1] += sep + piece  # an institute at its university: 'X Institute, Y University'
         else:
             names.append(piece)
     out: list[str] = []

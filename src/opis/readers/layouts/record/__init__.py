@@ -11,7 +11,8 @@ into facts (each value with its span in the page and the rule that found it) and
 * ``catalogue`` — catalogue pages of declassified collections and research portals
   ("Label: value" fields, then the text);
 * ``cable`` — diplomatic cables with their routing header and "SUBJECT:" line;
-* ``noted`` — a heading, the text and a bracketed "[Source: ...]" note.
+* ``noted`` — a heading, the text and a bracketed "[Source: ...]" note;
+* ``headed`` — a page that opens (after its site's navigation) with the title and the date.
 
 A further family is one more module with ``read(text) -> RecordPage | None`` added to the list.
 """
@@ -30,6 +31,7 @@ FAMILIES = [
     "opis.readers.layouts.record.catalogue",
     "opis.readers.layouts.record.cable",
     "opis.readers.layouts.record.noted",
+    "opis.readers.layouts.record.headed",
 ]
 # raw.fields keys the facts are also shown under (what `opis show` and older code read)
 _FIELD_KEYS = {

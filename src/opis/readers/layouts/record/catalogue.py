@@ -31,7 +31,9 @@ _FIELDS = {"summary", "original_language", "translators", "reference", "source_a
 _GENERIC_RE = re.compile(r"^(?P<label>[A-Z][A-Za-z][A-Za-z ,()/&-]{1,40}?)\s*:\s*(?P<value>.*)$")
 _CATALOGUE_WORDS = re.compile(
     r"\b(?:date|type|classification|document|collection|number|pages?|pagination|source|language|creation"
-    r"|declassification|release|copy|case|series|box|folder|record|abstract|description)\b", re.IGNORECASE,
+    r"|declassification|release|copy|case|series|box|folder|record|abstract|description|comments|ranking|count"
+    r"|themes?|keywords|subjects?|persons|people|places|published|translated|transcription|formats|domain)\b",
+    re.IGNORECASE,
 )
 _GENERIC_FIELDS = [
     (re.compile(r"^(?:date of (?:creation|document|origin)|date)$", re.IGNORECASE), "date"),
@@ -39,6 +41,7 @@ _GENERIC_FIELDS = [
     (re.compile(r"^(?:abstract|description|summary)$", re.IGNORECASE), "summary"),
     (re.compile(r"language", re.IGNORECASE), "original_language"),
     (re.compile(r"translat", re.IGNORECASE), "translators"),
+    (re.compile(r"^source$", re.IGNORECASE), "reference"),
 ]
 
 
@@ -88,9 +91,15 @@ def read(text: str) -> RecordPage | None:
         name, label, value = labels[i]
         span = ln
         if not value and i + 1 < len(lines) and i + 1 not in labels and not _abstract_like(lines[i + 1].text):
+            # the value's lines, up to the next label (a value may wrap over several short lines)
+            j = i + 1
+            while j < len(lines) and j not in labels and j - i <= 8 and (j == i + 1 or not lines[j].blank_before) \
+                    and (j == i + 1 or name == "reference"):
+                j += 1
             span = lines[i + 1]
-            value = span.text
-            used.add(i + 1)
+            value = " ".join(ln.text for ln in lines[i + 1:j])
+            span = type(span)(value, span.start, lines[j - 1].end)
+            used.update(range(i + 1, j))
         if name == "body":
             body_from = i + 1
             continue
@@ -105,7 +114,8 @@ def read(text: str) -> RecordPage | None:
         elif name == "translators":
             sheet.add("translators", value, span.start, span.end, rule, STRONG)
         elif name == "reference" and not at_end:
-            sheet.add("reference", value, span.start, span.end, rule, STRONG)
+            ref = value if re.search(r"\b[a-z]{1,2}\.$", value) else value.rstrip(".")
+            sheet.add("reference", ref, span.start, span.end, rule, STRONG)
         elif name == "source_archive":
             sheet.add("archive", value, span.start, span.end, rule, GOOD)
         elif name == "classification":
@@ -118,6 +128,10 @@ def read(text: str) -> RecordPage | None:
         _abstract(lines, labels, used, sheet)
     start = body_from if body_from is not None else max(used) + 1
     body = [ln for i, ln in enumerate(lines[start:], start) if not ln.chrome and i not in used]
+    if not sheet.has("date"):
+        dated = next((ln for ln in body[:4] if is_date_line(ln.text)), None)
+        if dated is not None:  # the document's own date line under the catalogue's fields
+            sheet.add("date", dated.text, dated.start, dated.end, "catalogue.document_date_line", GOOD)
     add_classification_from_head(body, sheet)
     return RecordPage(FAMILY, "labelled", sheet, body_text(text, body))
 

@@ -22,7 +22,7 @@ UI_WORDS = {
     "source", "original", "archive", "uploaded", "date", "id", "classification", "collections", "services",
     "publications", "news", "conferences", "network", "attachment", "size", "|", "---|---|", "file",
     "scan", "transcript", "translation", "in:", "full", "text", "image", "images", "zoom", "copy", "link",
-    "url", "permalink", "bookmark", "save", "export", "export:", "tools", "options", "-", "–",
+    "url", "permalink", "bookmark", "save", "export", "export:", "tools", "options", "-", "–", "breadcrumb", "breadcrumbs", "you", "are", "here", "here:",
 }
 _COUNTER_RE = re.compile(
     r"^(?:you are on page\s*\d+\s*of\s*\d+|page\s*\d+\s*(?:of|/)\s*\d+|total pages?\s*:\s*\d+"

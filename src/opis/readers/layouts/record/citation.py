@@ -124,12 +124,26 @@ def split_reference(rest: str) -> tuple[str, str]:
     return ref, rest[cut:].lstrip(" .;,")
 
 
+# An archive's own citation line without a digital repository: '"Report on Hungary", 30 May 1961.
+# HU OSA 398-0-1-10178; Records of ...; Open Society Archives ...' — at a line's start, its rest
+# naming an archive or a fond.
+_BARE = re.compile(
+    r"^[\"“](?P<title>[^\"”\n]{3,300}?)[,.]?[\"”]\s*,\s*(?P<date>" + DATE_RE + r")\s*[.,]\s*(?P<repo>)(?P<rest>[^\n]*)",
+    re.MULTILINE,
+)
+_ARCHIVE_WORDS = re.compile(r"\b(?:Archives?|Archiv\w*|Records|Collection|Library|Fond|f\.\s*\d|RG\s*\d|[A-Z]{2,}\s+[\dA-Z-]+)")
+
+
 def find(text: str) -> Citation | None:
-    """The first citation sentence of ``text`` (quoted title first, then the unquoted PDF form)."""
+    """The first citation sentence of ``text`` (quoted title first, then the unquoted PDF form,
+    then an archive's bare citation line)."""
     flat, where = _flat(text)
     m = _QUOTED.search(flat) or _UNQUOTED.search(flat)
     if not m:
-        return None
+        m = _BARE.search(text)  # on the text as printed: the line must start with the quote
+        if not m or not _ARCHIVE_WORDS.search(m.group("rest")):
+            return None
+        flat, where = text, list(range(len(text) + 1))
     rest = m.group("rest")
     url = None
     u = URL_RE.search(rest)
@@ -138,9 +152,12 @@ def find(text: str) -> Citation | None:
         rest = rest[: u.start()]
     ref, credit = split_reference(rest)
     title = re.sub(r"(\w)- (?=[a-z])", r"\1-", m.group("title").strip().rstrip(",").strip())
+    again = title.rfind(title[:25]) if len(title) > 50 else 0
+    if again > 0:  # a PDF copy's heading run into its unquoted citation: the title once
+        title = title[again:]
     end = m.end("rest") if not u else m.start("rest") + u.end()
     return Citation(
-        title=title or None, date=(m.group("date") or "").strip() or None, repository=m.group("repo"),
+        title=title or None, date=(m.group("date") or "").strip() or None, repository=m.group("repo") or None,
         reference=ref or None, credits=credit.strip() or None, url=url,
         start=where[m.start()], end=where[min(end, len(where) - 1)],
     )

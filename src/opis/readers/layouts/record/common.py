@@ -62,7 +62,8 @@ _REPORTING = re.compile(
     r"|argues|assesses|analy[sz]es|offers|reviews|considers|emphasi[sz]es|stresses|instructs|orders|agrees"
     r"|announces|criticizes|criticises|praises|urges|calls|reveals|confirms|comments|responds|replies"
     r"|complains|protests|claims|states|declares|proposes|recommends|provides|gives|lists|contains|includes"
-    r"|had a conversation|met|meet)\b"
+    r"|had a conversation|met|meet|meets|visits|refers?|concerns?|covers?|relates|recalls?|presents?|sets out"
+    r"|summons|receives|congratulates|thanks|promises|threatens|demands|insists|acknowledges|admits)\b"
 )
 _DOC_NOUN = re.compile(
     r"^(?:A|An|The|These are the|This is an?|This)?\s*(?:\w+\s+){0,2}(?:telegram|cable|letter|report|memorandum|memo|record|minutes"

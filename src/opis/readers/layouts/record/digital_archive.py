@@ -113,8 +113,9 @@ def read(text: str) -> RecordPage | None:
     _support_lines(lines, trailer, sheet, used, head_used)
     _header(lines, trailer, sheet, used, head_used)
     _get_citation_block(lines, sheet, used, head_used, cite)
-    if trailer < len(lines):
-        _document_information(lines, trailer, sheet)
+    info = next((i for i in range(trailer, len(lines)) if _DOC_INFO_RE.match(lines[i].text)), None)
+    if info is not None:
+        _document_information(lines, info, sheet)
 
     _summary_after_citation(lines, cite, trailer, sheet, used, head_used)
     head_end = max(head_used) if head_used else -1
@@ -212,10 +213,10 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
     if lines[k].blank_before:
         j = k + 1
         while j < min(trailer, k + 4) and not lines[j].blank_before and not lines[j].label and not lines[j].chrome \
-                and not SUPPORT_RE.match(lines[j].text) and not is_date_line(lines[j].text):
+                and j not in used and not SUPPORT_RE.match(lines[j].text) and not is_date_line(lines[j].text):
             title_lines.append(j)
             j += 1
-        if j < len(lines) and not lines[j].blank_before and len(title_lines) > 1:
+        if j < len(lines) and not lines[j].blank_before and j not in used and len(title_lines) > 1:
             title_lines = [k]  # a paragraph that goes on: the title is its first line only
     title = " ".join(lines[i].text for i in title_lines)
     if title_like(title):
@@ -271,14 +272,17 @@ def _summary(lines: list[Line], body_idx: list[int], trailer: int, sheet: FactSh
         return body_idx
     sub = [lines[i] for i in body_idx]
     pars = paragraphs_of(sub)
-    if len(pars) < 2:
-        return body_idx
+    closed = trailer < len(lines)
     last = pars[-1]
     text = " ".join(sub[i].text for i in last)
     if len(text) < 40 or not re.search(r"[a-z]{3,}", text):
         return body_idx
-    closed = trailer < len(lines)
-    before = " ".join(sub[i].text for i in pars[-2])
+    if len(pars) < 2:  # a page with no text shows only its summary before the trailer
+        if not (closed and (len(text) <= 600 or summary_register(text)) and not text.startswith("[")):
+            return body_idx
+        before = ""
+    else:
+        before = " ".join(sub[i].text for i in pars[-2])
     ends_document = _closes_document(before)
     if text.startswith("[") or SOURCE_RE.match(text):
         return body_idx  # an editor's bracketed note or source note, not a summary
@@ -323,6 +327,8 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> 
         lab = ln.label
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if _TRAILER_RE.match(ln.text):
+            if i > trailer and not _DOC_INFO_RE.match(ln.text):
+                break  # the next section (associated or related documents) is not Document Information
             i += 1
             continue
         if lab:
@@ -332,7 +338,7 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> 
                                and not _TRAILER_RE.match(value_line.text) else "")
             span = value_line or ln
             valid = {
-                "source": lambda v: not SUPPORT_RE.match(v),
+                "source": lambda v: not SUPPORT_RE.match(v) and not _is_rights(v) and len(v) <= 400,
                 "record_id": lambda v: re.fullmatch(r"\d{1,12}", v) is not None,
                 "classification": _is_marking,
                 "catalogue": lambda v, label=lab[1]: not _FUNDER_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords"),
@@ -355,19 +361,18 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> 
         if ln.chrome:
             i += 1
             continue
-        if first_value and not SUPPORT_RE.match(ln.text):
+        if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400:
             sheet.add("reference", ln.text.rstrip("."), ln.start, ln.end, "document_information.first_line", STRONG)
-            credit = _credit_tail(ln.text)
-            if credit:
-                sheet.add("credits", credit, ln.start, ln.end, "document_information.credits", STRONG)
             first_value = False
         elif _FUNDER_WORDS.search(ln.text) and not sheet.all("funders_list"):
             sheet.add("funders_list", ln.text, ln.start, ln.end, "document_information.funders", GOOD)
         i += 1
-    refs = [f for f in sheet.facts if f.field == "reference" and f.rule == "document_information.first_line"]
-    for f in refs:  # a reference followed by its credit sentence: keep the reference part
-        ref, _ = citation.split_reference(f.value)
+    refs = [f for f in sheet.facts if f.field == "reference" and f.rule.startswith("document_information.")]
+    for f in refs:  # a reference followed by its credit sentence: the reference, and the credits apart
+        ref, credit = citation.split_reference(f.value)
         f.value = ref
+        if credit and credits.clauses(credit) and not any(c.rule == "document_information.credits" for c in sheet.facts):
+            sheet.add("credits", credit, f.start, f.end, "document_information.credits", STRONG)
 
 
 _FUNDER_WORDS = re.compile(
@@ -386,8 +391,3 @@ def _is_marking(value: str) -> bool:
     from opis.readers.layouts.record.marks import marks_in
 
     return bool(marks_in(value)) and len(value) <= 60 and not _FUNDER_WORDS.search(value)
-
-
-def _credit_tail(text: str) -> str | None:
-    _, credit = citation.split_reference(text)
-    return credit if credit and credits.clauses(credit) else None

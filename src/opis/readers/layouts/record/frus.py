@@ -17,7 +17,7 @@ from opis.readers.layouts.record.facts import GOOD, FactSheet
 from opis.readers.layouts.record.lines import page_lines
 
 FAMILY = "documentary_edition"
-_HEADING_RE = re.compile(r"^(?P<n>\d{1,4})\.\s+(?P<title>[A-Z][^\n]{5,400}?)(?<=[^\d\s])(?P<fn>\d{1,2})?$")
+_HEADING_RE = re.compile(r"^(?P<n>\d{1,4})\.\s+(?P<title>[A-Z][^\n]{5,400}?)(?<=[^\d\s/])(?P<fn>\d{1,2}|/\d{1,2}/)?$")
 _KINDS = re.compile(
     r"\b(?:Memorandum|Telegram|Letter|Editorial Note|Paper|Minutes|Notes?|Report|Airgram|Despatch|Dispatch|Circular"
     r"|Message|Record|Estimate|Summary|Draft|Instruction|Memo|Statement|Conversation|Cable|Briefing|Study|Diary"
@@ -61,10 +61,12 @@ def read(text: str) -> RecordPage | None:
     page = _file_headed(text, lines, content)
     if page is not None:
         return page
-    first = lines[content[0]]
-    m = _HEADING_RE.match(first.text)
-    if not m or not _KINDS.search(m.group("title")):
+    heading = next((i for i in content[:25] if (h := _HEADING_RE.match(lines[i].text)) and _KINDS.search(h.group("title"))), None)
+    if heading is None:
         return None
+    first = lines[heading]
+    m = _HEADING_RE.match(first.text)
+    content = [i for i in content if i >= heading]
     note_at = source_note.find(lines)
     if not m.group("fn") and note_at is None:
         return None
@@ -78,7 +80,7 @@ def read(text: str) -> RecordPage | None:
     notes: list[RawNote] = []
     end = len(lines)
     if note_at is not None:
-        end = note_at
+        end = note_at if note_at > heading + 4 else len(lines)
         source_note.add_facts(lines[note_at], sheet, "edition.source_note")
         n = 0
         for ln in lines[note_at:]:
@@ -89,6 +91,8 @@ def read(text: str) -> RecordPage | None:
             else:
                 notes[-1].text += " " + ln.text
     body = [lines[i] for i in content[1:] if i < end]
+    if note_at is not None and note_at < (content[1] if len(content) > 1 else note_at + 1) + 3:
+        body = [lines[i] for i in content[1:] if i != note_at]  # the note printed under the heading
     for ln in body[:3]:
         dm = _DATELINE_RE.match(ln.text)
         if dm and not sheet.has("date"):

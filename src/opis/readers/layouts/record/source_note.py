@@ -12,7 +12,7 @@ from opis.readers.layouts.record.facts import STRONG, FactSheet
 from opis.readers.layouts.record.lines import Line
 from opis.readers.layouts.record.marks import marks_in
 
-SOURCE_RE = re.compile(r"^\[?\s*(?:\d{1,2}\.\s+)?Source:\s*(?P<note>.+?)\]?$")
+SOURCE_RE = re.compile(r"^\[?\s*(?:\d{1,2}\.\s+|/\d{1,2}/\s*)?Source:\s*(?P<note>.+?)\]?$")
 
 
 def find(lines: list[Line]) -> int | None:
