@@ -11,7 +11,7 @@ import click
 
 from opis import __version__
 
-COMMAND_MODULES = ["core", "refs", "entities", "claims", "search", "web"]
+COMMAND_MODULES = ["core", "refs", "entities", "claims", "search", "web", "admin"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

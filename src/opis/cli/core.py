@@ -8,7 +8,7 @@ import sys
 import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_db
-from opis.errors import NotFound
+from opis.errors import NotFound, OpisError
 
 
 def register(cli: click.Group) -> None:
@@ -110,11 +110,25 @@ def show(ident, db, as_json):
 
 @click.command()
 @db_option
-def dump(db):
-    """Print every stored record as JSON Lines (the full record)."""
+@click.option("--all", "everything", is_flag=True,
+              help="Also the curator corrections and the ingest log; each line is then"
+                   ' {"record": ...}, {"correction": ...} or {"ingest_log": ...}.')
+def dump(db, everything):
+    """Print every stored record as JSON Lines (the full record).
+
+    With --all, everything a backup holds that is not derived from the records too (derived
+    tables and the search index are rebuilt from the records)."""
     store = open_db(db)
-    for rec in store.iter_records():
-        click.echo(json.dumps(rec, ensure_ascii=False))
+    try:
+        for rec in store.iter_records():
+            click.echo(json.dumps({"record": rec} if everything else rec, ensure_ascii=False))
+        if everything:
+            for row in store.corrections():
+                click.echo(json.dumps({"correction": row}, ensure_ascii=False))
+            for row in store.ingest_log():
+                click.echo(json.dumps({"ingest_log": row}, ensure_ascii=False))
+    except OpisError as exc:
+        fail(str(exc))
 
 
 @click.command(name="eval")

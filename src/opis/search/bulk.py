@@ -41,12 +41,9 @@ def bulk_load(store, records: Iterable[dict[str, Any]], batch: int = 2000, all_i
     def flush() -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         seen: set[str] = set()  # words written in this transaction
-        try:
-            with conn:
-                for rec in buf:
-                    _write_one(conn, rec, now, others, seen)
-        except sqlite3.Error as exc:
-            raise StoreError(f"bulk load failed ({exc})", store.path) from exc
+        with store.writing(f"bulk loading {len(buf)} records"):  # all of a batch, or none of it
+            for rec in buf:
+                _write_one(conn, rec, now, others, seen)
         buf.clear()
 
     for rec in records:

@@ -151,7 +151,10 @@ class FTS5Backend:
         """Rebuild every search row from the stored records."""
         n = 0
         seen: set[str] = set()
-        with self.conn:
+        with self.store.writing("rebuilding the search rows"):
+            # a new epoch in the same transaction: the rows get new row ids, and an index
+            # built before (tantivy names hits by row id) must never be searched again
+            self.store.new_epoch()
             clear(self.conn)
             for rows in _batches(self.store.iter_records(batch=batch), batch):
                 write_rows(self.conn, [index_row(r) for r in rows], seen)

@@ -38,6 +38,7 @@ Speed at a million documents comes from these choices, each measured by ``bench/
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -47,7 +48,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,9 @@ def _pool() -> ThreadPoolExecutor:
             pool = _POOLS.setdefault(pid, ThreadPoolExecutor(max_workers=2, thread_name_prefix="opis-count"))
     return pool
 _OPEN: dict[str, tantivy.Index] = {}
-# index dir -> (change seq, state.json stamp) at which this process's reader was last in step
-_SEEN: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
+# index dir -> (change seq, database identity, state.json stamp) at which this process's reader
+# was last in step
+_SEEN: dict[str, tuple[int, str, tuple[int, int, int] | None]] = {}
 # index dir -> no document deleted since it was built: a term's document frequency is its exact total
 _CLEAN: dict[str, bool] = {}
 
@@ -169,8 +171,13 @@ def _document(row: sqlite3.Row | tuple) -> tantivy.Document:
 
 # --- state --------------------------------------------------------------------------------
 def _db_uuid(conn: sqlite3.Connection) -> str:
+    """The identity an index records as the database it belongs to: the database's id and the
+    store's epoch, which a wholesale rewrite of the search rows (``opis reindex``) or a restore
+    draws again in the same transaction. An index recorded at another epoch may name search
+    rows by row ids that now hold other documents: it is rebuilt, whatever its change number."""
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'db_uuid'").fetchone()
-    return row[0] if row else ""
+    epoch = conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
+    return (row[0] if row else "") + ":" + (epoch[0] if epoch else "")
 
 
 def _last_seq(conn: sqlite3.Connection) -> int:
@@ -182,6 +189,16 @@ def read_state(path: Path) -> dict | None:
         return json.loads((path / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def index_error(exc: BaseException, path: Path) -> StoreError:
+    """One line for a failure to write the index (it stays as it was: rebuilt or replayed at
+    the next search)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text.lower():
+        return StoreError("disk full: the search index could not be brought in step with the store (free"
+                          " space and search again; '--backend fts5' searches without it)", str(path))
+    return StoreError(f"cannot write the search index ({text}); 'opis reindex' rebuilds it", str(path))
 
 
 def _write_state(path: Path, state: dict) -> None:
@@ -245,17 +262,17 @@ class TantivyBackend:
             self.summaries.close()
             self.index = self._open()
         last = _last_seq(self.conn)
-        if _SEEN.get(self.key) == (last, self._state_stamp()):
+        uuid = _db_uuid(self.conn)
+        if _SEEN.get(self.key) == (last, uuid, self._state_stamp()):
             self.seq = last
             return 0  # this process saw the index in step at ``last``, and its state is unchanged
         state = read_state(self.path)
-        uuid = _db_uuid(self.conn)
         if state is None or state.get("db") != uuid or state.get("seq", 0) > last:
             return self.rebuild()
         if state["seq"] == last:  # another process brought the index in step: see its commit
             self.index.reload()
             _CLEAN[self.key] = not state.get("deletes", True)
-            self._seen(last)
+            self._seen(last, uuid)
             self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
             return 0
         pending = self.conn.execute("SELECT count(*) FROM changes WHERE seq > ?", (state["seq"],)).fetchone()[0]
@@ -363,13 +380,19 @@ class TantivyBackend:
             yield writer
             writer.commit()
             writer.wait_merging_threads()
-        except BaseException:
-            writer.rollback()
+        except BaseException as exc:
+            with suppress(Exception):
+                writer.rollback()
+            if isinstance(exc, (OSError, ValueError)):  # tantivy's I/O errors (a full disk ...)
+                raise index_error(exc, self.path) from exc
             raise
-        _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION, "deletes": deletes})
+        try:
+            _write_state(self.path, {"seq": last, "db": uuid, "schema": SCHEMA_VERSION, "deletes": deletes})
+        except OSError as exc:
+            raise index_error(exc, self.path) from exc
         _CLEAN[self.key] = not deletes
         self.index.reload()
-        self._seen(last)
+        self._seen(last, uuid)
 
     @property
     def clean(self) -> bool:
@@ -383,8 +406,8 @@ class TantivyBackend:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size
 
-    def _seen(self, last: int) -> None:
-        _SEEN[self.key] = (last, self._state_stamp())
+    def _seen(self, last: int, uuid: str) -> None:
+        _SEEN[self.key] = (last, uuid, self._state_stamp())
         self.seq = last  # the change the index this process searches is in step with
 
     def ids(self) -> set[str]:

@@ -1,7 +1,11 @@
 """Schema migrations: the ``*.sql`` files beside this module, applied once each, in name order.
 
-Each area of opis owns its own file (``0001_core.sql``, ``0002_archrefs.sql`` ...). A file is
-applied in one transaction and recorded in ``schema_migrations``.
+Each area of opis owns its own file (``0001_core.sql``, ``0002_archrefs.sql`` ...). Applying
+is atomic and serialised between processes: each pending file is applied in its own
+``BEGIN IMMEDIATE`` transaction together with its ``schema_migrations`` row, and the list of
+applied files is read again once the write lock is held, so of several processes opening a
+fresh database at once one applies each file and the others wait (the connection's busy
+timeout) and then find it applied. A crash mid-file rolls the whole file back.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
+
+_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
 
 
 def migration_files() -> list[tuple[str, str]]:
@@ -19,25 +25,51 @@ def migration_files() -> list[tuple[str, str]]:
     return files
 
 
+def applied(conn: sqlite3.Connection) -> set[str]:
+    """The names of the migrations recorded in the database (empty for a fresh one)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return set()
+    return {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations; return the names applied."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
-    applied = []
-    for name, sql in migration_files():
-        if name in done:
-            continue
-        with conn:
+    """Apply pending migrations; return the names applied (by this connection).
+
+    Needs a connection with a busy timeout (``sqlite3.connect(..., timeout=...)``) and not
+    inside a transaction."""
+    files = migration_files()
+    if {name for name, _ in files} <= applied(conn):
+        return []  # the common case: nothing to do, no write lock taken
+    done: list[str] = []
+    for name, sql in files:
+        _begin_immediate(conn)
+        try:
+            conn.execute(_TABLE)
+            if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+                conn.rollback()  # applied meanwhile (by another process), or before
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                 (name, datetime.now(UTC).isoformat(timespec="seconds")),
             )
-        applied.append(name)
-    return applied
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        done.append(name)
+    return done
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the database's write lock now (waiting for it up to the busy timeout)."""
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
 
 
 def _statements(sql: str) -> list[str]:

@@ -3,18 +3,54 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from opis.errors import NotFound, StoreError
+from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
 from opis.store import indexers
+from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
 
 DEFAULT_DB = "opis.db"
+BUSY_TIMEOUT = 30.0  # seconds a connection waits for another process's write lock
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # files checked on open (about 0.1 s at this size)
+#: what reading a damaged file raises: SQLite's errors, and text or JSON that no longer decodes
+READ_ERRORS = (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError)
+_VERIFIED: set[tuple[int, int]] = set()  # (device, inode) of the files this process has checked
+
+
+def _file_key(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return st.st_dev, st.st_ino
+
+
+def _worth_verifying(path: str) -> bool:
+    """Check on open: a file not yet checked by this process, small enough to check quickly."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return False
+    return 0 < size <= QUICK_CHECK_MAX_BYTES and _file_key(path) not in _VERIFIED
+
+
+def quick_check(conn: sqlite3.Connection, limit: int = 100, full: bool = False) -> list[str]:
+    """The problems ``PRAGMA quick_check`` (``full``: ``integrity_check``) finds; empty when sound."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
 
 
 def _now() -> str:
@@ -22,22 +58,64 @@ def _now() -> str:
 
 
 class Store:
-    """Persistence for records. ``upsert`` is idempotent, keyed by content hash."""
+    """Persistence for records. ``upsert`` is idempotent, keyed by content hash.
 
-    def __init__(self, path: str | Path = DEFAULT_DB):
+    Opening checks the file (``PRAGMA quick_check``, once per process, for files up to
+    QUICK_CHECK_MAX_BYTES; ``verify=True`` always, ``False`` never) and a damaged file raises
+    :class:`CorruptStore`. Damage found later (a page that does not read, a record that does
+    not decode) raises it too and makes the connection read-only: nothing is ever written into
+    a database found corrupt. Every write is one transaction, rolled back whole on any error
+    (a full disk included). ``readonly=True`` opens without migrating, for checks and backups.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, verify: bool | None = None, readonly: bool = False):
         self.path = str(path)
+        self.readonly = readonly
+        self.corrupt: str | None = None  # why the file is known damaged (then nothing is written)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database ({exc})", self.path) from exc
         self.conn.row_factory = sqlite3.Row
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
+            self._open(verify)
+        except OpisError:
+            self.conn.close()
+            raise
+        except (sqlite3.DatabaseError, *READ_ERRORS) as exc:
+            self.conn.close()
+            if is_corruption(exc):
+                raise store_error(exc, self.path, "opening it") from exc
             raise StoreError(f"not an opis database or corrupt ({exc})", self.path) from exc
+
+    def _open(self, verify: bool | None) -> None:
+        if verify or (verify is None and _worth_verifying(self.path)):
+            problems = quick_check(self.conn, limit=3)
+            if problems:
+                raise CorruptStore(
+                    f"the database is damaged (PRAGMA quick_check: {'; '.join(problems)[:200]}); nothing will"
+                    f" be written to it. Run 'opis check --db {self.path}', and 'opis restore BACKUP --db"
+                    f" {self.path}' to put back a backup", self.path)
+            _VERIFIED.add(_file_key(self.path))
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        if self.readonly:
+            self.conn.execute("PRAGMA query_only=ON")
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        for attempt in range(1, 10_000):
+            try:
+                # (switching to WAL, and reading the WAL index while another process creates it,
+                # can report "locked" without waiting: retried here until the busy timeout)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                migrate(self.conn)
+                return
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(min(0.5, 0.01 * attempt))
 
     # --- context manager -------------------------------------------------------------
     def close(self) -> None:
@@ -49,38 +127,93 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- guarding reads and writes ---------------------------------------------------
+    @contextmanager
+    def reading(self, doing: str = "reading the database") -> Iterator[None]:
+        """Turn a damaged page, undecodable text or a failing disk met while reading into a
+        :class:`StoreError` naming the file (a damaged file is then never written)."""
+        try:
+            yield
+        except READ_ERRORS as exc:
+            raise self._failed(exc, doing) from exc
+
+    @contextmanager
+    def writing(self, doing: str = "writing") -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole, or rolled back whole on any error (a full
+        disk, a lock held too long, damage met on the way), which is raised as a StoreError."""
+        self.writable(doing)
+        try:
+            with self.conn:
+                yield self.conn
+        except READ_ERRORS as exc:
+            raise self._failed(exc, doing) from exc
+
+    def writable(self, doing: str = "writing") -> None:
+        """Raise unless this store may be written."""
+        if self.corrupt:
+            raise CorruptStore(f"not {doing}: {self.corrupt}", self.path)
+        if self.readonly:
+            raise StoreError(f"not {doing}: the database is open read-only", self.path)
+
+    def _failed(self, exc: BaseException, doing: str) -> StoreError:
+        err = store_error(exc, self.path, doing)
+        if isinstance(err, CorruptStore):
+            self.corrupt = "the database is damaged"
+            with suppress(sqlite3.Error):  # from now on this connection refuses every write, whoever issues it
+                self.conn.execute("PRAGMA query_only=ON")
+        return err
+
+    # --- store-wide facts ------------------------------------------------------------
+    def epoch(self) -> str:
+        """The store's epoch (see ``0008_store_meta.sql``): drawn again on every wholesale
+        rewrite of rows outside the change journal; an external index built at another epoch
+        must be rebuilt."""
+        with self.reading("reading the store's epoch"):
+            row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
+        return row[0] if row else ""
+
+    def new_epoch(self) -> None:
+        """Draw a new epoch; call inside the transaction that rewrites the rows."""
+        self.writable("marking the indexes stale")
+        self.conn.execute(
+            "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))))"
+        )
+
     # --- lookups ---------------------------------------------------------------------
     def find_by_sha256(self, sha256: str) -> str | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        with self.reading("looking up a file's checksum"):
+            row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row["id"] if row else None
 
     def find_existing(self, path: str, record_id: str | None) -> str | None:
         """The document a new version of a file replaces: same record id, else same path."""
-        if record_id:
+        with self.reading("looking up a stored file"):
+            if record_id:
+                row = self.conn.execute(
+                    "SELECT id FROM documents WHERE record_id = ? ORDER BY ingested_at LIMIT 1", (record_id,)
+                ).fetchone()
+                if row:
+                    return row["id"]
             row = self.conn.execute(
-                "SELECT id FROM documents WHERE record_id = ? ORDER BY ingested_at LIMIT 1", (record_id,)
+                "SELECT id FROM documents WHERE path = ? AND (record_id IS NULL OR record_id = ?) LIMIT 1",
+                (path, record_id or ""),
             ).fetchone()
-            if row:
-                return row["id"]
-        row = self.conn.execute(
-            "SELECT id FROM documents WHERE path = ? AND (record_id IS NULL OR record_id = ?) LIMIT 1",
-            (path, record_id or ""),
-        ).fetchone()
-        if row is None:
-            row = self.conn.execute(
-                "SELECT id FROM documents WHERE path = ? AND record_id IS NULL LIMIT 1", (path,)
-            ).fetchone()
+            if row is None:
+                row = self.conn.execute(
+                    "SELECT id FROM documents WHERE path = ? AND record_id IS NULL LIMIT 1", (path,)
+                ).fetchone()
         return row["id"] if row else None
 
     def resolve_id(self, ident: str) -> str:
         """Accept a full id or a unique prefix of one (like git)."""
-        row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (ident,)).fetchone()
-        if row:
-            return row["id"]
-        rows = self.conn.execute(
-            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-            (ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-        ).fetchall()
+        with self.reading("looking up a document id"):
+            row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (ident,)).fetchone()
+            if row:
+                return row["id"]
+            rows = self.conn.execute(
+                "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            ).fetchall()
         if len(rows) == 1:
             return rows[0]["id"]
         if len(rows) > 1:
@@ -88,17 +221,17 @@ class Store:
         raise NotFound(f"no document with id {ident!r}")
 
     def get(self, ident: str) -> Document:
-        doc_id = self.resolve_id(ident)
-        row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return Document.from_dict(json.loads(row["record"]))
+        return Document.from_dict(self.get_dict(ident))
 
     def get_dict(self, ident: str) -> dict[str, Any]:
         doc_id = self.resolve_id(ident)
-        row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return json.loads(row["record"])
+        with self.reading(f"reading document {doc_id}"):
+            row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            return json.loads(row["record"])
 
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        with self.reading("counting the documents"):
+            return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def list(self, limit: int | None = None, offset: int = 0, order: str = "date") -> list[dict[str, Any]]:
         order_sql = {
@@ -110,32 +243,26 @@ class Store:
             "SELECT id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language,"
             f" path, format, layout, record_id FROM documents ORDER BY {order_sql} LIMIT ? OFFSET ?"
         )
-        rows = self.conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
+        with self.reading("listing the documents"):
+            rows = self.conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
         return [dict(r) for r in rows]
 
     def iter_documents(self, batch: int = 200) -> Iterator[Document]:
         """Stream every record (does not load the whole store into memory)."""
-        last = ""
-        while True:
-            rows = self.conn.execute(
-                "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield Document.from_dict(json.loads(row["record"]))
-            last = rows[-1]["id"]
+        for rec in self.iter_records(batch):
+            yield Document.from_dict(rec)
 
     def iter_records(self, batch: int = 200) -> Iterator[dict[str, Any]]:
         last = ""
         while True:
-            rows = self.conn.execute(
-                "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield json.loads(row["record"])
+            with self.reading("reading the records"):
+                rows = self.conn.execute(
+                    "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                ).fetchall()
+                if not rows:
+                    return
+                recs = [json.loads(row["record"]) for row in rows]
+            yield from recs
             last = rows[-1]["id"]
 
     # --- writes ----------------------------------------------------------------------
@@ -166,7 +293,7 @@ class Store:
         now = _now()
         lang = doc.languages[0] if doc.languages else None
         try:
-            with self.conn:
+            with self.writing(f"storing document {doc.id}"):
                 row = self.conn.execute(
                     "SELECT ingested_at FROM documents WHERE id = ?", (doc.id,)
                 ).fetchone()
@@ -196,12 +323,14 @@ class Store:
                 for ix in indexers.indexers():
                     ix.delete(self.conn, doc.id)
                     ix.write(self.conn, doc)
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not store document {doc.id} ({exc})", prov.path) from exc
+        except StoreError as exc:
+            if exc.path == prov.path:
+                raise
+            raise type(exc)(exc.message, prov.path) from exc
 
     def delete(self, ident: str) -> None:
         doc_id = self.resolve_id(ident)
-        with self.conn:
+        with self.writing(f"deleting document {doc_id}"):
             for ix in indexers.indexers():
                 ix.delete(self.conn, doc_id)
             self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
@@ -210,19 +339,27 @@ class Store:
             )
 
     def last_seq(self) -> int:
-        row = self.conn.execute("SELECT max(seq) FROM changes").fetchone()
+        with self.reading("reading the change journal"):
+            row = self.conn.execute("SELECT max(seq) FROM changes").fetchone()
         return row[0] or 0
 
     # --- ingest log and corrections --------------------------------------------------
     def log_ingest(self, path: str, sha256: str | None, status: str, error: str | None, doc_id: str | None) -> None:
-        with self.conn:
+        with self.writing("writing the ingest log"):
             self.conn.execute(
                 "INSERT INTO ingest_log (path, sha256, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
                 (path, sha256, status, error, doc_id, _now()),
             )
 
+    def ingest_log(self) -> list[dict[str, Any]]:
+        """Every line of the ingest log, oldest first."""
+        with self.reading("reading the ingest log"):
+            rows = self.conn.execute(
+                "SELECT path, sha256, status, error, doc_id, at FROM ingest_log ORDER BY rowid").fetchall()
+        return [dict(r) for r in rows]
+
     def add_correction(self, kind: str, args: dict[str, Any]) -> int:
-        with self.conn:
+        with self.writing("storing a correction"):
             cur = self.conn.execute(
                 "INSERT INTO corrections (kind, args, created_at) VALUES (?,?,?)",
                 (kind, json.dumps(args, ensure_ascii=False), _now()),
@@ -230,5 +367,7 @@ class Store:
         return cur.lastrowid
 
     def corrections(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT id, kind, args, created_at FROM corrections ORDER BY id").fetchall()
-        return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"]), "created_at": r["created_at"]} for r in rows]
+        with self.reading("reading the corrections"):
+            rows = self.conn.execute("SELECT id, kind, args, created_at FROM corrections ORDER BY id").fetchall()
+            return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"]), "created_at": r["created_at"]}
+                    for r in rows]

@@ -1,0 +1,84 @@
+"""Database care: ``opis check``, ``opis backup PATH`` and ``opis restore PATH``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from opis.cli.options import db_option, echo_json, fail, json_option
+from opis.errors import OpisError
+
+
+def register(cli: click.Group) -> None:
+    for cmd in (check, backup_cmd, restore_cmd):
+        cli.add_command(cmd)
+
+
+def _must_exist(db: str) -> None:
+    if not os.path.isfile(db):
+        fail(f"{db}: no such database")
+
+
+@click.command()
+@db_option
+@json_option
+@click.option("--quick", is_flag=True, help="PRAGMA quick_check and the records only (not the derived tables).")
+def check(db, as_json, quick):
+    """Check the database: file integrity, foreign keys, every record readable, derived tables
+    and the search index in agreement with the records. Reads only; exit code 0 when sound,
+    1 when problems were found.
+    """
+    from opis.search.consistency import check_index
+    from opis.store import Store
+    from opis.store.check import check_store
+
+    _must_exist(db)
+    try:
+        with Store(db, verify=False, readonly=True) as store:
+            report = check_store(store, quick=quick)
+            if report.ok:
+                check_index(store, report)
+    except OpisError as exc:
+        fail(str(exc))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(report.format())
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@db_option
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def backup_cmd(path, db, force):
+    """Copy the database to PATH: a consistent copy of everything stored (records, corrections,
+    the ingest log), safe while other processes write. The search index is rebuilt from it."""
+    from opis.store import Store
+    from opis.store.backup import backup
+
+    _must_exist(db)
+    try:
+        with Store(db, readonly=True) as store:
+            res = backup(store, path, overwrite=force)
+    except OpisError as exc:
+        fail(str(exc))
+    click.echo(f"backed up {res.documents} documents to {res.path} ({res.bytes / 1e6:.1f} MB, {res.seconds:.2f} s)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@db_option
+def restore_cmd(path, db):
+    """Replace the database with the backup PATH: the backup is checked first (a damaged one
+    is refused), the current database is kept aside as DB.before-restore-TIME."""
+    from opis.store.backup import restore
+
+    try:
+        res = restore(db, path)
+    except OpisError as exc:
+        fail(str(exc))
+    aside = f"; the previous database is kept as {res.kept_aside}" if res.kept_aside else ""
+    click.echo(f"restored {res.documents} documents from {res.source} into {res.path} ({res.seconds:.2f} s){aside}")

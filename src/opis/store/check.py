@@ -1,0 +1,234 @@
+"""``opis check``: is the database sound, and do its derived tables agree with its records?
+
+:func:`check_store` reads, never writes (open the store with ``readonly=True``), and returns a
+:class:`CheckReport`: each check's name, what it found, and the problems. The checks, in order:
+
+* ``integrity``: ``PRAGMA integrity_check`` (``quick``: ``quick_check``), the file's structure;
+* ``foreign keys``: ``PRAGMA foreign_key_check``;
+* ``records``: every stored record is UTF-8 JSON whose id, checksum and title are those of its row;
+* ``derived``: every table keyed by document (archival references, mentions, claims, events,
+  search rows ...) holds, for each document, as many rows as its indexer writes for the record,
+  and no rows for documents that are not stored; the full-text rows match the search rows.
+
+A search index kept outside the file is checked by :mod:`opis.search.consistency`, which adds
+its own :class:`Check` to the report.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from opis.model import Document
+from opis.store import indexers
+from opis.store.migrations import migrate
+from opis.store.sqlite import Store, quick_check
+
+MAX_LISTED = 20  # problems listed per check (the count is always given)
+BATCH = 500
+NOT_DERIVED = {"changes", "ingest_log"}  # tables with a doc_id that are not derived from records
+
+
+@dataclass
+class Check:
+    name: str
+    summary: str = ""
+    problems: list[str] = field(default_factory=list)
+    count: int = 0  # problems found (more than those listed)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.count == 0
+
+    def add(self, problem: str) -> None:
+        self.count += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(problem)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "summary": self.summary, "problems": self.count,
+                "listed": self.problems, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class CheckReport:
+    path: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"db": self.path, "ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
+
+    def format(self) -> str:
+        """The report as the CLI prints it: a line per check, its problems indented under it."""
+        lines = []
+        for c in self.checks:
+            mark = "ok     " if c.ok else "PROBLEM"
+            lines.append(f"{mark} {c.name:13} {c.summary}  ({c.seconds:.2f} s)")
+            lines += [f"          - {p}" for p in c.problems]
+            if c.count > len(c.problems):
+                lines.append(f"          … and {c.count - len(c.problems)} more")
+        bad = sum(c.count for c in self.checks)
+        lines.append(f"{self.path}: " + ("no problems found" if self.ok else f"{bad} problems found"))
+        return "\n".join(lines)
+
+
+def check_store(store: Store, quick: bool = False) -> CheckReport:
+    """Check ``store`` (see the module docstring). ``quick``: the file's structure by
+    ``quick_check`` and the records, not the per-document comparison of the derived tables."""
+    report = CheckReport(store.path)
+    integrity = _timed(report, Check("integrity"), lambda c: _integrity(store.conn, c, quick))
+    if not integrity.ok and any("not a database" in p or "file is not" in p for p in integrity.problems):
+        return report  # nothing else can be read
+    _timed(report, Check("foreign keys"), lambda c: _foreign_keys(store.conn, c))
+    _timed(report, Check("records"), lambda c: _records(store.conn, c))
+    if not quick:
+        _timed(report, Check("derived"), lambda c: _derived(store.conn, c))
+    return report
+
+
+def _timed(report: CheckReport, check: Check, run) -> Check:
+    t = time.perf_counter()
+    try:
+        run(check)
+    except sqlite3.DatabaseError as exc:  # the check itself could not read on
+        check.add(f"stopped: {exc}")
+    check.seconds = time.perf_counter() - t
+    report.checks.append(check)
+    return check
+
+
+def _integrity(conn: sqlite3.Connection, check: Check, quick: bool) -> None:
+    pragma = "quick_check" if quick else "integrity_check"
+    for problem in quick_check(conn, limit=MAX_LISTED, full=not quick):
+        check.add(problem)
+    check.summary = f"PRAGMA {pragma}: " + ("ok" if check.ok else "the file is damaged")
+
+
+def _foreign_keys(conn: sqlite3.Connection, check: Check) -> None:
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        check.add(f"{table} row {rowid} refers to a missing row of {parent}")
+    check.summary = "every reference has its row" if check.ok else "rows refer to missing rows"
+
+
+def _records(conn: sqlite3.Connection, check: Check) -> None:
+    n = 0
+    for doc_id, rec, sha, title in _raw_records(conn):
+        n += 1
+        text = _text(doc_id)
+        try:
+            data = json.loads(rec.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            check.add(f"document {text}: record is not UTF-8 (byte {exc.start})")
+            continue
+        except ValueError as exc:
+            check.add(f"document {text}: record is not JSON ({exc})")
+            continue
+        if not isinstance(data, dict):
+            check.add(f"document {text}: record is not a JSON object")
+            continue
+        if data.get("id") != doc_id:
+            check.add(f"document {text}: record names another id ({_text(data.get('id'))})")
+        if (data.get("provenance") or {}).get("sha256") != sha:
+            check.add(f"document {text}: checksum column differs from the record's")
+        if data.get("title") != title:
+            check.add(f"document {text}: title column differs from the record's")
+    check.summary = f"{n} records" + ("" if check.ok else ", some unreadable or inconsistent")
+
+
+def _raw_records(conn: sqlite3.Connection):
+    """(id, record bytes, sha256, title) of every row: text read as bytes, so that one record
+    that is no longer UTF-8 is reported without stopping the walk."""
+    last = b""
+    while True:
+        rows = conn.execute(
+            "SELECT CAST(id AS BLOB), CAST(record AS BLOB), CAST(sha256 AS BLOB), CAST(title AS BLOB)"
+            " FROM documents WHERE CAST(id AS BLOB) > ? ORDER BY CAST(id AS BLOB) LIMIT ?", (last, BATCH)
+        ).fetchall()
+        if not rows:
+            return
+        for rid, rec, sha, title in rows:
+            yield _str(rid), rec or b"", _str(sha), _str(title)
+        last = rows[-1][0]
+
+
+def _str(b: bytes | None) -> str | None:
+    return None if b is None else b.decode("utf-8", errors="replace")
+
+
+def _text(value: Any) -> str:
+    return repr(value)[:40]
+
+
+def _doc_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables keyed by document whose rows are derived from the records."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    out = []
+    for t in tables:
+        if t in NOT_DERIVED or t == "documents":
+            continue
+        cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
+        if "doc_id" in cols:
+            out.append(t)
+    return sorted(out)
+
+
+def _derived(conn: sqlite3.Connection, check: Check) -> None:
+    tables = _doc_tables(conn)
+    scratch = sqlite3.connect(":memory:")
+    migrate(scratch)  # the same schema, empty: each record's rows are derived into it afresh
+    ixs = indexers.indexers()
+    docs = 0
+    for t in tables:  # rows of documents that are not stored
+        orphans = conn.execute(
+            f'SELECT count(*), min(doc_id) FROM "{t}" WHERE doc_id NOT IN (SELECT id FROM documents)').fetchone()
+        if orphans[0]:
+            check.add(f"{t}: {orphans[0]} rows of documents that are not stored (e.g. {_text(orphans[1])})")
+    batch: list[Document] = []
+
+    def compare() -> None:
+        for ix in ixs:
+            for doc in batch:
+                ix.write(scratch, doc)
+        ids = [d.id for d in batch]
+        marks = ",".join("?" * len(ids))
+        for t in tables:
+            want = Counter(dict(scratch.execute(f'SELECT doc_id, count(*) FROM "{t}" GROUP BY doc_id')))
+            have = Counter(dict(conn.execute(
+                f'SELECT doc_id, count(*) FROM "{t}" WHERE doc_id IN ({marks}) GROUP BY doc_id', ids)))
+            for doc_id in ids:
+                if want[doc_id] != have[doc_id]:
+                    check.add(f"{t}: document {_text(doc_id)} has {have[doc_id]} rows, its record gives {want[doc_id]}")
+            scratch.execute(f'DELETE FROM "{t}"')
+        batch.clear()
+
+    for doc_id, rec, _sha, _title in _raw_records(conn):
+        try:
+            batch.append(Document.from_dict(json.loads(rec.decode("utf-8"))))
+        except (ValueError, TypeError, KeyError):
+            continue  # reported by the records check
+        batch[-1].id = doc_id
+        docs += 1
+        if len(batch) >= BATCH:
+            compare()
+    if batch:
+        compare()
+    scratch.close()
+    if "search_docs" in tables:
+        docs_rows = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        fts_rows = conn.execute("SELECT count(*) FROM search_fts").fetchone()[0]
+        missing = conn.execute(
+            "SELECT count(*) FROM search_docs d WHERE NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.rowid = d.rowid)"
+        ).fetchone()[0]
+        if fts_rows != docs_rows or missing:
+            check.add(f"search_fts: {fts_rows} full-text rows for {docs_rows} search rows ({missing} missing);"
+                      " run 'opis reindex'")
+    check.summary = f"{len(tables)} tables agree with {docs} records" if check.ok else "derived rows disagree with records"
