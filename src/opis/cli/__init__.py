@@ -25,4 +25,12 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    cli()
+    """The console script: an opis error a command did not report itself (a damaged
+    database met while listing, say) is still one line and exit code 1, not a traceback."""
+    from opis.errors import OpisError
+
+    try:
+        cli()
+    except OpisError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None

@@ -121,7 +121,7 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise OpisError(f"offset must not be negative, not {offset}")
-    with _snapshot(store.conn):
+    with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
         plan = prepare(store, query, exact)
         engine = get_backend(store, backend)
         raw = engine.run(plan, limit=limit, offset=offset, wait=False)

@@ -6,6 +6,7 @@
 * ``integrity``: ``PRAGMA integrity_check`` (``quick``: ``quick_check``), the file's structure;
 * ``foreign keys``: ``PRAGMA foreign_key_check``;
 * ``records``: every stored record is UTF-8 JSON whose id, checksum and title are those of its row;
+* ``text``: every text value in every table is UTF-8 (SQLite's own check does not look);
 * ``derived``: every table keyed by document (archival references, mentions, claims, events,
   search rows ...) holds, for each document, as many rows as its indexer writes for the record,
   and no rows for documents that are not stored; the full-text rows match the search rows.
@@ -91,6 +92,7 @@ def check_store(store: Store, quick: bool = False) -> CheckReport:
     _timed(report, Check("foreign keys"), lambda c: _foreign_keys(store.conn, c))
     _timed(report, Check("records"), lambda c: _records(store.conn, c))
     if not quick:
+        _timed(report, Check("text"), lambda c: _text_columns(store.conn, c))
         _timed(report, Check("derived"), lambda c: _derived(store.conn, c))
     return report
 
@@ -142,6 +144,24 @@ def _records(conn: sqlite3.Connection, check: Check) -> None:
         if data.get("title") != title:
             check.add(f"document {text}: title column differs from the record's")
     check.summary = f"{n} records" + ("" if check.ok else ", some unreadable or inconsistent")
+
+
+def _text_columns(conn: sqlite3.Connection, check: Check) -> None:
+    virtual = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'")]
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if r[0] not in virtual and not any(r[0].startswith(v + "_") for v in virtual)]
+    values = 0
+    for t in tables:
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')]
+        for col in cols:
+            for n, (raw,) in enumerate(conn.execute(
+                    f'SELECT CAST("{col}" AS BLOB) FROM "{t}" WHERE typeof("{col}") = \'text\'')):
+                values += 1
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    check.add(f"{t}.{col}: text value {n + 1} is not UTF-8 (byte {exc.start})")
+    check.summary = f"{values} text values in {len(tables)} tables" + ("" if check.ok else ", some not UTF-8")
 
 
 def _raw_records(conn: sqlite3.Connection):

@@ -39,7 +39,7 @@ def is_disk_full(exc: BaseException) -> bool:
 
 def store_error(exc: BaseException, path: str, doing: str) -> StoreError:
     """A :class:`StoreError` for ``exc`` raised while ``doing`` (e.g. "reading the records")."""
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = " ".join(str(exc).split()) or type(exc).__name__
     low = text.lower()
     if is_corruption(exc):
         return CorruptStore(

@@ -49,8 +49,11 @@ def quick_check(conn: sqlite3.Connection, limit: int = 100, full: bool = False) 
     try:
         rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
     except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    return [] if rows == ["ok"] else rows
+        return [" ".join(str(exc).split())]  # (a damaged schema's message quotes its SQL)
+    if rows == ["ok"]:
+        return []
+    lines = [ln for row in rows for ln in str(row).splitlines() if ln and not ln.startswith("*** in database")]
+    return [" ".join(ln.split()) for ln in lines or rows]
 
 
 def _now() -> str:
@@ -344,12 +347,20 @@ class Store:
         return row[0] or 0
 
     # --- ingest log and corrections --------------------------------------------------
-    def log_ingest(self, path: str, sha256: str | None, status: str, error: str | None, doc_id: str | None) -> None:
-        with self.writing("writing the ingest log"):
-            self.conn.execute(
-                "INSERT INTO ingest_log (path, sha256, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
-                (path, sha256, status, error, doc_id, _now()),
-            )
+    def log_ingest(self, path: str, sha256: str | None, status: str, error: str | None, doc_id: str | None) -> bool:
+        """Add a line to the ingest log. On a full disk the line is dropped (returns False)
+        rather than raised: the batch reports the file's failure and goes on."""
+        try:
+            with self.writing("writing the ingest log"):
+                self.conn.execute(
+                    "INSERT INTO ingest_log (path, sha256, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
+                    (path, sha256, status, error, doc_id, _now()),
+                )
+        except StoreError as exc:
+            if not exc.message.startswith("disk full"):
+                raise
+            return False
+        return True
 
     def ingest_log(self) -> list[dict[str, Any]]:
         """Every line of the ingest log, oldest first."""
