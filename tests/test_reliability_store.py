@@ -389,9 +389,8 @@ def test_search_when_the_index_cannot_be_written_is_one_clear_error(db, monkeypa
 
     real = ti.TantivyBackend._writer
     monkeypatch.setattr(ti.TantivyBackend, "_writer", lambda self, *a: FullDisk(real(self, *a)))
-    with Store(db) as store:
-        with pytest.raises(StoreError, match="disk full"):
-            search(store, "conversation")
+    with Store(db) as store, pytest.raises(StoreError, match="disk full"):
+        search(store, "conversation")
     monkeypatch.undo()
     r = CliRunner().invoke(cli, ["search", "conversation", "--db", str(db)])
     assert r.exit_code == 0 and "documents" in r.output  # once there is room, the index is built
