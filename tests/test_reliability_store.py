@@ -221,6 +221,36 @@ def test_check_fails_clearly_on_flipped_bytes_and_nothing_is_written(dev_db, tmp
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest  # nothing written into it
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_damage_met_while_reading_a_large_file_is_a_store_error_and_stops_writes(dev_db, tmp_path, seed,
+                                                                                monkeypatch):
+    """Above QUICK_CHECK_MAX_BYTES a file is not checked on open: damage is met while reading."""
+    from opis.store import sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "QUICK_CHECK_MAX_BYTES", 0)
+    bad = tmp_path / "bad.db"
+    flip(dev_db, bad, 50, seed)
+    digest = hashlib.sha256(bad.read_bytes()).hexdigest()
+    try:
+        store = Store(bad)
+    except StoreError:
+        return  # the schema itself did not read: refused on open
+    with store:
+        found = False
+        for read in (lambda: list(store.iter_records()), store.list, store.corrections, store.ingest_log,
+                     lambda: search(store, "conversation", backend="fts5")):
+            try:
+                read()
+            except CorruptStore:
+                found = True
+            except StoreError as exc:
+                found = found or "damaged" in str(exc)
+        if found:
+            with pytest.raises(StoreError):
+                store.add_correction("entity.rename", {"id": "place:x", "label": "y"})
+            assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest
+
+
 def test_damaged_text_inside_a_record_is_reported_and_then_never_written(db):
     with Store(db) as store:
         title = store.conn.execute("SELECT title FROM documents WHERE length(title) > 30 LIMIT 1").fetchone()[0]

@@ -174,6 +174,11 @@ def reindex(store, backend: str | None = None) -> dict[str, int]:
     ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are);
     ``backend="fts5"`` only the search rows and FTS5, which gives the rows new row ids: the
     tantivy index, which names its hits' rows by row id, is then rebuilt at its next search.
+
+    Crash-safe end to end: the rebuild of the search rows draws a new store epoch in its own
+    transaction (:meth:`opis.store.Store.new_epoch`), and a tantivy index recorded at another
+    epoch is never searched (rebuilt first), so a kill at any point leaves either the old rows
+    with the index that names them, or the new rows and an index rebuilt before use.
     """
     from opis.search.sqlite_index import FTS5Backend
     from opis.search.tantivy_index import forget

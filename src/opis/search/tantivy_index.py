@@ -176,7 +176,10 @@ def _db_uuid(conn: sqlite3.Connection) -> str:
     draws again in the same transaction. An index recorded at another epoch may name search
     rows by row ids that now hold other documents: it is rebuilt, whatever its change number."""
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'db_uuid'").fetchone()
-    epoch = conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
+    try:
+        epoch = conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
+    except sqlite3.OperationalError:  # a database opened read-only before its migration 0008
+        epoch = None
     return (row[0] if row else "") + ":" + (epoch[0] if epoch else "")
 
 

@@ -79,6 +79,10 @@ class CheckReport:
                 lines.append(f"          … and {c.count - len(c.problems)} more")
         bad = sum(c.count for c in self.checks)
         lines.append(f"{self.path}: " + ("no problems found" if self.ok else f"{bad} problems found"))
+        if not self.ok:
+            damaged = any(not c.ok for c in self.checks if c.name in ("integrity", "records", "text"))
+            lines.append("  the file is damaged: put back a backup with 'opis restore BACKUP'" if damaged else
+                         "  the derived rows disagree with the records: 'opis reindex' rebuilds the search rows")
         return "\n".join(lines)
 
 

@@ -23,15 +23,16 @@ BUSY_TIMEOUT = 30.0  # seconds a connection waits for another process's write lo
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # files checked on open (about 0.1 s at this size)
 #: what reading a damaged file raises: SQLite's errors, and text or JSON that no longer decodes
 READ_ERRORS = (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError)
-_VERIFIED: set[tuple[int, int]] = set()  # (device, inode) of the files this process has checked
+# the files this process has checked, as they were then (a file changed since is checked again)
+_VERIFIED: set[tuple[int, int, int, int]] = set()
 
 
-def _file_key(path: str) -> tuple[int, int]:
+def _file_key(path: str) -> tuple[int, int, int, int]:
     try:
         st = os.stat(path)
     except OSError:
-        return (0, 0)
-    return st.st_dev, st.st_ino
+        return (0, 0, 0, 0)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _worth_verifying(path: str) -> bool:
