@@ -169,7 +169,9 @@ def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
 
 
 def reindex(store, backend: str | None = None) -> dict[str, int]:
-    """Rebuild the search rows (FTS5) from the stored records, then the tantivy index from them.
+    """Rebuild the search rows (FTS5) from the stored records, then the tantivy index from them;
+    with no ``backend``, first the other derived rows too (:meth:`opis.store.Store.rederive`).
+    Returns the documents indexed per engine.
 
     ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are);
     ``backend="fts5"`` only the search rows and FTS5, which gives the rows new row ids: the
@@ -186,6 +188,8 @@ def reindex(store, backend: str | None = None) -> dict[str, int]:
     if backend not in (None, *BACKENDS):
         raise OpisError(f"unknown search backend {backend!r} (use one of {', '.join(BACKENDS)})")
     counts = {}
+    if backend is None:  # the other derived tables too (what 'opis check' compares with the records)
+        store.rederive()
     if backend in (None, "fts5"):
         counts["fts5"] = FTS5Backend(store).rebuild()
         forget(store)

@@ -82,7 +82,7 @@ class CheckReport:
         if not self.ok:
             damaged = any(not c.ok for c in self.checks if c.name in ("integrity", "records", "text"))
             lines.append("  the file is damaged: put back a backup with 'opis restore BACKUP'" if damaged else
-                         "  the derived rows disagree with the records: 'opis reindex' rebuilds the search rows")
+                         "  the derived rows disagree with the records: 'opis reindex' rebuilds them from the records")
         return "\n".join(lines)
 
 

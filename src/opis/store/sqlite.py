@@ -332,6 +332,27 @@ class Store:
                 raise
             raise type(exc)(exc.message, prov.path) from exc
 
+    def rederive(self, skip: tuple[str, ...] = ("search",), batch: int = 500) -> int:
+        """Rewrite every derived row (archival references, mentions, claims ...) from the
+        stored records, a batch of records per transaction; return the records read. The
+        indexers named in ``skip`` are left alone (the search rows have their own rebuild)."""
+        ixs = [ix for ix in indexers.indexers() if ix.name not in skip]
+        n, last = 0, ""
+        while True:
+            with self.writing("rewriting the derived rows"):
+                rows = self.conn.execute(
+                    "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)).fetchall()
+                for row in rows:
+                    doc = Document.from_dict(json.loads(row["record"]))
+                    doc.id = row["id"]
+                    for ix in ixs:
+                        ix.delete(self.conn, doc.id)
+                        ix.write(self.conn, doc)
+            if not rows:
+                return n
+            n += len(rows)
+            last = rows[-1]["id"]
+
     def delete(self, ident: str) -> None:
         doc_id = self.resolve_id(ident)
         with self.writing(f"deleting document {doc_id}"):
