@@ -232,17 +232,25 @@ class TantivyBackend:
         with _LOCK:
             index = _OPEN.get(key)
             if index is None or not self.path.exists():
-                self.path.mkdir(parents=True, exist_ok=True)
-                state = read_state(self.path)
-                if state is not None and state.get("schema") != SCHEMA_VERSION:
-                    self._wipe()
                 try:
-                    index = tantivy.Index(SCHEMA, path=str(self.path), reuse=True)
-                except ValueError:  # an index with another schema: start again
-                    self._wipe()
-                    index = tantivy.Index(SCHEMA, path=str(self.path), reuse=True)
+                    index = self._create()
+                except (OSError, ValueError) as exc:  # a full disk, a directory not writable ...
+                    raise index_error(exc, self.path) from exc
                 _OPEN[key] = index
             return index
+
+    def _create(self) -> tantivy.Index:
+        self.path.mkdir(parents=True, exist_ok=True)
+        state = read_state(self.path)
+        if state is not None and state.get("schema") != SCHEMA_VERSION:
+            self._wipe()
+        try:
+            return tantivy.Index(SCHEMA, path=str(self.path), reuse=True)
+        except ValueError as exc:  # an index with another schema: start again
+            if "io error" in str(exc).lower():
+                raise
+            self._wipe()
+            return tantivy.Index(SCHEMA, path=str(self.path), reuse=True)
 
     def _wipe(self) -> None:
         self.summaries.close()
