@@ -27,11 +27,10 @@ from typing import Any
 from opis.model import Document
 from opis.store import indexers
 from opis.store.migrations import migrate
-from opis.store.sqlite import Store, quick_check
+from opis.store.sqlite import Store, derived_tables, quick_check
 
 MAX_LISTED = 20  # problems listed per check (the count is always given)
 BATCH = 500
-NOT_DERIVED = {"changes", "ingest_log"}  # tables with a doc_id that are not derived from records
 
 
 @dataclass
@@ -192,21 +191,8 @@ def _text(value: Any) -> str:
     return repr(value)[:40]
 
 
-def _doc_tables(conn: sqlite3.Connection) -> list[str]:
-    """The tables keyed by document whose rows are derived from the records."""
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    out = []
-    for t in tables:
-        if t in NOT_DERIVED or t == "documents":
-            continue
-        cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
-        if "doc_id" in cols:
-            out.append(t)
-    return sorted(out)
-
-
 def _derived(conn: sqlite3.Connection, check: Check) -> None:
-    tables = _doc_tables(conn)
+    tables = derived_tables(conn)
     scratch = sqlite3.connect(":memory:")
     migrate(scratch)  # the same schema, empty: each record's rows are derived into it afresh
     ixs = indexers.indexers()

@@ -44,6 +44,19 @@ def _worth_verifying(path: str) -> bool:
     return 0 < size <= QUICK_CHECK_MAX_BYTES and _file_key(path) not in _VERIFIED
 
 
+#: tables with a doc_id column that are not derived from the records
+NOT_DERIVED = frozenset({"documents", "changes", "ingest_log"})
+
+
+def derived_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables keyed by document (a ``doc_id`` column) whose rows are derived from the records."""
+    out = []
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        if name not in NOT_DERIVED and any(r[1] == "doc_id" for r in conn.execute(f'PRAGMA table_info("{name}")')):
+            out.append(name)
+    return out
+
+
 def quick_check(conn: sqlite3.Connection, limit: int = 100, full: bool = False) -> list[str]:
     """The problems ``PRAGMA quick_check`` (``full``: ``integrity_check``) finds; empty when sound."""
     pragma = "integrity_check" if full else "quick_check"
@@ -338,6 +351,10 @@ class Store:
         indexers named in ``skip`` are left alone (the search rows have their own rebuild)."""
         ixs = [ix for ix in indexers.indexers() if ix.name not in skip]
         n, last = 0, ""
+        with self.writing("removing the derived rows of documents not stored"):
+            for table in derived_tables(self.conn):
+                if not any(table.startswith(name + "_") for name in skip):
+                    self.conn.execute(f'DELETE FROM "{table}" WHERE doc_id NOT IN (SELECT id FROM documents)')
         while True:
             with self.writing("rewriting the derived rows"):
                 rows = self.conn.execute(
