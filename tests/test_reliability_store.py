@@ -373,6 +373,22 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, dev_db, tmp_pa
     assert not list(tmp_path.glob("*.before-restore-*"))
 
 
+def test_a_backup_made_before_the_latest_migration_restores(db, tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(db, old)
+    conn = sqlite3.connect(old)
+    with conn:  # as a database of the version before migration 0008 was
+        conn.execute("DROP TABLE store_meta")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0008_store_meta.sql'")
+    conn.close()
+    copy = tmp_path / "old-backup.db"
+    assert run("backup", copy, "--db", old).exit_code == 0
+    r = run("restore", copy, "--db", db)
+    assert r.exit_code == 0, r.output
+    assert run("check", "--db", db).exit_code == 0
+    assert agree(db)[1] == 0
+
+
 def test_restore_replaces_a_damaged_database(dev_db, tmp_path):
     good = tmp_path / "good.db"
     with Store(dev_db, readonly=True) as store:

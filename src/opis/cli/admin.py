@@ -24,7 +24,7 @@ def _must_exist(db: str) -> None:
 @click.command()
 @db_option
 @json_option
-@click.option("--quick", is_flag=True, help="PRAGMA quick_check and the records only (not the derived tables).")
+@click.option("--quick", is_flag=True, help="PRAGMA quick_check, the records and the text only (not the derived tables).")
 def check(db, as_json, quick):
     """Check the database: file integrity, foreign keys, every record readable, derived tables
     and the search index in agreement with the records. Reads only; exit code 0 when sound,

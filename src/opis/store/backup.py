@@ -116,13 +116,12 @@ def restore(db: str | Path, source: str | Path) -> RestoreResult:
                     raise
                 target.close()
                 _replace_file(source, db)  # the file is too damaged to be written through SQLite
-        with closing(_connect(db)) as target, target:
-            target.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))))")
-            documents = target.execute("SELECT count(*) FROM documents").fetchone()[0]
     except READ_ERRORS as exc:
         raise store_error(exc, str(db), f"restoring {source} into it") from exc
-    with Store(db):  # migrations a backup from an older version lacks; the check cache renewed
-        pass
+    with Store(db) as store:  # (migrations that a backup made by an older version lacks)
+        with store.writing("marking the search index stale"):
+            store.new_epoch()  # an index kept beside the database is rebuilt before its next use
+        documents = store.count()
     return RestoreResult(str(db), str(source), str(aside) if aside else None, documents, time.perf_counter() - t)
 
 
