@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from opis import __version__
-from opis.web import api, errors, security, views
-from opis.web.settings import Settings
+from opis.web import api, errors, limits, security, views
+from opis.web.db import StorePool
+from opis.web.settings import DEFAULT_MAX_BODY, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(db_path: str, allow_write: bool = False, token: str | None = None) -> FastAPI:
-    """The app over the SQLite store at ``db_path`` (read-only unless ``allow_write`` and a token)."""
-    settings = Settings.make(db_path, allow_write=allow_write, token=token)
+def create_app(db_path: str, allow_write: bool = False, token: str | None = None,
+               max_body: int | str = DEFAULT_MAX_BODY) -> FastAPI:
+    """The app over the SQLite store at ``db_path`` (read-only unless ``allow_write`` and a token);
+    request bodies over ``max_body`` bytes are refused with 413."""
+    return build(Settings.make(db_path, allow_write=allow_write, token=token, max_body=max_body))
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``opis serve --workers N`` (settings from OPIS_* variables)."""
+    return build(Settings.from_env())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.pool.close()
+
+
+def build(settings: Settings) -> FastAPI:
+    """The app for ``settings``: one pool of database connections, leased per request."""
     app = FastAPI(
         title="opis",
         version=__version__,
@@ -24,9 +44,12 @@ def create_app(db_path: str, allow_write: bool = False, token: str | None = None
         "claims, timeline and citation exports. The web pages use the same endpoints' library calls.",
         docs_url=None,  # served by opis.web.views.docs from local assets (no CDN)
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.state.pool = StorePool(settings.db_path, read_only=not settings.allow_write)
     security.install(app, settings)
+    limits.install(app, settings)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in api.routers():

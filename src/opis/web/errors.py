@@ -1,16 +1,29 @@
-"""Errors as JSON with 4xx codes on /api, as an HTML page elsewhere."""
+"""Errors as JSON with 4xx codes on /api, as an HTML page elsewhere.
+
+Every failure is answered in the same shape, never as a bare ``Internal Server Error``:
+``{"error": name, "detail": message, ...}`` on /api, the error page on the HTML pages. A
+query error also gives the query and the position of the problem. An unexpected exception is
+answered 500 in that shape (its traceback goes to the server log, not to the client).
+"""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from opis.errors import NotFound, OpisError, QuerySyntaxError
+from opis.errors import NotFound, OpisError, QuerySyntaxError, StoreError
 from opis.web.lib import Unavailable
+from opis.web.security import CSP, HEADERS
 
-STATUS = [(NotFound, 404, "not_found"), (QuerySyntaxError, 400, "query_syntax"), (Unavailable, 501, "unavailable")]
+log = logging.getLogger("opis.web")
+
+STATUS = [(NotFound, 404, "not_found"), (QuerySyntaxError, 400, "query_syntax"), (Unavailable, 501, "unavailable"),
+          (StoreError, 503, "store_unavailable")]
+RETRY = {503: {"Retry-After": "1"}}
 
 
 def classify(exc: Exception) -> tuple[int, str]:
@@ -25,11 +38,15 @@ def _wants_json(request: Request) -> bool:
 
 
 def _answer(request: Request, code: int, name: str, detail, extra: dict | None = None):
+    headers = RETRY.get(code)
     if _wants_json(request):
-        return JSONResponse({"error": name, "detail": detail, **(extra or {})}, status_code=code)
+        return JSONResponse({"error": name, "detail": detail, **(extra or {})}, status_code=code, headers=headers)
     from opis.web.templating import render
 
-    return render(request, "error.html", {"code": code, "error": name, "detail": detail}, status_code=code)
+    response = render(request, "error.html", {"code": code, "error": name, "detail": detail, **(extra or {})},
+                      status_code=code)
+    response.headers.update(headers or {})
+    return response
 
 
 def install(app: FastAPI) -> None:
@@ -38,8 +55,17 @@ def install(app: FastAPI) -> None:
         code, name = classify(exc)
         extra = {}
         if isinstance(exc, QuerySyntaxError):
-            extra = {"query": exc.query, "position": exc.position}
+            extra = {"query": getattr(exc, "query", None), "position": getattr(exc, "position", None)}
         return _answer(request, code, name, str(exc), extra)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        response = _answer(request, 500, "internal_error",
+                           f"the server failed on this request ({type(exc).__name__}); the error is in the server log")
+        response.headers["Content-Security-Policy"] = CSP  # answered outside the headers middleware
+        response.headers.update(HEADERS)
+        return response
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):

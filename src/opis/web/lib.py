@@ -14,6 +14,7 @@ from typing import Any
 
 from opis.errors import NotFound, OpisError
 from opis.store import Store
+from opis.web.gate import gate
 
 
 class Unavailable(OpisError):
@@ -126,8 +127,14 @@ def titles(store: Store, ids: list[str]) -> dict[str, str | None]:
 
 
 def search(store: Store, query: str, limit: int = 10, offset: int = 0, exact: bool = False) -> dict[str, Any]:
+    """A search run whole behind the database's search gate (:mod:`opis.web.gate`), in a read
+    snapshot that begins inside the gate (a request's earlier snapshot is ended first)."""
     fn = _need("opis.search", "search")
-    return fn(store, query, limit=limit, offset=offset, exact=exact).to_dict()
+    with gate(store.path).hold():
+        if store.conn.in_transaction:
+            store.conn.rollback()  # a read transaction only: nothing to lose
+            store.conn.execute("BEGIN")
+        return fn(store, query, limit=limit, offset=offset, exact=exact).to_dict()
 
 
 def search_available() -> bool:

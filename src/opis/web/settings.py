@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import os
-import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi import Request
 
 from opis.errors import StoreError
 from opis.store import Store
+from opis.web.db import StorePool
+
+DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes a request body may hold (opis serve --max-body)
+ENV = {"db_path": "OPIS_DB", "allow_write": "OPIS_ALLOW_WRITE", "token": "OPIS_TOKEN", "max_body": "OPIS_MAX_BODY"}
+
+
+def parse_size(value: str | int) -> int:
+    """``"20MB"``, ``"512k"``, ``"1G"`` or a number of bytes, as bytes (units are powers of 1024)."""
+    if isinstance(value, int):
+        size = value
+    else:
+        text = value.strip().upper().removesuffix("B").removesuffix("I")
+        factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+        digits = text[:-1] if factor > 1 else text
+        try:
+            size = int(float(digits) * factor)
+        except ValueError:
+            raise StoreError(f"{value!r} is not a size (use e.g. 20MB, 512KB or a number of bytes)") from None
+    if size < 0:
+        raise StoreError(f"a size must not be negative, not {value!r}")
+    return size
 
 
 @dataclass(frozen=True)
@@ -17,30 +38,43 @@ class Settings:
     db_path: str
     allow_write: bool = False
     token: str | None = None
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
-    def make(cls, db_path: str, allow_write: bool = False, token: str | None = None) -> Settings:
+    def make(cls, db_path: str, allow_write: bool = False, token: str | None = None,
+             max_body: int | str = DEFAULT_MAX_BODY) -> Settings:
         if allow_write and not token:
             raise StoreError("--allow-write needs a --token (clients send 'Authorization: Bearer TOKEN')")
         if not os.path.exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
         Store(db_path).close()  # apply pending migrations once, at start
-        return cls(db_path, allow_write, token if allow_write else None)
+        return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body))
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """The settings ``opis serve --workers N`` hands to each worker process (OPIS_* variables)."""
+        db = os.environ.get(ENV["db_path"])
+        if not db:
+            raise StoreError(f"{ENV['db_path']} is not set: which database to serve?")
+        return cls.make(db, allow_write=os.environ.get(ENV["allow_write"]) == "1",
+                        token=os.environ.get(ENV["token"]) or None,
+                        max_body=os.environ.get(ENV["max_body"]) or DEFAULT_MAX_BODY)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes :meth:`from_env` give these settings back."""
+        env = {ENV["db_path"]: self.db_path, ENV["allow_write"]: "1" if self.allow_write else "0",
+               ENV["max_body"]: str(self.max_body)}
+        if self.token:
+            env[ENV["token"]] = self.token
+        return env
 
 
-_local = threading.local()
+def get_store(request: Request) -> Iterator[Store]:
+    """The request's store, leased from the app's pool for the whole request (see opis.web.db).
 
-
-def get_store(request: Request) -> Store:
-    """The calling worker thread's store (sqlite3 connections belong to one thread).
-
-    Kept open between requests so SQLite's page cache stays warm; reads run in autocommit, so
-    each request sees everything committed before it.
+    GET and HEAD requests read inside one transaction, so every query of a page sees the same
+    committed state while an ingest writes; other methods write in their own transactions.
     """
-    path = request.app.state.settings.db_path
-    stores: dict[str, Store] = getattr(_local, "stores", None) or {}
-    _local.stores = stores
-    store = stores.get(path)
-    if store is None:
-        store = stores[path] = Store(path)
-    return store
+    pool: StorePool = request.app.state.pool
+    with pool.lease(read=request.method in ("GET", "HEAD")) as store:
+        yield store

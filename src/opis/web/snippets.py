@@ -2,7 +2,8 @@
 
 The search area returns snippets as HTML (escaped text with ``<mark>`` around matches); other
 callers may pass plain text. Each text part is unescaped then escaped again, so both come out
-right and nothing but ``<mark>`` survives.
+right and nothing but ``<mark>`` survives; control and bidi override characters are shown as
+escapes (:func:`opis.display.for_html`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 from html import escape, unescape
 
 from markupsafe import Markup
+
+from opis.display import for_html
 
 _MARK = re.compile(r"(</?mark>)", re.IGNORECASE)
 
@@ -28,7 +31,7 @@ def snippet_html(snippet: str) -> Markup:
                 depth -= 1
                 out.append("</mark>" if depth == 0 else "")
         else:
-            out.append(escape(unescape(part), quote=False))
+            out.append(escape(for_html(unescape(part)), quote=False))
     if depth:
         out.append("</mark>")
     return Markup("".join(out))

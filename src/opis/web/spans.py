@@ -14,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from opis.display import for_html
+
 APPARATUS_LABELS = {
     "sic": "sic: as in the original",
     "gloss": "editorial gloss (modern or standard name)",
@@ -77,7 +79,7 @@ def render_spans(text: str, spans: Iterable[Span], points: Mapping[int, list[str
     prev = 0
     for pos in bounds:
         if pos > prev:
-            out.append(escape(text[prev:pos], quote=False))
+            out.append(escape(for_html(text[prev:pos]), quote=False))  # sliced first: spans keep their offsets
         prev = pos
         # close every span ending here; spans above it on the stack are closed and re-opened
         if any(sp.end == pos for sp, _ in stack):

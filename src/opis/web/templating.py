@@ -1,4 +1,14 @@
-"""Jinja2 templates (autoescape always on: document text is untrusted) and their filters."""
+"""Jinja2 templates (autoescape always on: document text is untrusted) and their filters.
+
+Two more guards for untrusted text, on top of escaping (see :mod:`opis.display`):
+
+* every value a template prints, in text or in an attribute, passes through
+  :func:`opis.display.for_html` first (the environment's ``finalize``): control characters and
+  the bidi embeddings, overrides and isolates are shown as escapes (``\\u202e``) instead of
+  reordering the page;
+* text from documents shown as content (titles, names, labels, metadata values) goes through
+  the ``bdi`` filter, which also isolates its direction in a ``<bdi>`` element.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +20,9 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
+from opis.display import for_html, html_isolated
 from opis.web.spans import render_text
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -56,6 +68,14 @@ def year(value: str | None) -> str:
     return (value or "")[:4]
 
 
+def shown(value: Any) -> Any:
+    """The environment's ``finalize``: plain strings lose their control and bidi override
+    characters (shown as escapes); markup built by opis (already made safe) passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return for_html(value)
+    return value
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -64,10 +84,11 @@ def environment() -> Environment:
         undefined=ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
-    env.filters.update(names=names, year=year, render_text=render_text)
+    env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated)
     return env
 
 
