@@ -104,7 +104,9 @@ def mixed_urls(doc_ids: list[str]) -> list[str]:
 
 async def _load(base: str, urls: list[str], total: int, concurrency: int, timeout: float) -> LoadResult:
     result = LoadResult()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # idle connections are closed by the client before the server's keep-alive timeout (5 s in
+    # uvicorn) could close them under a request being sent (a reset, not a server failure)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0)
     queue: asyncio.Queue[str] = asyncio.Queue()
     for n in range(total):
         queue.put_nowait(urls[n % len(urls)])

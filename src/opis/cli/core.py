@@ -8,6 +8,7 @@ import sys
 import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.display import for_terminal
 from opis.errors import NotFound, OpisError
 
 
@@ -54,10 +55,14 @@ def ingest(paths, db, as_json, max_bytes, timeout, ocr_lang):
 
 
 def ingest_line(r) -> str:
-    """One line per stored file: status, id, date, type, title (or the path when untitled)."""
+    """One line per stored file: status, id, date, type, title (or the path when untitled).
+
+    Titles and paths come from the files: shown through :func:`opis.display.for_terminal`, so
+    control and bidi characters in them are printed as escapes and cannot act on the terminal.
+    """
     if r.status == "unchanged":
-        return f"{r.status:9} {r.id}  {r.path}  (already stored)"
-    label = r.title or r.path
+        return f"{r.status:9} {r.id}  {for_terminal(r.path)}  (already stored)"
+    label = for_terminal(r.title or r.path)
     line = f"{r.status:9} {r.id}  {r.date or '?':10}  {r.doc_type or '-':11} {_short(label, 90)}"
     stored = " · ".join(f"{k} {n}" for k, n in (r.counts or {}).items() if n)
     return line + (f"\n{'':28}{stored}" if stored else "")
@@ -83,8 +88,8 @@ def list_(db, as_json, limit, offset):
         click.echo(f"{'id':16}  {'date':10}  {'type':11} {'layout':14} title")
     for r in rows:
         click.echo(
-            f"{r['id']}  {r['date_edtf'] or '?':10}  {r['doc_type'] or '-':11} {r['layout'] or '-':14} "
-            f"{_short(r['title'] or r['path'])}"
+            f"{r['id']}  {r['date_edtf'] or '?':10}  {for_terminal(r['doc_type'] or '-'):11} {r['layout'] or '-':14} "
+            f"{_short(for_terminal(r['title'] or r['path']))}"
         )
     click.echo(f"{store.count()} documents in {db}", err=True)
 
@@ -105,7 +110,7 @@ def show(ident, db, as_json):
         return
     from opis.render import record_summary
 
-    click.echo(record_summary(rec))
+    click.echo(for_terminal(record_summary(rec), multiline=True))
 
 
 @click.command()

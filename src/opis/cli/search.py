@@ -7,6 +7,7 @@ import sys
 import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.display import for_terminal
 from opis.errors import OpisError, QuerySyntaxError
 
 BACKEND_CHOICE = click.Choice(["tantivy", "fts5"])
@@ -61,15 +62,15 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
     for term, names in result.expansions.items():
         click.echo(f"  {term} also matched: {', '.join(names)}")
     for hit in result.hits:
-        click.echo(f"\n{hit.id[:12]}  {hit.date or '----'}  {hit.title or '(untitled)'}")
-        if hit.snippet:
-            click.echo(f"    {plain(hit.snippet, color=sys.stdout.isatty())}")
+        click.echo(f"\n{hit.id[:12]}  {hit.date or '----'}  {for_terminal(hit.title or '(untitled)')}")
+        if hit.snippet:  # controls shown as escapes first; then only opis's own colours are added
+            click.echo(f"    {plain(for_terminal(hit.snippet), color=sys.stdout.isatty())}")
     facets = [(name, values) for name, values in result.facets.items() if values and name != "year"]
     if facets and result.total:
         about = "~" if result.approximate else ""
         click.echo("\nfacet counts estimated from a sample of the matches:" if result.approximate else "")
         for name, values in facets:
-            click.echo(f"{name}: " + ", ".join(f"{label} ({about}{n})" for label, n in values[:8]))
+            click.echo(f"{name}: " + ", ".join(f"{for_terminal(str(label))} ({about}{n})" for label, n in values[:8]))
 
 
 @click.command("reindex")
