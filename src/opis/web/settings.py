@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from opis.errors import StoreError
+from opis.errors import OpisError, StoreError
 from opis.store import Store
 from opis.web.db import StorePool
 
@@ -27,9 +27,9 @@ def parse_size(value: str | int) -> int:
         try:
             size = int(float(digits) * factor)
         except ValueError:
-            raise StoreError(f"{value!r} is not a size (use e.g. 20MB, 512KB or a number of bytes)") from None
+            raise OpisError(f"{value!r} is not a size (use e.g. 20MB, 512KB or a number of bytes)") from None
     if size < 0:
-        raise StoreError(f"a size must not be negative, not {value!r}")
+        raise OpisError(f"a size must not be negative, not {value!r}")
     return size
 
 
