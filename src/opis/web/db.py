@@ -12,8 +12,9 @@ database from its first query to its last, while an ``opis ingest`` in another p
 server started without ``--allow-write`` also sets ``query_only``, so no page or API call can
 write into the database even by mistake.
 
-Migrations are applied once, when the app is created (:meth:`opis.web.settings.Settings.make`),
-not on every connection: opening a connection never needs the write lock an ingest holds.
+The database is checked and migrated once, when the app is created
+(:meth:`opis.web.settings.Settings.make`); a read-only server's connections never migrate, so
+opening one never needs the write lock an ingest holds.
 """
 
 from __future__ import annotations
@@ -33,23 +34,29 @@ DEFAULT_IDLE = 64  # connections kept open between requests (more than FastAPI's
 class PooledStore(Store):
     """A :class:`Store` on a connection any one thread at a time may use (see the module doc).
 
-    Only the connection differs from ``Store``: its methods, and the search engine cached per
-    store object, are reused from lease to lease.
+    The store is opened by :class:`Store` itself (its checks, its attributes, read-only when
+    the server is), then its connection is swapped for one that may move between threads: only
+    the connection differs, so its methods, and the search engine cached per store object, are
+    reused from lease to lease.
     """
 
     def __init__(self, path: str, read_only: bool):  # noqa: D107 - documented on the class
-        self.path = str(path)
-        self.read_only = read_only
+        # verified once when the app was created (Settings.make); not again per connection
+        super().__init__(path, verify=False, readonly=read_only)
+        first = self.conn
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
             if read_only:
-                self.conn.execute("PRAGMA query_only=ON")
+                conn.execute("PRAGMA query_only=ON")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database ({exc})", self.path) from exc
+        finally:
+            first.close()
+        self.conn = conn
 
 
 class StorePool:
