@@ -19,6 +19,7 @@ SETS = {
     "dev": (DATA / "dev" / "corpus", DATA / "dev" / "gold"),
     "pages": (DATA / "pages", DATA / "pages_gold"),
     "pages2": (DATA / "pages2", DATA / "pages2_gold"),
+    "pages3": (DATA / "pages3", DATA / "pages3_gold"),
 }
 CHROME = ["Search in", "get citation", "share document", "You are on page", "Skip to content", "Total Page",
           "File Type", "Digital Archive International History Declassified", "VIEW DOCUMENT IN"]

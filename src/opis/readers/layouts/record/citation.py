@@ -36,7 +36,8 @@ URL_RE = re.compile(r"<?(https?://[^\s<>]+?)>?(?=[\s)]|$)")
 _REF_END = re.compile(
     r"(?:[.;,]\s+|\s+)(?=(?:copy\s+|a\s+copy\s+)?(?:obtained|translated|translation|contributed|donated|compiled|provided"
     r"|transcribed)\b)"
-    r"|[.;]\s+(?=(?:also available|published|reprinted|originally|see also|courtesy)\b)",
+    r"|[.;]\s+(?=(?:also available|published|reprinted|originally|see also|courtesy)\b)"
+    r"|;\s+(?=(?:document|doc\.)\s+(?:no\.?\s*)?\d+\s+in\b|in\s+[A-Z])",  # a printed edition after ';'
     re.IGNORECASE,
 )
 # Words a period follows inside a reference without ending it (f. 5, op. 73, ll. 113, No. 5, D.C.).
@@ -94,6 +95,11 @@ def _wrapped(text: str, i: int, j: int) -> bool:
     nxt = text[j:j + 40]
     if re.match(r"[•●▪◦·*-]\s", nxt):
         return False
+    line_start = text.rfind("\n", 0, i) + 1
+    indent = len(text[line_start:i]) - len(text[line_start:i].lstrip(" \t"))
+    next_start = text.rfind("\n", 0, j) + 1
+    if indent != j - next_start and (indent >= 2 or j - next_start >= 2):
+        return False  # the next line is indented otherwise: another block (a quoted citation in a page)
     before = text[max(0, i - 2):i].rstrip()
     return (not before.endswith((".", "!", "?", '"', "”", ":")) or bool(_CREDIT_START.match(nxt))
             or nxt.startswith(("http://", "https://", "<http")))
@@ -150,6 +156,7 @@ def find(text: str) -> Citation | None:
     if u:
         url = u.group(1).rstrip(".,;)")
         rest = rest[: u.start()]
+    rest = re.sub(r"^\s*Source\s*:\s*", "", rest)  # 'Source: CDA, f. 1 ...' — the label is not the reference
     ref, credit = split_reference(rest)
     title = re.sub(r"(\w)- (?=[a-z])", r"\1-", m.group("title").strip().rstrip(",").strip())
     again = title.rfind(title[:25]) if len(title) > 50 else 0

@@ -115,7 +115,7 @@ def read(text: str) -> RecordPage | None:
     _get_citation_block(lines, sheet, used, head_used, cite)
     info = next((i for i in range(trailer, len(lines)) if _DOC_INFO_RE.match(lines[i].text)), None)
     if info is not None:
-        _document_information(lines, info, sheet)
+        _document_information(lines, info, sheet, len(text.rstrip()) if not text.endswith("\n") else None)
 
     _summary_after_citation(lines, cite, trailer, sheet, used, head_used)
     head_end = max(head_used) if head_used else -1
@@ -132,8 +132,8 @@ def _labels(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
     i = 0
     while i < trailer:
         lab = lines[i].label
-        if not lab or lab[0] in ("date", "body", "catalogue"):
-            i += 1
+        if not lab or lab[0] in ("date", "body", "catalogue") or ":" not in lines[i].text:
+            i += 1  # a bare 'Summary' line is the document's own heading, not the page's label
             continue
         name, _, value = lab
         parts, spans = ([value], [lines[i]]) if value else ([], [])
@@ -197,8 +197,8 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
     while nxt < trailer and lines[nxt].chrome:
         nxt += 1
     then_header = nxt < trailer and (is_date_line(lines[nxt].text) or nxt in used)
-    if k < trailer and not title_like(lines[k].text) and len(lines[k].text) > 150 and summary_register(lines[k].text) \
-            and then_header:
+    if k < trailer and (lines[k].text.endswith(".") or not title_like(lines[k].text)) and len(lines[k].text) > 40 \
+            and summary_register(lines[k].text) and then_header:
         sheet.add("summary", lines[k].text, lines[k].start, lines[k].end, "header.summary_after_date", GOOD)
         used.add(k)
         head_used.add(k)
@@ -317,7 +317,7 @@ def _closes_document(par: str) -> bool:
     return bool(_STAMP_RE.search(par)) and not par.rstrip().endswith((".", "?", "!")) or par.startswith("(")
 
 
-def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> None:
+def _document_information(lines: list[Line], trailer: int, sheet: FactSheet, cut_at: int | None = None) -> None:
     """The section after the text: the archival reference (first, or under "Source"), rights,
     "Record ID", "Original Classification" values, and the funders' names at its end."""
     i = trailer
@@ -343,7 +343,7 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> 
                 "classification": _is_marking,
                 "catalogue": lambda v, label=lab[1]: not _FUNDER_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords"),
             }.get(name, lambda v: False)
-            if value and valid(value):
+            if value and valid(value) and not (name == "source" and cut_at and span.end >= cut_at):
                 rule = f"document_information.{lab[1].lower().replace(' ', '_')}"
                 if name == "source":
                     sheet.add("reference", value.rstrip("."), span.start, span.end, rule, STRONG)
@@ -361,7 +361,8 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet) -> 
         if ln.chrome:
             i += 1
             continue
-        if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400:
+        cut_short = cut_at is not None and ln.end >= cut_at and not citation.split_reference(ln.text)[1]
+        if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400 and not cut_short:
             sheet.add("reference", ln.text.rstrip("."), ln.start, ln.end, "document_information.first_line", STRONG)
             first_value = False
         elif _FUNDER_WORDS.search(ln.text) and not sheet.all("funders_list"):

@@ -26,7 +26,10 @@ _TITLE_SINGLE = re.compile(r"(?<![\w-])(?:" + _SINGLE + r")(?![\w-])")
 _NEIGHBOUR = re.compile(
     r"^(?:$|[.,;:/()\[\]–—-]|(?:copy|only|no\.?|n[º°o]|№|#|urgent|immediate|personal|\d)\b|[A-Z]{2,}\b)", re.IGNORECASE
 )
-_NEIGHBOUR_CASE = re.compile(r"^(?:$|[.,;:/()\[\]–—-]|(?:[Cc]opy|[Oo]nly|No\.?|N[º°o]|№|#|Urgent|Immediate|Personal|\d)|[A-Z]{2,}\b)")
+_NEIGHBOUR_CASE = re.compile(
+    r"^(?:$|[.,;:/()\[\]–—-]|(?:[Cc]opy|[Oo]nly|No\.?|N[º°o]|№|#|Urgent|Immediate|Personal|\d)|[A-Z]{2,}\b"
+    r"|(?:Document|Doc\.|File)\s*(?:No\.?\s*)?\d)"  # 'Secret Document 280': the mark and the file's number
+)
 
 
 def marks_in(line: str) -> list[tuple[int, int]]:
