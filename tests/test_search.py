@@ -579,3 +579,27 @@ def test_hits_are_read_from_the_state_the_index_was_searched_in(archive, backend
     monkeypatch.undo()
     assert ids(search(archive, "exodus", backend=backend)) == set()
     assert ids(search(archive, "harvest", backend=backend)) == {"d6"}
+
+
+def test_an_index_ahead_of_a_readers_snapshot_is_not_rebuilt(archive, tmp_path, monkeypatch):
+    """A reader whose read transaction began before another process indexed a newer change sees
+    the index's state ahead of its snapshot: it searches the index as it is (hits beyond the
+    snapshot have no row there) and never rebuilds it at the older state."""
+    from opis.store import Store
+
+    TantivyBackend(archive).sync()
+    reader = Store(archive.path)
+    reader.conn.execute("BEGIN")
+    reader.conn.execute("SELECT count(*) FROM changes").fetchone()  # the snapshot starts here
+    archive.upsert(make_doc("d7", "Later", "Kuldja again.", "1945", "1945-01-01", "1945-12-31"))
+    TantivyBackend(archive).sync()  # another process brings the index to the newer change
+    assert read_state(index_dir(archive))["seq"] > reader.conn.execute("SELECT max(seq) FROM changes").fetchone()[0]
+
+    def no_rebuild(self, *a, **k):
+        raise AssertionError("rebuilt an index that was ahead of the snapshot")
+
+    monkeypatch.setattr(TantivyBackend, "rebuild", no_rebuild)
+    engine = TantivyBackend(reader)
+    assert engine.sync() == 0
+    reader.conn.execute("ROLLBACK")
+    reader.close()

@@ -278,8 +278,14 @@ class TantivyBackend:
             self.seq = last
             return 0  # this process saw the index in step at ``last``, and its state is unchanged
         state = read_state(self.path)
-        if state is None or state.get("db") != uuid or state.get("seq", 0) > last:
+        if state is None or state.get("db") != uuid:
             return self.rebuild()
+        if state.get("seq", 0) > last:
+            # another process brought the index past this reader's snapshot (same store, same
+            # epoch): it is ahead, not wrong — hits beyond the snapshot have no search row here and
+            # are left out. Rebuilding at the older snapshot would only undo the other's work.
+            self.index.reload()
+            return 0
         if state["seq"] == last:  # another process brought the index in step: see its commit
             self.index.reload()
             _CLEAN[self.key] = not state.get("deletes", True)
