@@ -34,24 +34,63 @@ class CorrectionError(OpisError):
     """A correction is malformed (unknown kind, missing argument, bad span)."""
 
 
-def validate(kind: str, args: dict[str, Any]) -> None:
-    need = {
-        "entity.merge": ("into", "other"),
-        "entity.rename": ("id", "label"),
-        "entity.link": ("doc_id", "start", "end", "entity"),
-        "entity.unlink": ("doc_id", "start", "end"),
-    }
-    if kind not in need:
+# per kind: the arguments it needs, and those it may carry besides
+NEEDS: dict[str, tuple[str, ...]] = {
+    "entity.merge": ("into", "other"),
+    "entity.rename": ("id", "label"),
+    "entity.link": ("doc_id", "start", "end", "entity"),
+    "entity.unlink": ("doc_id", "start", "end"),
+}
+MAY: dict[str, tuple[str, ...]] = {
+    "entity.merge": (),
+    "entity.rename": (),
+    "entity.link": ("note", "path", "surface"),
+    "entity.unlink": ("note", "path", "surface"),
+}
+_INTS = ("start", "end", "note")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate(kind: str, args: Any) -> None:
+    """Raise :class:`CorrectionError` unless ``args`` are well-formed for ``kind``: every needed
+    argument present and of its type (ids, labels, paths and surfaces non-empty strings; span
+    offsets and note numbers integers; a span non-empty), no unknown argument. Nothing is
+    looked up: whether the entities and documents exist is :meth:`opis.Archive.correct`'s check."""
+    if kind not in NEEDS:
         raise CorrectionError(f"unknown correction kind {kind!r} (expected one of {', '.join(KINDS)})")
-    missing = [k for k in need[kind] if args.get(k) in (None, "")]
+    if not isinstance(args, dict):
+        raise CorrectionError(f"correction {kind}: the arguments must be an object, not {type(args).__name__}")
+    missing = [k for k in NEEDS[kind] if args.get(k) in (None, "")]
     if missing:
         raise CorrectionError(f"correction {kind} lacks {', '.join(missing)}")
+    unknown = sorted(set(args) - set(NEEDS[kind]) - set(MAY[kind]))
+    if unknown:
+        raise CorrectionError(f"correction {kind}: unknown argument {', '.join(unknown)}")
+    for key, value in args.items():
+        if value is None and key not in NEEDS[kind]:
+            continue
+        if key in _INTS and not _is_int(value):
+            raise CorrectionError(f"correction {kind}: {key} must be an integer, not {value!r}")
+        if key not in _INTS and not (isinstance(value, str) and value.strip()):
+            raise CorrectionError(f"correction {kind}: {key} must be a non-empty string, not {value!r}")
     if kind in ("entity.link", "entity.unlink"):
         s, e = args["start"], args["end"]
-        if not isinstance(s, int) or not isinstance(e, int) or s < 0 or e <= s:
+        if s < 0 or e <= s:
             raise CorrectionError(f"correction {kind}: bad span {s!r}-{e!r}")
     if kind == "entity.merge" and args["into"] == args["other"]:
         raise CorrectionError("correction entity.merge: an entity cannot be merged into itself")
+
+
+def is_valid(kind: str, args: Any) -> bool:
+    """Whether :func:`validate` accepts the correction."""
+    try:
+        validate(kind, args)
+    except CorrectionError:
+        return False
+    return True
 
 
 def _entity_type(entity_id: str, fallback: str) -> str:
@@ -87,9 +126,14 @@ def _same_span(m: Mention, start: int, end: int, note: int | None) -> bool:
 
 
 def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
-    """Apply ``corrections`` (as ``Store.corrections()`` returns them) to ``doc`` in order."""
+    """Apply ``corrections`` (as ``Store.corrections()`` returns them) to ``doc`` in order.
+
+    A malformed correction (one stored before corrections were validated, see
+    :func:`validate`) is passed over, never raised: it must not stop every later ingest.
+    ``opis check`` lists such corrections."""
     from opis.pipeline.linking import build_entities
 
+    corrections = [c for c in corrections if is_valid(c.get("kind"), c.get("args"))]
     if not corrections:
         return doc
     known: dict[str, Entity] = {e.id: e for e in doc.entities}
@@ -105,7 +149,7 @@ def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
         return eid
 
     for c in corrections:
-        kind, args = c.get("kind"), c.get("args") or {}
+        kind, args = c["kind"], c["args"]
         if kind == "entity.merge":
             into, other = args["into"], args["other"]
             merged[other] = into

@@ -161,3 +161,8 @@ def affected_documents(store, entity_ids: list[str]) -> list[str]:
     marks = ",".join("?" for _ in entity_ids)
     rows = store.conn.execute(f"SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN ({marks})", entity_ids)
     return [r[0] for r in rows]
+
+
+def is_stored(store, entity_id: str) -> bool:
+    """Whether some stored document mentions the entity ``entity_id`` (it has a row in ``entities``)."""
+    return store.conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone() is not None

@@ -83,14 +83,17 @@ class Store:
     not decode) raises it too and makes the connection read-only: nothing is ever written into
     a database found corrupt. Every write is one transaction, rolled back whole on any error
     (a full disk included). ``readonly=True`` opens without migrating, for checks and backups.
+    ``any_thread=True``: the connection may be used from any thread, one at a time (a server's
+    pool leases each store to one request at a time).
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, verify: bool | None = None, readonly: bool = False):
+    def __init__(self, path: str | Path = DEFAULT_DB, verify: bool | None = None, readonly: bool = False,
+                 any_thread: bool = False):
         self.path = str(path)
         self.readonly = readonly
         self.corrupt: str | None = None  # why the file is known damaged (then nothing is written)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=not any_thread)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database ({exc})", self.path) from exc
         self.conn.row_factory = sqlite3.Row
@@ -143,6 +146,30 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # --- read snapshots ---------------------------------------------------------------
+    def begin_read(self) -> None:
+        """Begin a read transaction unless one is open: every query until :meth:`end_read` sees
+        one committed state of the database (deferred: the snapshot starts at the first read)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+
+    def renew_read(self) -> None:
+        """End an open read transaction and begin a new one (a newer snapshot); nothing to lose."""
+        if self.conn.in_transaction:
+            self.conn.rollback()
+            self.conn.execute("BEGIN")
+
+    def end_read(self) -> bool:
+        """Roll back an open transaction (a failed request must not leave one open). False when
+        the connection is broken: it is closed then, and the store must not be used again."""
+        try:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+        except sqlite3.Error:
+            self.conn.close()
+            return False
+        return True
 
     # --- guarding reads and writes ---------------------------------------------------
     @contextmanager

@@ -15,13 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from opis.authority.curation import CorrectionError
 from opis.errors import NotFound, OpisError, QuerySyntaxError, StoreError
-from opis.web.lib import Unavailable
 from opis.web.security import CSP, HEADERS
 
 log = logging.getLogger("opis.web")
 
-STATUS = [(NotFound, 404, "not_found"), (QuerySyntaxError, 400, "query_syntax"), (Unavailable, 501, "unavailable"),
+STATUS = [(NotFound, 404, "not_found"), (QuerySyntaxError, 400, "query_syntax"),
+          (CorrectionError, 422, "invalid_correction"),
           (StoreError, 503, "store_unavailable")]
 RETRY = {503: {"Retry-After": "1"}}
 

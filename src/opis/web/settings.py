@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from opis.archive import Archive
 from opis.errors import OpisError, StoreError
 from opis.store import Store
 from opis.web.db import StorePool
@@ -78,3 +79,10 @@ def get_store(request: Request) -> Iterator[Store]:
     pool: StorePool = request.app.state.pool
     with pool.lease(read=request.method in ("GET", "HEAD")) as store:
         yield store
+
+
+def get_archive(request: Request) -> Iterator[Archive]:
+    """The request's :class:`~opis.Archive`, over a store leased as :func:`get_store` leases it."""
+    pool: StorePool = request.app.state.pool
+    with pool.lease(read=request.method in ("GET", "HEAD")) as store:
+        yield Archive.over(store)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 
 router = APIRouter(tags=["archives"])
 
@@ -16,9 +15,9 @@ def tree(
     archive: str | None = Query(None, max_length=200),
     fond: str | None = Query(None, max_length=200),
     opis: str | None = Query(None, max_length=200),
-    store: Store = Depends(get_store),
+    arch: Archive = Depends(get_archive),
 ):
-    return lib.archive_tree(store, archive=archive, fond=fond, opis=opis)
+    return arch.archive_tree(archive, fond, opis)
 
 
 @router.get("/archives/citing", summary="Documents and notes that cite an archival file")
@@ -27,6 +26,6 @@ def citing(
     fond: str | None = Query(None, max_length=200),
     opis: str | None = Query(None, max_length=200),
     delo: str | None = Query(None, max_length=200),
-    store: Store = Depends(get_store),
+    arch: Archive = Depends(get_archive),
 ):
-    return lib.citing(store, archive, fond=fond, opis=opis, delo=delo)
+    return arch.citing(archive, fond, opis, delo)

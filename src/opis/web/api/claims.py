@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 router = APIRouter(tags=["claims"])
@@ -17,9 +16,9 @@ def claims(
     about: str | None = Query(None, description="entity id, e.g. place:tacheng"),
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
-    store: Store = Depends(get_store),
+    archive: Archive = Depends(get_archive),
 ):
-    return lib.list_claims(store, about=about, date_from=date_from, date_to=date_to)
+    return archive.claims(about, date_from, date_to)
 
 
 @router.get("/claims/compare", summary="Claims grouped by what they count, sources side by side")
@@ -27,6 +26,6 @@ def compare(
     about: str | None = Query(None),
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
-    store: Store = Depends(get_store),
+    archive: Archive = Depends(get_archive),
 ):
-    return lib.compare_claims(store, about=about, date_from=date_from, date_to=date_to)
+    return archive.claims(about, date_from, date_to, compare=True)

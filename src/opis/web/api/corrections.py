@@ -1,4 +1,7 @@
-"""/api/corrections: curator corrections (read; write only with --allow-write and the token)."""
+"""/api/corrections: curator corrections (read; write only with --allow-write and the token).
+
+A correction is checked by :meth:`opis.Archive.correct` before anything is stored (a refused
+one is answered 422 with the reason), and applied at once to the documents it concerns."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from opis.store import Store
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 
 router = APIRouter(tags=["corrections"])
 
@@ -19,10 +22,11 @@ class CorrectionIn(BaseModel):
 
 
 @router.get("/corrections", summary="Curator corrections, re-applied after every re-ingest")
-def list_corrections(store: Store = Depends(get_store)):
-    return store.corrections()
+def list_corrections(archive: Archive = Depends(get_archive)):
+    return archive.corrections()
 
 
-@router.post("/corrections", status_code=201, summary="Add a correction (needs --allow-write and 'Authorization: Bearer TOKEN')")
-def add_correction(body: CorrectionIn, store: Store = Depends(get_store)):
-    return {"id": store.add_correction(body.kind, body.args)}
+@router.post("/corrections", status_code=201,
+             summary="Add a correction (needs --allow-write and 'Authorization: Bearer TOKEN'); 422 when refused")
+def add_correction(body: CorrectionIn, archive: Archive = Depends(get_archive)):
+    return archive.correct(body.kind, body.args).to_dict()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 from opis.web.spans import render_text
 
 router = APIRouter(tags=["documents"])
@@ -20,19 +19,19 @@ def list_documents(
     date_from: str | None = Query(None, description="ISO date lower bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
     date_to: str | None = Query(None, description="ISO date upper bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
     archive: str | None = Query(None, description="archive code cited, e.g. GARF"),
-    store: Store = Depends(get_store),
+    arch: Archive = Depends(get_archive),
 ):
-    return lib.list_documents(store, limit, offset, doc_type=doc_type, date_from=date_from, date_to=date_to, archive=archive)
+    return arch.list(limit, offset, doc_type=doc_type, date_from=date_from, date_to=date_to, archive=archive).to_dict()
 
 
 @router.get("/documents/{doc_id}", summary="One record (the JSON of `opis show --json`)")
-def get_document(doc_id: str, store: Store = Depends(get_store)):
-    return lib.get_record(store, doc_id)
+def get_document(doc_id: str, archive: Archive = Depends(get_archive)):
+    return archive.record(doc_id)
 
 
 @router.get("/documents/{doc_id}/text", summary="The text with its spans (apparatus, mentions, notes) and safe HTML")
-def get_text(doc_id: str, store: Store = Depends(get_store)):
-    rec = lib.get_record(store, doc_id)
+def get_text(doc_id: str, archive: Archive = Depends(get_archive)):
+    rec = archive.record(doc_id)
     return {
         "id": rec["id"],
         "text": rec.get("text", ""),

@@ -7,9 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from opis.store import Store
+from opis.archive import Archive
 from opis.web import lib
-from opis.web.settings import get_store
+from opis.web.settings import get_archive
 
 router = APIRouter(tags=["exports"])
 Format = Literal["chicago", "bibtex", "ris", "csl-json", "tei", "json"]
@@ -17,9 +17,10 @@ Format = Literal["chicago", "bibtex", "ris", "csl-json", "tei", "json"]
 
 @router.get("/documents/{doc_id}/export", summary="Export a record: chicago, bibtex, ris, csl-json, tei, json (JSON-LD)",
             response_class=Response)
-def export(doc_id: str, format: Format = Query("chicago"), download: bool = Query(False), store: Store = Depends(get_store)):
-    rec = lib.get_record(store, doc_id)
-    body = lib.export(rec, format)
+def export(doc_id: str, format: Format = Query("chicago"), download: bool = Query(False),
+           archive: Archive = Depends(get_archive)):
+    doc_id = archive.resolve_id(doc_id)
+    body = archive.export(doc_id, format)
     media, ext, _ = lib.EXPORT_FORMATS[format]
-    headers = {"Content-Disposition": f'attachment; filename="{rec["id"]}.{ext}"'} if download else {}
+    headers = {"Content-Disposition": f'attachment; filename="{doc_id}.{ext}"'} if download else {}
     return Response(body, media_type=media, headers=headers)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from opis.store import Store
+from opis.archive import Archive
 from opis.web import lib
-from opis.web.settings import get_store
+from opis.web.settings import get_archive
 
 router = APIRouter(tags=["search"])
 
@@ -17,6 +17,6 @@ def search(
     limit: int = Query(10, ge=1, le=100),
     offset: int = Query(0, ge=0, le=100000),
     exact: bool = Query(False, description="no variant expansion or stemming"),
-    store: Store = Depends(get_store),
+    archive: Archive = Depends(get_archive),
 ):
-    return lib.search(store, q, limit=limit, offset=offset, exact=exact)
+    return lib.search(archive, q, limit=limit, offset=offset, exact=exact)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+LIMIT = 2001  # one past the timeline page's 2000 (the page says when there are more)
 router = APIRouter(tags=["timeline"])
 
 
@@ -18,6 +18,6 @@ def timeline(
     date_to: str | None = Query(None, pattern=DATE),
     place: str | None = Query(None, description="place entity id"),
     person: str | None = Query(None, description="person entity id"),
-    store: Store = Depends(get_store),
+    archive: Archive = Depends(get_archive),
 ):
-    return lib.timeline(store, date_from=date_from, date_to=date_to, place=place, person=person)
+    return archive.timeline(date_from, date_to, place, person, limit=LIMIT)

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from opis.store import Store
+from opis.archive import Archive
+from opis.export import export
 from opis.web import lib
-from opis.web.settings import get_store
+from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
 def citations(record: dict) -> list[dict]:
-    """Every export format, rendered (empty when the export area is not installed)."""
-    if not lib.exports_available():
-        return []
+    """Every export format, rendered."""
     out = []
     for fmt, (_, _, label) in lib.EXPORT_FORMATS.items():
         try:
-            body = lib.export(record, fmt)
+            body = export(record, fmt)
         except Exception as exc:  # one failing format must not hide the others
             body = f"(could not export: {exc})"
         out.append({"format": fmt, "label": label, "body": body})
@@ -27,6 +26,6 @@ def citations(record: dict) -> list[dict]:
 
 
 @router.get("/documents/{doc_id}")
-def document_page(request: Request, doc_id: str, store: Store = Depends(get_store)):
-    rec = lib.get_record(store, doc_id)
+def document_page(request: Request, doc_id: str, archive: Archive = Depends(get_archive)):
+    rec = archive.record(doc_id)
     return render(request, "document.html", {"rec": rec, "title": rec.get("title"), "cites": citations(rec)})

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _try(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except lib.Unavailable:
-        return None
 
 
 SCRIPTS = {"Latn": "Latin", "Cyrl": "Cyrillic", "Hani": "Chinese", "Hans": "Chinese (simplified)",
@@ -35,11 +27,11 @@ def variants_by_script(entity: dict) -> list[tuple[str, list[str]]]:
 
 
 @router.get("/entities/{entity_id}")
-def entity_page(request: Request, entity_id: str, store: Store = Depends(get_store)):
-    entity = lib.get_entity(store, entity_id)
-    mentions = _try(lib.entity_mentions, store, entity_id)
-    co = _try(lib.cooccurring, store, entity_id)
-    claims = _try(lib.list_claims, store, about=entity_id)
+def entity_page(request: Request, entity_id: str, archive: Archive = Depends(get_archive)):
+    entity = archive.entity(entity_id)
+    mentions = archive.mentions(entity_id)
+    co = archive.cooccurring(entity_id)
+    claims = archive.claims(about=entity_id)
     return render(request, "entity.html", {
         "e": entity, "title": entity.get("label"), "variants": variants_by_script(entity),
         "mentions": mentions, "co": co, "claims": claims, "doc_titles": {},

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -15,9 +14,9 @@ PAGE = 50
 
 @router.get("/")
 def home(request: Request, doc_type: str | None = Query(None, max_length=100), page: int = Query(1, ge=1, le=100000),
-         store: Store = Depends(get_store)):
-    listing = lib.list_documents(store, PAGE, (page - 1) * PAGE, doc_type=doc_type or None)
+         archive: Archive = Depends(get_archive)):
+    listing = archive.list(PAGE, (page - 1) * PAGE, doc_type=doc_type or None).to_dict()
     return render(request, "home.html", {
-        "listing": listing, "types": lib.document_types(store), "doc_type": doc_type or "", "page": page,
+        "listing": listing, "types": archive.document_types(), "doc_type": doc_type or "", "page": page,
         "pages": max(1, -(-listing["total"] // PAGE)), "params": {"doc_type": doc_type},
     })

@@ -7,9 +7,9 @@ import re
 from fastapi import APIRouter, Depends, Query, Request
 
 from opis.errors import QuerySyntaxError
-from opis.store import Store
+from opis.archive import Archive
 from opis.web import lib
-from opis.web.settings import get_store
+from opis.web.settings import get_archive
 from opis.web.snippets import snippet_html
 from opis.web.templating import query_url, render
 
@@ -63,12 +63,12 @@ def histogram(q: str, facets: dict) -> list[dict]:
 
 @router.get("/search")
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
-                exact: bool = Query(False), store: Store = Depends(get_store)):
+                exact: bool = Query(False), archive: Archive = Depends(get_archive)):
     ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
-           "words_pending": False, "available": lib.search_available(), "params": {"q": q, "exact": "1" if exact else None}}
-    if q.strip() and ctx["available"]:
+           "words_pending": False, "available": True, "params": {"q": q, "exact": "1" if exact else None}}
+    if q.strip():
         try:
-            result = lib.search(store, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact)
+            result = lib.search(archive, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact)
         except QuerySyntaxError as exc:
             ctx["error"] = exc
         else:
@@ -77,5 +77,5 @@ def search_page(request: Request, q: str = Query("", max_length=1000), page: int
             facets = result.get("facets") or {}
             ctx.update(result=result, hist=histogram(q, facets), facets=facet_links(q, facets),
                        pages=max(1, -(-int(result.get("total") or 0) // PAGE)),
-                       words_pending="*" in q and lib.words_pending(store))
+                       words_pending="*" in q and archive.words_pending())
     return render(request, "search.html", ctx, status_code=400 if ctx["error"] else 200)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from opis.store import Store
-from opis.web import lib
-from opis.web.settings import get_store
+from opis.archive import Archive
+from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,29 +20,20 @@ def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
     return list(groups.items())
 
 
-def _choices(store: Store, type_: str) -> list[dict]:
-    try:
-        return lib.list_entities(store, type=type_, limit=500)
-    except lib.Unavailable:
-        return []
-
-
 @router.get("/timeline")
 def timeline_page(request: Request, place: str | None = Query(None, max_length=200), person: str | None = Query(None, max_length=200),
                   date_from: str | None = Query(None, pattern=DATE), date_to: str | None = Query(None, pattern=DATE),
-                  store: Store = Depends(get_store)):
-    items, notice = [], None
-    try:
-        items = lib.timeline(store, date_from=date_from, date_to=date_to, place=place or None, person=person or None)
-    except lib.Unavailable as exc:
-        notice = str(exc)
+                  archive: Archive = Depends(get_archive)):
+    notice = None
+    # one past the page's limit: the page says when there are more
+    items = archive.timeline(date_from, date_to, place or None, person or None, limit=MAX_ITEMS + 1)
     if len(items) > MAX_ITEMS:
         notice = (f"More than {MAX_ITEMS} dated items: showing the first {MAX_ITEMS}. "
                   "Narrow the range with From/To, or choose a place or person.")
         items = items[:MAX_ITEMS]
-    docs = lib.titles(store, sorted({i["doc_id"] for i in items if i.get("doc_id")}))
+    docs = archive.titles(i["doc_id"] for i in items if i.get("doc_id"))
     return render(request, "timeline.html", {
         "title": "Timeline", "items": items, "groups": by_year(items), "notice": notice, "doc_titles": docs,
         "place": place or "", "person": person or "", "date_from": date_from or "", "date_to": date_to or "",
-        "places": _choices(store, "PLACE"), "people": _choices(store, "PERSON"),
+        "places": archive.entities("PLACE", limit=500), "people": archive.entities("PERSON", limit=500),
     })

@@ -1,0 +1,404 @@
+"""``opis.Archive``: the one library API the CLI, the web and notebooks share.
+
+    >>> from opis import Archive
+    >>> with Archive("opis.db") as archive:
+    ...     for result in archive.ingest(["examples/corpus"]):
+    ...         print(result.status, result.path)
+    ...     doc = archive.get("51c4")                   # a unique id prefix, like git
+    ...     hits = archive.search("Chuguchak date:1945")
+    ...     print(archive.export(doc.id, "chicago"))
+
+Every method is a thin layer over the module that does the work (:mod:`opis.ingest`,
+:mod:`opis.store`, :mod:`opis.search`, :mod:`opis.export`, :mod:`opis.authority.curation`);
+all SQL stays in :mod:`opis.store` and the search backends. Errors are :mod:`opis.errors`
+exceptions: :class:`~opis.errors.NotFound` for an unknown document or entity,
+:class:`~opis.authority.curation.CorrectionError` for a correction that is refused,
+:class:`~opis.errors.StoreError` when the database cannot be opened or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opis.authority import curation
+from opis.errors import NotFound, OpisError
+from opis.model import Document
+from opis.store import DEFAULT_DB, Store
+from opis.store import archrefs as _archrefs
+from opis.store import claims as _claims
+from opis.store import documents as _documents
+from opis.store import entities as _entities
+from opis.store import timeline as _timeline
+
+__all__ = ["Archive", "Correction", "Listing"]
+
+TIMELINE_KINDS = ("document", "claim", "event")
+
+
+@dataclass
+class Listing:
+    """One page of documents: ``total`` kept by the filters, and this page's summary rows
+    (id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language)."""
+
+    total: int
+    limit: int
+    offset: int
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as JSON (``GET /api/documents``)."""
+        return {"total": self.total, "limit": self.limit, "offset": self.offset, "documents": self.documents}
+
+
+@dataclass
+class Correction:
+    """A stored curator correction and the stored documents it was applied to at once."""
+
+    id: int
+    kind: str
+    args: dict[str, Any]
+    documents: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The correction as JSON (``POST /api/corrections``)."""
+        return {"id": self.id, "kind": self.kind, "args": self.args, "documents": self.documents}
+
+
+class Archive:
+    """An opis archive: a database of records, its search index and its curator corrections.
+
+    ``Archive(path)`` opens (and creates or migrates) the SQLite database at ``path``;
+    ``readonly=True`` opens it without migrating and refuses every write (checks, backups,
+    a read-only server). ``verify``: check the file on open (default: once per process, for
+    files of moderate size; see :class:`opis.store.Store`). Use it as a context manager, or
+    call :meth:`close`. :meth:`over` wraps a store that is already open (the web server's
+    pooled connections).
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False, verify: bool | None = None):
+        self._store = Store(path, verify=verify, readonly=readonly)
+        self._owned = True
+
+    @classmethod
+    def over(cls, store: Store) -> Archive:
+        """An archive over the open ``store``; :meth:`close` leaves the store open (its owner closes it)."""
+        archive = cls.__new__(cls)
+        archive._store = store
+        archive._owned = False
+        return archive
+
+    # --- lifecycle ---------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The store underneath (for the store's own lower-level methods)."""
+        return self._store
+
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self._store.path
+
+    @property
+    def readonly(self) -> bool:
+        """Whether this archive refuses every write."""
+        return self._store.readonly
+
+    def close(self) -> None:
+        """Close the database (unless the archive was made :meth:`over` a store owned elsewhere)."""
+        if self._owned:
+            self._store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({self.path!r}{', readonly=True' if self.readonly else ''})"
+
+    # --- ingest ------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], options: Any = None, *, progress: bool = False,
+               pipeline: Any = None) -> Iterator[Any]:
+        """Read, process and store files; directories are walked recursively.
+
+        Yields one :class:`opis.ingest.IngestResult` per file (status ``added``, ``updated``,
+        ``unchanged`` or ``error``) as it is done: one bad file never stops the batch. A file
+        already stored (same content) is not processed again; curator corrections are
+        re-applied to every new version. ``options``: :class:`opis.readers.ReadOptions`
+        (OCR languages, a forced format ...); ``pipeline``: a :class:`opis.pipeline.Pipeline`
+        other than the default.
+        """
+        from opis.ingest import ingest_paths
+
+        return ingest_paths(self._store, paths, options, progress=progress, pipeline=pipeline)
+
+    # --- documents ---------------------------------------------------------------------
+    def get(self, id_or_prefix: str) -> Document:
+        """The document with this id, or the only one whose id starts with it (like git).
+
+        Raises :class:`~opis.errors.NotFound` for an unknown id or an ambiguous prefix."""
+        return self._store.get(id_or_prefix)
+
+    def record(self, id_or_prefix: str) -> dict[str, Any]:
+        """The document as its record JSON (what ``opis show --json`` prints), by id or prefix."""
+        return self._store.get_dict(id_or_prefix)
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        """The full id of the document named by an id or a unique prefix of one."""
+        return self._store.resolve_id(id_or_prefix)
+
+    def list(self, limit: int = 50, offset: int = 0, *, doc_type: str | None = None,
+             date_from: str | None = None, date_to: str | None = None, archive: str | None = None) -> Listing:
+        """A page of documents by date (undated last), with the total the filters keep.
+
+        Filters: ``doc_type`` (report, telegram ...), dates overlapping ``date_from``..
+        ``date_to`` (ISO; undated documents pass), ``archive`` (an archive code a document cites).
+        """
+        flt = _documents.DocumentFilter(doc_type, date_from, date_to, archive)
+        return Listing(_documents.count(self._store, flt), limit, offset,
+                       _documents.page(self._store, limit, offset, flt))
+
+    def count(self, *, doc_type: str | None = None, date_from: str | None = None, date_to: str | None = None,
+              archive: str | None = None) -> int:
+        """How many documents are stored (that the filters of :meth:`list` keep)."""
+        if not (doc_type or date_from or date_to or archive):
+            return self._store.count()
+        return _documents.count(self._store, _documents.DocumentFilter(doc_type, date_from, date_to, archive))
+
+    def documents(self) -> Iterator[Document]:
+        """Every stored document, streamed (the store is not loaded into memory)."""
+        return self._store.iter_documents()
+
+    def document_types(self) -> list[str]:
+        """The distinct document types stored (report, telegram ...), sorted."""
+        return _documents.document_types(self._store)
+
+    def titles(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The titles of the documents ``ids`` by id (ids not stored are left out)."""
+        return _documents.titles(self._store, sorted(set(ids)))
+
+    def delete(self, id_or_prefix: str) -> None:
+        """Remove a document and everything derived from it (curator corrections stay)."""
+        self._store.delete(id_or_prefix)
+
+    # --- search ------------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 10, offset: int = 0, exact: bool = False,
+               backend: str | None = None) -> Any:
+        """Search the archive with the query language (:mod:`opis.search.query`): words, phrases,
+        AND/OR/NOT, fields (``place:``, ``date:1945..1962``, ``archive:`` ...), prefixes ``word*``.
+
+        Names are expanded to their variants across scripts unless ``exact``. Returns an
+        :class:`opis.search.SearchResult` (total, hits with snippets, facets). ``backend``:
+        ``tantivy`` (default) or ``fts5``. Raises :class:`~opis.errors.QuerySyntaxError` for a
+        malformed query.
+        """
+        from opis.search import search
+
+        return search(self._store, query, limit=limit, offset=offset, exact=exact, backend=backend)
+
+    def words_pending(self) -> bool:
+        """Whether the word list for prefix queries (``word*``) waits for :meth:`reindex`."""
+        from opis.search import words
+
+        return words.pending(self._store.conn)
+
+    def reindex(self, backend: str | None = None) -> dict[str, int]:
+        """Rebuild the derived rows and the search index from the stored records; returns the
+        documents indexed per engine (``backend``: only that engine's index)."""
+        from opis.search import reindex
+
+        return reindex(self._store, backend)
+
+    def warm_search(self) -> None:
+        """Bring the search index in step with the store now (not at the first search)."""
+        from opis.search import get_backend
+
+        get_backend(self._store)
+
+    # --- corrections -------------------------------------------------------------------
+    def correct(self, kind: str, args: dict[str, Any]) -> Correction:
+        """Store a curator correction and apply it at once to the stored documents it concerns.
+
+        The correction is checked first, and nothing is stored when it is refused (a
+        :class:`~opis.authority.curation.CorrectionError`): its arguments
+        (:func:`opis.authority.curation.validate`), then against the archive — the entities
+        it names exist (stored, or in the authority files), the document of a span exists
+        and the span lies inside its text (or footnote ``note``). A span correction is stored
+        with the document's full id, its file path and the words at the span, so it is
+        re-applied to a new version of the same file only while those words are still there.
+
+        Kinds: ``entity.merge {into, other}``, ``entity.rename {id, label}``,
+        ``entity.link {doc_id, start, end, entity[, note]}``,
+        ``entity.unlink {doc_id, start, end[, note]}``.
+        """
+        curation.validate(kind, args)
+        args = dict(args)
+        if kind == "entity.merge":
+            self._known_entity(args["into"])
+            self._known_entity(args["other"])
+            affected = _entities.affected_documents(self._store, [args["other"]])
+        elif kind == "entity.rename":
+            self._known_entity(args["id"])
+            affected = _entities.affected_documents(self._store, [args["id"]])
+        else:
+            if kind == "entity.link":
+                self._known_entity(args["entity"])
+            args.update(self._span(args))
+            affected = [args["doc_id"]]
+        self._store.writable("storing a correction")
+        cid = self._store.add_correction(kind, args)
+        applied = [{"id": cid, "kind": kind, "args": args}]
+        for doc_id in affected:
+            doc = self._store.get(doc_id)
+            curation.apply(doc, applied)
+            self._store.write(doc)
+        return Correction(cid, kind, args, list(affected))
+
+    def corrections(self) -> list[dict[str, Any]]:
+        """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at"}``."""
+        return self._store.corrections()
+
+    def _known_entity(self, entity_id: str) -> None:
+        from opis import authority
+
+        if not _entities.is_stored(self._store, entity_id) and authority.get(entity_id) is None:
+            raise curation.CorrectionError(f"no entity with id {entity_id!r} (see 'opis entities')")
+
+    def _span(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The span's document (full id), path and words; refused when it is outside the text."""
+        try:
+            doc = self._store.get(args["doc_id"])
+        except NotFound as exc:
+            raise curation.CorrectionError(str(exc)) from None
+        start, end, note = args["start"], args["end"], args.get("note")
+        text = doc.text if note is None else next((n.text for n in doc.notes if n.n == note), None)
+        if text is None:
+            raise curation.CorrectionError(f"document {doc.id} has no footnote {note}")
+        if end > len(text):
+            raise curation.CorrectionError(
+                f"span {start}-{end} outside the text of document {doc.id} ({len(text)} characters)")
+        surface = text[start:end]
+        if args.get("surface") not in (None, surface):
+            raise curation.CorrectionError(
+                f"the words at {start}-{end} of document {doc.id} are {surface!r}, not {args['surface']!r}")
+        return {"doc_id": doc.id, "note": note, "surface": surface,
+                "path": doc.provenance.path if doc.provenance else None}
+
+    # --- export ------------------------------------------------------------------------
+    def export(self, id_or_prefix: str, format: str = "chicago") -> str:
+        """A document's citation or record in an export format: ``chicago``, ``bibtex``, ``ris``,
+        ``csl-json``, ``tei`` or ``json`` (JSON-LD). Raises
+        :class:`opis.export.ExportError` for an unknown format."""
+        from opis.export import export
+
+        return export(self._store.get_dict(id_or_prefix), format)
+
+    # --- entities ----------------------------------------------------------------------
+    def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """People, places, organisations and units (``type``: PERSON, PLACE, ORG, UNIT) with their
+        document and mention counts, most documents first."""
+        return _entities.list_entities(self._store, type=type, limit=limit, offset=offset)
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """One entity: label, type, variants, coordinates, external ids, counts and its documents
+        (an authority entry no document mentions yet too). Raises :class:`~opis.errors.NotFound`."""
+        return _entities.get_entity(self._store, entity_id)
+
+    def mentions(self, entity_id: str) -> list[dict[str, Any]]:
+        """Every mention of an entity: document, span, surface and the words around it."""
+        return _entities.entity_mentions(self._store, entity_id)
+
+    def cooccurring(self, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Entities mentioned in the same documents as ``entity_id``, by shared documents."""
+        return _entities.cooccurring(self._store, entity_id, limit=limit)
+
+    def places(self) -> list[dict[str, Any]]:
+        """Places with coordinates and the number of documents discussing them (the map)."""
+        return _entities.places_with_counts(self._store)
+
+    # --- claims and timeline -----------------------------------------------------------
+    def claims(self, about: str | None = None, date_from: str | None = None, date_to: str | None = None,
+               place: str | None = None, *, compare: bool = False, slack_days: int = 31) -> list[dict[str, Any]]:
+        """The numbers the documents state: what, when, where, who says so, oldest first.
+
+        ``about``: words the claim is about (synonyms included); dates as EDTF or text;
+        ``place``: a place id or name. ``compare``: instead, groups of claims about the same
+        thing from two or more sources, overlapping in time (``slack_days``) and place.
+        """
+        if compare:
+            return _claims.compare_claims(self._store, about, date_from, date_to, place, slack_days=slack_days)
+        return _claims.list_claims(self._store, about, date_from, date_to, place)
+
+    def timeline(self, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
+                 person: str | None = None, *, kinds: Iterable[str] = TIMELINE_KINDS,
+                 limit: int | None = _timeline.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+        """Document dates, dated claims and events in one chronological list (the first ``limit``
+        items; None: all), optionally about a place or person (an id or a name)."""
+        return _timeline.timeline(self._store, date_from, date_to, place, person, kinds=tuple(kinds), limit=limit)
+
+    # --- archival references -----------------------------------------------------------
+    def archive_tree(self, archive: str | None = None, fond: str | None = None,
+                     opis: str | None = None) -> list[dict[str, Any]]:
+        """The children of a level of the archive → fond → opis → delo tree, with counts of
+        references and citing documents (no argument: the archives)."""
+        return _archrefs.archive_tree(self._store, archive, fond, opis)
+
+    def citing(self, archive: str, fond: str | None = None, opis: str | None = None,
+               delo: str | None = None) -> list[dict[str, Any]]:
+        """The documents and footnotes that cite an archive, fond, opis or delo."""
+        return _archrefs.citing(self._store, archive, fond, opis, delo)
+
+    @staticmethod
+    def archive_info(code: str) -> dict[str, Any] | None:
+        """The authority entry of an archive (any alias of its code), or None when unknown."""
+        from opis.authority.archives import lookup
+        from opis.model import to_dict
+
+        arch = lookup(code)
+        return to_dict(arch) if arch is not None else None
+
+    # --- care of the database ----------------------------------------------------------
+    def check(self, quick: bool = False) -> Any:
+        """Check the database: file integrity, foreign keys, every record readable, the derived
+        tables and the search index in agreement with the records (``quick``: the file, the
+        records and the text only). Reads only; returns an :class:`opis.store.check.CheckReport`
+        (``.ok``, ``.format()``, ``.to_dict()``). Stored corrections that are malformed (kept
+        from before corrections were validated; ingest passes them over) are named in the
+        ``corrections`` line."""
+        from opis.search.consistency import check_index
+        from opis.store.check import Check, check_store
+
+        report = check_store(self._store, quick=quick)
+        if report.ok:
+            stored = self._store.corrections()
+            bad = ", ".join(f"#{c['id']}" for c in stored if not curation.is_valid(c["kind"], c["args"]))
+            report.checks.append(Check("corrections", f"{len(stored)} stored" + (
+                f"; passed over as malformed: {bad}" if bad else "")))
+            check_index(self._store, report)
+        return report
+
+    def backup(self, path: str | Path, overwrite: bool = False) -> Any:
+        """Copy the database to ``path``: a consistent copy of everything stored, safe while
+        other processes write. Returns an :class:`opis.store.backup.BackupResult`."""
+        from opis.store.backup import backup
+
+        return backup(self._store, path, overwrite=overwrite)
+
+    def restore(self, path: str | Path) -> Any:
+        """Replace this archive's database with the backup at ``path`` (checked first; a damaged
+        one is refused and nothing changes). The current database is kept aside; the archive
+        is reopened on the restored one. Returns an :class:`opis.store.backup.RestoreResult`."""
+        from opis.store.backup import restore
+
+        if not self._owned:
+            raise OpisError("restore needs an archive opened by path, not over a shared store")
+        db, readonly = self._store.path, self._store.readonly
+        self._store.close()
+        try:
+            return restore(db, path)
+        finally:
+            self._store = Store(db, readonly=readonly)

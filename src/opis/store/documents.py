@@ -1,0 +1,92 @@
+"""Listing documents: filters, paging by date, types and titles (the SQL behind ``Archive.list``).
+
+Dated and undated records are paged in two index-ordered queries, so a page deep in a large
+archive is an index walk, not a sort of every record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+COLUMNS = "id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language"
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """What a listing keeps: a document type, dates overlapping ``date_from``..``date_to`` (ISO,
+    an undated bound passes), and documents citing an archive (its authority code)."""
+
+    doc_type: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    archive: str | None = None
+
+    def where(self, *extra: str) -> tuple[str, list[Any]]:
+        """The ``WHERE`` clause (empty when nothing filters) and its parameters."""
+        parts, args = [], []
+        if self.doc_type:
+            parts.append("doc_type = ?")
+            args.append(self.doc_type)
+        if self.date_from:
+            parts.append("(date_latest IS NULL OR date_latest >= ?)")
+            args.append(self.date_from)
+        if self.date_to:
+            parts.append("(date_earliest IS NULL OR date_earliest <= ?)")
+            args.append(self.date_to)
+        if self.archive:
+            parts.append("id IN (SELECT doc_id FROM archival_refs WHERE archive = ?)")
+            args.append(self.archive)
+        parts += extra
+        return (" WHERE " + " AND ".join(parts)) if parts else "", args
+
+
+def count(store, flt: DocumentFilter) -> int:
+    """How many documents ``flt`` keeps."""
+    where, args = flt.where()
+    with store.reading("counting the documents"):
+        return store.conn.execute("SELECT count(*) FROM documents" + where, args).fetchone()[0]
+
+
+def page(store, limit: int, offset: int, flt: DocumentFilter) -> list[dict[str, Any]]:
+    """One page of the documents ``flt`` keeps, by date (undated last, by title), as summary rows."""
+    conn = store.conn
+    with store.reading("listing the documents"):
+        where, args = flt.where("date_earliest IS NOT NULL")
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM documents" + where + " ORDER BY date_earliest, title, id LIMIT ? OFFSET ?",
+            [*args, limit, offset])]
+        if len(ids) < limit:
+            dated = conn.execute("SELECT count(*) FROM documents" + where, args).fetchone()[0]
+            where, args = flt.where("date_earliest IS NULL")
+            ids += [r[0] for r in conn.execute(
+                "SELECT id FROM documents" + where + " ORDER BY title, id LIMIT ? OFFSET ?",
+                [*args, limit - len(ids), max(0, offset - dated)])]
+        rows = {r["id"]: dict(r) for r in conn.execute(
+            f"SELECT {COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def document_types(store) -> list[str]:
+    """The distinct document types, by a loose index scan (one index probe per type)."""
+    with store.reading("listing the document types"):
+        rows = store.conn.execute(
+            """WITH RECURSIVE t(v) AS (
+                   SELECT min(doc_type) FROM documents
+                   UNION ALL
+                   SELECT (SELECT min(doc_type) FROM documents WHERE doc_type > t.v) FROM t WHERE t.v IS NOT NULL)
+               SELECT v FROM t WHERE v IS NOT NULL"""
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def titles(store, ids: list[str]) -> dict[str, str | None]:
+    """The titles of the documents ``ids`` (ids not stored are left out)."""
+    if not ids:
+        return {}
+    with store.reading("reading document titles"):
+        rows = store.conn.execute(
+            "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        ).fetchall()
+    return {r["id"]: r["title"] for r in rows}
