@@ -82,9 +82,9 @@ def _corrections(client) -> list:
 
 def test_a_body_over_the_limit_is_refused_with_413_json_and_not_stored(writable):
     before = len(_corrections(writable))
-    small = {"kind": "entity.link", "args": {"note": "x" * 100}}
+    small = {"kind": "entity.rename", "args": {"id": "place:tacheng", "label": "x" * 100}}  # a valid correction
     assert writable.post("/api/corrections", json=small, headers=AUTH).status_code == 201
-    big = json.dumps({"kind": "entity.link", "args": {"note": "x" * 5000}})
+    big = json.dumps({"kind": "entity.rename", "args": {"id": "place:tacheng", "label": "x" * 5000}})
     r = writable.post("/api/corrections", content=big, headers={**AUTH, "Content-Type": "application/json"})
     assert r.status_code == 413
     assert r.json()["error"] == "payload_too_large" and r.json()["limit"] == 2000
@@ -93,7 +93,7 @@ def test_a_body_over_the_limit_is_refused_with_413_json_and_not_stored(writable)
 
 def test_a_streamed_body_without_length_is_counted_as_it_arrives(writable):
     before = len(_corrections(writable))
-    chunks = [b'{"kind": "entity.link", "args": {"note": "', *[b"y" * 500] * 10, b'"}}']
+    chunks = [b'{"kind": "entity.rename", "args": {"id": "place:tacheng", "label": "', *[b"y" * 500] * 10, b'"}}']
     r = writable.post("/api/corrections", content=iter(chunks), headers={**AUTH, "Content-Type": "application/json"})
     assert "content-length" not in {k.lower() for k in r.request.headers}
     assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
@@ -113,14 +113,14 @@ def test_the_limit_is_a_setting_with_a_default():
 # --- failures in shape ------------------------------------------------------------------------
 
 def test_an_unexpected_failure_is_json_on_the_api_and_an_error_page_elsewhere(seed_db, monkeypatch):
-    from opis.web import lib
+    from opis.archive import Archive
 
     client = TestClient(create_app(seed_db.path), raise_server_exceptions=False)
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lib, "list_documents", broken)
+    monkeypatch.setattr(Archive, "list", broken)
     api = client.get("/api/documents")
     assert api.status_code == 500 and api.json()["error"] == "internal_error"
     assert "boom" not in api.text  # the detail stays in the server log

@@ -392,13 +392,19 @@ class Archive:
         """Replace this archive's database with the backup at ``path`` (checked first; a damaged
         one is refused and nothing changes). The current database is kept aside; the archive
         is reopened on the restored one. Returns an :class:`opis.store.backup.RestoreResult`."""
-        from opis.store.backup import restore
-
         if not self._owned:
             raise OpisError("restore needs an archive opened by path, not over a shared store")
         db, readonly = self._store.path, self._store.readonly
         self._store.close()
         try:
-            return restore(db, path)
+            return self.restore_database(db, path)
         finally:
             self._store = Store(db, readonly=readonly)
+
+    @staticmethod
+    def restore_database(db: str | Path, backup: str | Path) -> Any:
+        """Put the backup ``backup`` in place of the database file ``db`` without opening it
+        first (``opis restore``: the database may be damaged or missing); see :meth:`restore`."""
+        from opis.store.backup import restore
+
+        return restore(db, backup)

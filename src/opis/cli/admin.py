@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option
+from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
 from opis.errors import OpisError
 
 
@@ -30,16 +30,10 @@ def check(db, as_json, quick):
     and the search index in agreement with the records. Reads only; exit code 0 when sound,
     1 when problems were found.
     """
-    from opis.search.consistency import check_index
-    from opis.store import Store
-    from opis.store.check import check_store
-
     _must_exist(db)
     try:
-        with Store(db, verify=False, readonly=True) as store:
-            report = check_store(store, quick=quick)
-            if report.ok:
-                check_index(store, report)
+        with open_archive(db, readonly=True, verify=False) as archive:
+            report = archive.check(quick=quick)
     except OpisError as exc:
         fail(str(exc))
     if as_json:
@@ -56,13 +50,10 @@ def check(db, as_json, quick):
 def backup_cmd(path, db, force):
     """Copy the database to PATH: a consistent copy of everything stored (records, corrections,
     the ingest log), safe while other processes write. The search index is rebuilt from it."""
-    from opis.store import Store
-    from opis.store.backup import backup
-
     _must_exist(db)
     try:
-        with Store(db, readonly=True) as store:
-            res = backup(store, path, overwrite=force)
+        with open_archive(db, readonly=True) as archive:
+            res = archive.backup(path, overwrite=force)
     except OpisError as exc:
         fail(str(exc))
     click.echo(f"backed up {res.documents} documents to {res.path} ({res.bytes / 1e6:.1f} MB, {res.seconds:.2f} s)")
@@ -74,10 +65,10 @@ def backup_cmd(path, db, force):
 def restore_cmd(path, db):
     """Replace the database with the backup PATH: the backup is checked first (a damaged one
     is refused), the current database is kept aside as DB.before-restore-TIME."""
-    from opis.store.backup import restore
+    from opis.archive import Archive
 
     try:
-        res = restore(db, path)
+        res = Archive.restore_database(db, path)
     except OpisError as exc:
         fail(str(exc))
     aside = f"; the previous database is kept as {res.kept_aside}" if res.kept_aside else ""

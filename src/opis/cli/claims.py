@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option, open_db
+from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
 from opis.errors import OpisError
 
 
@@ -44,12 +44,10 @@ def _claim_line(c: dict) -> str:
 @click.option("--slack", type=int, default=31, show_default=True, help="Days of slack when lining up dates (--compare).")
 def claims(db, as_json, about, date_from, date_to, place, compare, slack):
     """Numbers the documents state: what, when, where, who says so."""
-    from opis.store.claims import compare_claims, list_claims
-
-    store = open_db(db)
+    archive = open_archive(db)
     try:
         if compare:
-            groups = compare_claims(store, about, date_from, date_to, place, slack_days=slack)
+            groups = archive.claims(about, date_from, date_to, place, compare=True, slack_days=slack)
             if as_json:
                 echo_json(groups)
                 return
@@ -62,9 +60,11 @@ def claims(db, as_json, about, date_from, date_to, place, compare, slack):
                     click.echo(f"      source: {c['title'] or c['doc_id']}")
                 click.echo("")
             return
-        rows = list_claims(store, about, date_from, date_to, place)
+        rows = archive.claims(about, date_from, date_to, place)
     except OpisError as exc:
         fail(str(exc))
+    finally:
+        archive.close()
     if as_json:
         echo_json(rows)
         return
@@ -83,14 +83,12 @@ def claims(db, as_json, about, date_from, date_to, place, compare, slack):
 @click.option("--limit", type=int, default=2000, show_default=True, help="At most this many items (0: all).")
 def timeline(db, as_json, date_from, date_to, place, person, kinds, limit):
     """Document dates, dated claims and events in one chronological list."""
-    from opis.timeline import timeline as build
-
-    store = open_db(db)
-    try:
-        items = build(store, date_from, date_to, place, person, kinds=tuple(kinds) or ("document", "claim", "event"),
-                      limit=limit or None)
-    except OpisError as exc:
-        fail(str(exc))
+    with open_archive(db) as archive:
+        try:
+            items = archive.timeline(date_from, date_to, place, person, kinds=tuple(kinds) or ("document", "claim", "event"),
+                                     limit=limit or None)
+        except OpisError as exc:
+            fail(str(exc))
     if as_json:
         echo_json(items)
         return

@@ -28,6 +28,20 @@ def open_db(db: str, must_exist: bool = True) -> Store:
         fail(str(exc))
 
 
+def open_archive(db: str, must_exist: bool = True, readonly: bool = False, verify: bool | None = None):
+    """The :class:`opis.Archive` at ``db``; a missing or unopenable database is one error line."""
+    import os
+
+    from opis.archive import Archive
+
+    if must_exist and not os.path.isfile(db):
+        fail(f"{db}: no such database (run 'opis ingest PATH --db {db}' first)")
+    try:
+        return Archive(db, readonly=readonly, verify=verify)
+    except OpisError as exc:
+        fail(str(exc))
+
+
 def echo_json(data: Any, indent: int | None = 2) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option, open_db
-from opis.errors import NotFound, OpisError
+from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
+from opis.errors import OpisError
 
 
 def register(cli: click.Group) -> None:
@@ -101,14 +101,12 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
     `opis archives`, `opis archives GARF`, `opis archives RGASPI 17 --citing` (which documents cite
     RGASPI f. 17?). Archive codes may be any alias (GA RF, ГА РФ, RTsKhIDNI).
     """
-    from opis.store.archrefs import archive_tree, citing
-
-    store = open_db(db)
+    arch = open_archive(db)
     try:
         if show_citing or delo:
             if not archive:
                 fail("--citing needs an ARCHIVE")
-            rows = citing(store, archive, fond, opis, delo)
+            rows = arch.citing(archive, fond, opis, delo)
             if as_json:
                 echo_json(rows)
             else:
@@ -116,7 +114,7 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
                     where = f"note {r['note']}" if r["note"] is not None else "document"
                     click.echo(f"{r['doc_id']}  {where:8}  {r['raw']}  — {r['title'] or ''}")
             return
-        rows = archive_tree(store, archive, fond, opis)
+        rows = arch.archive_tree(archive, fond, opis)
         if as_json:
             echo_json(rows)
             return
@@ -128,7 +126,7 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
             name = f"  {r['name']}" if r.get("name") else ("  (not in authority)" if level == "archive" else "")
             click.echo(f"{level:7} {label:20} {r['refs']:4} refs {r['documents']:3} docs{name}")
     finally:
-        store.close()
+        arch.close()
 
 
 @click.command(name="export")
@@ -138,15 +136,8 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
 @db_option
 def export_cmd(ident, fmt, db):
     """Export a record's citation: chicago, bibtex, ris, csl-json, tei or json (JSON-LD)."""
-    from opis.export import export
-
-    store = open_db(db)
-    try:
-        record = store.get_dict(ident)
-        click.echo(export(record, fmt).rstrip("\n"))
-    except NotFound as exc:
-        fail(str(exc))
-    except OpisError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
+    with open_archive(db) as archive:
+        try:
+            click.echo(archive.export(ident, fmt).rstrip("\n"))
+        except OpisError as exc:
+            fail(str(exc))

@@ -51,16 +51,11 @@ def serve(db, host, port, allow_write, token, max_body, workers):
 
 def _warm_search_index(db: str) -> None:
     """Bring the search index in step with the store now, not on the first visitor's search."""
-    from opis.web import lib
-
-    if not lib.available("opis.search", "get_backend"):
-        return
+    from opis.archive import Archive
     from opis.errors import OpisError
-    from opis.search import get_backend
-    from opis.store import Store
 
-    with Store(db) as store:
+    with Archive(db) as archive:
         try:
-            get_backend(store)
+            archive.warm_search()
         except OpisError as exc:  # searching will say so; reading works regardless
             click.echo(f"Warning: search index not ready: {exc}", err=True)

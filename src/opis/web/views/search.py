@@ -6,8 +6,8 @@ import re
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from opis.errors import QuerySyntaxError
 from opis.archive import Archive
+from opis.errors import QuerySyntaxError
 from opis.web import lib
 from opis.web.settings import get_archive
 from opis.web.snippets import snippet_html
