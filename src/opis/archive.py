@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opis.authority import curation
 from opis.errors import NotFound, OpisError
@@ -32,6 +32,14 @@ from opis.store import claims as _claims
 from opis.store import documents as _documents
 from opis.store import entities as _entities
 from opis.store import timeline as _timeline
+
+if TYPE_CHECKING:  # (imported when used: opening an archive does not load search or the pipeline)
+    from opis.ingest import IngestResult
+    from opis.pipeline import Pipeline
+    from opis.readers import ReadOptions
+    from opis.search import SearchResult
+    from opis.store.backup import BackupResult, RestoreResult
+    from opis.store.check import CheckReport
 
 __all__ = ["Archive", "Correction", "Listing"]
 
@@ -121,8 +129,8 @@ class Archive:
         return f"Archive({self.path!r}{', readonly=True' if self.readonly else ''})"
 
     # --- ingest ------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], options: Any = None, *, progress: bool = False,
-               pipeline: Any = None) -> Iterator[Any]:
+    def ingest(self, paths: Iterable[str | Path], options: ReadOptions | None = None, *, progress: bool = False,
+               pipeline: Pipeline | None = None) -> Iterator[IngestResult]:
         """Read, process and store files; directories are walked recursively.
 
         Yields one :class:`opis.ingest.IngestResult` per file (status ``added``, ``updated``,
@@ -187,7 +195,7 @@ class Archive:
 
     # --- search ------------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 10, offset: int = 0, exact: bool = False,
-               backend: str | None = None) -> Any:
+               backend: str | None = None) -> SearchResult:
         """Search the archive with the query language (:mod:`opis.search.query`): words, phrases,
         AND/OR/NOT, fields (``place:``, ``date:1945..1962``, ``archive:`` ...), prefixes ``word*``.
 
@@ -204,7 +212,7 @@ class Archive:
         """Whether the word list for prefix queries (``word*``) waits for :meth:`reindex`."""
         from opis.search import words
 
-        return words.pending(self._store.conn)
+        return words.pending_in(self._store)
 
     def reindex(self, backend: str | None = None) -> dict[str, int]:
         """Rebuild the derived rows and the search index from the stored records; returns the
@@ -362,7 +370,7 @@ class Archive:
         return to_dict(arch) if arch is not None else None
 
     # --- care of the database ----------------------------------------------------------
-    def check(self, quick: bool = False) -> Any:
+    def check(self, quick: bool = False) -> CheckReport:
         """Check the database: file integrity, foreign keys, every record readable, the derived
         tables and the search index in agreement with the records (``quick``: the file, the
         records and the text only). Reads only; returns an :class:`opis.store.check.CheckReport`
@@ -381,14 +389,14 @@ class Archive:
             check_index(self._store, report)
         return report
 
-    def backup(self, path: str | Path, overwrite: bool = False) -> Any:
+    def backup(self, path: str | Path, overwrite: bool = False) -> BackupResult:
         """Copy the database to ``path``: a consistent copy of everything stored, safe while
         other processes write. Returns an :class:`opis.store.backup.BackupResult`."""
         from opis.store.backup import backup
 
         return backup(self._store, path, overwrite=overwrite)
 
-    def restore(self, path: str | Path) -> Any:
+    def restore(self, path: str | Path) -> RestoreResult:
         """Replace this archive's database with the backup at ``path`` (checked first; a damaged
         one is refused and nothing changes). The current database is kept aside; the archive
         is reopened on the restored one. Returns an :class:`opis.store.backup.RestoreResult`."""
@@ -402,7 +410,7 @@ class Archive:
             self._store = Store(db, readonly=readonly)
 
     @staticmethod
-    def restore_database(db: str | Path, backup: str | Path) -> Any:
+    def restore_database(db: str | Path, backup: str | Path) -> RestoreResult:
         """Put the backup ``backup`` in place of the database file ``db`` without opening it
         first (``opis restore``: the database may be damaged or missing); see :meth:`restore`."""
         from opis.store.backup import restore

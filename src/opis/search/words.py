@@ -47,3 +47,8 @@ def pending(conn: sqlite3.Connection) -> bool:
 
 def done(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM search_meta WHERE key = ?", (PENDING,))
+
+
+def pending_in(store) -> bool:
+    """:func:`pending` for a store (for callers that hold a store, not its connection)."""
+    return pending(store.conn)

@@ -10,7 +10,6 @@ from fastapi import Request
 
 from opis.archive import Archive
 from opis.errors import OpisError, StoreError
-from opis.store import Store
 from opis.web.db import StorePool
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes a request body may hold (opis serve --max-body)
@@ -48,7 +47,7 @@ class Settings:
             raise StoreError("--allow-write needs a --token (clients send 'Authorization: Bearer TOKEN')")
         if not os.path.exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
-        Store(db_path).close()  # apply pending migrations once, at start
+        Archive(db_path).close()  # apply pending migrations once, at start
         return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body))
 
     @classmethod
@@ -70,19 +69,13 @@ class Settings:
         return env
 
 
-def get_store(request: Request) -> Iterator[Store]:
-    """The request's store, leased from the app's pool for the whole request (see opis.web.db).
+def get_archive(request: Request) -> Iterator[Archive]:
+    """The request's :class:`~opis.Archive`, over a store leased from the app's pool for the whole
+    request (see :mod:`opis.web.db`).
 
     GET and HEAD requests read inside one transaction, so every query of a page sees the same
     committed state while an ingest writes; other methods write in their own transactions.
     """
-    pool: StorePool = request.app.state.pool
-    with pool.lease(read=request.method in ("GET", "HEAD")) as store:
-        yield store
-
-
-def get_archive(request: Request) -> Iterator[Archive]:
-    """The request's :class:`~opis.Archive`, over a store leased as :func:`get_store` leases it."""
     pool: StorePool = request.app.state.pool
     with pool.lease(read=request.method in ("GET", "HEAD")) as store:
         yield Archive.over(store)
