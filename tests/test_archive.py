@@ -288,3 +288,13 @@ def test_cli_refuses_a_span_outside_the_text(archive, tmp_path):
     assert r.exit_code == 1 and "outside the text" in r.output
     with Archive(tmp_path / "cli.db") as arch:
         assert arch.corrections() == []
+
+
+def test_every_export_format_is_served_and_offered():
+    from opis.cli.refs import export_cmd
+    from opis.export import NAMES
+    from opis.web.lib import EXPORT_FORMATS
+
+    assert tuple(EXPORT_FORMATS) == NAMES == tuple(FORMATS)
+    fmt_option = next(p for p in export_cmd.params if p.name == "fmt")
+    assert tuple(fmt_option.type.choices) == NAMES

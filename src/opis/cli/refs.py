@@ -9,6 +9,7 @@ import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
 from opis.errors import OpisError
+from opis.export import NAMES
 
 
 def register(cli: click.Group) -> None:
@@ -132,7 +133,7 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
 @click.command(name="export")
 @click.argument("ident")
 @click.option("--format", "fmt", default="chicago", show_default=True,
-              type=click.Choice(["chicago", "bibtex", "ris", "csl-json", "tei", "json"]))
+              type=click.Choice(NAMES))
 @db_option
 def export_cmd(ident, fmt, db):
     """Export a record's citation: chicago, bibtex, ris, csl-json, tei or json (JSON-LD)."""

@@ -11,6 +11,8 @@ from typing import Any
 
 from opis.errors import OpisError
 
+#: the export formats offered (``json-ld`` is also accepted, as another name of ``json``)
+NAMES: tuple[str, ...] = ("chicago", "bibtex", "ris", "csl-json", "tei", "json")
 FORMATS: dict[str, str] = {
     "chicago": "opis.export.chicago",
     "bibtex": "opis.export.bibtex",

@@ -9,7 +9,7 @@ from typing import Any
 from opis.archive import Archive
 from opis.web.gate import gate
 
-# format -> (media type, file extension, label on the Cite panel)
+# format (each of opis.export.NAMES) -> (media type, file extension, label on the Cite panel)
 EXPORT_FORMATS = {
     "chicago": ("text/plain; charset=utf-8", "txt", "Chicago"),
     "bibtex": ("application/x-bibtex; charset=utf-8", "bib", "BibTeX"),

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from opis.archive import Archive
+from opis.export import NAMES
 from opis.web import lib
 from opis.web.settings import get_archive
 
 router = APIRouter(tags=["exports"])
-Format = Literal["chicago", "bibtex", "ris", "csl-json", "tei", "json"]
+Format = Literal[NAMES]  # type: ignore[valid-type]  # (the formats opis.export offers)
 
 
 @router.get("/documents/{doc_id}/export", summary="Export a record: chicago, bibtex, ris, csl-json, tei, json (JSON-LD)",
