@@ -2,19 +2,24 @@
 
 Deduplicated (a file whose content is already stored is not processed again) and resumable
 (re-running a batch skips what is done). One bad file never stops the batch and never
-touches what is already stored.
+touches what is already stored. Each file is read and extracted under hard time and memory
+limits (``opis.ingest_worker``); a full disk ends the current file and stops the batch, whose
+remaining files are reported as skipped.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from opis.errors import OpisError
-from opis.pipeline import Pipeline, default_pipeline, process
-from opis.readers import ReadOptions, read, sha256_file
+from opis.errors import StoreError
+from opis.ingest_worker import extract, extract_isolated
+from opis.pipeline import Pipeline, default_pipeline
+from opis.readers import ReadOptions, sha256_file
 from opis.store import Store
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -23,7 +28,7 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 @dataclass
 class IngestResult:
     path: str
-    status: str  # added | unchanged | updated | error
+    status: str  # added | unchanged | updated | error | skipped
     id: str | None = None
     error: str | None = None
     title: str | None = None
@@ -31,6 +36,7 @@ class IngestResult:
     doc_type: str | None = None
     layout: str | None = None
     counts: dict[str, int] | None = None  # what was stored: notes, archival refs, entities, claims ...
+    fatal: bool = False  # the store cannot take more (disk full): the batch stops after this file
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "id": self.id, "status": self.status}
@@ -61,6 +67,15 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]
 
 
 def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pipeline: Pipeline | None = None) -> IngestResult:
+    """Read, extract and store one file; any failure ends this file only, with one line.
+
+    With ``options.isolate`` (the default) the reading and extraction run in a worker process
+    under the file's time and memory limits (``opis.ingest_worker``). A failure to write the
+    store (disk full, I/O error) leaves what is stored as it was and marks the result ``fatal``.
+    """
+    options = options or ReadOptions()
+    pipeline = pipeline or default_pipeline()
+    sha = None
     try:
         if os.path.isfile(path):
             sha = sha256_file(path)
@@ -69,28 +84,65 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
                 result = IngestResult(path, "unchanged", existing)
                 store.log_ingest(path, sha, result.status, None, existing)
                 return result
-        raw = read(path, options)
-        doc = process(raw, pipeline or default_pipeline())
+    except OSError as exc:
+        if not is_write_failure(exc):
+            return _failed(store, path, f"cannot read ({exc.strerror or exc})")
+        return _not_stored(path, exc)
+    except sqlite3.Error as exc:
+        return _not_stored(path, exc)
+    out = extract_isolated(path, options, pipeline) if options.isolate else extract(path, options, pipeline)
+    if out.doc is None:
+        return _failed(store, path, out.error or "no document")
+    doc = out.doc
+    try:
         apply_corrections(store, doc)
         status = store.upsert(doc)
-        store.log_ingest(path, raw.sha256, status, None, doc.id)
-        return IngestResult(
-            path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=raw.layout,
-            counts=layer_counts(doc),
-        )
-    except OpisError as exc:
-        same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
-        msg = exc.message if same_file else str(exc)
+        store.log_ingest(path, doc.provenance.sha256 if doc.provenance else sha, status, None, doc.id)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        return _not_stored(path, exc)
+    return IngestResult(
+        path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=out.layout,
+        counts=layer_counts(doc),
+    )
+
+
+def _failed(store: Store, path: str, msg: str) -> IngestResult:
+    """An error result for ``path``, noted in the ingest log when the log can still be written."""
+    try:
         store.log_ingest(path, None, "error", msg, None)
-        return IngestResult(path, "error", error=msg)
-    except OSError as exc:
-        msg = f"cannot read ({exc.strerror or exc})"
-        store.log_ingest(path, None, "error", msg, None)
-        return IngestResult(path, "error", error=msg)
-    except Exception as exc:  # a reader bug must not stop the batch; name the file and the problem
-        msg = f"unexpected {type(exc).__name__}: {exc}"
-        store.log_ingest(path, None, "error", msg, None)
-        return IngestResult(path, "error", error=msg)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        return _not_stored(path, exc, msg)
+    return IngestResult(path, "error", error=msg)
+
+
+def _not_stored(path: str, exc: BaseException, first: str | None = None) -> IngestResult:
+    """The store could not be written: say why in one line; the batch stops if the disk is full."""
+    full = is_disk_full(exc)
+    why = "the disk is full" if full else f"cannot write the database ({_reason(exc)})"
+    msg = f"{first}; and not logged: {why}" if first else f"not stored: {why}"
+    return IngestResult(path, "error", error=msg, fatal=full)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Is this write failure a full disk (ENOSPC, EDQUOT, SQLite's 'database or disk is full')?"""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "disk is full" in str(exc) or isinstance(exc, sqlite3.DatabaseError) and getattr(
+                exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def is_write_failure(exc: OSError) -> bool:
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 
 def layer_counts(doc) -> dict[str, int]:
@@ -125,11 +177,16 @@ def ingest_paths(
 
         bar = tqdm(total=len(items), unit="file", leave=False)
     pipeline = pipeline or default_pipeline()
+    stopped: str | None = None
     for path, err in items:
-        if err:
+        if stopped:
+            result = IngestResult(path, "skipped", error=f"not attempted: {stopped}")
+        elif err:
             result = IngestResult(path, "error", error=err)
         else:
             result = ingest_file(store, path, options, pipeline)
+            if result.fatal:
+                stopped = "the disk is full"
         if bar:
             bar.update(1)
         yield result

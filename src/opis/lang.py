@@ -28,8 +28,14 @@ MIN_LETTERS = 100  # ... and this many letters, or a share of MAJOR_SHARE, to be
 MAJOR_SHARE = 0.15
 HAN_WEIGHT = 2  # a Han character carries about as much text as two letters of an alphabet
 MIN_CONFIDENCE = 0.9  # Lingua's confidence needed to overrule the script's main language
-# Not language: markup tags, URLs, e-mail addresses, DOIs
-NOISE_RE = re.compile(r"<[^>\n]{1,80}>|\bhttps?://\S+|\bwww\.\S+|\S+@\S+\.\w+|\b10\.\d{4,9}/\S+")
+SAMPLE_CHARS = 2000  # Lingua reads at most two samples of this size from a run (its time grows with length)
+# Not language: markup tags, URLs, e-mail addresses, DOIs. Every repeat is bounded or cannot
+# backtrack, so the scan stays linear: an unbounded ``\S+@`` retried from each position of a long
+# token without "@" was quadratic (a 200 KB single-token file took over a minute).
+NOISE_RE = re.compile(
+    r"<[^>\n]{1,80}>|\bhttps?://\S+|\bwww\.\S+|(?<![^\s<(\[\"'])[^\s@]{1,64}@[^\s@]{1,253}\.\w+"
+    r"|\b10\.\d{4,9}/\S+"
+)
 
 _LINGUA_NAMES = {"en": "ENGLISH", "de": "GERMAN", "fr": "FRENCH", "ru": "RUSSIAN", "uk": "UKRAINIAN",
                  "kk": "KAZAKH"}
@@ -97,10 +103,18 @@ def _run_language(run: Run) -> str | None:
         return "ja" if re.search(r"[\u3040-\u30ff]", run.text) else "zh"
     if run.letters < MIN_RUN_LETTERS:
         return codes[0]
-    values = _detector(run.script).compute_language_confidence_values(run.text)
+    values = _detector(run.script).compute_language_confidence_values(sample(run.text))
     if values and values[0].value >= MIN_CONFIDENCE:
         return values[0].language.iso_code_639_1.name.lower()
     return codes[0]
+
+
+def sample(text: str, size: int = SAMPLE_CHARS) -> str:
+    """The text itself, or for a long run its first ``size`` characters and ``size`` from its middle."""
+    if len(text) <= 2 * size:
+        return text
+    mid = len(text) // 2
+    return f"{text[:size]} {text[mid:mid + size]}"
 
 
 def language_shares(text: str) -> list[tuple[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -22,35 +23,48 @@ def register(cli: click.Group) -> None:
 @db_option
 @json_option
 @click.option("--max-bytes", type=int, default=200 * 1024 * 1024, show_default=True, help="Per-file size limit.")
-@click.option("--timeout", type=float, default=600.0, show_default=True, help="Per-file time limit (s) for slow readers.")
+@click.option("--timeout", type=float, default=600.0, show_default=True,
+              help="Per-file time limit (s) for reading and extraction; the file's worker is killed at it.")
+@click.option("--memory-limit", type=int, default=2048, show_default=True,
+              help="Per-file memory cap (MB) of the worker process that reads and extracts a file.")
 @click.option("--ocr-lang", default=None, help="Tesseract languages for scans, e.g. 'rus+eng' (default: detect).")
-def ingest(paths, db, as_json, max_bytes, timeout, ocr_lang):
+def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang):
     """Ingest files or directories (recursively) into the database.
 
     Prints one line per input (status, id, date, type, title); errors name the file and the
-    problem, the batch goes on, and the exit code is 1 if any input failed.
+    problem, the batch goes on, and the exit code is 1 if any input failed. Each file is read
+    under hard limits (--timeout, --memory-limit); a full disk ends the batch after its summary.
     """
     from opis.ingest import ingest_paths
     from opis.readers import ReadOptions
 
     store = open_db(db, must_exist=False)
     tty = sys.stderr.isatty()
-    options = ReadOptions(max_bytes=max_bytes, timeout=timeout, ocr_lang=ocr_lang, progress=tty)
+    options = ReadOptions(max_bytes=max_bytes, timeout=timeout, memory_mb=memory_limit or None, ocr_lang=ocr_lang,
+                          progress=tty)
     failed = 0
     counts: dict[str, int] = {}
+    stopped = None
     for r in ingest_paths(store, paths, options, progress=tty and not as_json):
         counts[r.status] = counts.get(r.status, 0) + 1
         if as_json:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        elif r.status == "skipped":
+            stopped = r.error
         elif r.status == "error":
             click.echo(f"Error: {r.path}: {r.error}", err=True)
         else:
             click.echo(ingest_line(r))
-        failed += r.status == "error"
+        failed += r.status in ("error", "skipped")
     if not as_json:
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        click.echo(f"{summary} -> {db} ({store.count()} documents)", err=True)
-    store.close()
+        try:
+            stored = f"{store.count()} documents"
+        except Exception as exc:  # noqa: BLE001 - the summary is printed whatever the store says
+            stored = f"cannot count documents: {exc}"
+        click.echo(f"{summary}{f' ({stopped})' if stopped else ''} -> {db} ({stored})", err=True)
+    with contextlib.suppress(Exception):  # closing a store that failed to write must not hide the summary
+        store.close()
     sys.exit(1 if failed else 0)
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from opis.errors import ReadError, UnsupportedFormat
+from opis.errors import OpisError, ReadError, UnsupportedFormat
 from opis.readers.base import RawDocument, RawNote, sha256_file
+from opis.readers.datafiles import data_kind
+from opis.readers.encoding import decode
 
 __all__ = ["RawDocument", "RawNote", "ReadOptions", "read", "sniff_format", "sha256_file"]
 
@@ -37,13 +40,46 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 @dataclass
 class ReadOptions:
     max_bytes: int = 200 * 1024 * 1024  # per-file size limit
-    timeout: float = 600.0  # per-file time limit in seconds (enforced by slow readers: OCR, PDF)
+    timeout: float = 600.0  # per-file time limit in seconds for reading and extraction
+    memory_mb: int | None = 2048  # per-file memory cap (MB) of the worker process that reads a file
+    isolate: bool = True  # ingest each file in a worker process killed at the time and memory limits
     ocr_lang: str | None = None  # force Tesseract languages, e.g. "rus+eng"
     progress: bool = False  # per-page progress bar for long files
 
 
+# what a file named with one of these suffixes must be, by its content
+SUFFIX_FORMATS = {
+    ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".png": "image", ".jpg": "image", ".jpeg": "image",
+    ".tif": "image", ".tiff": "image", ".gif": "image", ".webp": "image",
+}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "image": "image", "text": "plain text",
+                "markdown": "plain text", "html": "HTML"}
+# ZIP containers that are not documents: (member that marks them, what they are)
+ZIP_DATA = (("xl/workbook.xml", "a spreadsheet (XLSX)"), ("ppt/presentation.xml", "a presentation (PPTX)"))
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "a spreadsheet (ODS)",
+    b"application/vnd.oasis.opendocument.presentation": "a presentation (ODP)",
+}
+
+
 def sniff_format(path: Path, head: bytes) -> str:
-    """Decide the format from the first bytes, falling back to the extension for text kinds."""
+    """Decide the format from the content (first bytes, ZIP members), not from the file name.
+
+    The extension only tells HTML and Markdown from plain text; a file named ``.pdf``, ``.docx``,
+    ``.odt`` or as an image whose content is something else is refused with a ``ReadError``.
+    """
+    fmt = _sniff_content(path, head)
+    expected = SUFFIX_FORMATS.get(path.suffix.lower())
+    if expected and fmt != expected and fmt in ("text", "markdown", "html"):
+        raise ReadError(
+            f"named {path.suffix} but is not a {FORMAT_NAMES[expected]} file (its content is {FORMAT_NAMES[fmt]})",
+            str(path),
+        )
+    return fmt
+
+
+def _sniff_content(path: Path, head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff"):
@@ -53,21 +89,12 @@ def sniff_format(path: Path, head: bytes) -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image"
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-                if "word/document.xml" in names:
-                    return "docx"
-                if "mimetype" in names and zf.read("mimetype").startswith(
-                    b"application/vnd.oasis.opendocument.text"
-                ):
-                    return "odt"
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"corrupt ZIP container ({exc})", str(path)) from exc
-        raise UnsupportedFormat("ZIP archive that is neither DOCX nor ODT", str(path))
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy .doc or encrypted OOXML
+        return _sniff_zip(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy .doc/.xls or encrypted OOXML
         if "EncryptedPackage".encode("utf-16-le") in head or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in head:
             raise ReadError("encrypted Office document: it needs a password to open", str(path))
+        if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+            raise UnsupportedFormat("looks like a spreadsheet (XLS), not a document", str(path))
         raise UnsupportedFormat("legacy Word/Office binary file (.doc): save it as DOCX or PDF", str(path))
     if b"\x00" in head[:4096] and not _is_utf16(head):
         raise ReadError("binary file: not a text, HTML, PDF, DOCX or image file", str(path))
@@ -82,33 +109,46 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "text"
 
 
+def _sniff_zip(path: Path) -> str:
+    from opis.readers.zipsafe import read_member
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "word/document.xml" in names:
+                return "docx"
+            for member, what in ZIP_DATA:
+                if member in names:
+                    raise UnsupportedFormat(f"looks like {what}, not a document", str(path))
+            if "mimetype" in names:
+                mimetype = read_member(zf, "mimetype", str(path), 200).strip()
+                kind = ODF_MIMETYPES.get(mimetype)
+                if kind == "odt":
+                    return "odt"
+                if kind:
+                    raise UnsupportedFormat(f"looks like {kind}, not a document", str(path))
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise ReadError(f"corrupt ZIP container ({exc})", str(path)) from exc
+    raise UnsupportedFormat("ZIP archive that is neither DOCX nor ODT", str(path))
+
+
 def _is_utf16(head: bytes) -> bool:
     return head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """Decode bytes as UTF-8 (with or without BOM) or UTF-16 (with BOM); fail with a clear error."""
-    if _is_utf16(data):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ReadError(f"undecodable UTF-16 text ({exc.reason} at byte {exc.start})", path) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1251")
-        except UnicodeDecodeError:
-            raise ReadError(
-                f"undecodable text: not UTF-8 ({exc.reason} at byte {exc.start})", path
-            ) from exc
-        # cp1251 decodes almost anything; accept it only when it yields mostly letters.
-        letters = sum(ch.isalpha() or ch.isspace() for ch in text)
-        if letters / max(len(text), 1) < 0.85:
-            raise ReadError(
-                f"undecodable text: not UTF-8 ({exc.reason} at byte {exc.start})", path
-            ) from exc
-        return text
+    """Decode a text file's bytes (UTF-8, UTF-16/32 with BOM, else detected); ReadError if not text.
+
+    Readers that can report a doubtful guess use ``opis.readers.encoding.decode`` directly.
+    """
+    return decode(data, path).text
+
+
+def describe(exc: BaseException) -> str:
+    """A reader failure outside the project's error type, as a short phrase."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
@@ -130,7 +170,16 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
         raise ReadError(f"cannot read ({exc.strerror})", str(p)) from exc
     fmt = sniff_format(p, data[:8192])
     module = importlib.import_module(FORMAT_MODULES[fmt])
-    raw: RawDocument = module.read(p, data, options)
+    try:
+        raw: RawDocument = module.read(p, data, options)
+    except (OpisError, MemoryError):
+        raise
+    except Exception as exc:  # a library failing on a malformed file: name the file and the problem
+        raise ReadError(f"cannot read this {FORMAT_NAMES[fmt]} file ({describe(exc)})", str(p)) from exc
+    if fmt == "text":
+        kind = data_kind(raw.text)
+        if kind:
+            raise UnsupportedFormat(f"looks like {kind} data, not a document", str(p))
     raw.sha256 = raw.sha256 or hashlib.sha256(data).hexdigest()
     raw.size = size
     if not raw.text.strip():

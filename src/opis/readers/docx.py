@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from opis.errors import ReadError
 from opis.readers import ReadOptions
 from opis.readers.base import RawDocument, RawNote
 from opis.readers.notes_markup import assemble_with_notes
+from opis.readers.zipsafe import read_member
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -34,18 +36,16 @@ def _q(tag: str) -> str:
 
 
 def load_part(zf: zipfile.ZipFile, name: str, path: str) -> etree._Element | None:
+    """Parse one XML part, inflated under a cap on its real size (``opis.readers.zipsafe``)."""
     try:
-        info = zf.getinfo(name)
+        zf.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_XML_BYTES:
-        raise ReadError(f"{name} is {info.file_size:,} bytes uncompressed: refused as too large", path)
+    data = read_member(zf, name, path, MAX_XML_BYTES, kind="DOCX")
     try:
-        return etree.fromstring(zf.read(name), _PARSER)
+        return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ReadError(f"corrupt DOCX: {name} is not well-formed XML ({exc})", path) from exc
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # RuntimeError: encrypted member
-        raise ReadError(f"corrupt DOCX: cannot extract {name} ({exc})", path) from exc
 
 
 class _Notes:
@@ -70,7 +70,7 @@ def paragraph_text(p: etree._Element, notes: _Notes | None) -> str:
     for el in p.iter():
         tag = el.tag
         if tag == _q("t"):
-            if _inside(el, p, ("del", "instrText")):
+            if _inside(el, p):
                 continue
             out.append(el.text or "")
         elif tag == _q("tab") and el.getparent() is not None and el.getparent().tag == _q("r"):
@@ -85,10 +85,13 @@ def paragraph_text(p: etree._Element, notes: _Notes | None) -> str:
     return "".join(out)
 
 
-def _inside(el: etree._Element, stop: etree._Element, names: tuple[str, ...]) -> bool:
+_SKIPPED = frozenset({_q("del"), _q("instrText")})
+
+
+def _inside(el: etree._Element, stop: etree._Element, names: frozenset[str] = _SKIPPED) -> bool:
     parent = el.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag in {_q(n) for n in names}:
+        if parent.tag in names:
             return True
         parent = parent.getparent()
     return False
@@ -163,7 +166,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     where = str(path)
     try:
         zf = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ReadError(f"corrupt DOCX ({exc})", where) from exc
     with zf:
         if "EncryptedPackage" in zf.namelist():

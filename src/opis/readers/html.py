@@ -16,8 +16,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from opis.errors import ReadError
-from opis.readers import ReadOptions, decode_text
+from opis.readers import ReadOptions
 from opis.readers.base import RawDocument
+from opis.readers.encoding import decode
 
 DROP = {"script", "style", "noscript", "template", "svg", "form", "button", "select", "iframe", "head"}
 BLOCK = {
@@ -33,17 +34,19 @@ META_FIELDS = {
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
-    markup = decode_text(data, str(path))
+    decoded = decode(data, str(path))
     try:
-        soup = BeautifulSoup(markup, "lxml")
+        soup = BeautifulSoup(decoded.text, "lxml")
+        fields = head_fields(soup)
+        root = soup.body or soup
+        text = re.sub(r"\n{3,}", "\n\n", render(root)).strip()
+    except RecursionError as exc:
+        raise ReadError("HTML nested too deeply to read", str(path)) from exc
     except Exception as exc:  # lxml refuses some broken documents
         raise ReadError(f"cannot parse HTML ({exc})", str(path)) from exc
-    fields = head_fields(soup)
-    root = soup.body or soup
-    text = re.sub(r"\n{3,}", "\n\n", render(root)).strip()
     return RawDocument(
         path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html",
-        reader=__name__, text=text, fields=fields,
+        reader=__name__, text=text, fields=fields, warnings=[decoded.warning] if decoded.warning else [],
     )
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from opis.readers import ReadOptions, decode_text
+from opis.readers import ReadOptions
 from opis.readers.base import RawDocument
+from opis.readers.encoding import decode
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
-    text = decode_text(data, str(path)).replace("\r\n", "\n").replace("\r", "\n")
+    decoded = decode(data, str(path))
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(
         path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="markdown",
-        reader=__name__, text=text,
+        reader=__name__, text=text, warnings=[decoded.warning] if decoded.warning else [],
     )

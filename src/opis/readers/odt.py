@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from opis.errors import ReadError
 from opis.readers import ReadOptions
 from opis.readers.base import RawDocument, RawNote
 from opis.readers.notes_markup import assemble_with_notes
+from opis.readers.zipsafe import read_member
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -99,17 +101,14 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     where = str(path)
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
-            try:
-                info = zf.getinfo("content.xml")
-            except KeyError as exc:
-                raise ReadError("corrupt ODT: content.xml is missing", where) from exc
-            if info.file_size > MAX_XML_BYTES:
-                raise ReadError(f"content.xml is {info.file_size:,} bytes uncompressed: refused as too large", where)
-            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in zf.namelist() else b""
-            if b"encryption-data" in manifest:
+            names = set(zf.namelist())
+            if "content.xml" not in names:
+                raise ReadError("corrupt ODT: content.xml is missing", where)
+            manifest = "META-INF/manifest.xml"
+            if manifest in names and b"encryption-data" in read_member(zf, manifest, where, MAX_XML_BYTES, kind="ODT"):
                 raise ReadError("encrypted ODT: it needs a password to open", where)
-            root = etree.fromstring(zf.read("content.xml"), _PARSER)
-    except zipfile.BadZipFile as exc:
+            root = etree.fromstring(read_member(zf, "content.xml", where, MAX_XML_BYTES, kind="ODT"), _PARSER)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ReadError(f"corrupt ODT ({exc})", where) from exc
     except etree.XMLSyntaxError as exc:
         raise ReadError(f"corrupt ODT: content.xml is not well-formed XML ({exc})", where) from exc

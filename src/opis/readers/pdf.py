@@ -32,6 +32,10 @@ from opis.readers.paging import Deadline, PageText, assemble, progress
 OCR_DPI = 300
 MAX_OCR_PIXELS = 60_000_000  # a poster-sized page is rendered at less than 300 dpi
 MIN_TEXT_CHARS = 20  # fewer non-space characters than this on a page: treat it as a scan
+# PDFium finds the text of a run by scanning every character of the page, so ordering a page's
+# runs costs runs x characters. Past this many (a page of 20,000 one-word text operations is
+# 20,000 x 60,000), the page keeps its text in content-stream order, with a warning.
+MAX_LAYOUT_WORK = 20_000_000
 
 
 def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -53,27 +57,34 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
         if total == 0:
             raise ReadError("PDF has no pages", where)
         pages: list[PageText] = []
+        notes: list[str] = []
         for i in progress(range(total), total, options.progress, path.name):
             deadline.check(f"before page {i + 1} of {total}")
-            pages.append(read_page(pdf, i, options, deadline, f"page {i + 1} of {total}"))
+            pages.append(read_page(pdf, i, options, deadline, f"page {i + 1} of {total}", notes))
     except pdfium.PdfiumError as exc:
         raise ReadError(f"corrupt PDF ({exc})", where) from exc
     finally:
         pdf.close()
-    text, page_records, notes = assemble(pages)
+    text, page_records, warnings = assemble(pages)
     return RawDocument(
         path=where, sha256=hashlib.sha256(data).hexdigest(), format="pdf", reader=__name__,
-        text=text, pages=page_records, warnings=notes,
+        text=text, pages=page_records, warnings=notes + warnings,
     )
 
 
 def read_page(pdf: pdfium.PdfDocument, index: int, options: ReadOptions, deadline: Deadline,
-              where: str) -> PageText:
+              where: str, notes: list[str] | None = None) -> PageText:
     page = pdf[index]
     try:
         textpage = page.get_textpage()
         try:
-            text = lines_to_text(page_lines(page, textpage))
+            if textpage.count_rects() * textpage.count_chars() > MAX_LAYOUT_WORK:
+                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                if notes is not None:
+                    notes.append(f"page {index + 1}: too many text runs to order by layout; "
+                                 "text kept in the file's order")
+            else:
+                text = lines_to_text(page_lines(page, textpage))
         finally:
             textpage.close()
         if not needs_ocr(text):

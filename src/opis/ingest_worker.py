@@ -1,0 +1,277 @@
+"""Hard per-file limits: each file is read and extracted in a worker process that cannot overrun.
+
+A file's reader and pipeline run in a long-lived worker process (started with ``spawn``; it loads
+the pipeline and its models once and then serves file after file). The worker's address space is
+capped with ``setrlimit(RLIMIT_AS)`` at ``ReadOptions.memory_mb``, so an allocation past the cap
+fails inside the worker (``MemoryError``) and never reaches the machine; the parent waits at most
+``ReadOptions.timeout`` (plus a short grace for the reader's own, more precise deadline) and then
+kills the worker, so no slow step can run on. Either way the file ends with one line —
+"timed out after 5 s", "over the memory limit (2048 MB)" — and the next file gets a fresh worker.
+The parent keeps the store: only the finished Document crosses back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from opis.errors import OpisError
+from opis.model import Document
+from opis.readers import ReadOptions, read
+
+GRACE = 1.0  # seconds past the time limit before the worker is killed (the reader's deadline speaks first)
+POLL = 0.2  # seconds between checks that the worker is still alive
+START_TIMEOUT = 300.0  # seconds a new worker may take to load the pipeline
+WARM_UP_TEXT = (  # run once through the pipeline when a worker starts, so models load outside any file's time
+    "On 5 September 1945 the NKVD of the Kazakh SSR reported to Moscow that 1,200 people crossed "
+    "the border near Chuguchak.\n\nВ Алма-Ате 5 сентября 1945 года было задержано 120 человек."
+)
+
+
+@dataclass
+class Extracted:
+    """What reading and extracting one file gave: a Document, or one line saying why not."""
+
+    doc: Document | None
+    layout: str | None = None
+    error: str | None = None
+
+
+def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> Extracted:
+    """Read ``path`` and run ``pipeline`` over it, in this process; errors become one line.
+
+    ``before_pipeline`` (no arguments) is called between reading and extraction.
+    """
+    from opis.pipeline import process
+
+    try:
+        raw = read(path, options)
+        if before_pipeline is not None:
+            before_pipeline()
+        return Extracted(process(raw, pipeline), raw.layout)
+    except OpisError as exc:
+        same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
+        return Extracted(None, error=exc.message if same_file else str(exc))
+    except MemoryError:
+        return Extracted(None, error=memory_message(options.memory_mb))
+    except RecursionError:
+        return Extracted(None, error="nested too deeply to process")
+    except OSError as exc:
+        return Extracted(None, error=f"cannot read ({exc.strerror or exc})")
+    except Exception as exc:  # a reader bug must not stop the batch; name the file and the problem
+        return Extracted(None, error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+def memory_message(memory_mb: int | None) -> str:
+    return f"over the memory limit ({memory_mb} MB)" if memory_mb else "out of memory"
+
+
+def timeout_message(seconds: float) -> str:
+    return f"timed out after {seconds:g} s"
+
+
+# --- the worker process ----------------------------------------------------------------------------
+
+
+def _serve(conn: Connection, memory_mb: int | None) -> None:
+    """Worker main loop: (path, options, pipeline names) in, Extracted out, until None or EOF."""
+    import resource
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_mb:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    pipelines: dict[tuple[str, ...], object] = {}
+    warm = False
+
+    def warm_up() -> None:  # load the models once, on the clock of no file (the parent pauses it)
+        nonlocal warm
+        if not warm:
+            conn.send(("pause", None))
+            try:
+                _warm_up(pipelines)
+            finally:
+                warm = True
+                conn.send(("resume", None))
+
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        path, options, names = task
+        try:
+            out = extract(path, options, _pipeline(pipelines, names), warm_up)
+        except MemoryError:
+            out = Extracted(None, error=memory_message(memory_mb))
+        try:
+            conn.send(out)
+        except MemoryError:
+            conn.send(Extracted(None, error=memory_message(memory_mb)))
+
+
+def _pipeline(cache: dict, names: tuple[str, ...] | None):
+    from opis.pipeline import Pipeline, default_pipeline
+
+    if names is None:
+        return default_pipeline()
+    if names not in cache:
+        cache[names] = Pipeline(list(names))
+    return cache[names]
+
+
+def _warm_up(cache: dict) -> None:
+    from opis.pipeline import document_from_raw
+    from opis.readers.base import RawDocument
+
+    raw = RawDocument(path="(warm-up)", sha256="0" * 64, format="text", reader=__name__, text=WARM_UP_TEXT)
+    _pipeline(cache, None)(document_from_raw(raw))
+
+
+# --- the parent's side -----------------------------------------------------------------------------
+
+
+class Worker:
+    """One worker process; ``run`` gives it a file and waits at most the file's time limit."""
+
+    def __init__(self, memory_mb: int | None):
+        self.memory_mb = memory_mb
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, memory_mb), name="opis-ingest-worker", daemon=True)
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(START_TIMEOUT):
+            self.kill()
+            raise OpisError(f"the ingest worker did not start within {START_TIMEOUT:g} s")
+        try:
+            status, message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.kill()
+            raise OpisError(f"the ingest worker failed to start ({self._death()})") from exc
+        if status != "ready":
+            self.kill()
+            raise OpisError(f"the ingest worker failed to start: {message}")
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
+
+    def run(self, path: str, options: ReadOptions, names: tuple[str, ...] | None) -> tuple[Extracted, bool]:
+        """(what the worker gave, whether the worker must be replaced)."""
+        self.conn.send((path, options, names))
+        end = time.monotonic() + options.timeout + GRACE if options.timeout else None
+        while True:
+            wait = POLL if end is None else min(POLL, max(end - time.monotonic(), 0.0))
+            if self.conn.poll(wait):
+                try:
+                    out = self.conn.recv()
+                except (EOFError, OSError):
+                    return Extracted(None, error=self._died()), True
+                if isinstance(out, tuple):  # ("pause", None): the worker loads its models
+                    paused = time.monotonic()
+                    if not self.conn.poll(START_TIMEOUT):
+                        self.kill()
+                        return Extracted(None, error="the pipeline's models did not load in time"), True
+                    try:
+                        self.conn.recv()  # ("resume", None)
+                    except (EOFError, OSError):
+                        return Extracted(None, error=self._died(loading=True)), True
+                    if end is not None:
+                        end += time.monotonic() - paused
+                    continue
+                spent = out.error is not None and out.error == memory_message(self.memory_mb)
+                return out, spent  # after a MemoryError the worker's state is not to be trusted
+            if not self.proc.is_alive():
+                return Extracted(None, error=self._died()), True
+            if end is not None and time.monotonic() >= end:
+                self.kill()
+                return Extracted(None, error=timeout_message(options.timeout)), True
+
+    def _died(self, loading: bool = False) -> str:
+        self.proc.join(1.0)
+        code = self.proc.exitcode
+        if loading:
+            return f"the worker died loading the pipeline ({self._death()}); is the memory limit too low?"
+        if code is not None and code < 0 and -code == signal.SIGKILL and self.memory_mb:
+            return f"{memory_message(self.memory_mb)}: the reader was killed"
+        return f"the reader process died ({self._death()})"
+
+    def _death(self) -> str:
+        code = self.proc.exitcode
+        if code is None:
+            return "no exit status"
+        if code < 0:
+            try:
+                return f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                return f"signal {-code}"
+        return f"exit status {code}"
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5.0)
+        self.conn.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.proc.join(2.0)
+        self.kill()
+
+
+_lock = threading.Lock()
+_workers: dict[int | None, Worker] = {}
+_unavailable: str | None = None  # why workers cannot be started here (then files run in-process)
+
+
+def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
+    """``extract`` in a worker process under the file's time and memory limits.
+
+    The pipeline travels by its component names (``Pipeline.names``). Where no worker process can
+    be started, the file is extracted in this process, and a warning says once that the limits
+    are then soft.
+    """
+    global _unavailable
+    names = None if pipeline is None else tuple(pipeline.names)
+    with _lock:
+        worker = _workers.get(options.memory_mb)
+        if worker is None or not worker.alive():
+            if _unavailable is None:
+                try:
+                    worker = _workers[options.memory_mb] = Worker(options.memory_mb)
+                except (OpisError, OSError) as exc:
+                    _unavailable = str(exc)
+                    print(f"warning: no worker process ({_unavailable}); files are read in-process, "
+                          "without hard time and memory limits", file=sys.stderr)
+            if _unavailable is not None:
+                worker = None
+        if worker is None:
+            from opis.pipeline import default_pipeline
+
+            return extract(path, options, pipeline or default_pipeline())
+        out, replace = worker.run(path, options, names)
+        if replace:
+            worker.kill()
+            _workers.pop(options.memory_mb, None)
+        return out
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the worker processes (at exit; also safe to call at any time)."""
+    with _lock:
+        for worker in _workers.values():
+            worker.close()
+        _workers.clear()
