@@ -58,6 +58,8 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
             before_pipeline()
         return Extracted(process(raw, pipeline), raw.layout)
     except OpisError as exc:
+        if options.memory_mb and out_of_memory(exc):
+            return Extracted(None, error=memory_message(options.memory_mb))
         same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
         return Extracted(None, error=exc.message if same_file else str(exc))
     except MemoryError:
@@ -68,6 +70,19 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
         return Extracted(None, error=f"cannot read ({exc.strerror or exc})")
     except Exception as exc:  # a reader bug must not stop the batch; name the file and the problem
         return Extracted(None, error=f"unexpected {type(exc).__name__}: {exc}")
+
+
+# how running out of address space shows when it is not a MemoryError (a library that cannot load)
+_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "bad_alloc", "out of memory")
+
+
+def out_of_memory(exc: BaseException | None) -> bool:
+    """Did this failure (or one that caused it) come from running out of memory?"""
+    while exc is not None:
+        if isinstance(exc, MemoryError) or any(s in str(exc).lower() for s in _NO_MEMORY):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def memory_message(memory_mb: int | None) -> str:

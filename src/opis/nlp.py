@@ -84,12 +84,13 @@ def _pipe(nlp, texts: Iterable[str], disable: list[str], batch_size: int) -> Ite
         yield from nlp.pipe(batch, batch_size=batch_size, disable=disable)
 
 
-def pieces(text: str, size: int = MAX_PIECE) -> list[str]:
+def pieces(text: str, size: int | None = None) -> list[str]:
     """``text`` cut into pieces of at most ``size`` characters that join back to it exactly.
 
     Each cut is at the last paragraph break before the limit, else the last line break, sentence
     end or space; a run of ``size`` characters without any whitespace is cut where it must be.
     """
+    size = size or MAX_PIECE
     out: list[str] = []
     pos = 0
     while len(text) - pos > size:
