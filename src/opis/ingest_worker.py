@@ -184,7 +184,10 @@ class Worker:
 
     def run(self, path: str, options: ReadOptions, names: tuple[str, ...] | None) -> tuple[Extracted, bool]:
         """(what the worker gave, whether the worker must be replaced)."""
-        self.conn.send((path, options, names))
+        try:
+            self.conn.send((path, options, names))
+        except (OSError, ValueError):  # the worker went away between two files
+            return Extracted(None, error=self._died()), True
         end = time.monotonic() + options.timeout + GRACE if options.timeout else None
         while True:
             wait = POLL if end is None else min(POLL, max(end - time.monotonic(), 0.0))
