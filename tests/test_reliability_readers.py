@@ -170,7 +170,7 @@ def test_memory_cap_holds_inside_the_worker(tmp_path, store):
     # 300 MB of address space is too little to load the language models: the worker fails, not opis
     [r] = ingest_paths(store, [p], ReadOptions(memory_mb=300))
     assert r.status == "error"
-    assert r.error.startswith("over the memory limit (300 MB)")
+    assert "memory limit (300 MB)" in r.error  # a MemoryError, or a library that aborts when it meets the cap
     [r] = ingest_paths(store, [p], ReadOptions())
     assert r.status == "added"
 

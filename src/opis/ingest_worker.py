@@ -56,7 +56,10 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
         raw = read(path, options)
         if before_pipeline is not None:
             before_pipeline()
-        return Extracted(process(raw, pipeline), raw.layout)
+        doc = process(raw, pipeline)
+        if options.memory_mb and any(stage_out_of_memory(w) for w in doc.warnings):
+            return Extracted(None, error=memory_message(options.memory_mb))  # never store a record cut short
+        return Extracted(doc, raw.layout)
     except OpisError as exc:
         if options.memory_mb and out_of_memory(exc):
             return Extracted(None, error=memory_message(options.memory_mb))
@@ -83,6 +86,12 @@ def out_of_memory(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def stage_out_of_memory(warning: str) -> bool:
+    """Is this document warning a pipeline stage that failed for want of memory?"""
+    low = warning.lower()
+    return low.startswith("stage ") and ("memoryerror" in low or any(s in low for s in _NO_MEMORY))
 
 
 def memory_message(memory_mb: int | None) -> str:
@@ -136,14 +145,16 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
             conn.send(Extracted(None, error=memory_message(memory_mb)))
 
 
-def _pipeline(cache: dict, names: tuple[str, ...] | None):
+def _pipeline(cache: dict, spec: tuple[tuple[str, ...], bool] | None):
+    """The pipeline of ``spec`` = (component names, strict), built once per worker."""
     from opis.pipeline import Pipeline, default_pipeline
 
-    if names is None:
+    if spec is None:
         return default_pipeline()
-    if names not in cache:
-        cache[names] = Pipeline(list(names))
-    return cache[names]
+    if spec not in cache:
+        names, strict = spec
+        cache[spec] = Pipeline(list(names), strict=strict)
+    return cache[spec]
 
 
 def _warm_up(cache: dict) -> None:
@@ -151,10 +162,33 @@ def _warm_up(cache: dict) -> None:
     from opis.readers.base import RawDocument
 
     raw = RawDocument(path="(warm-up)", sha256="0" * 64, format="text", reader=__name__, text=WARM_UP_TEXT)
-    _pipeline(cache, None)(document_from_raw(raw))
+    doc = _pipeline(cache, None)(document_from_raw(raw))
+    if any(stage_out_of_memory(w) for w in doc.warnings):
+        raise MemoryError("the pipeline does not load under the memory limit")
 
 
 # --- the parent's side -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _main_hidden():
+    """Start a spawned process without re-running the parent's ``__main__`` in it.
+
+    ``spawn`` imports the parent's main script in the child unless it is guarded by
+    ``if __name__ == "__main__"``; the worker needs nothing from it (its code is in this module),
+    so the script's path is hidden while the worker starts.
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__.pop(k) for k in ("__file__",) if main is not None and k in main.__dict__}
+    spec = getattr(main, "__spec__", None) if main is not None else None
+    if main is not None:
+        main.__spec__ = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+            main.__spec__ = spec
 
 
 class Worker:
@@ -165,7 +199,8 @@ class Worker:
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, memory_mb), name="opis-ingest-worker", daemon=True)
-        self.proc.start()
+        with _main_hidden():
+            self.proc.start()
         child.close()
         if not self.conn.poll(START_TIMEOUT):
             self.kill()
@@ -182,7 +217,8 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.is_alive()
 
-    def run(self, path: str, options: ReadOptions, names: tuple[str, ...] | None) -> tuple[Extracted, bool]:
+    def run(self, path: str, options: ReadOptions, names: tuple[tuple[str, ...], bool] | None
+            ) -> tuple[Extracted, bool]:
         """(what the worker gave, whether the worker must be replaced)."""
         try:
             self.conn.send((path, options, names))
@@ -217,13 +253,15 @@ class Worker:
                 return Extracted(None, error=timeout_message(options.timeout)), True
 
     def _died(self, loading: bool = False) -> str:
+        """One line for a worker that died: by a signal under a memory cap, most likely the cap."""
         self.proc.join(1.0)
         code = self.proc.exitcode
-        if loading:
-            return f"the worker died loading the pipeline ({self._death()}); is the memory limit too low?"
-        if code is not None and code < 0 and -code == signal.SIGKILL and self.memory_mb:
-            return f"{memory_message(self.memory_mb)}: the reader was killed"
-        return f"the reader process died ({self._death()})"
+        what = "died loading the pipeline" if loading else "died"
+        crash = code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV,
+                                                            signal.SIGBUS)
+        if crash and self.memory_mb:
+            return f"the reader process {what} ({self._death()}), most likely over the memory limit ({self.memory_mb} MB)"
+        return f"the reader process {what} ({self._death()})"
 
     def _death(self) -> str:
         code = self.proc.exitcode
@@ -257,12 +295,12 @@ _unavailable: str | None = None  # why workers cannot be started here (then file
 def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
     """``extract`` in a worker process under the file's time and memory limits.
 
-    The pipeline travels by its component names (``Pipeline.names``). Where no worker process can
-    be started, the file is extracted in this process, and a warning says once that the limits
-    are then soft.
+    The pipeline travels by its component names and strictness (``Pipeline.names``, ``.strict``).
+    Where no worker process can be started, the file is extracted in this process, and a warning
+    says once that the limits are then soft.
     """
     global _unavailable
-    names = None if pipeline is None else tuple(pipeline.names)
+    names = None if pipeline is None else (tuple(pipeline.names), bool(getattr(pipeline, "strict", False)))
     with _lock:
         worker = _workers.get(options.memory_mb)
         if worker is None or not worker.alive():
