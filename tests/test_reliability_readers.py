@@ -371,3 +371,13 @@ def test_doubtful_encoding_gives_a_warning(tmp_path):
     p.write_bytes("Донесение начальника заставы.".encode("koi8_r"))  # too short to be sure of
     raw = read(p)
     assert any("low confidence" in w for w in raw.warnings)
+
+
+def test_a_pipeline_with_outside_components_is_not_sent_to_the_worker():
+    from opis.ingest_worker import rebuildable
+    from opis.pipeline import Pipeline
+
+    assert rebuildable(Pipeline(["boilerplate", "metadata"]))
+    custom = Pipeline(["boilerplate"])
+    custom.components = [("boilerplate", lambda doc: doc)]  # e.g. registered in a notebook
+    assert not rebuildable(custom)

@@ -296,10 +296,13 @@ def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
     """``extract`` in a worker process under the file's time and memory limits.
 
     The pipeline travels by its component names and strictness (``Pipeline.names``, ``.strict``).
-    Where no worker process can be started, the file is extracted in this process, and a warning
-    says once that the limits are then soft.
+    A pipeline the worker cannot rebuild by name (a component registered from outside opis, e.g.
+    in a notebook or a test) runs in this process; so does every file where no worker process can
+    be started, and a warning then says once that the limits are soft.
     """
     global _unavailable
+    if pipeline is not None and not rebuildable(pipeline):
+        return extract(path, options, pipeline)
     names = None if pipeline is None else (tuple(pipeline.names), bool(getattr(pipeline, "strict", False)))
     with _lock:
         worker = _workers.get(options.memory_mb)
@@ -322,6 +325,14 @@ def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
             worker.kill()
             _workers.pop(options.memory_mb, None)
         return out
+
+
+def rebuildable(pipeline) -> bool:
+    """Can a worker rebuild this pipeline from its names (every component comes from opis itself)?"""
+    components = getattr(pipeline, "components", None)
+    if components is None:
+        return False
+    return all(f"opis.pipeline.{name}" == getattr(fn, "__module__", "") for name, fn in components)
 
 
 @atexit.register
