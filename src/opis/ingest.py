@@ -100,6 +100,8 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         store.log_ingest(path, doc.provenance.sha256 if doc.provenance else sha, status, None, doc.id)
     except (OSError, sqlite3.Error, StoreError) as exc:
         return _not_stored(path, exc)
+    except Exception as exc:  # a store or curation bug must not stop the batch; name the file and the problem
+        return _failed(store, path, f"unexpected {type(exc).__name__}: {exc}")
     return IngestResult(
         path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=out.layout,
         counts=layer_counts(doc),
