@@ -88,7 +88,7 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         if not is_write_failure(exc):
             return _failed(store, path, f"cannot read ({exc.strerror or exc})")
         return _not_stored(path, exc)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
         return _not_stored(path, exc)
     out = extract_isolated(path, options, pipeline) if options.isolate else extract(path, options, pipeline)
     if out.doc is None:
@@ -120,7 +120,10 @@ def _failed(store: Store, path: str, msg: str) -> IngestResult:
 def _not_stored(path: str, exc: BaseException, first: str | None = None) -> IngestResult:
     """The store could not be written: say why in one line; the batch stops if the disk is full."""
     full = is_disk_full(exc)
-    why = "the disk is full" if full else f"cannot write the database ({_reason(exc)})"
+    if isinstance(exc, StoreError):  # the store's own one line ("disk full while storing ...; nothing was written")
+        why = exc.message
+    else:
+        why = "the disk is full" if full else f"cannot write the database ({_reason(exc)})"
     msg = f"{first}; and not logged: {why}" if first else f"not stored: {why}"
     return IngestResult(path, "error", error=msg, fatal=full)
 
@@ -136,7 +139,7 @@ def is_disk_full(exc: BaseException) -> bool:
     while exc is not None:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
-        if "disk is full" in str(exc) or isinstance(exc, sqlite3.DatabaseError) and getattr(
+        if any(m in str(exc) for m in ("disk is full", "disk full")) or isinstance(exc, sqlite3.DatabaseError) and getattr(
                 exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
             return True
         exc = exc.__cause__ or exc.__context__
