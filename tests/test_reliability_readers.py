@@ -366,11 +366,20 @@ def test_russian_code_pages_decode_to_the_right_letters(tmp_path, encoding):
     assert raw.warnings == []
 
 
-def test_doubtful_encoding_gives_a_warning(tmp_path):
+@pytest.mark.parametrize("encoding", ["koi8_r", "cp1251", "cp866"])
+def test_short_russian_text_is_decoded_by_its_letter_case_with_a_warning(tmp_path, encoding):
     p = tmp_path / "short.txt"
-    p.write_bytes("Донесение начальника заставы.".encode("koi8_r"))  # too short to be sure of
+    p.write_bytes("Донесение начальника заставы.".encode(encoding))  # too short to judge by language
     raw = read(p)
+    assert raw.text == "Донесение начальника заставы."
     assert any("low confidence" in w for w in raw.warnings)
+
+
+def test_chinese_code_pages_are_not_taken_for_russian(tmp_path):
+    text = "新疆伊犁地区边民外逃事件报告，一九六二年五月。"
+    p = tmp_path / "report_gb.txt"
+    p.write_bytes(text.encode("gb18030"))
+    assert read(p).text == text
 
 
 def test_a_pipeline_with_outside_components_is_not_sent_to_the_worker():

@@ -57,7 +57,8 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
         if before_pipeline is not None:
             before_pipeline()
         doc = process(raw, pipeline)
-        if options.memory_mb and any(stage_out_of_memory(w) for w in doc.warnings):
+        if options.memory_mb and doc.warnings and (near_cap(options.memory_mb)
+                                                   or any(stage_out_of_memory(w) for w in doc.warnings)):
             return Extracted(None, error=memory_message(options.memory_mb))  # never store a record cut short
         return Extracted(doc, raw.layout)
     except OpisError as exc:
@@ -76,7 +77,8 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
 
 
 # how running out of address space shows when it is not a MemoryError (a library that cannot load)
-_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "bad_alloc", "out of memory")
+_NO_MEMORY = ("failed to map segment", "cannot allocate memory", "bad_alloc", "out of memory", "unable to allocate",
+              "memory allocation", "allocation failed")
 
 
 def out_of_memory(exc: BaseException | None) -> bool:
@@ -86,6 +88,24 @@ def out_of_memory(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+NEAR_CAP = 64 * 1024 * 1024  # bytes: a peak this close to the cap means an allocation met it
+
+
+def near_cap(memory_mb: int | None) -> bool:
+    """Has this process's address space come up against the cap (``VmPeak`` within NEAR_CAP of it)?
+
+    A stage that fails for want of memory does not always say so (a library that cannot load
+    raises ImportError), so the process's own peak tells."""
+    if not memory_mb:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            peak = next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmPeak:")), 0)
+    except (OSError, ValueError):
+        return False
+    return peak >= memory_mb * 1024 * 1024 - NEAR_CAP
 
 
 def stage_out_of_memory(warning: str) -> bool:
@@ -121,7 +141,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
         if not warm:
             conn.send(("pause", None))
             try:
-                _warm_up(pipelines)
+                _warm_up(pipelines, memory_mb)
             finally:
                 warm = True
                 conn.send(("resume", None))
@@ -157,13 +177,13 @@ def _pipeline(cache: dict, spec: tuple[tuple[str, ...], bool] | None):
     return cache[spec]
 
 
-def _warm_up(cache: dict) -> None:
+def _warm_up(cache: dict, memory_mb: int | None) -> None:
     from opis.pipeline import document_from_raw
     from opis.readers.base import RawDocument
 
     raw = RawDocument(path="(warm-up)", sha256="0" * 64, format="text", reader=__name__, text=WARM_UP_TEXT)
     doc = _pipeline(cache, None)(document_from_raw(raw))
-    if any(stage_out_of_memory(w) for w in doc.warnings):
+    if doc.warnings and (near_cap(memory_mb) or any(stage_out_of_memory(w) for w in doc.warnings)):
         raise MemoryError("the pipeline does not load under the memory limit")
 
 
@@ -191,6 +211,10 @@ def _main_hidden():
             main.__spec__ = spec
 
 
+class LimitTooLow(OpisError):
+    """The worker could not even start under the memory limit."""
+
+
 class Worker:
     """One worker process; ``run`` gives it a file and waits at most the file's time limit."""
 
@@ -208,7 +232,10 @@ class Worker:
         try:
             status, message = self.conn.recv()
         except (EOFError, OSError) as exc:
+            message = self._died(loading=True)
             self.kill()
+            if "memory limit" in message:
+                raise LimitTooLow(message) from exc
             raise OpisError(f"the ingest worker failed to start ({self._death()})") from exc
         if status != "ready":
             self.kill()
@@ -257,8 +284,8 @@ class Worker:
         self.proc.join(1.0)
         code = self.proc.exitcode
         what = "died loading the pipeline" if loading else "died"
-        crash = code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV,
-                                                            signal.SIGBUS)
+        crash = code is not None and (code > 0 or -code in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV,
+                                                             signal.SIGBUS))
         if crash and self.memory_mb:
             return f"the reader process {what} ({self._death()}), most likely over the memory limit ({self.memory_mb} MB)"
         return f"the reader process {what} ({self._death()})"
@@ -310,6 +337,8 @@ def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
             if _unavailable is None:
                 try:
                     worker = _workers[options.memory_mb] = Worker(options.memory_mb)
+                except LimitTooLow as exc:  # this file's limit, not a reason to give up workers
+                    return Extracted(None, error=exc.message)
                 except (OpisError, OSError) as exc:
                     _unavailable = str(exc)
                     print(f"warning: no worker process ({_unavailable}); files are read in-process, "
