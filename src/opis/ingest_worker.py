@@ -45,10 +45,12 @@ class Extracted:
     error: str | None = None
 
 
-def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> Extracted:
+def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None, capped: bool = False) -> Extracted:
     """Read ``path`` and run ``pipeline`` over it, in this process; errors become one line.
 
-    ``before_pipeline`` (no arguments) is called between reading and extraction.
+    ``before_pipeline`` (no arguments) is called between reading and extraction; ``capped`` says
+    this process runs under the memory cap of ``options.memory_mb`` (a worker), so a stage that
+    failed near the cap fails the file rather than store a record cut short.
     """
     from opis.pipeline import process
 
@@ -57,17 +59,17 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None) -> 
         if before_pipeline is not None:
             before_pipeline()
         doc = process(raw, pipeline)
-        if options.memory_mb and doc.warnings and (near_cap(options.memory_mb)
-                                                   or any(stage_out_of_memory(w) for w in doc.warnings)):
+        if capped and doc.warnings and (near_cap(options.memory_mb)
+                                        or any(stage_out_of_memory(w) for w in doc.warnings)):
             return Extracted(None, error=memory_message(options.memory_mb))  # never store a record cut short
         return Extracted(doc, raw.layout)
     except OpisError as exc:
-        if options.memory_mb and out_of_memory(exc):
+        if capped and out_of_memory(exc):
             return Extracted(None, error=memory_message(options.memory_mb))
         same_file = exc.path is not None and os.path.abspath(exc.path) == os.path.abspath(path)
         return Extracted(None, error=exc.message if same_file else str(exc))
     except MemoryError:
-        return Extracted(None, error=memory_message(options.memory_mb))
+        return Extracted(None, error=memory_message(options.memory_mb if capped else None))
     except RecursionError:
         return Extracted(None, error="nested too deeply to process")
     except OSError as exc:
@@ -156,7 +158,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
             return
         path, options, names = task
         try:
-            out = extract(path, options, _pipeline(pipelines, names), warm_up)
+            out = extract(path, options, _pipeline(pipelines, names), warm_up, capped=bool(memory_mb))
         except MemoryError:
             out = Extracted(None, error=memory_message(memory_mb))
         try:
