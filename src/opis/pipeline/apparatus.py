@@ -100,7 +100,7 @@ def _target_before(text: str, pos: int) -> tuple[int, int] | None:
     words: list[tuple[int, int]] = []
     end = j
     while True:
-        m = _TARGET_WORD.search(text, 0, end)
+        m = _TARGET_WORD.search(text, max(0, end - 120), end)  # a word's length back, not the whole text
         if not m or m.end() != end:
             break
         s = m.start()

@@ -27,6 +27,7 @@ component rolls them into ``coverage``.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable
@@ -617,21 +618,26 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         if g is not None and c.source == "ner":
             c.type, c.entity_id = g.type, g.entity_id
     # a model span that extends one gazetteer name ("Warsaw Pact", "Ili District") outranks it
-    gspans = sorted((c.start, c.end) for c in cands if c.source == "gazetteer")
+    gspans = sorted(set((c.start, c.end) for c in cands if c.source == "gazetteer"))
+    gstarts = [g[0] for g in gspans]
     for c in cands:
         if c.source != "ner" or c.priority != MODEL:
             continue
-        inside = [g for g in gspans if c.start <= g[0] and g[1] <= c.end and g != (c.start, c.end)]
+        lo, hi = bisect.bisect_left(gstarts, c.start), bisect.bisect_left(gstarts, c.end)
+        inside = [g for g in gspans[lo:hi] if g[1] <= c.end and g != (c.start, c.end)]
         if len(inside) == 1:
             c.priority = GAZETTEER
     chosen: list[Candidate] = []
     order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, disjoint, by start (a bisect finds the neighbour)
+    ends: list[int] = []
     for c in order:
-        if any(c.start < e and s < c.end for s, e in taken):
-            continue
+        i = bisect.bisect_left(starts, c.end)
+        if i > 0 and ends[i - 1] > c.start:
+            continue  # overlaps the taken span that starts last before this one ends
         chosen.append(c)
-        taken.append((c.start, c.end))
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
     chosen.sort(key=lambda c: c.start)
     return chosen
 
