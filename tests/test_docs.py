@@ -5,6 +5,7 @@
   renders it), under its own command, with its help text;
 * every ``opis …`` command line shown in the docs and the README names a command that exists
   and only options that command accepts, so an example cannot outlive a renamed option;
+* every command of the tutorial, run on the sample corpus, prints the output the page shows;
 * the site builds with ``mkdocs build --strict`` (broken links, pages missing from the nav, and
   API references to functions that no longer exist all fail it).
 """
@@ -172,3 +173,58 @@ def test_site_loads_nothing_from_elsewhere(site, page):
     remote = re.findall(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(?:https?:)?//[^\"]+\"", text)
     assert remote == []
     assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+# --- the tutorial's output is what opis prints -----------------------------------------------
+TUTORIAL = DOCS / "tutorial.md"
+NOT_REPLAYED = ("ingest", "serve", "backup")  # they change files; ingest's output is shown for a fresh database
+
+
+def tutorial_examples() -> list[tuple[str, str]]:
+    """(command line, output shown) for every ``$ opis …`` of the tutorial's console blocks."""
+    out: list[tuple[str, str]] = []
+    fence = None
+    current: list[str] | None = None
+    for line in TUTORIAL.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fence = None if fence is not None else line.strip("`")
+            current = None
+            continue
+        if fence != "console":
+            continue
+        if line.startswith("$ "):
+            current = []
+            out.append((line[2:], current))  # type: ignore[arg-type]
+        elif current is not None:
+            current.append(line)
+    return [(cmd, "\n".join(lines)) for cmd, lines in out]
+
+
+def _normalise(text: str, db: str) -> str:
+    text = text.replace(db, "opis.db")
+    text = re.sub(r"\(\d+\.\d+ s\)", "(N s)", text)  # timings of opis check
+    text = re.sub(r"(?m)^(\s+file: ).*$", r"\1FILE", text)  # where the checkout lies
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def test_tutorial_output_is_what_opis_prints(seed_db):
+    """Every command of the tutorial, run on the sample corpus, prints what the page shows
+    (timings and the checkout's path aside). Re-run a command and paste its output when this fails
+    after a deliberate change."""
+    from click.testing import CliRunner
+
+    examples = [(c, o) for c, o in tutorial_examples()
+                if c.startswith("opis ") and "|" not in c and c.split()[1] not in NOT_REPLAYED]
+    assert len(examples) >= 15, "fewer tutorial commands than expected: is the parser broken?"
+    db = str(seed_db.path)
+    runner = CliRunner()
+    differ = []
+    for command, shown in examples:
+        args = shlex.split(command)[1:]
+        _used, cmd, _rest = _find(args)
+        if any("--db" in p.opts for p in cmd.params):
+            args += ["--db", db]
+        result = runner.invoke(cli, args)
+        if _normalise(result.output, db) != _normalise(shown, db):
+            differ.append(f"$ {command}\n--- shown\n{shown}\n--- printed\n{result.output}")
+    assert not differ, "\n\n".join(differ)
