@@ -162,11 +162,11 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_site_builds_strict(site):
-    assert "opis entity link" in (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
-    assert "opis.store.Store" in (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    assert "opis entity link" in (site / "reference" / "cli.html").read_text(encoding="utf-8")
+    assert "opis.store.Store" in (site / "reference" / "api.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", ["index.html", "tutorial/index.html", "reference/api/index.html"])
+@pytest.mark.parametrize("page", ["index.html", "tutorial.html", "reference/api.html"])
 def test_site_loads_nothing_from_elsewhere(site, page):
     """Offline: no stylesheet, script, image or font from another host (links in the text are fine)."""
     text = (site / page).read_text(encoding="utf-8")
