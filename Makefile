@@ -45,6 +45,7 @@ serve: install
 
 test: install
 	$(BIN)/ruff check src tests bench
+	$(MKDOCS) build --strict --quiet
 	$(BIN)/pytest
 
 lint: install
@@ -55,4 +56,13 @@ bench: install
 	$(BIN)/python bench/search.py --docs 100000
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build *.egg-info src/*.egg-info
+	rm -rf $(VENV) node_modules $(VENDOR) $(DB) $(DB)-wal $(DB)-shm $(DB).tantivy build site *.egg-info src/*.egg-info
+
+.PHONY: docs docs-serve
+# The documentation (mkdocs.yml, docs/): built into site/, offline (no CDN, no web fonts).
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
+docs: install
+	$(MKDOCS) build --strict
+
+docs-serve: install
+	$(MKDOCS) serve --strict -a 127.0.0.1:8001

@@ -175,6 +175,11 @@ def ingest_paths(
     progress: bool = False,
     pipeline: Pipeline | None = None,
 ) -> Iterator[IngestResult]:
+    """Ingest files and directories (recursively), one :class:`IngestResult` per file, in order.
+
+    A file that fails is reported with its error and the batch goes on; nothing already stored is
+    touched by a failing file. ``progress`` shows a progress bar for more than one file.
+    """
     items = list(expand_paths(paths))
     bar = None
     if progress and len(items) > 1:

@@ -36,6 +36,13 @@ _REGISTRY: dict[str, Component] = {}
 
 
 def component(name: str) -> Callable[[Component], Component]:
+    """Register a function ``Document -> Document`` as the pipeline component ``name``.
+
+    ```python
+    @component("dates")
+    def dates(doc: Document) -> Document: ...
+    ```
+    """
     def deco(fn: Component) -> Component:
         _REGISTRY[name] = fn
         return fn
@@ -44,6 +51,8 @@ def component(name: str) -> Callable[[Component], Component]:
 
 
 def get_component(name: str) -> Component:
+    """The component registered as ``name``, importing ``opis.pipeline.<name>`` if needed;
+    ExtractionError if there is none."""
     if name not in _REGISTRY:
         try:
             importlib.import_module(f"opis.pipeline.{name}")
@@ -106,6 +115,7 @@ class Pipeline:
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Run the pipeline over each document in turn."""
         for doc in docs:
             yield self(doc)
 
@@ -114,6 +124,7 @@ _DEFAULT: Pipeline | None = None
 
 
 def default_pipeline() -> Pipeline:
+    """The pipeline of ``DEFAULT_PIPELINE``, built once per process and shared."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Pipeline()

@@ -23,6 +23,10 @@ class RawNote:
 
 @dataclass
 class RawDocument:
+    """What a reader returns: the clean text of a file, what it knows of the source (path,
+    checksum, format, reader), the layout the recognisers found, the labelled fields and facts with
+    their spans, the footnotes and references, the pages (PDF, scans), languages and warnings."""
+
     path: str
     sha256: str
     format: str  # text | markdown | html | pdf | docx | odt | image
@@ -40,6 +44,7 @@ class RawDocument:
 
 
 def sha256_file(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

@@ -36,6 +36,8 @@ MAX_LIMIT = 1000
 
 @dataclass
 class Hit:
+    """One document found: its id, title, date (EDTF), score and HTML-escaped snippet."""
+
     id: str
     title: str | None
     date: str | None
@@ -49,6 +51,10 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """What a search returns: the exact total, the hits of the page asked for, the facet counts
+    (``approximate`` when counted on a sample of a large result), and the variants each query
+    term was expanded to (``expansions``, ``expanded``)."""
+
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)

@@ -139,6 +139,7 @@ class Store:
 
     # --- context manager -------------------------------------------------------------
     def close(self) -> None:
+        """Close the connection (also on leaving a ``with Store(...)`` block)."""
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -225,6 +226,7 @@ class Store:
 
     # --- lookups ---------------------------------------------------------------------
     def find_by_sha256(self, sha256: str) -> str | None:
+        """The id of the stored document with this content checksum, or None."""
         with self.reading("looking up a file's checksum"):
             row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row["id"] if row else None
@@ -265,19 +267,24 @@ class Store:
         raise NotFound(f"no document with id {ident!r}")
 
     def get(self, ident: str) -> Document:
+        """The record ``ident`` (a full id or a unique prefix) as a typed Document; NotFound if none."""
         return Document.from_dict(self.get_dict(ident))
 
     def get_dict(self, ident: str) -> dict[str, Any]:
+        """The record ``ident`` (full id or unique prefix) as the record JSON (a dict)."""
         doc_id = self.resolve_id(ident)
         with self.reading(f"reading document {doc_id}"):
             row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
             return json.loads(row["record"])
 
     def count(self) -> int:
+        """How many documents are stored."""
         with self.reading("counting the documents"):
             return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def list(self, limit: int | None = None, offset: int = 0, order: str = "date") -> list[dict[str, Any]]:
+        """One summary row per document (id, title, date, type, classification, language, path,
+        format, layout, record id), ordered by ``date`` (undated last), ``title`` or ``ingested``."""
         order_sql = {
             "date": "date_earliest IS NULL, date_earliest, title",
             "title": "title",
@@ -297,6 +304,7 @@ class Store:
             yield Document.from_dict(rec)
 
     def iter_records(self, batch: int = 200) -> Iterator[dict[str, Any]]:
+        """Stream every record as the record JSON, by id, ``batch`` rows at a time."""
         last = ""
         while True:
             with self.reading("reading the records"):
@@ -398,6 +406,7 @@ class Store:
             last = rows[-1]["id"]
 
     def delete(self, ident: str) -> None:
+        """Delete a document, its derived rows, and note the deletion in the change journal."""
         doc_id = self.resolve_id(ident)
         with self.writing(f"deleting document {doc_id}"):
             for ix in indexers.indexers():
@@ -408,6 +417,7 @@ class Store:
             )
 
     def last_seq(self) -> int:
+        """The sequence number of the latest change in the journal (0 when empty)."""
         with self.reading("reading the change journal"):
             row = self.conn.execute("SELECT max(seq) FROM changes").fetchone()
         return row[0] or 0
@@ -436,6 +446,8 @@ class Store:
         return [dict(r) for r in rows]
 
     def add_correction(self, kind: str, args: dict[str, Any]) -> int:
+        """Store a curator correction (``entity.merge``, ``entity.rename`` …) and return its id;
+        it is applied to records by ``opis.authority.curation``."""
         with self.writing("storing a correction"):
             cur = self.conn.execute(
                 "INSERT INTO corrections (kind, args, created_at) VALUES (?,?,?)",
@@ -444,6 +456,7 @@ class Store:
         return cur.lastrowid
 
     def corrections(self) -> list[dict[str, Any]]:
+        """Every stored correction, oldest first: ``{id, kind, args, created_at}``."""
         with self.reading("reading the corrections"):
             rows = self.conn.execute("SELECT id, kind, args, created_at FROM corrections ORDER BY id").fetchall()
             return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"]), "created_at": r["created_at"]}
