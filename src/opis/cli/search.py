@@ -45,8 +45,11 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
         result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend)
         stale_words = "*" in query and words.pending(store.conn)
     except QuerySyntaxError as exc:
-        if exc.position is not None and not as_json:
-            click.echo(f"  {exc.query}\n  {' ' * exc.position}^", err=True)
+        if exc.position is not None and exc.query and not as_json:
+            from opis.search.query import caret_lines
+
+            shown, caret = caret_lines(exc.query, exc.position)
+            click.echo(f"  {shown}\n  {caret}", err=True)
         fail(str(exc), code=2)
     except OpisError as exc:
         fail(str(exc))

@@ -50,6 +50,11 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", out)
 
 
+def is_cjk(word: str) -> bool:
+    """True for a run of Chinese/Japanese characters (indexed as character pairs)."""
+    return bool(_CJK_RE.match(word))
+
+
 def script_of(word: str) -> str:
     """``ru`` for Cyrillic, ``en`` for Latin, ``zh`` for CJK, ``other`` otherwise."""
     if _CJK_RE.match(word):

@@ -17,8 +17,8 @@ from functools import lru_cache
 MAX_DAYS = 62
 MAX_MONTHS = 36
 MAX_YEARS = 300
-OPEN_LOW = date(1000, 1, 1)
-OPEN_HIGH = date(2999, 12, 31)
+OPEN_LOW = date.min  # an open end of a query range: the first and last day a date can name
+OPEN_HIGH = date.max
 LEVELS = ("k", "c", "y", "m", "d")  # century, decade, year, month, day
 
 
@@ -59,10 +59,8 @@ def _granules(level: str, lo: date, hi: date) -> list[str]:
             out.append(f"m{y:04d}{m:02d}")
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     else:
-        d = lo
-        while d <= hi:
-            out.append(_key("d", d))
-            d += timedelta(days=1)
+        for n in range((hi - lo).days + 1):
+            out.append(_key("d", lo + timedelta(days=n)))
     return out
 
 
@@ -104,6 +102,8 @@ def _cover(lo: date, hi: date) -> list[tuple[str, date]]:
             start, end = _span(level, d)
             if start == d and end <= hi:
                 out.append((level, d))
+                if end >= hi:  # done (and no day after date.max to step to)
+                    return out
                 d = end + timedelta(days=1)
                 break
         else:  # pragma: no cover - a day always fits

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from opis.errors import QuerySyntaxError
-from opis.search.analysis import WORD_RE
+from opis.search.analysis import MAX_TERM, WORD_RE, fold, is_cjk
 
 #: field filters: name -> what it matches in the record
 FIELDS = {
@@ -35,8 +36,16 @@ FIELDS = {
     "date": "date or range: 1945, 1945-08, 1945-08-16, 1940s, 1945..1962, ..1950, 1950..",
 }
 
-MAX_QUERY = 2000
+#: limits that keep every query cheap to parse and to run; a query over one fails with a
+#: positioned QuerySyntaxError naming the limit
+MAX_QUERY = 2000  # characters
+MAX_DEPTH = 20  # nested parentheses
+MAX_TERMS = 100  # words, phrases, prefixes and field filters
+MAX_PREFIXES = 20  # prefix terms (each may match thousands of index terms)
+MAX_WORD = MAX_TERM  # characters of a (folded) word or prefix: longer words are not indexed
 MIN_PREFIX = 2
+MIN_YEAR, MAX_YEAR = 1, 9999  # the years a date filter can name (ISO 8601 without expansion)
+_EXCERPT = 70  # characters of a long query shown in an error message
 
 
 # --- syntax tree ------------------------------------------------------------------------
@@ -102,7 +111,66 @@ _STOP = set(' \t\r\n()"')
 
 def _error(query: str, pos: int, message: str) -> QuerySyntaxError:
     pos = max(0, min(pos, len(query)))
-    return QuerySyntaxError(f"query {query!r}: {message} (at column {pos + 1})", query, pos)
+    return QuerySyntaxError(f"query {_excerpt(query, pos)}: {message} (at column {pos + 1})", query, pos)
+
+
+def _window(query: str, pos: int, width: int = _EXCERPT) -> tuple[int, int]:
+    """The slice of ``query`` (at most ``width`` characters) shown around ``pos``."""
+    if len(query) <= width:
+        return 0, len(query)
+    start = max(0, min(pos - width // 2, len(query) - width))
+    return start, start + width
+
+
+def _excerpt(query: str, pos: int) -> str:
+    """``query`` quoted for a one-line message: cut around ``pos`` when long, control
+    characters escaped (``repr``)."""
+    start, end = _window(query, pos)
+    text = repr(query[start:end])
+    return ("..." if start else "") + text + ("..." if end < len(query) else "")
+
+
+def caret_lines(query: str, pos: int, width: int = _EXCERPT) -> tuple[str, str]:
+    """Two terminal lines pointing at ``pos``: the query (cut around ``pos`` when long, each
+    unprintable character shown as ``?``) and a caret under the problem. Wide (East Asian)
+    characters count two columns."""
+    start, end = _window(query, pos, width)
+    shown, pad = [], 0
+    for i, c in enumerate(query[start:end], start):
+        c = c if c.isprintable() and not _is_surrogate(c) else "?"
+        cols = 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        shown.append(c)
+        if i < pos:
+            pad += cols
+    return "".join(shown), " " * pad + "^"
+
+
+def _is_surrogate(c: str) -> bool:
+    return "\ud800" <= c <= "\udfff"
+
+
+def _check_characters(query: str) -> None:
+    """Control characters (other than whitespace) and lone surrogates (bytes that were not
+    UTF-8) are not text a search can match: name the first one."""
+    for i, c in enumerate(query):
+        if _is_surrogate(c):
+            raise _error(query, i, f"invalid character U+{ord(c):04X}: the query is not valid Unicode text "
+                                   "(bytes that are not UTF-8?)")
+        if unicodedata.category(c) == "Cc" and not c.isspace():
+            raise _error(query, i, f"control character U+{ord(c):04X} in the query: remove it")
+
+
+def _check_words(query: str, pos: int, text: str, prefix: bool = False) -> None:
+    """Every word of ``text`` (at ``pos`` in the query) can be an index term: at most
+    MAX_WORD characters once folded."""
+    for m in WORD_RE.finditer(text):
+        word = m.group()
+        folded = fold(word)
+        if len(folded) > MAX_WORD and (prefix or not is_cjk(word)):
+            what = "prefix" if prefix and m.end() == len(text) else "word"
+            size = f"{len(word)} characters" + (f", {len(folded)} once folded" if len(folded) != len(word) else "")
+            raise _error(query, pos + m.start(),
+                         f"{what} too long ({size}; at most {MAX_WORD}): no index term is that long")
 
 
 def _read_phrase(query: str, i: int) -> tuple[str, int]:
@@ -177,6 +245,28 @@ def _lex(query: str) -> list[_Tok]:
     return toks
 
 
+def _check_tokens(query: str, toks: list[_Tok]) -> None:
+    """The limits on terms, prefixes and word length (see MAX_TERMS, MAX_PREFIXES, MAX_WORD)."""
+    terms = prefixes = 0
+    for tok in toks:
+        if tok.kind not in ("WORD", "PHRASE", "FIELD"):
+            continue
+        terms += 1
+        if terms > MAX_TERMS:
+            raise _error(query, tok.pos, f"too many terms (at most {MAX_TERMS} words, phrases and filters)")
+        if tok.kind == "WORD":
+            prefix = tok.text.endswith("*")
+            prefixes += prefix
+            if prefixes > MAX_PREFIXES:
+                raise _error(query, tok.pos, f"too many prefix terms (at most {MAX_PREFIXES} words ending in '*')")
+            _check_words(query, tok.pos, tok.text[:-1] if prefix else tok.text, prefix)
+        elif tok.kind == "PHRASE":
+            _check_words(query, tok.pos + 1, tok.text)
+        elif tok.name != "date":
+            start = query.find(tok.text, tok.pos)  # the value, after the name (and quote)
+            _check_words(query, start if start >= 0 else tok.pos, tok.text)
+
+
 def _example(name: str) -> str:
     return {"date": "1945..1962", "lang": "ru", "fond": "558", "archive": "RGASPI"}.get(name, "Tacheng")
 
@@ -184,13 +274,16 @@ def _example(name: str) -> str:
 # --- dates --------------------------------------------------------------------------------
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DECADE_RE = re.compile(r"^(\d{3})0s$")
+_LONG_YEAR_RE = re.compile(r"^[+-]?\d{5,}(?:-|s?$)|^-\d")
 
 
 def _bound(query: str, pos: int, text: str, upper: bool) -> str:
     m = _DECADE_RE.match(text)
     if m:
         y = int(m.group(1)) * 10
-        return f"{y + 9:04d}-12-31" if upper else f"{y:04d}-01-01"
+        return f"{y + 9:04d}-12-31" if upper else f"{max(y, MIN_YEAR):04d}-01-01"
+    if _LONG_YEAR_RE.match(text):
+        raise _error(query, pos, f"year out of range in date '{text}': years run from {MIN_YEAR} to {MAX_YEAR}")
     m = _DATE_RE.match(text)
     if not m:
         raise _error(query, pos, f"bad date '{text}': use YYYY, YYYY-MM, YYYY-MM-DD or 1940s")
@@ -199,8 +292,8 @@ def _bound(query: str, pos: int, text: str, upper: bool) -> str:
     day = int(m.group(3)) if m.group(3) else None
     if month is not None and not 1 <= month <= 12:
         raise _error(query, pos, f"bad month in date '{text}'")
-    if year < 1:
-        raise _error(query, pos, f"bad year in date '{text}'")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise _error(query, pos, f"year out of range in date '{text}': years run from {MIN_YEAR} to {MAX_YEAR}")
     if month is None:
         return f"{year:04d}-12-31" if upper else f"{year:04d}-01-01"
     last = calendar.monthrange(year, month)[1]
@@ -232,6 +325,7 @@ class _Parser:
         self.q = query
         self.toks = toks
         self.i = 0
+        self.depth = 0  # open parentheses around the current position
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -289,7 +383,11 @@ class _Parser:
                 raise _error(self.q, tok.pos, "unclosed '(': add the closing ')'")
             if nxt.kind == "RPAREN":
                 raise _error(self.q, tok.pos, "empty parentheses '()'")
+            if self.depth >= MAX_DEPTH:
+                raise _error(self.q, tok.pos, f"parentheses nested too deeply (at most {MAX_DEPTH} levels)")
+            self.depth += 1
             node = self.parse_or()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "RPAREN":
                 raise _error(self.q, tok.pos, "unclosed '(': add the closing ')'")
@@ -328,10 +426,12 @@ def parse(query: str) -> Node:
     if query is None or not query.strip():
         raise QuerySyntaxError("empty query: type a word, a \"phrase\" or a field filter such as place:Tacheng", query or "", 0)
     if len(query) > MAX_QUERY:
-        raise _error(query[:60] + "...", 0, f"query too long ({len(query)} characters, at most {MAX_QUERY})")
+        raise _error(query, MAX_QUERY, f"query too long ({len(query)} characters, at most {MAX_QUERY})")
+    _check_characters(query)
     toks = _lex(query)
     if not toks:
         raise _error(query, 0, "no searchable words")
+    _check_tokens(query, toks)
     parser = _Parser(query, toks)
     node = parser.parse_or()
     if parser.peek() is not None:
