@@ -9,6 +9,7 @@ list enumerators or URLs; dates and years are removed by the caller (who knows t
 from __future__ import annotations
 
 import bisect
+import math
 import re
 
 from opis.extract.number_context import not_a_count
@@ -16,6 +17,10 @@ from opis.extract.units import Unit, convert, currency_before, match_unit
 from opis.model import Quantity
 
 # --- number words ------------------------------------------------------------------------------
+#: digits worth this much or more are an identifier or a typo, never a count (and a float of
+#: hundreds of digits is infinite)
+MAX_VALUE = 1e15
+
 ONES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -140,15 +145,21 @@ def word_value(text: str) -> float | None:
     return float(total + current)
 
 
-def digit_value(s: str) -> float:
+def digit_value(s: str) -> float | None:
+    """The value of a number written in digits; None when its form is ambiguous (``0000,000``,
+    ``12,3456``: neither thousands groups nor a decimal comma) or it is too long to be a count."""
     s = s.replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"\d{1,3}(?: \d{3})+", s):
         s = s.replace(" ", "")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
-        return float(s.replace(",", ""))
-    if re.fullmatch(r"\d+,\d{1,2}", s):  # Russian decimal comma: 7,5
-        return float(s.replace(",", "."))
-    return float(s)
+        s = s.replace(",", "")
+    elif re.fullmatch(r"\d+,\d{1,2}", s):  # Russian decimal comma: 7,5
+        s = s.replace(",", ".")
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value < MAX_VALUE else None
 
 
 def _mult(s: str | None) -> float:
@@ -306,9 +317,15 @@ def _build(text: str, m: re.Match[str]) -> Quantity | None:
             return None
         return Quantity(value=val, text=m.group(0), start=start, end=end)
     mult = _mult(m.group("mult"))
-    a = digit_value(m.group("a")) * _mult(m.group("mult1") or m.group("mult"))
+    a = digit_value(m.group("a"))
+    if a is None:
+        return None
+    a *= _mult(m.group("mult1") or m.group("mult"))
     if m.group("b"):
-        b = digit_value(m.group("b")) * mult
+        b = digit_value(m.group("b"))
+        if b is None:
+            return None
+        b *= mult
         if b <= a:
             # "377-379" style already handled; "4-1" is not a range
             return None

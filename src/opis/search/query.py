@@ -145,6 +145,11 @@ def caret_lines(query: str, pos: int, width: int = _EXCERPT) -> tuple[str, str]:
     return "".join(shown), " " * pad + "^"
 
 
+def _short(text: str, limit: int = 30) -> str:
+    """A piece of the query quoted in a message, cut when long."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _is_surrogate(c: str) -> bool:
     return "\ud800" <= c <= "\udfff"
 
@@ -221,7 +226,7 @@ def _lex(query: str) -> list[_Tok]:
             if m:
                 name = m.group(1).lower()
                 if name not in FIELDS:
-                    raise _error(query, i, f"unknown field '{m.group(1)}:' (known fields: {', '.join(FIELDS)})")
+                    raise _error(query, i, f"unknown field '{_short(m.group(1))}:' (known fields: {', '.join(FIELDS)})")
                 value = m.group(2)
                 if not value and j < n and query[j] == '"':
                     value, j = _read_phrase(query, j)
@@ -236,7 +241,7 @@ def _lex(query: str) -> list[_Tok]:
                     raise _error(query, i + star, "'*' is allowed only at the end of a word (prefix search)")
                 stem = text[:-1]
                 if len("".join(WORD_RE.findall(stem))) < MIN_PREFIX:
-                    raise _error(query, i, f"prefix '{text}' is too short: give at least {MIN_PREFIX} letters before '*'")
+                    raise _error(query, i, f"prefix '{_short(text)}' is too short: give at least {MIN_PREFIX} letters before '*'")
             elif not WORD_RE.search(text):
                 i = j  # punctuation only: nothing to search for, skip it
                 continue
@@ -283,24 +288,24 @@ def _bound(query: str, pos: int, text: str, upper: bool) -> str:
         y = int(m.group(1)) * 10
         return f"{y + 9:04d}-12-31" if upper else f"{max(y, MIN_YEAR):04d}-01-01"
     if _LONG_YEAR_RE.match(text):
-        raise _error(query, pos, f"year out of range in date '{text}': years run from {MIN_YEAR} to {MAX_YEAR}")
+        raise _error(query, pos, f"year out of range in date '{_short(text)}': years run from {MIN_YEAR} to {MAX_YEAR}")
     m = _DATE_RE.match(text)
     if not m:
-        raise _error(query, pos, f"bad date '{text}': use YYYY, YYYY-MM, YYYY-MM-DD or 1940s")
+        raise _error(query, pos, f"bad date '{_short(text)}': use YYYY, YYYY-MM, YYYY-MM-DD or 1940s")
     year = int(m.group(1))
     month = int(m.group(2)) if m.group(2) else None
     day = int(m.group(3)) if m.group(3) else None
     if month is not None and not 1 <= month <= 12:
-        raise _error(query, pos, f"bad month in date '{text}'")
+        raise _error(query, pos, f"bad month in date '{_short(text)}'")
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise _error(query, pos, f"year out of range in date '{text}': years run from {MIN_YEAR} to {MAX_YEAR}")
+        raise _error(query, pos, f"year out of range in date '{_short(text)}': years run from {MIN_YEAR} to {MAX_YEAR}")
     if month is None:
         return f"{year:04d}-12-31" if upper else f"{year:04d}-01-01"
     last = calendar.monthrange(year, month)[1]
     if day is None:
         return f"{year:04d}-{month:02d}-{last:02d}" if upper else f"{year:04d}-{month:02d}-01"
     if not 1 <= day <= last:
-        raise _error(query, pos, f"bad day in date '{text}'")
+        raise _error(query, pos, f"bad day in date '{_short(text)}'")
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
@@ -314,7 +319,7 @@ def parse_date(query: str, pos: int, value: str) -> DateRange:
         lo = _bound(query, vpos, lo_text, upper=False) if lo_text else None
         hi = _bound(query, vpos + len(lo_text) + 2, hi_text, upper=True) if hi_text else None
         if lo and hi and lo > hi:
-            raise _error(query, vpos, f"date range '{value}' ends before it starts")
+            raise _error(query, vpos, f"date range '{_short(value)}' ends before it starts")
         return DateRange(lo, hi, value, pos)
     return DateRange(_bound(query, vpos, value, False), _bound(query, vpos, value, True), value, pos)
 
