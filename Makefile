@@ -11,7 +11,7 @@ NPM    ?= npm
 # package.json, copied next to the web app's own static files and served locally (no CDN).
 VENDOR := src/opis/web/static/vendor
 
-.PHONY: demo test install lint bench clean serve vendor
+.PHONY: demo test install lint bench clean serve vendor fuzz
 
 $(BIN)/opis: pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ test: install
 	$(BIN)/ruff check src tests bench
 	$(MKDOCS) build --strict --quiet
 	$(BIN)/pytest
+
+# The fuzz suite (tests/test_fuzz_*.py) also runs in `make test`, briefly and with fixed examples;
+# `make fuzz` runs it long and random: FUZZ_SCALE times the examples (150: about 15 minutes).
+# Replay a run with `make fuzz FUZZ_ARGS=--hypothesis-seed=N`.
+FUZZ_SCALE ?= 150
+FUZZ_ARGS  ?=
+fuzz: install
+	OPIS_FUZZ=long OPIS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest --durations=0 --hypothesis-show-statistics \
+		$(FUZZ_ARGS) tests/test_fuzz_*.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

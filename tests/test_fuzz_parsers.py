@@ -6,10 +6,10 @@ Run long with ``make fuzz`` (see tests/fuzz_profiles.py).
 
 from __future__ import annotations
 
-from fuzz_profiles import fuzz, time_limit
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from fuzz_profiles import fuzz, time_limit
 from opis.extract import dates_text, numbers
 from opis.metadata import dates as metadata_dates
 from opis.readers.base import RawDocument

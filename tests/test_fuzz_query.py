@@ -6,10 +6,10 @@ Run long with ``make fuzz`` (see tests/fuzz_profiles.py).
 from __future__ import annotations
 
 import pytest
-from fuzz_profiles import fuzz, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_profiles import fuzz, time_limit
 from opis.errors import QuerySyntaxError
 from opis.search import search
 from opis.search.plan import build_plan
