@@ -210,14 +210,11 @@ def test_generated_word_processor_files(body, kind, suffix):
 
 
 @pytest.mark.parametrize("kind", ["docx", "odt", "pdf"])
-def test_corrupted_containers(kind):
-    @fuzz(50)
-    @given(st.data())
-    def run(data):
-        broken = data.draw(mutated(_valid(kind)))
-        _read(broken, data.draw(st.sampled_from([f".{kind}", ".txt"])))
-
-    run()
+@fuzz(50)
+@given(data=st.data())
+def test_corrupted_containers(kind, data):
+    broken = data.draw(mutated(_valid(kind)))
+    _read(broken, data.draw(st.sampled_from([f".{kind}", ".txt"])))
 
 
 # --- what fuzzing found ---------------------------------------------------------------------
