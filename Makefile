@@ -49,9 +49,9 @@ test: install
 	$(BIN)/pytest
 
 # The fuzz suite (tests/test_fuzz_*.py) also runs in `make test`, briefly and with fixed examples;
-# `make fuzz` runs it long and random: FUZZ_SCALE times the examples (50: about 15 minutes on a 2-core machine).
+# `make fuzz` runs it long and random: FUZZ_SCALE times the examples (100: about 15 minutes on a 2-core machine).
 # Replay a run with `make fuzz FUZZ_ARGS=--hypothesis-seed=N`.
-FUZZ_SCALE ?= 50
+FUZZ_SCALE ?= 100
 FUZZ_ARGS  ?=
 fuzz: install
 	OPIS_FUZZ=long OPIS_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest --durations=0 --hypothesis-show-statistics \

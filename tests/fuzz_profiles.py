@@ -4,7 +4,7 @@ Two profiles, chosen by the ``OPIS_FUZZ`` environment variable:
 
 * ``short`` (the default, what ``make test`` runs): few examples per test, derandomised (the
   same examples on every run, so CI does not fail by chance), about half a minute in all;
-* ``long`` (``OPIS_FUZZ=long``, what ``make fuzz`` runs): ``OPIS_FUZZ_SCALE`` (default 50)
+* ``long`` (``OPIS_FUZZ=long``, what ``make fuzz`` runs): ``OPIS_FUZZ_SCALE`` (default 100)
   times as many examples, randomised, and failing examples saved in a database under the
   temporary folder so that the next run tries them first. ``--hypothesis-seed=N`` replays a run.
 
@@ -31,7 +31,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 PROFILE = os.environ.get("OPIS_FUZZ", "short")
 if PROFILE not in ("short", "long"):
     raise SystemExit(f"OPIS_FUZZ={PROFILE!r}: use 'short' (default) or 'long'")
-SCALE = int(os.environ.get("OPIS_FUZZ_SCALE", "50")) if PROFILE == "long" else 1
+SCALE = int(os.environ.get("OPIS_FUZZ_SCALE", "100")) if PROFILE == "long" else 1
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
           HealthCheck.large_base_example]
