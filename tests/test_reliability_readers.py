@@ -390,3 +390,15 @@ def test_a_pipeline_with_outside_components_is_not_sent_to_the_worker():
     custom = Pipeline(["boilerplate"])
     custom.components = [("boilerplate", lambda doc: doc)]  # e.g. registered in a notebook
     assert not rebuildable(custom)
+
+
+def test_a_page_of_markup_only_is_no_document(tmp_path):
+    """An HTML file with markup and no words (found by the fuzz suite) is refused with one line,
+    not stored as a record with empty text."""
+    from opis.errors import ReadError
+    from opis.readers import read
+
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body><SUP></body></html>", encoding="utf-8")
+    with pytest.raises(ReadError, match="no text found"):
+        read(page)

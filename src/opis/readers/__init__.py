@@ -127,7 +127,7 @@ def _sniff_zip(path: Path) -> str:
                     return "odt"
                 if kind:
                     raise UnsupportedFormat(f"looks like {kind}, not a document", str(path))
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise ReadError(f"corrupt ZIP container ({exc})", str(path)) from exc
     raise UnsupportedFormat("ZIP archive that is neither DOCX nor ODT", str(path))
 
@@ -188,6 +188,8 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
 
     before = raw.text
     raw = recognise(raw)
+    if not raw.text.strip() and not raw.fields.get("Title"):
+        raise ReadError(f"no text found in this {fmt} file (only markup or page furniture)", str(p))
     if raw.pages and raw.text != before:  # keep page offsets valid in the cleaned text
         from opis.readers.paging import remap_pages
 
