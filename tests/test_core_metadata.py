@@ -74,12 +74,9 @@ def test_seed_agents_as_written(seeds):
 
 
 def test_seed_agents_canonical_when_the_authority_knows_them(seeds):
-    try:
-        from opis.authority import resolve
-    except ImportError:
-        pytest.skip("opis.authority not installed")
-    if resolve("L. Beria", "PERSON") is None:
-        pytest.skip("the person authority does not list Beria yet")
+    from opis.authority import resolve
+
+    assert resolve("L. Beria", "PERSON") is not None
     for prefix in ("000", "004"):
         meta = gold(prefix)["metadata"]
         assert [a.name for a in seeds[prefix].authors] == meta["authors"]

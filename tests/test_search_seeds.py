@@ -9,17 +9,6 @@ import pytest
 from opis.search import search
 
 
-def _authority_knows(name: str) -> bool:
-    try:
-        from opis.authority import variants
-    except ImportError:
-        return False
-    return len(variants(name)) > 1
-
-
-pytestmark = pytest.mark.skipif(not _authority_knows("Tacheng"), reason="the place authority is not installed")
-
-
 def prefixes(store, query: str, backend: str) -> set[str]:
     result = search(store, query, backend=backend, limit=20)
     return {Path(store.get_dict(h.id)["provenance"]["path"]).name[:3] for h in result.hits}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import warnings
 from pathlib import Path
@@ -15,15 +14,6 @@ with warnings.catch_warnings():
 
 from opis.errors import StoreError
 from opis.web import create_app
-
-
-def has(module: str, attr: str) -> bool:
-    try:
-        if importlib.util.find_spec(module) is None:
-            return False
-    except ModuleNotFoundError:
-        return False
-    return hasattr(importlib.import_module(module), attr)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +182,6 @@ def test_hostile_document_is_escaped_everywhere(tmp_path):
     assert "&lt;script&gt;alert(" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-@pytest.mark.skipif(not has("opis.export", "export"), reason="export area not installed")
 def test_exports_every_format(client, doc_ids):
     some = doc_ids["000"]
     for fmt in ["chicago", "bibtex", "ris", "csl-json", "tei", "json"]:
@@ -204,7 +193,6 @@ def test_exports_every_format(client, doc_ids):
     assert page.count('class="copy"') == 6
 
 
-@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_search_api_and_page_find_tacheng_through_its_variants(client, seed_records):
     beria = seed_records["000"]["id"]
     body = client.get("/api/search", params={"q": "Tacheng"}).json()
@@ -214,7 +202,6 @@ def test_search_api_and_page_find_tacheng_through_its_variants(client, seed_reco
     assert client.get("/api/search").status_code == 422
 
 
-@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_estimated_facet_counts_are_marked(client, monkeypatch):
     from opis.search import tantivy_index as ti
 
@@ -228,7 +215,6 @@ def test_estimated_facet_counts_are_marked(client, monkeypatch):
     assert "estimated from a sample" in page and '<span class="count">~' in page
 
 
-@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_bad_query_is_a_400_with_position(client):
     r = client.get("/api/search", params={"q": '"Tacheng AND'})
     if r.status_code == 200:
@@ -238,7 +224,6 @@ def test_bad_query_is_a_400_with_position(client):
     assert page.status_code == 400 and "Query error" in page.text
 
 
-@pytest.mark.skipif(not has("opis.store.entities", "get_entity"), reason="entities area not installed")
 def test_entity_page_shows_variants_mentions_and_map(client, seed_records):
     r = client.get("/entities/place:tacheng")
     assert r.status_code == 200
@@ -256,7 +241,6 @@ def test_entity_page_shows_variants_mentions_and_map(client, seed_records):
     assert re.search(r'<span class="app app-gloss"[^>]*>\[Tacheng\]</span>', doc)  # the gloss, drawn apart
 
 
-@pytest.mark.skipif(not has("opis.store.entities", "places_with_counts"), reason="entities area not installed")
 def test_map_lists_places_with_counts(client):
     places = client.get("/api/places").json()
     tacheng = next(p for p in places if p["id"] == "place:tacheng")
@@ -285,7 +269,6 @@ def test_static_assets_are_served_locally(client):
         assert topo["type"] == "Topology" and "countries" in topo["objects"]
 
 
-@pytest.mark.skipif(not has("opis.store.archrefs", "archive_tree"), reason="archrefs area not installed")
 def test_archive_tree_walks_down_to_the_citing_documents(client, seed_records):
     beria = seed_records["000"]
     ref = next(r for r in beria["archival_refs"] if r.get("archive"))
@@ -303,7 +286,6 @@ def test_archive_tree_walks_down_to_the_citing_documents(client, seed_records):
     assert beria["id"] in {c["doc_id"] for c in cited}
 
 
-@pytest.mark.skipif(not has("opis.store.claims", "compare_claims"), reason="claims area not installed")
 def test_claims_page_puts_sources_side_by_side(client):
     groups = client.get("/api/claims/compare").json()
     page = client.get("/claims").text
@@ -316,8 +298,6 @@ def test_claims_page_puts_sources_side_by_side(client):
         assert f'href="/documents/{c["doc_id"]}"' in page
 
 
-@pytest.mark.skipif(not (has("opis.timeline", "timeline") and has("opis.store.entities", "entity_mentions")),
-                    reason="claims/entities areas not installed")
 def test_timeline_filters_by_place(client):
     everything = client.get("/api/timeline").json()
     tacheng = client.get("/api/timeline", params={"place": "place:tacheng"}).json()
@@ -332,7 +312,6 @@ def test_timeline_filters_by_place(client):
     assert client.get("/api/timeline", params={"date_from": "Sept 1945"}).status_code == 422
 
 
-@pytest.mark.skipif(not has("opis.search", "search"), reason="search area not installed")
 def test_search_page_says_when_prefixes_wait_for_reindex(client, seed_db):
     assert "refugees" in client.get("/search", params={"q": "refugee*"}).text.lower()  # found through the word list
     assert "opis reindex" not in client.get("/search", params={"q": "refugee*"}).text

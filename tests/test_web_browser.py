@@ -42,15 +42,6 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def has(module: str, attr: str) -> bool:
-    import importlib
-
-    try:
-        return importlib.util.find_spec(module) is not None and hasattr(importlib.import_module(module), attr)
-    except ModuleNotFoundError:
-        return False
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -108,8 +99,6 @@ def beria_title(seed_records) -> str:
     return seed_records["000"].get("title") or seed_records["000"]["id"]
 
 
-@pytest.mark.skipif(not (has("opis.search", "search") and has("opis.store.entities", "get_entity")),
-                    reason="needs the search and entities areas")
 def test_search_open_report_follow_chuguchak(server, browser, seed_records):
     d = browser
     d.get(server + "/")
@@ -138,7 +127,6 @@ def test_search_open_report_follow_chuguchak(server, browser, seed_records):
     shot(d, "03-entity-tacheng")
 
 
-@pytest.mark.skipif(not has("opis.store.entities", "places_with_counts"), reason="needs the entities area")
 def test_map_draws_borders_and_places_and_clicks_through(server, browser):
     d = browser
     d.get(server + "/map")
@@ -215,8 +203,7 @@ def _pages(server: str, seed_records) -> list[tuple[str, str]]:
     pages = [("home", "/"), ("search", "/search?q=Xinjiang"), ("archives", "/archives"), ("timeline", "/timeline"),
              ("map", "/map"), ("claims", "/claims")]
     pages += [(f"document-{p}", f"/documents/{rec['id']}") for p, rec in sorted(seed_records.items())[:2]]
-    if has("opis.store.entities", "get_entity"):
-        pages.append(("entity", "/entities/place:tacheng"))
+    pages.append(("entity", "/entities/place:tacheng"))
     return pages
 
 

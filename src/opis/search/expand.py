@@ -16,11 +16,9 @@ from opis.search.analysis import fold
 MAX_NAME_WORDS = 4
 
 
-def _authority_variants() -> Callable[[str], list[str]] | None:
-    try:
-        from opis.authority import variants
-    except ImportError:  # the authority package is not installed in this build
-        return None
+def _authority_variants() -> Callable[[str], list[str]]:
+    from opis.authority import variants
+
     return variants
 
 
@@ -28,7 +26,7 @@ def _authority_variants() -> Callable[[str], list[str]] | None:
 def variants(term: str) -> tuple[str, ...]:
     """Other names of the authority entries ``term`` names (not ``term`` itself); () if none."""
     lookup = _authority_variants()
-    if lookup is None or not term.strip():
+    if not term.strip():
         return ()
     key = fold(term)
     out = []

@@ -17,7 +17,7 @@ def archives_page(request: Request, archive: str | None = Query(None, max_length
                   fond: str | None = Query(None, max_length=200), opis: str | None = Query(None, max_length=200),
                   delo: str | None = Query(None, max_length=200), arch: Archive = Depends(get_archive)):
     path = {"archive": archive, "fond": fond, "opis": opis, "delo": delo}
-    ctx = {"path": path, "level": None, "children": None, "citing": None, "available": True,
+    ctx = {"path": path, "level": None, "children": None, "citing": None,
            "info": arch.archive_info(archive) if archive else None}
     if not delo:
         ctx["children"] = arch.archive_tree(archive, fond if archive else None, opis if archive and fond else None)

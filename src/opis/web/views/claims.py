@@ -17,6 +17,6 @@ def claims_page(request: Request, about: str | None = Query(None, max_length=200
     groups = archive.claims(about or None, compare=True)
     ids = {c.get("doc_id") for g in groups for c in g.get("claims", []) if isinstance(c, dict)}
     return render(request, "claims.html", {
-        "title": "Claims", "groups": groups, "claims": None, "available": True, "about": about or "",
+        "title": "Claims", "groups": groups, "claims": None, "about": about or "",
         "doc_titles": archive.titles(i for i in ids if i),
     })

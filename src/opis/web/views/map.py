@@ -14,4 +14,4 @@ router = APIRouter(include_in_schema=False)
 @router.get("/map")
 def map_page(request: Request, archive: Archive = Depends(get_archive)):
     places = sorted(archive.places(), key=lambda p: (-(p.get("count") or 0), p.get("label") or ""))
-    return render(request, "map.html", {"title": "Map", "places": places, "available": True})
+    return render(request, "map.html", {"title": "Map", "places": places})

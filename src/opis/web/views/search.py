@@ -65,7 +65,7 @@ def histogram(q: str, facets: dict) -> list[dict]:
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
                 exact: bool = Query(False), archive: Archive = Depends(get_archive)):
     ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
-           "words_pending": False, "available": True, "params": {"q": q, "exact": "1" if exact else None}}
+           "words_pending": False, "params": {"q": q, "exact": "1" if exact else None}}
     if q.strip():
         try:
             result = lib.search(archive, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact)
