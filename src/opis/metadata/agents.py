@@ -206,11 +206,9 @@ def to_agent(part: NamePart, role: str | None = None, affiliation: str | None = 
 
 
 def resolve_person(surface: str, gloss: str | None = None) -> tuple[str, str] | None:
-    """(canonical name, entity id) from ``opis.authority`` when it is installed and sure."""
-    try:
-        from opis.authority import resolve
-    except ImportError:
-        return None
+    """(canonical name, entity id) from the person authority, when it is sure."""
+    from opis.authority import resolve
+
     try:
         match = resolve(surface, "PERSON", gloss=gloss)
     except Exception:  # the authority must never break metadata extraction

@@ -189,10 +189,8 @@ class _Lowerer:
 
 
 def _archive_names(value: str) -> list[str]:
-    try:
-        from opis.authority.archives import lookup
-    except ImportError:
-        return []
+    from opis.authority.archives import lookup
+
     arch = lookup(value)
     if arch is None:
         return []

@@ -95,10 +95,8 @@ def recognise(raw: RawDocument) -> RawDocument | None:
 
 
 def _languages(text: str) -> list[str]:
-    try:
-        from opis.lang import detect_languages
-    except ImportError:  # language identification is optional here; the language component fills it later
-        return []
+    from opis.lang import detect_languages
+
     return detect_languages(text)
 
 
