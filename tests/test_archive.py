@@ -291,10 +291,17 @@ def test_cli_refuses_a_span_outside_the_text(archive, tmp_path):
 
 
 def test_every_export_format_is_served_and_offered():
-    from opis.cli.refs import export_cmd
-    from opis.export import NAMES
-    from opis.web.lib import EXPORT_FORMATS
+    from fastapi import FastAPI
 
-    assert tuple(EXPORT_FORMATS) == NAMES == tuple(FORMATS)
-    fmt_option = next(p for p in export_cmd.params if p.name == "fmt")
-    assert tuple(fmt_option.type.choices) == NAMES
+    from opis.cli import cli
+    from opis.export import names
+    from opis.web.api.exports import build_router
+
+    assert names() == tuple(FORMATS)
+    fmt_option = next(p for p in cli.commands["export"].params if p.name == "fmt")
+    assert tuple(fmt_option.type.choices) == names()
+    app = FastAPI()
+    app.include_router(build_router())
+    [param] = [p for p in app.openapi()["paths"]["/documents/{doc_id}/export"]["get"]["parameters"]
+               if p["name"] == "format"]
+    assert tuple(param["schema"]["enum"]) == names()

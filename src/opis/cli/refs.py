@@ -9,13 +9,13 @@ import click
 
 from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
 from opis.errors import OpisError
-from opis.export import NAMES
+from opis.export import exporters
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(refs)
     cli.add_command(archives)
-    cli.add_command(export_cmd)
+    cli.add_command(export_command())
 
 
 def ref_json(ref) -> dict[str, Any]:
@@ -130,15 +130,20 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
         arch.close()
 
 
-@click.command(name="export")
-@click.argument("ident")
-@click.option("--format", "fmt", default="chicago", show_default=True,
-              type=click.Choice(NAMES))
-@db_option
-def export_cmd(ident, fmt, db):
-    """Export a record's citation: chicago, bibtex, ris, csl-json, tei or json (JSON-LD)."""
-    with open_archive(db) as archive:
-        try:
-            click.echo(archive.export(ident, fmt).rstrip("\n"))
-        except OpisError as exc:
-            fail(str(exc))
+def export_command() -> click.Command:
+    """``opis export``, offering the export formats registered when the command is built."""
+    names = tuple(exporters())
+
+    @click.command(name="export")
+    @click.argument("ident")
+    @click.option("--format", "fmt", default="chicago", show_default=True, type=click.Choice(names))
+    @db_option
+    def export_cmd(ident, fmt, db):
+        with open_archive(db) as archive:
+            try:
+                click.echo(archive.export(ident, fmt).rstrip("\n"))
+            except OpisError as exc:
+                fail(str(exc))
+
+    export_cmd.help = f"Export a record's citation: {', '.join(names)} (json is JSON-LD)."
+    return export_cmd

@@ -2,19 +2,18 @@
 
 Gold files follow ``../shared/gold/*.json``: ``{"file": ".../NAME.txt", "metadata": {...}, ...}``.
 A gold file is matched to the stored record whose source file has the same name. Each area
-adds a scorer module (``opis.evaluate.<area>``) with ``score(gold, record) -> list[Tally]``.
+adds a scorer module (``opis.evaluate.<area>``) with ``score(gold, record) -> list[Tally]``,
+registered as a :class:`Scorer` through the ``register_scorers`` hook (the built-ins in
+:mod:`opis.plugins_builtin.scorers`).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-SCORER_MODULES = ["metadata", "archrefs", "entities", "claims"]
 
 
 @dataclass
@@ -152,15 +151,19 @@ class Report:
         }
 
 
-def scorers():
-    out = []
-    for name in SCORER_MODULES:
-        try:
-            out.append(importlib.import_module(f"opis.evaluate.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"opis.evaluate.{name}":
-                raise
-    return out
+@dataclass(frozen=True)
+class Scorer:
+    """A scorer of ``opis eval``: its name and ``score(gold, record) -> list[Tally]``."""
+
+    name: str
+    score: Callable[[dict[str, Any], dict[str, Any]], list[Tally]]
+
+
+def scorers() -> list[Scorer]:
+    """Every registered scorer, the built-ins first."""
+    from opis.plugins import by_name, get_plugin_manager
+
+    return list(by_name(get_plugin_manager().hook.register_scorers()).values())
 
 
 def load_gold(gold_dir: str | Path) -> list[dict[str, Any]]:

@@ -1,36 +1,61 @@
 """Citation exports of a record: ``export(record, fmt)`` for every format opis writes.
 
-``record`` is the record JSON (``Document.to_dict()`` / ``opis show --json``). One module per
-format; each has ``render(record) -> str``.
+``record`` is the record JSON (``Document.to_dict()`` / ``opis show --json``). Each format is an
+:class:`Exporter` registered through the ``register_exporters`` hook; the built-ins (one module
+per format, each with ``render(record) -> str``) are listed in :mod:`opis.plugins_builtin.exporters`,
+the one list the CLI, the API, the Cite panel and :meth:`opis.Archive.export` all read.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from opis.errors import OpisError
 
-#: the export formats offered (``json-ld`` is also accepted, as another name of ``json``)
-NAMES: tuple[str, ...] = ("chicago", "bibtex", "ris", "csl-json", "tei", "json")
-FORMATS: dict[str, str] = {
-    "chicago": "opis.export.chicago",
-    "bibtex": "opis.export.bibtex",
-    "ris": "opis.export.ris",
-    "csl-json": "opis.export.csl",
-    "tei": "opis.export.tei",
-    "json": "opis.export.jsonld",
-    "json-ld": "opis.export.jsonld",
-}
+
+@dataclass(frozen=True)
+class Exporter:
+    """An export format: its name, ``render(record) -> str``, the media type and file extension
+    the web serves it with, its label on the Cite panel and other names it is accepted under."""
+
+    name: str
+    render: Callable[[dict[str, Any]], str]
+    media_type: str = "text/plain; charset=utf-8"
+    extension: str = "txt"
+    label: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 class ExportError(OpisError):
     """An unknown export format."""
 
 
+def exporters() -> dict[str, Exporter]:
+    """Every registered export format by name, the built-ins first."""
+    from opis.plugins import by_name, get_plugin_manager
+
+    return by_name(get_plugin_manager().hook.register_exporters())
+
+
+def names() -> tuple[str, ...]:
+    """The names of the export formats offered (each also accepted in any letter case)."""
+    return tuple(exporters())
+
+
+def get_exporter(fmt: str) -> Exporter:
+    """The exporter of ``fmt`` (a name or another name of one); ExportError if there is none."""
+    available = exporters()
+    key = fmt.lower()
+    found = available.get(key) or next((e for e in available.values() if key in e.aliases), None)
+    if found is None:
+        accepted = sorted([*available, *(a for e in available.values() for a in e.aliases)])
+        raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(accepted)})")
+    return found
+
+
 def export(record: dict[str, Any], fmt: str) -> str:
-    """The record rendered in ``fmt`` (chicago, bibtex, ris, csl-json, tei, json)."""
-    mod = FORMATS.get(fmt.lower())
-    if mod is None:
-        raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(sorted(FORMATS))})")
-    return importlib.import_module(mod).render(record)
+    """The record rendered in ``fmt`` (one of :func:`names`: chicago, bibtex, ris, csl-json, tei,
+    json, and any a plugin adds)."""
+    return get_exporter(fmt).render(record)

@@ -1,16 +1,17 @@
 """Readers: one module per format; ``read(path)`` picks one by content, not only by extension.
 
-Each format module exposes ``read(path: Path, data: bytes, options: ReadOptions) -> RawDocument``
-returning the text of the file; ``read`` here then recognises the page layout
+Each format is a :class:`Reader` registered through the ``register_readers`` hook (the built-ins in
+:mod:`opis.plugins_builtin.readers`) with ``read(path: Path, data: bytes, options: ReadOptions) ->
+RawDocument`` returning the text of the file; ``read`` here then recognises the page layout
 (``opis.readers.layouts``) so every format gets the same record structure.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,18 +20,7 @@ from opis.readers.base import RawDocument, RawNote, sha256_file
 from opis.readers.datafiles import data_kind
 from opis.readers.encoding import decode
 
-__all__ = ["RawDocument", "RawNote", "ReadOptions", "read", "sniff_format", "sha256_file"]
-
-# format name -> module implementing it
-FORMAT_MODULES = {
-    "text": "opis.readers.text",
-    "markdown": "opis.readers.markdown",
-    "html": "opis.readers.html",
-    "pdf": "opis.readers.pdf",
-    "docx": "opis.readers.docx",
-    "odt": "opis.readers.odt",
-    "image": "opis.readers.image",
-}
+__all__ = ["RawDocument", "RawNote", "ReadOptions", "Reader", "read", "readers", "sniff_format", "sha256_file"]
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -47,13 +37,30 @@ class ReadOptions:
     progress: bool = False  # per-page progress bar for long files
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A file format: its name (``RawDocument.format``), what messages call it, the function that
+    reads a file of it and, for a format opis's own sniffing does not know, ``sniff(path, head)``
+    saying whether a file (its path and first 8 KiB) is of this format."""
+
+    name: str
+    label: str
+    read: Callable[[Path, bytes, ReadOptions], RawDocument]
+    sniff: Callable[[Path, bytes], bool] | None = None
+
+
+def readers() -> dict[str, Reader]:
+    """Every registered reader by format name, the built-ins first."""
+    from opis.plugins import by_name, get_plugin_manager
+
+    return by_name(get_plugin_manager().hook.register_readers())
+
+
 # what a file named with one of these suffixes must be, by its content
 SUFFIX_FORMATS = {
     ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".png": "image", ".jpg": "image", ".jpeg": "image",
     ".tif": "image", ".tiff": "image", ".gif": "image", ".webp": "image",
 }
-FORMAT_NAMES = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "image": "image", "text": "plain text",
-                "markdown": "plain text", "html": "HTML"}
 # ZIP containers that are not documents: (member that marks them, what they are)
 ZIP_DATA = (("xl/workbook.xml", "a spreadsheet (XLSX)"), ("ppt/presentation.xml", "a presentation (PPTX)"))
 ODF_MIMETYPES = {
@@ -69,11 +76,16 @@ def sniff_format(path: Path, head: bytes) -> str:
     The extension only tells HTML and Markdown from plain text; a file named ``.pdf``, ``.docx``,
     ``.odt`` or as an image whose content is something else is refused with a ``ReadError``.
     """
+    available = readers()
+    for reader in available.values():  # a plugin's format, claimed by its own sniffer
+        if reader.sniff is not None and reader.sniff(path, head):
+            return reader.name
     fmt = _sniff_content(path, head)
     expected = SUFFIX_FORMATS.get(path.suffix.lower())
     if expected and fmt != expected and fmt in ("text", "markdown", "html"):
         raise ReadError(
-            f"named {path.suffix} but is not a {FORMAT_NAMES[expected]} file (its content is {FORMAT_NAMES[fmt]})",
+            f"named {path.suffix} but is not a {available[expected].label} file "
+            f"(its content is {available[fmt].label})",
             str(path),
         )
     return fmt
@@ -169,13 +181,13 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
     except OSError as exc:
         raise ReadError(f"cannot read ({exc.strerror})", str(p)) from exc
     fmt = sniff_format(p, data[:8192])
-    module = importlib.import_module(FORMAT_MODULES[fmt])
+    reader = readers()[fmt]
     try:
-        raw: RawDocument = module.read(p, data, options)
+        raw: RawDocument = reader.read(p, data, options)
     except (OpisError, MemoryError):
         raise
     except Exception as exc:  # a library failing on a malformed file: name the file and the problem
-        raise ReadError(f"cannot read this {FORMAT_NAMES[fmt]} file ({describe(exc)})", str(p)) from exc
+        raise ReadError(f"cannot read this {reader.label} file ({describe(exc)})", str(p)) from exc
     if fmt == "text":
         kind = data_kind(raw.text)
         if kind:

@@ -18,7 +18,6 @@ from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult, top_facets
 from opis.search.fields import IndexRow, index_row
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
-from opis.store import indexers
 
 COLUMNS = ("title", "summary", "body", "place", "person", "org", "archive", "fond", "lang", "class",
            "type", "translator", "date")
@@ -62,7 +61,6 @@ def clear(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM search_docs")
 
 
-indexers.register("search", write, delete)
 
 
 # --- compiling a plan to an FTS5 expression -----------------------------------------------

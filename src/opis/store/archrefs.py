@@ -16,7 +16,6 @@ from unidecode import unidecode
 
 from opis.authority import archives as authority
 from opis.model import Document
-from opis.store import indexers
 
 LEVELS = ("archive", "fond", "opis", "delo")
 
@@ -56,7 +55,6 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
     conn.execute("DELETE FROM archival_refs WHERE doc_id = ?", (doc_id,))
 
 
-indexers.register("archrefs", write, delete)
 
 
 def canonical_archive(archive: str) -> str:

@@ -18,7 +18,6 @@ from typing import Any
 from opis.extract.claims import NOUN_CLASSES, VERB_CLASSES, claim_kind
 from opis.extract.dates_text import parse_date
 from opis.model import Document
-from opis.store import indexers
 
 CLAIM_COLUMNS = (
     "doc_id, n, value, value_text, low, high, unit, qualifier, normalized_value, normalized_unit, what, kind, "
@@ -55,7 +54,6 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
     conn.execute("DELETE FROM events WHERE doc_id = ?", (doc_id,))
 
 
-indexers.register("claims", write, delete)
 
 
 # --- queries -------------------------------------------------------------------------------------

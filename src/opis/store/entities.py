@@ -16,7 +16,6 @@ from typing import Any
 
 from opis.errors import NotFound
 from opis.model import Document, to_dict
-from opis.store import indexers
 
 CONTEXT = 70  # characters of context on each side of a mention
 ENTITY_TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
@@ -62,7 +61,6 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
     conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
 
 
-indexers.register("entities", write, delete)
 
 
 # --- queries ---------------------------------------------------------------------------------

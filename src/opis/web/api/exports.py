@@ -1,6 +1,6 @@
-"""/api/documents/{id}/export: a citation or record in one of the export formats."""
+"""/api/documents/{id}/export: a citation or record in one of the export formats.
 
-from __future__ import annotations
+(No ``from __future__ import annotations``: the route's format type is a local that FastAPI must see.)"""
 
 from typing import Literal
 
@@ -8,20 +8,25 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from opis.archive import Archive
-from opis.export import NAMES
-from opis.web import lib
+from opis.export import exporters
 from opis.web.settings import get_archive
 
-router = APIRouter(tags=["exports"])
-Format = Literal[NAMES]  # type: ignore[valid-type]  # (the formats opis.export offers)
 
+def build_router() -> APIRouter:
+    """The export route, offering the export formats registered when the app is built."""
+    formats = exporters()
+    Format = Literal[tuple(formats)]  # type: ignore[valid-type]  # (the formats opis.export offers)
+    router = APIRouter(tags=["exports"])
 
-@router.get("/documents/{doc_id}/export", summary="Export a record: chicago, bibtex, ris, csl-json, tei, json (JSON-LD)",
-            response_class=Response)
-def export(doc_id: str, format: Format = Query("chicago"), download: bool = Query(False),
-           archive: Archive = Depends(get_archive)):
-    doc_id = archive.resolve_id(doc_id)
-    body = archive.export(doc_id, format)
-    media, ext, _ = lib.EXPORT_FORMATS[format]
-    headers = {"Content-Disposition": f'attachment; filename="{doc_id}.{ext}"'} if download else {}
-    return Response(body, media_type=media, headers=headers)
+    @router.get("/documents/{doc_id}/export", response_class=Response,
+                summary="Export a record: " + ", ".join(f"{name} ({e.label})" if e.label and e.label.lower() != name
+                                                        else name for name, e in formats.items()))
+    def export(doc_id: str, format: Format = Query("chicago"), download: bool = Query(False),  # type: ignore[valid-type]
+               archive: Archive = Depends(get_archive)):
+        doc_id = archive.resolve_id(doc_id)
+        body = archive.export(doc_id, format)
+        exporter = formats[format]
+        headers = {"Content-Disposition": f'attachment; filename="{doc_id}.{exporter.extension}"'} if download else {}
+        return Response(body, media_type=exporter.media_type, headers=headers)
+
+    return router

@@ -1,13 +1,14 @@
-"""Server-rendered pages, one module per page; each calls the same library functions as the API."""
+"""Server-rendered pages, one module per page; each calls the same library functions as the API
+(listed by the built-in plugin :mod:`opis.plugins_builtin.web`; installed plugins add theirs through
+``register_views``)."""
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import APIRouter
 
-MODULES = ["home", "search", "document", "entity", "archives", "timeline", "map", "claims", "docs"]
+from opis.plugins import get_plugin_manager
 
 
 def routers() -> list[APIRouter]:
-    return [importlib.import_module(f"opis.web.views.{name}").router for name in MODULES]
+    """The page routers of every registered plugin, the built-ins first."""
+    return [r for rs in reversed(get_plugin_manager().hook.register_views()) for r in rs or ()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from opis.export import exporters
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -14,4 +15,5 @@ def docs_page(request: Request):
     from opis.web.app import STATIC_DIR
 
     have = (STATIC_DIR / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").exists()
-    return render(request, "docs.html", {"title": "REST API", "have_swagger": have})
+    formats = "|".join(exporters())
+    return render(request, "docs.html", {"title": "REST API", "have_swagger": have, "export_formats": formats})

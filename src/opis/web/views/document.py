@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from opis.archive import Archive
-from opis.export import export
-from opis.web import lib
+from opis.export import exporters
 from opis.web.settings import get_archive
 from opis.web.templating import render
 
@@ -16,9 +15,10 @@ router = APIRouter(include_in_schema=False)
 def citations(record: dict) -> list[dict]:
     """Every export format, rendered."""
     out = []
-    for fmt, (_, _, label) in lib.EXPORT_FORMATS.items():
+    for fmt, exporter in exporters().items():
+        label = exporter.label or fmt
         try:
-            body = export(record, fmt)
+            body = exporter.render(record)
         except Exception as exc:  # one failing format must not hide the others
             body = f"(could not export: {exc})"
         out.append({"format": fmt, "label": label, "body": body})

@@ -1,6 +1,7 @@
 """The record reader: one reader for document pages of archives, whatever their layout.
 
-A page is offered to each family in ``FAMILIES`` in turn; the first that recognises it reads it
+A page is offered to each registered family in turn (``register_record_families``; the built-ins
+below, in this order, are listed in :mod:`opis.plugins_builtin.layouts`); the first that recognises it reads it
 into facts (each value with its span in the page and the rule that found it) and a clean body:
 
 * ``digital_archive`` — record pages of a digital archive of translated documents in every form
@@ -14,25 +15,35 @@ into facts (each value with its span in the page and the rule that found it) and
 * ``noted`` — a heading, the text and a bracketed "[Source: ...]" note;
 * ``headed`` — a page that opens (after its site's navigation) with the title and the date.
 
-A further family is one more module with ``read(text) -> RecordPage | None`` added to the list.
+A further family is one more module with ``read(text) -> RecordPage | None`` added to that list,
+or a plugin's :class:`RecordFamily`.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from opis.readers.base import PAGE_TEXT_KEY, RawDocument
 from opis.readers.layouts.record.common import RecordPage
 
 LAYOUT = "archive_record"
-FAMILIES = [
-    "opis.readers.layouts.record.digital_archive",
-    "opis.readers.layouts.record.frus",
-    "opis.readers.layouts.record.catalogue",
-    "opis.readers.layouts.record.cable",
-    "opis.readers.layouts.record.noted",
-    "opis.readers.layouts.record.headed",
-]
+
+
+@dataclass(frozen=True)
+class RecordFamily:
+    """A family of record pages: its name and ``read(text)``, the page's reading or None."""
+
+    name: str
+    read: Callable[[str], RecordPage | None]
+
+
+def families() -> list[RecordFamily]:
+    """Every registered family in the order they are tried (plugins first, then the built-ins)."""
+    from opis.plugins import get_plugin_manager, ordered
+
+    return ordered(get_plugin_manager().hook.register_record_families())
+
 # raw.fields keys the facts are also shown under (what `opis show` and older code read)
 _FIELD_KEYS = {
     "title": "Title", "date": "Date", "summary": "Summary", "citation": "Citation", "url": "URL",
@@ -43,8 +54,8 @@ _FIELD_KEYS = {
 
 def read_page(text: str) -> RecordPage | None:
     """The first family's reading of ``text``, or None when no family knows the page."""
-    for name in FAMILIES:
-        page = importlib.import_module(name).read(text)
+    for family in families():
+        page = family.read(text)
         if page is not None:
             return page
     return None
