@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opis.hookspecs import hookimpl
-from opis.readers import Reader, ReadOptions
-from opis.readers.base import RawDocument
+
+if TYPE_CHECKING:  # imported when the hook is first called
+    from opis.readers import Reader, ReadOptions
+    from opis.readers.base import RawDocument
 
 # format name -> (module implementing it, the name of the format in messages)
 FORMATS = {
@@ -33,4 +36,6 @@ def _lazy(module_name: str) -> Callable[[Path, bytes, ReadOptions], RawDocument]
 def register_readers() -> list[Reader]:
     """Text, Markdown, HTML, PDF, DOCX, ODT and images (OCR); told apart by
     :func:`opis.readers.sniff_format`."""
+    from opis.readers import Reader
+
     return [Reader(name, label, _lazy(module)) for name, (module, label) in FORMATS.items()]
