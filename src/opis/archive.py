@@ -299,8 +299,8 @@ class Archive:
     # --- export ------------------------------------------------------------------------
     def export(self, id_or_prefix: str, format: str = "chicago") -> str:
         """A document's citation or record in an export format: ``chicago``, ``bibtex``, ``ris``,
-        ``csl-json``, ``tei`` or ``json`` (JSON-LD). Raises
-        :class:`opis.export.ExportError` for an unknown format."""
+        ``csl-json``, ``tei``, ``json`` (JSON-LD) or one a plugin adds (all of them:
+        :func:`opis.export.names`). Raises :class:`opis.export.ExportError` for an unknown format."""
         from opis.export import export
 
         return export(self._store.get_dict(id_or_prefix), format)
