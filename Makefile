@@ -11,7 +11,7 @@ NPM    ?= npm
 # package.json, copied next to the web app's own static files and served locally (no CDN).
 VENDOR := src/opis/web/static/vendor
 
-.PHONY: demo test install lint bench clean serve vendor fuzz
+.PHONY: demo test test-fast install lint bench clean serve vendor fuzz
 
 $(BIN)/opis: pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ test: install
 	$(BIN)/ruff check src tests bench
 	$(MKDOCS) build --strict --quiet
 	$(BIN)/pytest
+
+# The inner loop: ruff and the unit tests only (no corpora, servers, browser, docs build or fuzzing).
+test-fast: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -q -m unit
 
 # The fuzz suite (tests/test_fuzz_*.py) also runs in `make test`, briefly and with fixed examples;
 # `make fuzz` runs it long and random: FUZZ_SCALE times the examples (100: about 15 minutes on a 2-core machine).

@@ -58,3 +58,25 @@ def store(tmp_path):
     s = Store(tmp_path / "t.db")
     yield s
     s.close()
+
+
+# --- test groups: unit (the inner loop, `make test-fast`), integration, browser ------------------
+
+# Files that ingest whole corpora, start servers or processes, drive a browser, build the docs or
+# fuzz: the integration group. Everything else is a unit test. `make test` runs all of them.
+INTEGRATION = {
+    "test_archive.py", "test_claims_precision.py", "test_docs.py", "test_entities_precision.py",
+    "test_formats_ingest.py", "test_formats_ocr.py", "test_formats_pdf.py", "test_fuzz_parsers.py",
+    "test_fuzz_query.py", "test_fuzz_readers.py", "test_plugins.py", "test_records_real_pages.py",
+    "test_reliability_readers.py", "test_reliability_store.py", "test_reliability_web.py",
+    "test_timeline_scale.py", "test_web_api.py", "test_web_api_spans.py",
+}
+BROWSER = {"test_web_browser.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its group, from the file it is in."""
+    for item in items:
+        name = item.path.name
+        group = "browser" if name in BROWSER else "integration" if name in INTEGRATION else "unit"
+        item.add_marker(getattr(pytest.mark, group))
