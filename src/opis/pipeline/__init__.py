@@ -4,12 +4,20 @@ A component is a function ``Document -> Document`` registered with ``@component(
 ``opis.pipeline.<name>``. Each adds its layer (apparatus, references, mentions, claims...) with
 spans into the same text and never rewrites what an earlier component found. The order is
 configuration (``DEFAULT_PIPELINE``), not wiring.
+
+Each component declares the Document attributes it needs (``requires``) and those it sets
+(``assigns``), as spaCy's components do. ``Pipeline(names)`` checks the order when it is built: a
+stage that needs an attribute which neither the reader (``READER_PROVIDES``) nor an earlier stage
+sets is an ``ExtractionError`` naming the stage and the attribute. An attribute a stage only
+consults when it is there (the entities stage looks in the title and summary) is not a need.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
 from opis import __version__
@@ -32,22 +40,70 @@ DEFAULT_PIPELINE: list[str] = [
     "claims",
 ]
 
+# What a Document holds when it leaves the reader (``document_from_raw``), before any stage.
+READER_PROVIDES: frozenset[str] = frozenset(
+    {"text", "fields", "facts", "notes", "page_info", "languages", "warnings", "provenance"}
+)
+
+_DOCUMENT_ATTRS: frozenset[str] = frozenset(f.name for f in dataclass_fields(Document))
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What a component needs on the Document before it runs, and what it sets."""
+
+    requires: frozenset[str] = frozenset()
+    assigns: frozenset[str] = frozenset()
+
+
 _REGISTRY: dict[str, Component] = {}
+_CONTRACTS: dict[str, Contract] = {}
 
 
-def component(name: str) -> Callable[[Component], Component]:
-    """Register a function ``Document -> Document`` as the pipeline component ``name``.
+def component(
+    name: str, requires: Iterable[str] = (), assigns: Iterable[str] = ()
+) -> Callable[[Component], Component]:
+    """Register a function ``Document -> Document`` as the pipeline component ``name`` that needs
+    the Document attributes ``requires`` and sets ``assigns`` (names of ``Document`` fields;
+    a name that is no field is an ExtractionError at registration).
 
     ```python
-    @component("dates")
+    @component("dates", requires=["text", "date"], assigns=["dates"])
     def dates(doc: Document) -> Document: ...
     ```
     """
+    contract = Contract(frozenset(requires), frozenset(assigns))
+    unknown = sorted((contract.requires | contract.assigns) - _DOCUMENT_ATTRS)
+    if unknown:
+        raise ExtractionError(f"pipeline component {name!r} declares unknown Document attributes {unknown}")
+
     def deco(fn: Component) -> Component:
         _REGISTRY[name] = fn
+        _CONTRACTS[name] = contract
         return fn
 
     return deco
+
+
+def contract(name: str) -> Contract:
+    """The declared needs and outputs of the component ``name`` (registered first if needed)."""
+    get_component(name)
+    return _CONTRACTS.get(name, Contract())
+
+
+def check_order(names: Iterable[str]) -> None:
+    """Raise ExtractionError if a stage of ``names`` needs an attribute that neither the reader nor
+    an earlier stage sets."""
+    available = set(READER_PROVIDES)
+    for name in names:
+        c = contract(name)
+        missing = sorted(c.requires - available)
+        if missing:
+            raise ExtractionError(
+                f"pipeline stage {name!r} requires {', '.join(missing)}, which no earlier stage "
+                f"(nor the reader) assigns"
+            )
+        available |= c.assigns
 
 
 def get_component(name: str) -> Component:
@@ -98,6 +154,7 @@ class Pipeline:
     def __init__(self, names: Iterable[str] | None = None, strict: bool = False):
         self.strict = strict
         self.names = list(DEFAULT_PIPELINE if names is None else names)
+        check_order(self.names)
         self.components = [(n, get_component(n)) for n in self.names]
 
     def __call__(self, doc: Document) -> Document:

@@ -184,7 +184,11 @@ def find_apparatus(text: str) -> list[Apparatus]:
     return out
 
 
-@component("apparatus")
+@component(
+    "apparatus",
+    requires=["text"],
+    assigns=["apparatus"],
+)
 def apparatus(doc: Document) -> Document:
     found = find_apparatus(doc.text)
     seen = {(a.start, a.end) for a in doc.apparatus}

@@ -27,7 +27,11 @@ SOURCE_LABEL_RE = re.compile(
 MAX_LINE = 200
 
 
-@component("archrefs")
+@component(
+    "archrefs",
+    requires=["text", "archival_refs"],
+    assigns=["archival_refs"],
+)
 def archrefs(doc: Document) -> Document:
     out = []
     for ref in doc.archival_refs:

@@ -64,7 +64,11 @@ def remove_spans(text: str, spans: list[tuple[int, int]]):
     return "".join(pieces), move
 
 
-@component("boilerplate")
+@component(
+    "boilerplate",
+    requires=["text", "notes", "page_info"],
+    assigns=["text", "notes", "page_info"],
+)
 def boilerplate(doc: Document) -> Document:
     spans = boilerplate_spans(doc.text)
     if not spans:

@@ -56,7 +56,11 @@ def summary_claims(doc: Document, found: list) -> list:
     return out
 
 
-@component("claims")
+@component(
+    "claims",
+    requires=["text", "date", "dates", "mentions"],
+    assigns=["claims", "events"],
+)
 def claims(doc: Document) -> Document:
     if not doc.text.strip():
         return doc

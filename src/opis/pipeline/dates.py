@@ -19,7 +19,11 @@ def is_secondary(doc: Document) -> bool:
     return (doc.doc_type or "").lower() in SECONDARY_TYPES or layout == "article"
 
 
-@component("dates")
+@component(
+    "dates",
+    requires=["text", "date"],
+    assigns=["dates"],
+)
 def dates(doc: Document) -> Document:
     found = find_dates(doc.text, doc.date, prefer_document_year=not is_secondary(doc))
     known = {(d.start, d.end) for d in doc.dates}

@@ -826,7 +826,11 @@ def _blocked_spans(refs) -> list[tuple[int, int]]:
     return [(r.start, r.end) for r in refs if r.start is not None and r.end is not None]
 
 
-@component("entities")
+@component(
+    "entities",
+    requires=["text", "notes", "apparatus"],
+    assigns=["mentions"],
+)
 def entities(doc: Document) -> Document:
     sources = [Source(doc.text, doc.apparatus, _blocked_spans(r for r in doc.archival_refs if r.note is None))]
     for note in doc.notes:

@@ -10,7 +10,11 @@ from opis.model import Document
 from opis.pipeline import component
 
 
-@component("language")
+@component(
+    "language",
+    requires=["text", "page_info"],
+    assigns=["languages", "page_info"],
+)
 def language(doc: Document) -> Document:
     if not doc.languages:
         doc.languages = detect_languages(doc.text)

@@ -361,7 +361,11 @@ def build_entities(doc: Document, known: dict[str, Entity] | None = None) -> Non
     doc.entities = list(out.values())
 
 
-@component("linking")
+@component(
+    "linking",
+    requires=["text", "mentions"],
+    assigns=["mentions", "entities", "coverage"],
+)
 def linking(doc: Document) -> Document:
     notes = {n.n: n.text for n in doc.notes}
 

@@ -23,7 +23,11 @@ HEAD_PARAGRAPHS = 14  # how far into the text the document head (address, marks,
 _DOI_RE = re.compile(r"(?:doi\.org/|\bDOI:?\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
 
 
-@component("metadata")
+@component(
+    "metadata",
+    requires=["text", "fields", "facts", "provenance"],
+    assigns=["title", "date", "doc_type", "authors", "recipients", "classification", "document_number", "original_language", "translators", "contributors", "credits", "funders", "summary", "source_url", "record_id", "doi", "edn", "journal", "volume", "issue", "pages", "year", "keywords", "abstract", "rights", "archival_refs"],
+)
 def metadata(doc: Document) -> Document:
     layout = doc.provenance.layout if doc.provenance else None
     if layout == "article":

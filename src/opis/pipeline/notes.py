@@ -14,7 +14,11 @@ from opis.refs.bibliography import item_id, match_entry, parse_reference
 from opis.refs.footnotes import annotate_notes
 
 
-@component("notes")
+@component(
+    "notes",
+    requires=["notes", "fields"],
+    assigns=["notes", "bibliography"],
+)
 def notes(doc: Document) -> Document:
     if doc.notes:
         annotate_notes(doc.notes)
