@@ -108,83 +108,117 @@ def extract_claims(ctx: ClaimContext, nlp=None) -> list[Claim]:
         if i >= 0 and q.start < sents[i][1]:
             by_sentence.setdefault(sents[i], []).append(q)
     keys = list(by_sentence)
-    texts = (_mask_markup(ctx.text[a:b]) for a, b in keys)
-    if nlp is None:
-        parsed = parse_sentences(texts)
-    else:
-        parsed = nlp.pipe(texts, disable=[p for p in ("ner",) if p in nlp.pipe_names])
-    last_noun: tuple[str, str] | None = None
-    last_subject: tuple[tuple[int, int], int, int, str] | None = None  # (sentence, start, end, text) of the last count
-    last_para = -1
-    for (s0, s1), sdoc in zip(keys, parsed, strict=True):
+    carry = _Carry()
+    for (s0, s1), sdoc in zip(keys, _parse_sentences(ctx, keys, nlp), strict=True):
         sent = sdoc[:]
         pi = bisect.bisect_right(para_starts, s0) - 1
         pstart = paras[pi][0] if pi >= 0 else 0
-        if pstart != last_para:
-            last_noun, last_para = None, pstart
+        if pstart != carry.para:
+            carry.noun, carry.para = None, pstart
         for q in by_sentence[(s0, s1)]:
-            russian = _cyrillic(sent.text)
-            tokset = {t.i for t in sent if t.idx < q.end - s0 and t.idx + len(t.text) > q.start - s0}
-            if russian:
-                what, noun, verb = what_phrase_ru(ctx.text, q.start, q.end, s0)
-                subject = subject_ru(ctx.text, q.end, s0)
-            else:
-                what, noun, verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
-                subject = counted_subject(sent, tokset, _unit_kind(q.unit) if q.unit else None)
-            partitive = _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start])
-            if subject is None and partitive:
-                subject = _partitive_noun(sent, tokset)  # "of whom 243 [were] men"
-            if subject is None and last_subject and last_subject[0] == (s0, s1) and (partitive or noun in _PRON):
-                # "1,243 persons, of whom 811 were shot": the count names its subject earlier in the sentence
-                subject = Subject(last_subject[3], last_subject[1] - s0, last_subject[2] - s0, "partitive")
-            if subject is None:
-                continue
-            if last_noun and noun is None and partitive:
-                what, noun = f"{last_noun[0]} {what}".strip(), last_noun[1]  # "1,243 persons, of whom 811 were shot"
-            if noun in _PRON and last_noun:
-                rest = what.split(" ", 1)[1] if " " in what else ""
-                what = f"{last_noun[0]} {rest}".strip()
-                noun = last_noun[1]
-            if noun in NOT_COUNTED:
-                continue
-            if POSSESSIVE_BEFORE.search(ctx.text[max(0, q.start - 12):q.start]) and q.value is not None and q.value < 10:
-                continue
-            what = _strip_markup(what) or subject.text
-            head_word = subject.text.split()[-1].lower()
-            if subject.rule not in ("distance", "casualty") and head_word not in what.lower():
-                what = f"{subject.text} {what}"  # "four or five personnel should remain": 5 — personnel remain
-            if q.unit and _unit_kind(q.unit) == "temperature":
-                what = "temperature" + (f" ({what})" if what and "degree" not in what else "")
-            if q.unit and _unit_kind(q.unit) == "duration":
-                continue
-            if noun and q.unit is None:
-                surface = next((w for w in what.split() if w.lower().startswith(noun[:4])), noun)
-                last_noun = (surface, noun)
-            if q.unit is None and subject.rule != "partitive":
-                last_subject = ((s0, s1), s0 + subject.start, s0 + subject.end, subject.text)
-            date = claim_date(ctx, q.start, q.end, s0, s1, pstart, starts)
-            place_id, place_label = _place(ctx, q.start, s0, s1)
-            claims.append(
-                Claim(
-                    value=_value(q),
-                    what=what,
-                    quantity=q,
-                    unit=q.unit,
-                    qualifier=q.qualifier,
-                    date=date,
-                    place=place_id,
-                    place_label=place_label,
-                    reported_by=reporter(sent) or ctx.source,
-                    sentence=ctx.text[s0:s1].strip(),
-                    start=q.start,
-                    end=q.end,
-                    subject=subject.text,
-                    subject_start=s0 + subject.start,
-                    subject_end=s0 + subject.end,
-                    rule=subject.rule,
-                )
-            )
+            claim = _claim(ctx, q, sent, (s0, s1), pstart, starts, carry)
+            if claim is not None:
+                claims.append(claim)
     return claims
+
+
+@dataclass
+class _Carry:
+    """What a count leaves to the next ones: the last counted noun of the paragraph (surface, lemma)
+    and the (sentence, start, end, text) of the last count's subject."""
+
+    noun: tuple[str, str] | None = None
+    subject: tuple[tuple[int, int], int, int, str] | None = None
+    para: int = -1
+
+
+def _parse_sentences(ctx: ClaimContext, keys: list[tuple[int, int]], nlp):
+    """The sentences ``keys`` of ``ctx.text`` parsed (markup masked), in order."""
+    texts = (_mask_markup(ctx.text[a:b]) for a, b in keys)
+    if nlp is None:
+        return parse_sentences(texts)
+    return nlp.pipe(texts, disable=[p for p in ("ner",) if p in nlp.pipe_names])
+
+
+def _claim(ctx: ClaimContext, q: Quantity, sent, span: tuple[int, int], pstart: int, starts: list[int],
+           carry: _Carry) -> Claim | None:
+    """The claim the quantity ``q`` of the parsed sentence ``sent`` states, or None (no subject,
+    an uncounted noun, a duration ...); updates ``carry`` for the next counts."""
+    s0, s1 = span
+    tokset = {t.i for t in sent if t.idx < q.end - s0 and t.idx + len(t.text) > q.start - s0}
+    what, noun, subject = _what_and_subject(ctx, q, sent, s0, tokset)
+    partitive = _PARTITIVE.search(ctx.text[max(0, q.start - 20):q.start])
+    if subject is None and partitive:
+        subject = _partitive_noun(sent, tokset)  # "of whom 243 [were] men"
+    if subject is None and carry.subject and carry.subject[0] == span and (partitive or noun in _PRON):
+        # "1,243 persons, of whom 811 were shot": the count names its subject earlier in the sentence
+        subject = Subject(carry.subject[3], carry.subject[1] - s0, carry.subject[2] - s0, "partitive")
+    if subject is None:
+        return None
+    what, noun = _inherit_noun(what, noun, bool(partitive), carry)
+    if noun in NOT_COUNTED:
+        return None
+    if POSSESSIVE_BEFORE.search(ctx.text[max(0, q.start - 12):q.start]) and q.value is not None and q.value < 10:
+        return None
+    what = _claim_what(what, subject, q)
+    if q.unit and _unit_kind(q.unit) == "duration":
+        return None
+    if noun and q.unit is None:
+        surface = next((w for w in what.split() if w.lower().startswith(noun[:4])), noun)
+        carry.noun = (surface, noun)
+    if q.unit is None and subject.rule != "partitive":
+        carry.subject = (span, s0 + subject.start, s0 + subject.end, subject.text)
+    place_id, place_label = _place(ctx, q.start, s0, s1)
+    return Claim(
+        value=_value(q),
+        what=what,
+        quantity=q,
+        unit=q.unit,
+        qualifier=q.qualifier,
+        date=claim_date(ctx, q.start, q.end, s0, s1, pstart, starts),
+        place=place_id,
+        place_label=place_label,
+        reported_by=reporter(sent) or ctx.source,
+        sentence=ctx.text[s0:s1].strip(),
+        start=q.start,
+        end=q.end,
+        subject=subject.text,
+        subject_start=s0 + subject.start,
+        subject_end=s0 + subject.end,
+        rule=subject.rule,
+    )
+
+
+def _what_and_subject(ctx: ClaimContext, q: Quantity, sent, s0: int, tokset: set[int]):
+    """(what, counted noun lemma, subject) of ``q``: the Russian rules for a Cyrillic sentence."""
+    if _cyrillic(sent.text):
+        what, noun, _verb = what_phrase_ru(ctx.text, q.start, q.end, s0)
+        return what, noun, subject_ru(ctx.text, q.end, s0)
+    what, noun, _verb = what_phrase(sent, q.start - s0, q.end - s0, ctx.text[q.start:q.end])
+    return what, noun, counted_subject(sent, tokset, _unit_kind(q.unit) if q.unit else None)
+
+
+def _inherit_noun(what: str, noun: str | None, partitive: bool, carry: _Carry) -> tuple[str, str | None]:
+    """A partitive count or a pronoun takes the paragraph's last counted noun ("1,243 persons, of
+    whom 811 were shot")."""
+    if carry.noun and noun is None and partitive:
+        what, noun = f"{carry.noun[0]} {what}".strip(), carry.noun[1]
+    if noun in _PRON and carry.noun:
+        rest = what.split(" ", 1)[1] if " " in what else ""
+        what = f"{carry.noun[0]} {rest}".strip()
+        noun = carry.noun[1]
+    return what, noun
+
+
+def _claim_what(what: str, subject: Subject, q: Quantity) -> str:
+    """The claim's 'what': markup stripped, the subject's head word in it, temperatures named."""
+    what = _strip_markup(what) or subject.text
+    head_word = subject.text.split()[-1].lower()
+    if subject.rule not in ("distance", "casualty") and head_word not in what.lower():
+        what = f"{subject.text} {what}"  # "four or five personnel should remain": 5 — personnel remain
+    if q.unit and _unit_kind(q.unit) == "temperature":
+        what = "temperature" + (f" ({what})" if what and "degree" not in what else "")
+    return what
 
 
 def _partitive_noun(sent, tokset: set[int]) -> Subject | None:
@@ -335,32 +369,45 @@ def reporter(sent) -> str | None:
 _MOVE_PREPS = {"into", "from", "to", "across", "out", "in", "at", "on", "for", "within", "along", "toward", "towards"}
 
 
+_MODIFIER_DEPS = ("amod", "compound", "nmod", "poss", "npadvmod")
+
+
 def _phrase(tok, limit: int = 6, with_preps: bool = True) -> str:
     """A short phrase for a noun: its modifiers, the noun, and an 'of'/participle complement."""
-    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") and c.pos_ != "NUM" and not c.like_num]
+    left = [c for c in tok.lefts if c.dep_ in _MODIFIER_DEPS and c.pos_ != "NUM" and not c.like_num]
     words: list = []
     for c in left:
         words.extend(t for t in c.subtree if not t.like_num and t.dep_ != "det" and t.pos_ not in ("PUNCT",))
     words.append(tok)
     if with_preps:
-        for c in tok.rights:
-            if c.dep_ == "prep" and c.text.lower() == "of":
-                pobj = [t for t in c.children if t.dep_ == "pobj"]
-                if pobj and not pobj[0].like_num:
-                    words.append(c)
-                    words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
-                break
-            if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
-                for p in c.children:
-                    if p.dep_ == "prep" and p.text.lower() in _MOVE_PREPS:
-                        pobj = [t for t in p.children if t.dep_ == "pobj"]
-                        if pobj:  # "people crossing into the USSR"; a bare participle adds nothing
-                            words.extend([c, p])
-                            words.extend(t for t in _compact(pobj[0]) if t.dep_ != "det")
-                        break
-                break
+        words.extend(_complement(tok))
     words = sorted(set(words), key=lambda t: t.i)[: limit + 4]
     return _clean(" ".join(_norm(t) for t in words))
+
+
+def _complement(tok) -> list:
+    """The words of the noun's first 'of' object or motion participle ("people crossing into the USSR")."""
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.text.lower() == "of":
+            pobj = [t for t in c.children if t.dep_ == "pobj"]
+            if pobj and not pobj[0].like_num:
+                return [c, *(t for t in _compact(pobj[0]) if t.dep_ != "det")]
+            return []
+        if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ in ("VBG", "VBN"):
+            return _motion(c)
+    return []
+
+
+def _motion(participle) -> list:
+    """'crossing into the USSR': the participle with its first motion preposition's object; a bare
+    participle adds nothing."""
+    for p in participle.children:
+        if p.dep_ == "prep" and p.text.lower() in _MOVE_PREPS:
+            pobj = [t for t in p.children if t.dep_ == "pobj"]
+            if pobj:
+                return [participle, p, *(t for t in _compact(pobj[0]) if t.dep_ != "det")]
+            return []
+    return []
 
 
 def _compact(tok) -> list:
@@ -384,129 +431,228 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip(" ,;:")
 
 
+_NOUNS = ("NOUN", "PROPN")
+_UNIT_HEAD_DEPS = ("nummod", "quantmod", "amod", "compound", "npadvmod", "nmod")
+_ROUND_NUMBERS = ("thousands", "hundreds", "dozens", "tens")
+_LIGHT_VERBS = ("be", "have", "consist", "include", "make", "become", "number", "amount", "total")
+_DIRECTION_PREPS = ("into", "from", "to", "across", "out")
+
+
 def what_phrase(sent, qstart: int, qend: int, qtext: str) -> tuple[str, str | None, str | None]:
     """(what, counted noun lemma, verb lemma) for the quantity at [qstart, qend) (paragraph offsets)."""
+    span = _quantity_span(sent, qstart, qend)
+    if span is None:
+        return "", None, None
+    tokset, anchor = span
+    found = _counted(sent, tokset, anchor)
+    if isinstance(found, tuple) and len(found) == 3:
+        return found
+    noun, unit_noun = found
+    base = noun if noun is not None else (unit_noun if unit_noun is not None else anchor)
+    verb = _clause_verb(sent, base, noun, tokset)
+    parts = _noun_parts(sent, noun, unit_noun, anchor, verb, base)
+    noun_lemma = noun.lemma_.lower() if noun is not None else None
+    verb_phrase = _verb_phrase(verb, base, noun, tokset)
+    verb_lemma = verb.lemma_.lower() if verb_phrase is not None else None
+    if verb_phrase is not None:
+        parts.append(verb_phrase)
+    what = _clean(" ".join(p for p in parts if p))
+    if unit_noun is not None and noun is None:
+        what = _measure_what(sent, tokset, what, parts)
+    if not what or (noun is None and unit_noun is None and anchor.dep_ == "pobj"):
+        counted = _number_of_noun(sent, tokset)
+        if counted is not None:
+            return _phrase(counted, limit=9), counted.lemma_.lower(), verb_lemma
+    if noun_lemma is None and not what:
+        return "", None, verb_lemma
+    return what, noun_lemma, verb_lemma
+
+
+def _quantity_span(sent, qstart: int, qend: int) -> tuple[set[int], object] | None:
+    """(indices of the quantity's tokens, its anchor: the last token whose head is outside it)."""
     toks = [t for t in sent if t.idx < qend and t.idx + len(t.text) > qstart]
     if not toks:
-        return "", None, None
+        return None
     tokset = {t.i for t in toks}
     ext = [t for t in toks if t.head.i not in tokset or t.head.i == t.i]
-    anchor = ext[-1] if ext else toks[-1]
-    noun = None
-    # "tens of thousands of people", "6,000 of them", "216 rubles worth of contraband"
+    return tokset, (ext[-1] if ext else toks[-1])
+
+
+def _counted(sent, tokset: set[int], anchor) -> tuple:
+    """(counted noun, unit noun) of the quantity, or a whole (what, noun, verb) answer when the
+    number is a casualty count ('314 killed') or the value of 'the number of X'."""
     after = [t for t in sent if t.i > max(tokset)]
+    noun = _of_complement(after)
+    if noun is None:
+        casualty = _casualty(sent, tokset, after)
+        if casualty is not None:
+            return casualty
+        noun = _worth_noun([t for t in sent if t.i < min(tokset)], after)
+        if noun is None:
+            noun = _anchor_noun(anchor)
+    noun, unit_noun = _split_unit(noun, tokset)
+    if noun is None:
+        number_of = _number_of_subject(anchor)
+        if number_of is not None:
+            return number_of
+    return noun, unit_noun
+
+
+def _number_of_noun(sent, tokset: set[int]):
+    """'estimate the number of households ... at a much higher figure of 83,000': 'number'/'population'
+    with an 'of' complement elsewhere in the sentence."""
+    counted = next((t for t in sent if t.lemma_.lower() in ("number", "population") and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in t.children)), None)
+    return counted if counted is not None and counted.i not in tokset else None
+
+
+def _of_complement(after: list):
+    """'tens of thousands of people', '6,000 of them': the noun of the 'of' right after the number."""
     if after and after[0].text.lower() == "of" and len(after) > 1:
         cand = [t for t in after[0].children if t.dep_ == "pobj"] or [after[1]]
         if cand[0].pos_ in ("NOUN", "PROPN", "PRON"):
-            noun = cand[0]
-    if noun is None and after and after[0].lower_ in CASUALTY:
-        subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.i < min(tokset) and t.pos_ in ("NOUN", "PROPN")), None)
-        what = after[0].lower_ + (f" ({_phrase(subj, limit=5)})" if subj is not None else "")
-        return what, after[0].lower_, after[0].lemma_.lower()
-    before = [t for t in sent if t.i < min(tokset)]
-    if noun is None and before and before[-1].lower_ == "worth" and len(before) > 1 and before[-2].pos_ in ("NOUN", "PROPN"):
-        noun = before[-2]  # "contraband worth about 64,000 rubles"
-    if noun is None and after and after[0].text.lower() == "worth" and len(after) > 2 and after[1].text.lower() == "of":
-        noun = after[2] if after[2].pos_ in ("NOUN", "PROPN") else None
-    if noun is None:
-        if anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "npadvmod", "nmod") and anchor.head.pos_ in ("NOUN", "PROPN"):
-            noun = anchor.head
-        elif anchor.pos_ in ("NOUN", "PROPN") and not anchor.like_num and anchor.text.lower() not in ("thousands", "hundreds", "dozens", "tens"):
-            noun = anchor  # a unit noun: "526 km of the state border" -> its 'of' complement below
-    unit_noun = None
-    if noun is not None and noun.i in tokset:
-        unit_noun = noun
-        of = [c for c in noun.rights if c.dep_ == "prep" and c.text.lower() == "of"]
-        pobj = [t for t in of[0].children if t.dep_ == "pobj"] if of else []
-        noun = pobj[0] if pobj else None
-    # "the number of households ... was estimated at 40,000", "the number of Kazakhs reached 150,000"
-    if noun is None and anchor.dep_ in ("pobj", "dobj", "attr", "oprd"):
-        v = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
-        subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subj and subj[0].lemma_.lower() in NUMBER_NOUNS:
-            return _phrase(subj[0], limit=9), subj[0].lemma_.lower(), v.lemma_.lower()
-    # the verb that governs it
-    base = noun if noun is not None else (unit_noun if unit_noun is not None else anchor)
-    verb = None
+            return cand[0]
+    return None
+
+
+def _casualty(sent, tokset: set[int], after: list) -> tuple[str, str, str] | None:
+    """'314 killed', '20 wounded': the casualty word after the number, with the clause's subject."""
+    if not (after and after[0].lower_ in CASUALTY):
+        return None
+    subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.i < min(tokset) and t.pos_ in _NOUNS), None)
+    what = after[0].lower_ + (f" ({_phrase(subj, limit=5)})" if subj is not None else "")
+    return what, after[0].lower_, after[0].lemma_.lower()
+
+
+def _worth_noun(before: list, after: list):
+    """'contraband worth about 64,000 rubles', '216 rubles worth of contraband'."""
+    if before and before[-1].lower_ == "worth" and len(before) > 1 and before[-2].pos_ in _NOUNS:
+        return before[-2]
+    if after and after[0].text.lower() == "worth" and len(after) > 2 and after[1].text.lower() == "of":
+        return after[2] if after[2].pos_ in _NOUNS else None
+    return None
+
+
+def _anchor_noun(anchor):
+    """The noun the number modifies, or the number's own unit noun ('526 km of the state border')."""
+    if anchor.dep_ in _UNIT_HEAD_DEPS and anchor.head.pos_ in _NOUNS:
+        return anchor.head
+    if anchor.pos_ in _NOUNS and not anchor.like_num and anchor.text.lower() not in _ROUND_NUMBERS:
+        return anchor
+    return None
+
+
+def _split_unit(noun, tokset: set[int]) -> tuple:
+    """(counted noun, unit noun): a noun inside the quantity is its unit; the counted thing is its 'of' object."""
+    if noun is None or noun.i not in tokset:
+        return noun, None
+    of = [c for c in noun.rights if c.dep_ == "prep" and c.text.lower() == "of"]
+    pobj = [t for t in of[0].children if t.dep_ == "pobj"] if of else []
+    return (pobj[0] if pobj else None), noun
+
+
+def _number_of_subject(anchor) -> tuple[str, str, str] | None:
+    """'the number of households ... was estimated at 40,000', 'the number of Kazakhs reached 150,000'."""
+    if anchor.dep_ not in ("pobj", "dobj", "attr", "oprd"):
+        return None
+    v = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
+    subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj and subj[0].lemma_.lower() in NUMBER_NOUNS:
+        return _phrase(subj[0], limit=9), subj[0].lemma_.lower(), v.lemma_.lower()
+    return None
+
+
+def _governing_verb(sent, base):
+    """The verb that governs ``base`` within four hops (not a reporting verb, not across ';' or ':')."""
     t, hops = base, 0
     while t.head.i != t.i and hops < 4:
         prev, t = t, t.head
         hops += 1
         if t.text.lower() == "with" or _punct_between(sent, prev, t):
-            break
+            return None
         if t.pos_ in ("VERB",) or (t.pos_ == "AUX" and t.dep_ == "ROOT"):
-            if t.lemma_.lower() not in REPORT_VERBS and t.dep_ not in ("acl",):
-                verb = t
-            break
+            return t if t.lemma_.lower() not in REPORT_VERBS and t.dep_ not in ("acl",) else None
         if t.dep_ in ("conj",) and t.head.pos_ == "VERB" and t.pos_ != "NOUN":
-            verb = t.head
-            break
-    if base.pos_ == "VERB":  # "314 killed": the number is the subject of the participle itself
-        verb = base
+            return t.head
+    return None
+
+
+def _clause_verb(sent, base, noun, tokset: set[int]):
+    """The verb of the quantity's clause: the governing verb, or a passive participle after the number."""
+    verb = base if base.pos_ == "VERB" else _governing_verb(sent, base)  # "314 killed": the number is its subject
     passive = _passive_after(sent, max(tokset))
     if passive is not None and noun is not None and passive.head.i == noun.i:
         passive = None  # a relative clause of the noun ("smugglers, who were supported by ...")
     if passive is not None and (verb is None or verb.i < min(tokset) or _punct_between(sent, passive, verb)):
         verb = passive
+    return verb
+
+
+def _noun_parts(sent, noun, unit_noun, anchor, verb, base) -> list[str]:
+    """The counted thing's phrase (or the unit's, or the words before a colon)."""
     parts: list[str] = []
-    noun_lemma = None
     if noun is not None:
-        noun_lemma = noun.lemma_.lower()
         if noun.head.text.lower() == "of" and noun.head.head.lemma_.lower() in ("strength", "population"):
             parts.append(_phrase(noun.head.head, limit=8))
         else:
             parts.append(_phrase(noun))
-        if verb is None:
-            cv = _colon_verb(sent, base)
-            if cv:
-                parts.append(cv)
+        cv = _colon_verb(sent, base) if verb is None else None
+        if cv:
+            parts.append(cv)
     elif unit_noun is not None:
         parts.append(_phrase(unit_noun, with_preps=False))
     elif anchor.dep_ in ("nsubj", "nsubjpass") and verb is not None:
         ctx = _context_before_colon(sent, anchor)
         if ctx:
             parts.append(ctx)
-    verb_lemma = None
-    if verb is not None and verb.lemma_.lower() not in ("be", "have", "consist", "include", "make", "become", "number", "amount", "total"):
-        verb_lemma = verb.lemma_.lower()
-        vt = [verb.text.lower()]
-        if verb.tag_ == "VB":
-            vt = [verb.lemma_.lower()]
-        if base.i != verb.i:
-            for c in verb.children:
-                if c.dep_ in ("dobj",) and c.i != base.i and c.i not in tokset and not any(x.like_num for x in c.subtree):
-                    vt.append(" ".join(_norm(x) for x in _compact(c) if x.dep_ != "det"))
-        for c in verb.children:
-            if c.dep_ == "prep" and c.text.lower() in ("into", "from", "to", "across", "out") and c.i not in tokset:
-                pobj = [x for x in c.children if x.dep_ == "pobj"]
-                if pobj and not any(x.like_num for x in pobj[0].subtree):
-                    vt.append(c.text.lower() + " " + " ".join(_norm(x) for x in _compact(pobj[0]) if x.dep_ != "det"))
-                    break
-        if noun is not None and noun.dep_ in ("dobj",) and noun.head.i == verb.i:
-            subj = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
-            if subj:
-                vt.append("by " + " ".join(_norm(x) for x in _compact(subj[0]) if x.dep_ != "det"))
-        parts.append(" ".join(vt))
-    what = _clean(" ".join(p for p in parts if p))
-    distance = _distance_from(sent, max(tokset)) if unit_noun is not None and noun is None else None
+    return parts
+
+
+def _np(tok) -> str:
+    """A noun with its left modifiers, without articles, as words."""
+    return " ".join(_norm(x) for x in _compact(tok) if x.dep_ != "det")
+
+
+def _verb_phrase(verb, base, noun, tokset: set[int]) -> str | None:
+    """The verb with its object, direction and agent ('crossed into the USSR', 'detained by ...');
+    None for no verb or a light one (be, have, include, total ...)."""
+    if verb is None or verb.lemma_.lower() in _LIGHT_VERBS:
+        return None
+    vt = [verb.lemma_.lower()] if verb.tag_ == "VB" else [verb.text.lower()]
+    if base.i != verb.i:
+        vt += [_np(c) for c in verb.children if c.dep_ in ("dobj",) and c.i != base.i and c.i not in tokset
+               and not any(x.like_num for x in c.subtree)]
+    direction = _verb_direction(verb, tokset)
+    if direction:
+        vt.append(direction)
+    if noun is not None and noun.dep_ in ("dobj",) and noun.head.i == verb.i:
+        subj = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+        if subj:
+            vt.append("by " + _np(subj[0]))
+    return " ".join(vt)
+
+
+def _verb_direction(verb, tokset: set[int]) -> str | None:
+    """The verb's first direction phrase ('into the USSR'), unless its object is a number."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.text.lower() in _DIRECTION_PREPS and c.i not in tokset:
+            pobj = [x for x in c.children if x.dep_ == "pobj"]
+            if pobj and not any(x.like_num for x in pobj[0].subtree):
+                return c.text.lower() + " " + _np(pobj[0])
+    return None
+
+
+def _measure_what(sent, tokset: set[int], what: str, parts: list[str]) -> str:
+    """A measure with no counted noun: a distance ('distance from state border') or the measured thing."""
+    distance = _distance_from(sent, max(tokset))
     if distance:
-        what = distance
-    elif unit_noun is not None and noun is None and len(parts) == 1 and _only_units(parts[0]):
+        return distance
+    if len(parts) == 1 and _only_units(parts[0]):
         # "a special regime – 4 and 7.5 kilometers inland", "strips (4; 7.5; 16 and 22 km)": name the measured thing
         measured = _measured_thing(sent, min(tokset))
         if measured:
-            what = _clean(f"{measured} {' '.join(parts[1:])}")
-    if not what or (noun is None and unit_noun is None and anchor.dep_ == "pobj"):
-        # "estimate the number of households ... at a much higher figure of 83,000"
-        counted = next((t for t in sent if t.lemma_.lower() in ("number", "population") and any(
-            c.dep_ == "prep" and c.lower_ == "of" for c in t.children)), None)
-        if counted is not None and counted.i not in tokset:
-            return _phrase(counted, limit=9), counted.lemma_.lower(), verb_lemma
-    if noun_lemma is None and not what:
-        return "", None, verb_lemma
-    if noun_lemma is None and unit_noun is None and verb_lemma is None and not what:
-        return "", None, None
-    return what, noun_lemma, verb_lemma
+            return _clean(f"{measured} {' '.join(parts[1:])}")
+    return what
 
 
 _UNIT_WORDS = re.compile(r"^(?:(?:km|kilomet(?:er|re)s?|m|met(?:er|re)s?|versts?|miles?|and|or|[\d.;,-]+)\s*)*$", re.I)

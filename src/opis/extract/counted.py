@@ -189,68 +189,151 @@ def _count_verb(anchor) -> Subject | None:
     return None
 
 
-def _measured(sent, toks: list, tokset: set[int], anchor, unit_kind: str) -> Subject | None:
-    """The thing a quantity with a unit measures."""
+@dataclass
+class _Measure:
+    """A quantity with a unit in its parsed sentence: its first and last token, the token that
+    heads it, that token's head and the unit token."""
+
+    sent: object
+    toks: list
+    first: int
+    last: int
+    anchor: object
+    head: object
+    unit_tok: object
+    unit_kind: str
+
+    @property
+    def doc(self):
+        return self.sent.doc
+
+
+def _measure(sent, toks: list, tokset: set[int], anchor, unit_kind: str) -> _Measure:
     last, first = max(tokset), min(tokset)
-    doc = sent.doc
-    head = anchor.head
-    unit_tok = toks[-1]
-    between = doc[last + 1:anchor.head.i]
-    if anchor.head.i > last and unit_for(anchor.head.text) is not None and all(t.like_num or t.is_punct or t.pos_ == "CCONJ" for t in between):
-        anchor = last_tok = anchor.head  # "4 and 7.5 kilometers": the unit written once for the list
-        last, head, unit_tok = last_tok.i, last_tok.head, last_tok
-    # "contraband worth 216 rubles", "216 rubles worth of contraband"
+    head, unit_tok = anchor.head, toks[-1]
+    between = sent.doc[last + 1:anchor.head.i]
+    if anchor.head.i > last and unit_for(anchor.head.text) is not None and all(
+            t.like_num or t.is_punct or t.pos_ == "CCONJ" for t in between):
+        anchor = anchor.head  # "4 and 7.5 kilometers": the unit written once for the list
+        last, head, unit_tok = anchor.i, anchor.head, anchor
+    return _Measure(sent, toks, first, last, anchor, head, unit_tok, unit_kind)
+
+
+def _measured(sent, toks: list, tokset: set[int], anchor, unit_kind: str) -> Subject | None:
+    """The thing a quantity with a unit measures: the first of ``_MEASURE_RULES`` that finds one;
+    for a percentage or a length, the subject of a measuring verb or nothing; for money, what it
+    is for; else the unit itself names the kind of measure (money, mass, area, temperature)."""
+    m = _measure(sent, toks, tokset, anchor, unit_kind)
+    for rule in _MEASURE_RULES:
+        found = rule(m)
+        if found is not None:
+            return found
+    if unit_kind == "percent" or unit_kind == "length":
+        return _measure_verb_subject(m)
+    found = _money_purpose(m) if unit_kind == "money" else None
+    return found if found is not None else _unit_words(toks)
+
+
+def _worth_before(m: _Measure) -> Subject | None:
+    """'contraband worth 216 rubles'."""
+    doc, first = m.doc, m.first
     if first >= 2 and doc[first - 1].lower_ == "worth" and doc[first - 2].pos_ in ("NOUN", "PROPN"):
         return _span(noun_phrase(doc[first - 2]), "unit")
-    if last + 3 < sent.end and doc[last + 1].lower_ == "worth" and doc[last + 2].lower_ == "of" and doc[last + 3].pos_ in ("NOUN", "ADJ", "PROPN"):
-        thing = next((t for t in doc[last + 3:sent.end] if t.pos_ in ("NOUN", "PROPN")), None)
+    return None
+
+
+def _worth_of_after(m: _Measure) -> Subject | None:
+    """'216 rubles worth of contraband'."""
+    doc, last, end = m.doc, m.last, m.sent.end
+    if last + 3 < end and doc[last + 1].lower_ == "worth" and doc[last + 2].lower_ == "of" and doc[last + 3].pos_ in (
+            "NOUN", "ADJ", "PROPN"):
+        thing = next((t for t in doc[last + 3:end] if t.pos_ in ("NOUN", "PROPN")), None)
         if thing is not None:
             return _span(noun_phrase(thing, last + 2), "unit")
-    # "a 7.5-kilometer zone", "a 10% increase"
+    return None
+
+
+def _modified_noun(m: _Measure) -> Subject | None:
+    """'a 7.5-kilometer zone', 'a 10% increase'."""
+    head = m.head
     if (
-        anchor.dep_ in ("amod", "compound", "nummod", "nmod") and head.i > last and head.pos_ == "NOUN"
+        m.anchor.dep_ in ("amod", "compound", "nummod", "nmod") and head.i > m.last and head.pos_ == "NOUN"
         and head.lower_ not in NOT_COUNTED and unit_for(head.text) is None
     ):
-        return _span(noun_phrase(head, last), "unit")
-    # "526 km of the state border", "40% of the population"
-    for c in unit_tok.rights:
+        return _span(noun_phrase(head, m.last), "unit")
+    return None
+
+
+def _unit_of(m: _Measure) -> Subject | None:
+    """'526 km of the state border', '40% of the population': the unit's 'of' object."""
+    for c in m.unit_tok.rights:
         if c.dep_ == "prep" and c.lower_ == "of":
             pobj = [t for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
             if pobj:
                 return _span(noun_phrase(pobj[0], c.i), "unit")
-    nxt = doc[last + 1] if last + 1 < sent.end else None
-    if nxt is not None and nxt.lower_ == "of" and last + 2 < sent.end:
+    return None
+
+
+def _next_of(m: _Measure) -> Subject | None:
+    """The 'of' object right after the quantity."""
+    doc, last, end = m.doc, m.last, m.sent.end
+    nxt = doc[last + 1] if last + 1 < end else None
+    if nxt is not None and nxt.lower_ == "of" and last + 2 < end:
         pobj = [t for t in nxt.children if t.dep_ == "pobj"]
         if pobj and pobj[0].pos_ in ("NOUN", "PROPN"):
             return _span(noun_phrase(pobj[0], nxt.i), "unit")
-    # "a fine of 300 rubles", "a distance of 5 km"
-    if anchor.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and head.head.lower_ not in NOT_COUNTED:
+    return None
+
+
+def _measure_of(m: _Measure) -> Subject | None:
+    """'a fine of 300 rubles', 'a distance of 5 km'."""
+    head = m.head
+    if m.anchor.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and head.head.lower_ not in NOT_COUNTED:
         return _span(noun_phrase(head.head), "unit")
-    if unit_kind == "length":
-        away = _distance_target(sent, last)
-        if away is not None:
-            return away
-        inside = _listed_in_parentheses(sent, first)
-        if inside is not None:
-            return inside
-    if unit_kind == "percent" or unit_kind == "length":
-        # "industrial production has gone up 11.4%", "the border was 526 km long"
-        verb = anchor
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
-        if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in _MEASURE_VERBS:
-            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")]
-            if subj and subj[0].i < first:
-                return _span(_with_of(subj[0], -1), "unit")
+    return None
+
+
+def _length_target(m: _Measure) -> Subject | None:
+    """A length: the distance and what from, or the strips listed before a parenthesis."""
+    if m.unit_kind != "length":
         return None
-    if unit_kind == "money" and last + 2 < sent.end and doc[last + 1].lower_ in ("for", "in", "of"):
-        # "40 million tugrik for the construction of the railroad", "$5 million in aid"
-        thing = next((t for t in doc[last + 2:min(sent.end, last + 6)] if t.pos_ in ("NOUN", "PROPN")), None)
-        while thing is not None and thing.dep_ == "compound" and thing.head.i > thing.i and thing.head.pos_ in ("NOUN", "PROPN"):
-            thing = thing.head  # "relief funds"
-        if thing is not None and thing.head.i in (last + 1, thing.i) or (thing is not None and thing.head.head.i == last + 1):
-            return _span(_with_of(thing, last + 1), "unit")
-    # money, mass, area, temperature: the unit names the kind of measure
+    away = _distance_target(m.sent, m.last)
+    if away is not None:
+        return away
+    return _listed_in_parentheses(m.sent, m.first)
+
+
+_MEASURE_RULES = (_worth_before, _worth_of_after, _modified_noun, _unit_of, _next_of, _measure_of, _length_target)
+
+
+def _measure_verb_subject(m: _Measure) -> Subject | None:
+    """'industrial production has gone up 11.4%', 'the border was 526 km long': the subject of the
+    measuring verb that governs the quantity, when it comes before it."""
+    verb = m.anchor
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in _MEASURE_VERBS:
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")]
+        if subj and subj[0].i < m.first:
+            return _span(_with_of(subj[0], -1), "unit")
+    return None
+
+
+def _money_purpose(m: _Measure) -> Subject | None:
+    """'40 million tugrik for the construction of the railroad', '$5 million in aid'."""
+    doc, last, end = m.doc, m.last, m.sent.end
+    if not (last + 2 < end and doc[last + 1].lower_ in ("for", "in", "of")):
+        return None
+    thing = next((t for t in doc[last + 2:min(end, last + 6)] if t.pos_ in ("NOUN", "PROPN")), None)
+    while thing is not None and thing.dep_ == "compound" and thing.head.i > thing.i and thing.head.pos_ in ("NOUN", "PROPN"):
+        thing = thing.head  # "relief funds"
+    if thing is not None and thing.head.i in (last + 1, thing.i) or (thing is not None and thing.head.head.i == last + 1):
+        return _span(_with_of(thing, last + 1), "unit")
+    return None
+
+
+def _unit_words(toks: list) -> Subject | None:
+    """The unit's own words (money, mass, area, temperature: the unit names the kind of measure)."""
     unit_words = [t for t in toks if not t.like_num and (t.pos_ in ("NOUN", "PROPN", "SYM", "X", "ADJ") or t.text in "$£€¥")]
     unit_words = [t for t in unit_words if t.lower_ not in ("about", "some", "approximately", "nearly", "over", "almost")]
     return _span(unit_words, "unit") if unit_words else None
