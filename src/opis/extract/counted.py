@@ -109,30 +109,46 @@ def _number_head(toks: list, tokset: set[int]):
     return ext[-1] if ext else toks[-1]
 
 
+_CURRENCY_SIGNS = ("$", "£", "€", "¥", "US$")
+
+
 def counted_subject(sent, tokset: set[int], unit_kind: str | None = None) -> Subject | None:
     """The noun phrase the number at token indices ``tokset`` counts or measures (see module doc)."""
     toks = [t for t in sent if t.i in tokset]
     first_num = next((t.i for t in toks if t.like_num or t.pos_ == "NUM"), None)
     if first_num is not None:  # the qualifier's words ("estimated at", "more than") are not the number
-        toks = [t for t in toks if t.i >= first_num or t.text in ("$", "£", "€", "¥", "US$")]
+        toks = [t for t in toks if t.i >= first_num or t.text in _CURRENCY_SIGNS]
         tokset = {t.i for t in toks}
     if not toks:
         return None
-    last = max(tokset)
     anchor = _number_head(toks, tokset)
     if unit_kind:
         return _measured(sent, toks, tokset, anchor, unit_kind)
-    doc = sent.doc
-    nxt = doc[last + 1] if last + 1 < sent.end else None
-    # "tens of thousands of people", "3,000 of the refugees"
+    last = max(tokset)
+    nxt = sent.doc[last + 1] if last + 1 < sent.end else None
     if nxt is not None and nxt.lower_ == "of":
-        pobj = [t for t in nxt.children if t.dep_ == "pobj"] or ([doc[last + 2]] if last + 2 < sent.end else [])
-        if pobj and _countable(pobj[0]):
-            return _span(noun_phrase(pobj[0], nxt.i), "of")
-        return None
-    # "27 dead, 64 wounded"
+        return _of_counted(sent, nxt, last)
     if nxt is not None and nxt.lower_ in CASUALTY:
-        return _span([nxt], "casualty")
+        return _span([nxt], "casualty")  # "27 dead, 64 wounded"
+    found = _modified_counted(anchor, last)
+    if found is None:
+        found = _count_verb(anchor)
+    if found is None and anchor.dep_ in ("pobj", "dobj", "attr", "oprd"):
+        found = _number_of(sent, tokset)  # "estimate the number of households ... at a much higher figure of 83,000"
+    return found
+
+
+def _of_counted(sent, of, last: int) -> Subject | None:
+    """'tens of thousands of people', '3,000 of the refugees': the countable 'of' object or nothing."""
+    doc = sent.doc
+    pobj = [t for t in of.children if t.dep_ == "pobj"] or ([doc[last + 2]] if last + 2 < sent.end else [])
+    if pobj and _countable(pobj[0]):
+        return _span(noun_phrase(pobj[0], of.i), "of")
+    return None
+
+
+def _modified_counted(anchor, last: int) -> Subject | None:
+    """The countable noun the number modifies, directly or through a number or modifier it is joined to."""
     head = anchor.head
     while head.dep_ in ("compound", "nmod") and head.head.i > head.i and head.head.pos_ == "NOUN":
         head = head.head  # "29 Soviet joint-stock company (SAO) factories": the last noun of the compound counts
@@ -143,10 +159,7 @@ def counted_subject(sent, tokset: set[int], unit_kind: str | None = None) -> Sub
         return _span(noun_phrase(head.head, head.i), "nummod")
     if anchor.dep_ == "nummod" and head.head.i > last and head.dep_ in ("amod", "compound") and _countable(head.head):
         return _span(noun_phrase(head.head, last), "nummod")
-    found = _count_verb(anchor)
-    if found is None and anchor.dep_ in ("pobj", "dobj", "attr", "oprd"):
-        found = _number_of(sent, tokset)  # "estimate the number of households ... at a much higher figure of 83,000"
-    return found
+    return None
 
 
 def _number_of(sent, tokset: set[int]) -> Subject | None:

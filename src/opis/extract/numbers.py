@@ -13,7 +13,7 @@ import math
 import re
 
 from opis.extract.number_context import not_a_count
-from opis.extract.units import Unit, convert, currency_before, match_unit
+from opis.extract.units import convert, currency_before, match_unit
 from opis.model import Quantity
 
 # --- number words ------------------------------------------------------------------------------
@@ -239,12 +239,7 @@ def _drop_parentheses(line: str) -> str:
 
 def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, base: int = 0) -> list[Quantity]:
     """Every quantity in ``text``, skipping spans in ``exclude`` (dates, archival references)."""
-    merged: list[list[int]] = []
-    for a, b in sorted(e for e in (exclude or []) if e[0] is not None and e[1] is not None):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
+    merged = _merge_spans(exclude or [])
     ex_starts = [a for a, _ in merged]
     out: list[Quantity] = []
     last_end = -1
@@ -255,46 +250,13 @@ def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, bas
         i = bisect.bisect_left(ex_starts, end) - 1
         if i >= 0 and merged[i][1] > start:  # overlaps a date or a reference span
             continue
-        word = m.group("word")
-        if word is not None:
-            wl = word.lower().strip()
-            if wl in ("a", "one", "an") or not any(c.isalpha() for c in wl):
-                continue
-            if re.fullmatch(r"a\s+\w+", wl) and not re.search(r"hundred|thousand|million", wl):
-                continue
-        if m.group("a") and is_reference_number(text, start, end):
-            continue
-        if not_a_count(text, start + (len(m.group("between") or "")), end):
+        if _not_a_quantity(text, m):
             continue
         q = _build(text, m)
         if q is None:
             continue
-        # unit right after, or a currency sign right before ("$5 million")
-        mu = match_unit(text, q.end)
-        sign = currency_before(text, start)
-        unit: Unit | None = None
-        if sign and not (mu and mu[0].kind == "money"):
-            unit, q.start = sign
-            q.unit = unit.name
-        elif mu:
-            unit, uend, _attrib = mu
-            q.end = uend
-            q.unit = unit.name
-            # compound money: 19 rubles 28 kopecks
-            if unit.name == "rubles":
-                km = re.match(r"\s+(\d{1,2})\s+(?:kopecks?|kopeks?|коп\.|копе\w*)", text[uend:])
-                if km and q.value is not None:
-                    q.value = round(q.value + int(km.group(1)) / 100, 2)
-                    q.end = uend + km.end()
-            q.normalized_value = convert(q.value, unit)
-            q.normalized_unit = unit.to_unit
-        # qualifier right before
-        qm = _QUAL_BEFORE.search(text, max(0, q.start - 40), q.start)
-        if qm and qm.group("q").lower() in ("over", "under", "up to", "до") and _PREP_NOUN_BEFORE.search(text, max(0, qm.start() - 20), qm.start()):
-            qm = None  # "control over 1,636 km": a preposition, not a qualifier
-        if qm and not q.qualifier:
-            q.qualifier = normalize_qualifier(qm.group("q"))
-            q.start = qm.start()
+        _attach_unit(text, q, start)
+        _attach_qualifier(text, q)
         q.text = text[q.start:q.end]
         last_end = q.end
         out.append(q)
@@ -303,6 +265,67 @@ def find_quantities(text: str, exclude: list[tuple[int, int]] | None = None, bas
         q.start = (q.start or 0) + base
         q.end = (q.end or 0) + base
     return out
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[list[int]]:
+    """The spans sorted, overlapping ones merged (spans with a missing end dropped)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(e for e in spans if e[0] is not None and e[1] is not None):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
+
+
+def _not_a_quantity(text: str, m: re.Match[str]) -> bool:
+    """A number match that counts nothing: an article ('a', 'one'), a reference number, a number
+    that is not a count (see ``not_a_count``)."""
+    start, end = m.start(), m.end()
+    word = m.group("word")
+    if word is not None:
+        wl = word.lower().strip()
+        if wl in ("a", "one", "an") or not any(c.isalpha() for c in wl):
+            return True
+        if re.fullmatch(r"a\s+\w+", wl) and not re.search(r"hundred|thousand|million", wl):
+            return True
+    if m.group("a") and is_reference_number(text, start, end):
+        return True
+    return not_a_count(text, start + (len(m.group("between") or "")), end)
+
+
+def _attach_unit(text: str, q: Quantity, start: int) -> None:
+    """The unit right after the number, or a currency sign right before it ("$5 million")."""
+    mu = match_unit(text, q.end)
+    sign = currency_before(text, start)
+    if sign and not (mu and mu[0].kind == "money"):
+        unit, q.start = sign
+        q.unit = unit.name
+        return
+    if not mu:
+        return
+    unit, uend, _attrib = mu
+    q.end = uend
+    q.unit = unit.name
+    # compound money: 19 rubles 28 kopecks
+    if unit.name == "rubles":
+        km = re.match(r"\s+(\d{1,2})\s+(?:kopecks?|kopeks?|коп\.|копе\w*)", text[uend:])
+        if km and q.value is not None:
+            q.value = round(q.value + int(km.group(1)) / 100, 2)
+            q.end = uend + km.end()
+    q.normalized_value = convert(q.value, unit)
+    q.normalized_unit = unit.to_unit
+
+
+def _attach_qualifier(text: str, q: Quantity) -> None:
+    """A qualifier right before the number ('about', 'more than'), not a preposition ('control over 1,636 km')."""
+    qm = _QUAL_BEFORE.search(text, max(0, q.start - 40), q.start)
+    if qm and qm.group("q").lower() in ("over", "under", "up to", "до") and _PREP_NOUN_BEFORE.search(
+            text, max(0, qm.start() - 20), qm.start()):
+        qm = None  # "control over 1,636 km": a preposition, not a qualifier
+    if qm and not q.qualifier:
+        q.qualifier = normalize_qualifier(qm.group("q"))
+        q.start = qm.start()
 
 
 def _build(text: str, m: re.Match[str]) -> Quantity | None:
