@@ -547,64 +547,93 @@ def _not_a_model_name(surface: str, type: str, lower: set[str]) -> str | None:
 
 def _clean_candidates(text: str, cands: list[Candidate], blocked: list[tuple[int, int]],
                       lower: set[str] | None = None) -> list[Candidate]:
+    """The candidates trimmed to their name (``_trim``), less those that are no name
+    (``_not_a_surface``, ``_not_a_name_here``), each with its final type (``_final_type``)."""
     lower = lower or set()
     out = []
     for c in cands:
-        s, e = _strip_span(text, c.start, c.end, unit=c.type == "UNIT")
-        if e <= s:
+        span = _trim(text, c)
+        if span is None:
             continue
-        if c.source == "ner":
-            m = _LEADING_WORD.match(text[s:e])
-            if m:
-                s += m.end()
-            m = _NER_TAIL.search(text[s:e])  # "Department of State1", "Mikoyan - 1", "Congress A"
-            if m and m.start() > 0:
-                e = s + m.start()
-        if c.type == "PERSON":
-            m = _POSSESSED.search(text[s:e])  # "Zhang Hanfu’s Talk" names Zhang Hanfu
-            if m and m.start() > 0:
-                e = s + m.start()
+        s, e = span
         surface = text[s:e]
-        if "\n\n" in surface or _SPACE_RUN.search(surface.strip()):
-            # the span runs across a masked mark: keep the part before it
-            cut = _SPACE_RUN.search(surface)
-            if cut:
-                e = s + cut.start()
-                s, e = _strip_span(text, s, e)
-                surface = text[s:e]
-        cased = any(ch.lower() != ch.upper() for ch in surface)
-        if e <= s or len(surface) < 2 or (cased and c.type != "UNIT" and not any(ch.isupper() for ch in surface)):
-            continue
-        if surface.lower() in NOT_NAMES or surface.lower().rstrip(".") in NOT_NAMES:
-            continue
-        if not surface[0].isupper() and not surface[0].isdigit() and c.source == "ner":
-            continue
-        if surface.isdigit() or not any(ch.isalpha() for ch in surface):
-            continue
-        if c.type in ("PERSON", "PLACE") and any(ch.isdigit() for ch in surface):
-            continue
-        if c.source != "gazetteer" and c.type != "UNIT" and _not_a_name(surface):
-            continue
-        if _generic_body(surface, lower if c.source == "ner" else None) or (
-                c.source == "ner" and " " not in surface and _demonym(surface)):
+        if _not_a_surface(surface, c) or _not_a_name_here(surface, c, lower):
             continue
         if any(s < be and bs < e for bs, be in blocked):
             continue
-        if c.source != "gazetteer" and (any(w.lower().strip(".,") in CHROME_WORDS for w in surface.split())
-                                        or _DOMAIN.search(surface)):
-            continue  # website chrome, not a name
-        if c.source == "ner" and c.type in ("ORG", "PERSON") and surface.split()[-1] in DOCUMENT_HEADS:
-            continue  # a document, series or publication
-        t = c.type
-        if c.source == "ner" and " " not in surface and surface in INSTITUTIONS:
-            t = "ORG"  # "the Duma" is a body, whatever the model says
-        elif c.source == "ner" and _not_a_model_name(surface, t, lower) or c.source == "rule" and t == "PLACE" and " " not in surface and (
-                is_group_word(surface) or _demonym(surface) or surface in TITLE_WORDS or surface in INSTITUTIONS):
-            continue
-        if t == "ORG" and _unit_like(surface):
-            t = "UNIT"
-        out.append(Candidate(s, e, t, c.source, c.priority, c.entity_id, c.lang))
+        t = _final_type(surface, c, lower)
+        if t is not None:
+            out.append(Candidate(s, e, t, c.source, c.priority, c.entity_id, c.lang))
     return out
+
+
+def _trim(text: str, c: Candidate) -> tuple[int, int] | None:
+    """The candidate's span without surrounding punctuation, a model's stray leading word or tail,
+    a possessive's noun, or what follows a masked mark; None if nothing is left."""
+    s, e = _strip_span(text, c.start, c.end, unit=c.type == "UNIT")
+    if e <= s:
+        return None
+    if c.source == "ner":
+        m = _LEADING_WORD.match(text[s:e])
+        if m:
+            s += m.end()
+        m = _NER_TAIL.search(text[s:e])  # "Department of State1", "Mikoyan - 1", "Congress A"
+        if m and m.start() > 0:
+            e = s + m.start()
+    if c.type == "PERSON":
+        m = _POSSESSED.search(text[s:e])  # "Zhang Hanfu’s Talk" names Zhang Hanfu
+        if m and m.start() > 0:
+            e = s + m.start()
+    surface = text[s:e]
+    if "\n\n" in surface or _SPACE_RUN.search(surface.strip()):
+        # the span runs across a masked mark: keep the part before it
+        cut = _SPACE_RUN.search(surface)
+        if cut:
+            e = s + cut.start()
+            s, e = _strip_span(text, s, e)
+    return (s, e) if e > s else None
+
+
+def _not_a_surface(surface: str, c: Candidate) -> bool:
+    """A span whose shape is no name: too short, lower case, digits only, a digit in a person or place."""
+    cased = any(ch.lower() != ch.upper() for ch in surface)
+    if len(surface) < 2 or (cased and c.type != "UNIT" and not any(ch.isupper() for ch in surface)):
+        return True
+    if not surface[0].isupper() and not surface[0].isdigit() and c.source == "ner":
+        return True
+    if surface.isdigit() or not any(ch.isalpha() for ch in surface):
+        return True
+    return c.type in ("PERSON", "PLACE") and any(ch.isdigit() for ch in surface)
+
+
+def _not_a_name_here(surface: str, c: Candidate, lower: set[str]) -> bool:
+    """A span the word lists say is no name: a stop name, a generic body, a demonym, website
+    chrome, a document's title word (gazetteer names pass the lists meant for model and rule spans)."""
+    if surface.lower() in NOT_NAMES or surface.lower().rstrip(".") in NOT_NAMES:
+        return True
+    if c.source != "gazetteer" and c.type != "UNIT" and _not_a_name(surface):
+        return True
+    return bool(_generic_body(surface, lower if c.source == "ner" else None) or (
+        c.source == "ner" and " " not in surface and _demonym(surface)))
+
+
+def _final_type(surface: str, c: Candidate, lower: set[str]) -> str | None:
+    """The candidate's type after the checks that need it; None drops the candidate (chrome, a
+    document, a word the model or a place rule took for a name)."""
+    if c.source != "gazetteer" and (any(w.lower().strip(".,") in CHROME_WORDS for w in surface.split())
+                                    or _DOMAIN.search(surface)):
+        return None  # website chrome, not a name
+    if c.source == "ner" and c.type in ("ORG", "PERSON") and surface.split()[-1] in DOCUMENT_HEADS:
+        return None  # a document, series or publication
+    t = c.type
+    if c.source == "ner" and " " not in surface and surface in INSTITUTIONS:
+        t = "ORG"  # "the Duma" is a body, whatever the model says
+    elif c.source == "ner" and _not_a_model_name(surface, t, lower) or c.source == "rule" and t == "PLACE" and " " not in surface and (
+            is_group_word(surface) or _demonym(surface) or surface in TITLE_WORDS or surface in INSTITUTIONS):
+        return None
+    if t == "ORG" and _unit_like(surface):
+        t = "UNIT"
+    return t
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:

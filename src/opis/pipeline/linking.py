@@ -234,24 +234,13 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
         if m.type == "UNIT":
             unit_name[id(m)] = unit_names(m.surface, following(m) if following else "")[0]
     context = place_context_of(mentions, text)
-    lower = set(_LOWER_WORD.findall(text))
     people = _person_words(mentions)
     ents: dict[str, Entity] = {}
-    surfaces: dict[str, list[str]] = {}
     unresolved: list[Mention] = []
     for m in mentions:
         if m.type not in TYPES:
             continue
-        ent = None
-        if m.entity_id and ":" in m.entity_id:
-            ent = auth.get(m.entity_id)
-            if ent is not None and _GROUP.get(ent.type) != _GROUP.get(m.type) and m.source not in ("ner", "gloss"):
-                ent = None
-            if ent is not None and ent.type == "PLACE" and not _preset_fits(m, context, people):
-                ent = None  # the recogniser's reading does not fit the document: read it again below
-            if (ent is not None and ent.type in ("ORG", "UNIT") and is_generic_body(m.surface)
-                    and not (ent.country and ent.country in context.countries)):
-                ent = None  # "our Politburo" in a Vietnamese record is not the Soviet one
+        ent = _preset_entity(auth, m, context, people)
         if ent is None:
             hit = resolve_mention(m, unit_name.get(id(m)), context, _person_like(m, people))
             ent = hit.entity if hit else None
@@ -262,20 +251,50 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
         m.type = ent.type  # the authority knows better than the recogniser (a detachment is a UNIT)
         m.entity_id = ent.id
         ents.setdefault(ent.id, ent)
-    # collection entities; people clustered within the document by shared name words
+    _link_collection(auth, mentions, unresolved, unit_name, ents, set(_LOWER_WORD.findall(text)))
+    return ents
+
+
+def _preset_entity(auth, m: Mention, context, people) -> Entity | None:
+    """The authority entity a recogniser already gave the mention, if it fits the mention's type
+    and the document."""
+    if not (m.entity_id and ":" in m.entity_id):
+        return None
+    ent = auth.get(m.entity_id)
+    if ent is not None and _GROUP.get(ent.type) != _GROUP.get(m.type) and m.source not in ("ner", "gloss"):
+        return None
+    if ent is not None and ent.type == "PLACE" and not _preset_fits(m, context, people):
+        return None  # the recogniser's reading does not fit the document: read it again below
+    if (ent is not None and ent.type in ("ORG", "UNIT") and is_generic_body(m.surface)
+            and not (ent.country and ent.country in context.countries)):
+        return None  # "our Politburo" in a Vietnamese record is not the Soviet one
+    return ent
+
+
+def _person_keys(auth, mentions: list[Mention], unresolved: list[Mention]) -> tuple[dict[str, str], dict[str, str]]:
+    """(name word -> id of the longest unknown person containing it, name word -> id of a linked person)."""
     persons = [m for m in unresolved if m.type == "PERSON"]
-    full: dict[str, str] = {}  # name word -> id of the longest unknown person containing it
+    full: dict[str, str] = {}
     for m in sorted(persons, key=lambda x: -len(person_tokens(x.surface))):
         toks = person_tokens(m.surface)
         if len(toks) >= 2:
             cid = collection_id(m.surface, "PERSON")
             for t in toks:
                 full.setdefault(auth.normalize(t), cid)
-    linked_persons = {}
+    linked_persons: dict[str, str] = {}
     for m in mentions:
         if m.type == "PERSON" and m.entity_id:
             for t in person_tokens(m.surface):
                 linked_persons.setdefault(auth.normalize(t), m.entity_id)
+    return full, linked_persons
+
+
+def _link_collection(auth, mentions: list[Mention], unresolved: list[Mention], unit_name: dict[int, str],
+                     ents: dict[str, Entity], lower: set[str]) -> None:
+    """Collection entities for the unresolved mentions; people clustered within the document by
+    shared name words (a lone surname joins the full name that contains it)."""
+    full, linked_persons = _person_keys(auth, mentions, unresolved)
+    surfaces: dict[str, list[str]] = {}
     for m in unresolved:
         cid = None
         if m.type == "PERSON":
@@ -297,7 +316,6 @@ def link_mentions(mentions: list[Mention], following=None, text: str = "") -> di
         type = cid.split("~", 1)[0].upper()
         uniq = list(dict.fromkeys(surfs))
         ents[cid] = Entity(id=cid, type=type, label=_label(uniq, type, lower), variants=[Variant(s) for s in uniq])
-    return ents
 
 
 # --- coverage ----------------------------------------------------------------------------

@@ -113,34 +113,79 @@ def _filter_names(record: dict[str, Any], labels: dict[str, list[str]]) -> dict[
 
 
 def index_row(record: dict[str, Any]) -> IndexRow:
+    """The search index's row for a stored record: words, analysed fields, filters and facets."""
     date = record.get("date") or {}
     earliest, latest = date.get("earliest"), date.get("latest")
     year = dates.year_of(earliest)
     labels = entity_labels(record)
-    refs = [r for r in record.get("archival_refs") or [] if isinstance(r, dict)]
-    for note in record.get("notes") or []:
-        refs += [r for r in note.get("archival_refs") or [] if isinstance(r, dict)]
+    refs = _all_refs(record)
     archives = list(dict.fromkeys(r["archive"] for r in refs if r.get("archive")))
     langs = list(record.get("languages") or [])
     if record.get("original_language"):
         langs.append(record["original_language"])
-    lang_labels = list(dict.fromkeys(lang_label(x) for x in langs if x))
-    facets = {
+    body_parts = _body_parts(record)
+    texts = [record.get("title"), record.get("summary"), *body_parts]
+    return IndexRow(
+        id=record["id"],
+        words=set().union(*(stemmed_words(t) for t in texts if t)),
+        title=" ".join(analyze(record.get("title"))),
+        summary=" ".join(analyze(record.get("summary"))),
+        body=" ".join(analyze("\n".join(p for p in body_parts if p))),
+        filters=_filters(record, _filter_names(record, labels), archives, refs, langs),
+        facets=_facets(record, year, labels, archives, langs),
+        date_terms=" ".join(dates.doc_terms(earliest, latest)),
+        text=record.get("text") or record.get("summary") or record.get("title") or "",
+        shown_title=record.get("title"),
+        date_edtf=date.get("edtf"),
+        year=year,
+        earliest=earliest,
+        latest=latest,
+    )
+
+
+def _all_refs(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record's archival references, the body's then the notes'."""
+    refs = [r for r in record.get("archival_refs") or [] if isinstance(r, dict)]
+    for note in record.get("notes") or []:
+        refs += [r for r in note.get("archival_refs") or [] if isinstance(r, dict)]
+    return refs
+
+
+def _body_parts(record: dict[str, Any]) -> list[str]:
+    """The texts of the body field: text, abstract, keywords, then each note."""
+    body_parts = [record.get("text") or "", record.get("abstract") or "", " ".join(record.get("keywords") or [])]
+    for note in record.get("notes") or []:
+        body_parts.append(note.get("text") or "")
+    return body_parts
+
+
+def _one(value: Any) -> list[str]:
+    return [value] if value else []
+
+
+def _facets(record: dict[str, Any], year: int | None, labels: dict[str, list[str]], archives: list[str],
+            langs: list[str]) -> dict[str, list[str]]:
+    """The facet values of a record (what the facet counts show)."""
+    return {
         "year": [str(year)] if year else [],
         "decade": [f"{year // 10 * 10}s"] if year else [],
         "place": labels["place"],
         "person": labels["person"],
         "org": labels["org"],
         "archive": archives,
-        "language": lang_labels,
-        "classification": [record["classification"]] if record.get("classification") else [],
-        "doc_type": [record["doc_type"]] if record.get("doc_type") else [],
+        "language": list(dict.fromkeys(lang_label(x) for x in langs if x)),
+        "classification": _one(record.get("classification")),
+        "doc_type": _one(record.get("doc_type")),
     }
-    names = _filter_names(record, labels)
+
+
+def _filters(record: dict[str, Any], names: dict[str, list[str]], archives: list[str], refs: list[dict[str, Any]],
+             langs: list[str]) -> dict[str, str]:
+    """The filter fields of a record (what ``place:``, ``lang:``, ``fond:`` ... match)."""
     lang_values: list[str] = []
     for x in langs:
         lang_values += lang_terms(x)
-    filters = {
+    return {
         "place": _join(names["place"]),
         "person": _join(names["person"]),
         "org": _join(names["org"]),
@@ -151,23 +196,3 @@ def index_row(record: dict[str, Any]) -> IndexRow:
         "type": _join([record.get("doc_type") or ""]),
         "translator": _join(list(record.get("translators") or [])),
     }
-    body_parts = [record.get("text") or "", record.get("abstract") or "", " ".join(record.get("keywords") or [])]
-    for note in record.get("notes") or []:
-        body_parts.append(note.get("text") or "")
-    texts = [record.get("title"), record.get("summary"), *body_parts]
-    return IndexRow(
-        id=record["id"],
-        words=set().union(*(stemmed_words(t) for t in texts if t)),
-        title=" ".join(analyze(record.get("title"))),
-        summary=" ".join(analyze(record.get("summary"))),
-        body=" ".join(analyze("\n".join(p for p in body_parts if p))),
-        filters=filters,
-        facets=facets,
-        date_terms=" ".join(dates.doc_terms(earliest, latest)),
-        text=record.get("text") or record.get("summary") or record.get("title") or "",
-        shown_title=record.get("title"),
-        date_edtf=(record.get("date") or {}).get("edtf"),
-        year=year,
-        earliest=earliest,
-        latest=latest,
-    )
