@@ -212,6 +212,14 @@ def _looks_like_archive(prefix: str) -> bool:
 # --- families --------------------------------------------------------------------------------
 
 
+# countries whose signatures carry the post-Soviet labels (f., op., d., l.); with MN, whose values
+# keep their Soviet shape
+_LABEL_COUNTRIES = (None, "RU", "KZ", "KG", "UZ", "UA")
+_SOVIET_VALUES = (*_LABEL_COUNTRIES, "MN")
+_FREE_VALUE_RE = re.compile(r"^[^,;]{1,40}$")
+_PART_VALUE_RE = {"fond": FOND_VALUE_RE, "opis": OPIS_VALUE_RE, "delo": DELO_VALUE_RE}
+
+
 def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool = True) -> bool:
     """Parse 'f. 17, op. 3, d. 921, l. 65–66' style parts into ``ref``; False when anything is left over."""
     matches = list(LABEL_RE.finditer(body))
@@ -219,83 +227,106 @@ def _labelled(body: str, ref: ArchivalRef, country: str | None, need_file: bool 
         return False
     head = body[: matches[0].start()].strip(" ,.;:")
     if head:
-        if country in (None, "RU", "KZ", "KG", "UZ", "UA"):
+        if country in _LABEL_COUNTRIES:
             return False
         ref.extra["series"] = head  # e.g. "KC PZPR", "MfS, HA II"
     seen_delo = False
     for i, m in enumerate(matches):
-        part = _label_part(m)
         label = m.group(0).lower()
-        value = body[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(body)]
-        value = value.strip(" ,;:")
-        value = value.rstrip(".").strip() if not re.search(r"(?:ob|об|zv|зв)\.$", value, re.I) else value
-        if not value:
+        value = _label_value(body, matches, i)
+        part = _country_part(_label_part(m), label, country) if value else None
+        if part is None:
             return False
-        if country == "MN" and label in ("d.", "dans"):
-            part = "opis"
-        if country == "PL":
-            if label == "t.":
-                part = "delo"
-            elif label == "k.":
-                part = "folios"
-        elif country == "CZ":
-            if label == "k.":
-                part = "box"
-        elif label == "k.":
-            return False
-        if part == "byla":  # Lithuanian byla (file); elsewhere "b." is not a file label
-            if country != "LT":
-                return False
-            part = "delo"
         # papka sits between opis and delo (AVP RF); after the delo, or alone, "p." is a page
         later_delo = any(_label_part(x) == "delo" for x in matches[i + 1 :])
         if label == "p." and not seen_delo and country in ("RU", None) and later_delo:
             part = "papka"
-        if part == "folios":
-            folios = split_folios(value)
-            if folios is None:
-                return False
-            ref.folios.extend(folios)
-            continue
         if part == "delo":
             seen_delo = True
             value = re.sub(r"^(?:no\.?|nr\.?|№)\s*(?=\w)", "", value, flags=re.IGNORECASE)
-        if country == "RO" and label == "f." and seen_delo:  # Romanian "f." after the dosar: filele (folios)
-            folios = split_folios(value)
-            if folios is None:
-                return False
-            ref.folios.extend(folios)
-            continue
-        value = norm_dashes(value) if country in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") else _dash_hyphen(value)
-        if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN") and "," in value:
-            value, rest = (x.strip() for x in value.split(",", 1))  # "f. 507, CK SKJ, IX": parts without a label
-            ref.extra["series"] = ", ".join(filter(None, [ref.extra.get("series"), rest]))
-        rx = {"fond": FOND_VALUE_RE, "opis": OPIS_VALUE_RE, "delo": DELO_VALUE_RE}.get(part)
-        if part in ("fond", "delo") and country not in (None, "RU", "KZ", "KG", "UZ", "UA", "MN"):
-            rx = re.compile(r"^[^,;]{1,40}$")
-        if rx is not None and not rx.match(value):
-            # a delo followed by bare folios: "d. 98, 377-379", or by "unnumbered page"
-            if part == "delo" and "," in value:
-                first, rest = (x.strip() for x in value.split(",", 1))
-                folios = split_folios(rest)
-                if rx.match(first) and folios is not None:
-                    ref.delo = first
-                    ref.folios.extend(folios)
-                    continue
-                if rx.match(first) and UNNUMBERED_RE.match(rest):
-                    ref.delo = first
-                    ref.extra["folios"] = "unnumbered"
-                    continue
-            return False
-        if part in ("fond", "opis", "delo"):
-            if getattr(ref, part) is not None:
-                return False
-            setattr(ref, part, value)
+        # Romanian "f." after the dosar: filele (folios)
+        if part == "folios" or (country == "RO" and label == "f." and seen_delo):
+            ok = _add_folios(ref, value)
         else:
-            if not SHORT_VALUE_RE.match(value.replace(" ", "")) and part not in ("folder", "entry"):
-                return False
-            ref.extra[part] = value
+            ok = _set_part(ref, part, value, country)
+        if not ok:
+            return False
     return bool(ref.fond or ref.delo or ref.opis or (not need_file and (ref.folios or ref.extra)))
+
+
+def _label_value(body: str, matches: list[re.Match], i: int) -> str:
+    """The text between the label ``matches[i]`` and the next, trimmed (a final '.' kept after ob./zv.)."""
+    m = matches[i]
+    value = body[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(body)]
+    value = value.strip(" ,;:")
+    return value.rstrip(".").strip() if not re.search(r"(?:ob|об|zv|зв)\.$", value, re.I) else value
+
+
+def _country_part(part: str, label: str, country: str | None) -> str | None:
+    """The part a label names in the archives of ``country`` (Polish t. is a file, k. its folios;
+    Czech k. a box; Lithuanian b. a file); None for a label that country does not use."""
+    if country == "MN" and label in ("d.", "dans"):
+        part = "opis"
+    if country == "PL":
+        if label == "t.":
+            part = "delo"
+        elif label == "k.":
+            part = "folios"
+    elif country == "CZ":
+        if label == "k.":
+            part = "box"
+    elif label == "k.":
+        return None
+    if part == "byla":  # Lithuanian byla (file); elsewhere "b." is not a file label
+        return "delo" if country == "LT" else None
+    return part
+
+
+def _add_folios(ref: ArchivalRef, value: str) -> bool:
+    folios = split_folios(value)
+    if folios is None:
+        return False
+    ref.folios.extend(folios)
+    return True
+
+
+def _set_part(ref: ArchivalRef, part: str, value: str, country: str | None) -> bool:
+    """Set the part (fond, opis, delo, or an extra such as box or folder) from its value; False for
+    a value of the wrong shape or a part set twice."""
+    soviet = country in _SOVIET_VALUES
+    value = norm_dashes(value) if soviet else _dash_hyphen(value)
+    if part in ("fond", "delo") and not soviet and "," in value:
+        value, rest = (x.strip() for x in value.split(",", 1))  # "f. 507, CK SKJ, IX": parts without a label
+        ref.extra["series"] = ", ".join(filter(None, [ref.extra.get("series"), rest]))
+    rx = _FREE_VALUE_RE if part in ("fond", "delo") and not soviet else _PART_VALUE_RE.get(part)
+    if rx is not None and not rx.match(value):
+        return _delo_and_folios(ref, part, value, rx)
+    if part in ("fond", "opis", "delo"):
+        if getattr(ref, part) is not None:
+            return False
+        setattr(ref, part, value)
+        return True
+    if not SHORT_VALUE_RE.match(value.replace(" ", "")) and part not in ("folder", "entry"):
+        return False
+    ref.extra[part] = value
+    return True
+
+
+def _delo_and_folios(ref: ArchivalRef, part: str, value: str, rx: re.Pattern) -> bool:
+    """A delo followed by bare folios: "d. 98, 377-379", or by "unnumbered page"."""
+    if part != "delo" or "," not in value:
+        return False
+    first, rest = (x.strip() for x in value.split(",", 1))
+    folios = split_folios(rest)
+    if rx.match(first) and folios is not None:
+        ref.delo = first
+        ref.folios.extend(folios)
+        return True
+    if rx.match(first) and UNNUMBERED_RE.match(rest):
+        ref.delo = first
+        ref.extra["folios"] = "unnumbered"
+        return True
+    return False
 
 
 def _file_number(body: str, ref: ArchivalRef) -> bool:
@@ -468,32 +499,16 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
     out = ArchivalRef(raw=raw, kind="unparsed")
     if not text:
         return out
-    ibid = False
     if m := IBID_RE.match(text):
-        ibid = True
-        text = text[m.end() :].strip()
         out.ibid = True
-        if not text:
-            return out
-        ref = ArchivalRef(raw=raw, kind="archival", ibid=True, rule="ibid")
-        if _labelled(text, ref, None, need_file=False):
-            return ref
-        folios = split_folios(re.sub(r"^(?:ll?\.|л{1,2}\.|pp?\.)\s*", "", text))
-        if folios is not None:
-            if re.match(r"^(?:ll?\.|л{1,2}\.)", text):
-                ref.folios = folios
-            else:
-                ref.kind = "book"
-                ref.pages = ", ".join(folios)
-            return ref
-        return out
+        return _ibid(raw, text[m.end() :].strip(), out)
 
     pub = _published(text, abbreviations)
     if pub is not None:
         pub.raw, pub.rule = raw, "published"
         return pub
 
-    ref = ArchivalRef(raw=raw, kind="archival", ibid=ibid)
+    ref = ArchivalRef(raw=raw, kind="archival")
     # where does the signature start? at the first label, or after a known archive code
     first = LABEL_RE.search(text)
     prefix, body = (text[: first.start()], text[first.start() :]) if first else (text, "")
@@ -511,21 +526,43 @@ def parse_ref(raw: str, abbreviations: dict[str, Abbreviation] | None = None) ->
     country = arc.country if arc else None
     scheme = arc.scheme if arc else None
 
-    if first and (arc is not None or _looks_like_archive(prefix) or not prefix.strip()) and scheme not in UNLABELLED_SCHEMES:
-        if _labelled(body, ref, country):
-            ref.archive, ref.archive_name, ref.known_archive = code, name, known
-            ref.scheme, ref.rule = scheme or "fond-opis-delo", "labelled"
-            return ref
-        ref = ArchivalRef(raw=raw, kind="archival")
+    labelled = first and (arc is not None or _looks_like_archive(prefix) or not prefix.strip()) and scheme not in UNLABELLED_SCHEMES
+    if labelled and _labelled(body, ref, country):
+        ref.archive, ref.archive_name, ref.known_archive = code, name, known
+        ref.scheme, ref.rule = scheme or "fond-opis-delo", "labelled"
+        return ref
+    return _unlabelled(raw, text, out)
 
-    # archives whose signatures are not labelled: split archive code / signature at the first comma
-    # or at the longest known code at the start
+
+def _ibid(raw: str, text: str, out: ArchivalRef) -> ArchivalRef:
+    """'Ibid., l. 5', 'Ibid., pp. 3-4': the parts after Ibid. (``out`` when none parse)."""
+    if not text:
+        return out
+    ref = ArchivalRef(raw=raw, kind="archival", ibid=True, rule="ibid")
+    if _labelled(text, ref, None, need_file=False):
+        return ref
+    folios = split_folios(re.sub(r"^(?:ll?\.|л{1,2}\.|pp?\.)\s*", "", text))
+    if folios is None:
+        return out
+    if re.match(r"^(?:ll?\.|л{1,2}\.)", text):
+        ref.folios = folios
+    else:
+        ref.kind = "book"
+        ref.pages = ", ".join(folios)
+    return ref
+
+
+def _unlabelled(raw: str, text: str, out: ArchivalRef) -> ArchivalRef:
+    """Archives whose signatures are not labelled: split archive code / signature at the first comma
+    or at the longest known code at the start, then the archive's positional parser, a file
+    number, or labels after all (``out`` when none parses)."""
     code2, body2 = _split_known_prefix(text)
     if code2 is None:
         return out
     arc = authority.lookup(code2)
     if arc is None:
         return out
+    ref = ArchivalRef(raw=raw, kind="archival")
     family = UNLABELLED_SCHEMES.get(arc.scheme or "")
     ok = family(body2, ref) if family else False
     rule = arc.scheme
