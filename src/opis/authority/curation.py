@@ -140,6 +140,18 @@ def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
     renames: dict[str, str] = {}
     merged: dict[str, str] = {}
     changed = False
+    for c in corrections:
+        kind, args = c["kind"], c["args"]
+        if kind == "entity.merge":
+            merged[args["other"]] = args["into"]
+            changed = True
+        elif kind == "entity.rename":
+            renames[args["id"]] = args["label"]
+            changed = True
+        elif kind in ("entity.link", "entity.unlink"):
+            changed = _apply_span(doc, kind, args) or changed
+    if not changed:
+        return doc
 
     def final(eid: str) -> str:
         seen = set()
@@ -148,42 +160,42 @@ def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
             eid = merged[eid]
         return eid
 
-    for c in corrections:
-        kind, args = c["kind"], c["args"]
-        if kind == "entity.merge":
-            into, other = args["into"], args["other"]
-            merged[other] = into
-            changed = True
-        elif kind == "entity.rename":
-            renames[args["id"]] = args["label"]
-            changed = True
-        elif kind in ("entity.link", "entity.unlink"):
-            if not _same_document(doc, args):
-                continue
-            start, end, note = args["start"], args["end"], args.get("note")
-            surface = _span_text(doc, start, end, note)
-            if surface is None or (args.get("surface") and surface != args["surface"]):
-                continue  # a new version of the file no longer has these words at this span
-            if kind == "entity.unlink":
-                doc.mentions = [m for m in doc.mentions if not _same_span(m, start, end, note)]
-            else:
-                eid = args["entity"]
-                hit = next((m for m in doc.mentions if _same_span(m, start, end, note)), None)
-                if hit is None:
-                    hit = Mention(start, end, surface, _entity_type(eid, "PERSON"), source="curator", note=note)
-                    doc.mentions.append(hit)
-                    doc.mentions.sort(key=lambda m: (m.note is not None, m.note or 0, m.start or 0))
-                hit.entity_id = eid
-                hit.type = _entity_type(eid, hit.type)
-            changed = True
-    if not changed:
-        return doc
     for m in doc.mentions:
         if m.entity_id:
             m.entity_id = final(m.entity_id)
     build_entities(doc, known)
     by_id = {e.id: e for e in doc.entities}
-    for other, _into in merged.items():
+    _merge_names(by_id, known, merged, final)
+    _rename(by_id, renames, final)
+    return doc
+
+
+def _apply_span(doc: Document, kind: str, args: dict[str, Any]) -> bool:
+    """Link or unlink the span of a correction in ``doc``; False when the correction is for another
+    document, or a new version of the file no longer has these words at this span."""
+    if not _same_document(doc, args):
+        return False
+    start, end, note = args["start"], args["end"], args.get("note")
+    surface = _span_text(doc, start, end, note)
+    if surface is None or (args.get("surface") and surface != args["surface"]):
+        return False
+    if kind == "entity.unlink":
+        doc.mentions = [m for m in doc.mentions if not _same_span(m, start, end, note)]
+        return True
+    eid = args["entity"]
+    hit = next((m for m in doc.mentions if _same_span(m, start, end, note)), None)
+    if hit is None:
+        hit = Mention(start, end, surface, _entity_type(eid, "PERSON"), source="curator", note=note)
+        doc.mentions.append(hit)
+        doc.mentions.sort(key=lambda m: (m.note is not None, m.note or 0, m.start or 0))
+    hit.entity_id = eid
+    hit.type = _entity_type(eid, hit.type)
+    return True
+
+
+def _merge_names(by_id: dict[str, Entity], known: dict[str, Entity], merged: dict[str, str], final) -> None:
+    """A merged entity's names become variants of the entity it was merged into."""
+    for other in merged:
         target = by_id.get(final(other))
         src = known.get(other)
         if target is None or src is None:
@@ -193,10 +205,13 @@ def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
             if n not in names:
                 target.variants.append(Variant(n))
                 names.add(n)
+
+
+def _rename(by_id: dict[str, Entity], renames: dict[str, str], final) -> None:
+    """The new preferred labels; the old label stays as the first variant."""
     for eid, label in renames.items():
         e = by_id.get(final(eid))
         if e is not None and e.label != label:
             if e.label not in {v.name for v in e.variants}:
                 e.variants.insert(0, Variant(e.label))
             e.label = label
-    return doc

@@ -116,9 +116,16 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     take("document_number", "document_number", lambda v: v)
     lang = take("original_language", "original_language", lambda v: v.strip().title() if is_language(v) else None)
 
-    # credits: the citation's credit sentence, and translators a page lists under their own label
+    _credits(facts, text, out, lang)
+    _funders(facts, text, out)
+    return out
+
+
+def _credits(facts: list[Fact], text: str, out: RecordValues, lang: str | None) -> None:
+    """Credits: the citation's credit sentence, and translators a page lists under their own label
+    (the credit sentence may also give the original language: 'translated from Russian')."""
     credit_fact = max((f for f in facts if f.field == "credits"), key=lambda f: f.strength, default=None)
-    people = {"contributors": [], "translators": []}
+    people: dict[str, list[str]] = {"contributors": [], "translators": []}
     entries: list[tuple[str, str]] = []
     if credit_fact is not None:
         credit_text = credit_fact.value
@@ -142,7 +149,9 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     out.values.update(people)
     out.values["credits"] = entries
 
-    # funders: the support line(s) and the list of funders at the page's end
+
+def _funders(facts: list[Fact], text: str, out: RecordValues) -> None:
+    """Funders: the support line(s) and the list of funders at the page's end."""
     funder_facts = [f for f in facts if f.field in ("funders", "funders_list")]
     names: list[str] = []
     for f in funder_facts:
@@ -152,7 +161,6 @@ def resolve(facts: list[Fact], text: str) -> RecordValues:
     out.values["funders"] = names
     if funder_facts and names:
         out.sources.append(_source("funders", names, funder_facts[0], text, funder_facts))
-    return out
 
 
 _ORG_WORD = re.compile(r"\b(?:Foundation|Fund|Corporation|Endowment|Trust|Institute|Program|Council|Center|Centre|Society|Ministry|University)\b")

@@ -214,40 +214,48 @@ def _lex(query: str) -> list[_Tok]:
             toks.append(_Tok("NOT", i, "-"))
             i += 1
         else:
-            j = i
-            while j < n and query[j] not in _STOP:
-                j += 1
-            text = query[i:j]
-            if text in _OPERATORS:
-                toks.append(_Tok(_OPERATORS[text], i, text))
-                i = j
-                continue
-            m = re.match(r"([A-Za-z]+):(.*)$", text, re.S)
-            if m:
-                name = m.group(1).lower()
-                if name not in FIELDS:
-                    raise _error(query, i, f"unknown field '{_short(m.group(1))}:' (known fields: {', '.join(FIELDS)})")
-                value = m.group(2)
-                if not value and j < n and query[j] == '"':
-                    value, j = _read_phrase(query, j)
-                if not value.strip():
-                    raise _error(query, i, f"field '{name}:' needs a value, e.g. {name}:{_example(name)}")
-                toks.append(_Tok("FIELD", i, value, name))
-                i = j
-                continue
-            if "*" in text:
-                star = text.index("*")
-                if star != len(text) - 1:
-                    raise _error(query, i + star, "'*' is allowed only at the end of a word (prefix search)")
-                stem = text[:-1]
-                if len("".join(WORD_RE.findall(stem))) < MIN_PREFIX:
-                    raise _error(query, i, f"prefix '{_short(text)}' is too short: give at least {MIN_PREFIX} letters before '*'")
-            elif not WORD_RE.search(text):
-                i = j  # punctuation only: nothing to search for, skip it
-                continue
-            toks.append(_Tok("WORD", i, text))
-            i = j
+            tok, i = _word(query, i)
+            if tok is not None:
+                toks.append(tok)
     return toks
+
+
+def _word(query: str, i: int) -> tuple[_Tok | None, int]:
+    """The token of the word at ``i`` (an operator, a field:value, a prefix* or a word; None for
+    punctuation only) and the position after it."""
+    n = len(query)
+    j = i
+    while j < n and query[j] not in _STOP:
+        j += 1
+    text = query[i:j]
+    if text in _OPERATORS:
+        return _Tok(_OPERATORS[text], i, text), j
+    m = re.match(r"([A-Za-z]+):(.*)$", text, re.S)
+    if m:
+        return _field(query, i, j, m)
+    if "*" in text:
+        star = text.index("*")
+        if star != len(text) - 1:
+            raise _error(query, i + star, "'*' is allowed only at the end of a word (prefix search)")
+        stem = text[:-1]
+        if len("".join(WORD_RE.findall(stem))) < MIN_PREFIX:
+            raise _error(query, i, f"prefix '{_short(text)}' is too short: give at least {MIN_PREFIX} letters before '*'")
+    elif not WORD_RE.search(text):
+        return None, j  # punctuation only: nothing to search for, skip it
+    return _Tok("WORD", i, text), j
+
+
+def _field(query: str, i: int, j: int, m: re.Match[str]) -> tuple[_Tok, int]:
+    """A field:value token (the value may be a "phrase" right after the colon)."""
+    name = m.group(1).lower()
+    if name not in FIELDS:
+        raise _error(query, i, f"unknown field '{_short(m.group(1))}:' (known fields: {', '.join(FIELDS)})")
+    value = m.group(2)
+    if not value and j < len(query) and query[j] == '"':
+        value, j = _read_phrase(query, j)
+    if not value.strip():
+        raise _error(query, i, f"field '{name}:' needs a value, e.g. {name}:{_example(name)}")
+    return _Tok("FIELD", i, value, name), j
 
 
 def _check_tokens(query: str, toks: list[_Tok]) -> None:

@@ -179,34 +179,37 @@ def compare_claims(
         if c["unit"] and c["unit"] not in ("%",):  # distances, money, temperatures are not tallies to compare
             continue
         by_kind.setdefault(_compare_key(c), []).append(c)
-    groups: list[dict[str, Any]] = []
-    for kind, cs in by_kind.items():
-        clusters: list[list[dict[str, Any]]] = []
-        for c in cs:
-            home = None
-            for cl in clusters:
-                if any(_close_in_time(c, o, slack_days) and _places_agree(c, o) for o in cl):
-                    home = cl
-                    break
-            if home is None:
-                clusters.append([c])
-            else:
-                home.append(c)
-        for cl in clusters:
-            docs = {c["doc_id"] for c in cl}
-            if len(docs) < min_sources:
-                continue
-            cl.sort(key=lambda c: (c["date"]["earliest"], c["date"]["latest"] or "", c["doc_id"]))
-            groups.append({
-                "kind": kind,
-                "what": Counter(c["what"] for c in cl).most_common(1)[0][0],
-                "date": {"earliest": min(c["date"]["earliest"] for c in cl), "latest": max(c["date"]["latest"] or c["date"]["earliest"] for c in cl)},
-                "places": sorted({c["place_label"] or c["place"] for c in cl if c["place"] or c["place_label"]}),
-                "sources": sorted({f"{c['doc_id']}: {c['title'] or ''}".strip() for c in cl}),
-                "claims": cl,
-            })
+    groups = [
+        _group(kind, cl) for kind, cs in by_kind.items() for cl in _clusters(cs, slack_days)
+        if len({c["doc_id"] for c in cl}) >= min_sources
+    ]
     groups.sort(key=lambda g: (g["date"]["earliest"], g["kind"]))
     return groups
+
+
+def _clusters(cs: list[dict[str, Any]], slack_days: int) -> list[list[dict[str, Any]]]:
+    """Claims in clusters: each joins the first cluster with a claim close in time and place."""
+    clusters: list[list[dict[str, Any]]] = []
+    for c in cs:
+        home = next((cl for cl in clusters if any(_close_in_time(c, o, slack_days) and _places_agree(c, o) for o in cl)), None)
+        if home is None:
+            clusters.append([c])
+        else:
+            home.append(c)
+    return clusters
+
+
+def _group(kind: str, cl: list[dict[str, Any]]) -> dict[str, Any]:
+    """A comparison group: its claims sorted by date, their commonest 'what', dates, places and sources."""
+    cl.sort(key=lambda c: (c["date"]["earliest"], c["date"]["latest"] or "", c["doc_id"]))
+    return {
+        "kind": kind,
+        "what": Counter(c["what"] for c in cl).most_common(1)[0][0],
+        "date": {"earliest": min(c["date"]["earliest"] for c in cl), "latest": max(c["date"]["latest"] or c["date"]["earliest"] for c in cl)},
+        "places": sorted({c["place_label"] or c["place"] for c in cl if c["place"] or c["place_label"]}),
+        "sources": sorted({f"{c['doc_id']}: {c['title'] or ''}".strip() for c in cl}),
+        "claims": cl,
+    }
 
 
 def _compare_key(c: dict[str, Any]) -> str:

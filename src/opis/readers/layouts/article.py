@@ -114,23 +114,8 @@ def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
         if _label(p):
             last_label = i
     front = pars[: last_label + 1] if last_label >= 0 else pars[:limit]
-    front_text = "\n\n".join(p.text for p in front)
-    doi = DOI_RE.search(front_text)
-    if doi:
-        fields["DOI"] = doi.group(1).rstrip(".,;)>")
-    edn = EDN_RE.search(front_text)
-    if edn:
-        fields["EDN"] = edn.group(1)
-    titles: list[int] = []
-    for i, p in enumerate(front):
-        if is_heading(p.text):
-            titles.append(i)
-    if not titles:  # plain text (e.g. from a PDF): the first substantial paragraph that is not an id line
-        for i, p in enumerate(front):
-            t = one_line(strip_emphasis(p.text))
-            if len(t) >= 20 and not DOI_RE.search(t) and not EDN_RE.search(t) and not _label(p) and "article" not in t.lower():
-                titles.append(i)
-                break
+    _front_ids("\n\n".join(p.text for p in front), fields)
+    titles = _title_pars(front)
     for i, p in enumerate(front):
         t = one_line(clean_inline(p.text))
         if titles and i < titles[0] and re.search(r"\barticle\b|стать", t, re.IGNORECASE) and len(t) < 80:
@@ -144,6 +129,29 @@ def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
         if lab:
             fields[lab[0]] = one_line(clean_inline(lab[1]))
     return last_label + 1 if last_label >= 0 else limit
+
+
+def _front_ids(front_text: str, fields: dict[str, str]) -> None:
+    """The DOI and EDN of the front matter."""
+    doi = DOI_RE.search(front_text)
+    if doi:
+        fields["DOI"] = doi.group(1).rstrip(".,;)>")
+    edn = EDN_RE.search(front_text)
+    if edn:
+        fields["EDN"] = edn.group(1)
+
+
+def _title_pars(front: list[Par]) -> list[int]:
+    """The indices of the title paragraphs: the headings, or in plain text (e.g. from a PDF) the
+    first substantial paragraph that is not an id line."""
+    titles = [i for i, p in enumerate(front) if is_heading(p.text)]
+    if titles:
+        return titles
+    for i, p in enumerate(front):
+        t = one_line(strip_emphasis(p.text))
+        if len(t) >= 20 and not DOI_RE.search(t) and not EDN_RE.search(t) and not _label(p) and "article" not in t.lower():
+            return [i]
+    return []
 
 
 def _authors_after(front: list[Par], ti: int, fields: dict[str, str], suffix: str) -> None:

@@ -62,6 +62,8 @@ def _label(line) -> tuple[str, str, str] | None:
 
 
 def read(text: str) -> RecordPage | None:
+    """A catalogue's record page: a block of at least three kinds of labelled fields, the heading
+    above it, the body after it; None if the page has no such block."""
     lines = page_lines(text)
     labels = {i: lab for i, ln in enumerate(lines) if (lab := _label(ln))}
     labelled = sorted(labels)
@@ -69,10 +71,35 @@ def read(text: str) -> RecordPage | None:
     if len(kinds) < 3:
         return None
     sheet = FactSheet()
-    first_label = labelled[0]
     cut = not text.endswith("\n")
     used = set(labelled)
-    # the title: the nearest heading line above the labels, past a date line
+    _heading(lines, labelled[0], sheet, used)
+    body_from = None
+    for i in labelled:
+        name, label, value = labels[i]
+        span = lines[i]
+        if not value and i + 1 < len(lines) and i + 1 not in labels and not _abstract_like(lines[i + 1].text):
+            value, span = _value_lines(lines, labels, i, name, used)
+        if name == "body":
+            body_from = i + 1
+            continue
+        if value:
+            at_end = cut and span.end >= len(text.rstrip())
+            _add_field(sheet, name, value, span, f"catalogue.{label.lower().replace(' ', '_')}", at_end)
+    if not sheet.has("summary") and body_from is None:
+        _abstract(lines, labels, used, sheet)
+    start = body_from if body_from is not None else max(used) + 1
+    body = [ln for i, ln in enumerate(lines[start:], start) if not ln.chrome and i not in used]
+    if not sheet.has("date"):
+        dated = next((ln for ln in body[:4] if is_date_line(ln.text)), None)
+        if dated is not None:  # the document's own date line under the catalogue's fields
+            sheet.add("date", dated.text, dated.start, dated.end, "catalogue.document_date_line", GOOD)
+    add_classification_from_head(body, sheet)
+    return RecordPage(FAMILY, "labelled", sheet, body_text(text, body))
+
+
+def _heading(lines, first_label: int, sheet: FactSheet, used: set[int]) -> None:
+    """The title: the nearest heading line above the labels, past a date line."""
     for k in range(first_label - 1, -1, -1):
         ln = lines[k]
         if ln.chrome:
@@ -85,55 +112,37 @@ def read(text: str) -> RecordPage | None:
             sheet.add("title", ln.text, ln.start, ln.end, "catalogue.heading", GOOD)
             used.add(k)
         break
-    body_from = None
-    for i in labelled:
-        ln = lines[i]
-        name, label, value = labels[i]
-        span = ln
-        if not value and i + 1 < len(lines) and i + 1 not in labels and not _abstract_like(lines[i + 1].text):
-            # the value's lines, up to the next label (a value may wrap over several short lines)
-            j = i + 1
-            while j < len(lines) and j not in labels and j - i <= 8 and (j == i + 1 or not lines[j].blank_before) \
-                    and (j == i + 1 or name == "reference"):
-                j += 1
-            span = lines[i + 1]
-            value = " ".join(ln.text for ln in lines[i + 1:j])
-            span = type(span)(value, span.start, lines[j - 1].end)
-            used.update(range(i + 1, j))
-        if name == "body":
-            body_from = i + 1
-            continue
-        if not value:
-            continue
-        at_end = cut and span.end >= len(text.rstrip())
-        rule = f"catalogue.{label.lower().replace(' ', '_')}"
-        if name == "summary":
-            sheet.add("summary", value, span.start, span.end, rule, STRONG)
-        elif name == "original_language" and is_language(value):
-            sheet.add("original_language", value, span.start, span.end, rule, STRONG)
-        elif name == "translators":
-            sheet.add("translators", value, span.start, span.end, rule, STRONG)
-        elif name == "reference" and not at_end:
-            ref = value if re.search(r"\b[a-z]{1,2}\.$", value) else value.rstrip(".")
-            sheet.add("reference", ref, span.start, span.end, rule, STRONG)
-        elif name == "source_archive":
-            sheet.add("archive", value, span.start, span.end, rule, GOOD)
-        elif name == "classification":
-            code = CODES.get(value.strip().upper())
-            if code or (len(value) <= 40 and marks_in(value)):
-                sheet.add("classification", code or value, span.start, span.end, rule, STRONG)
-        elif name == "date" and re.search(r"\d{4}", value):
-            sheet.add("date", value, span.start, span.end, rule, STRONG)
-    if not sheet.has("summary") and body_from is None:
-        _abstract(lines, labels, used, sheet)
-    start = body_from if body_from is not None else max(used) + 1
-    body = [ln for i, ln in enumerate(lines[start:], start) if not ln.chrome and i not in used]
-    if not sheet.has("date"):
-        dated = next((ln for ln in body[:4] if is_date_line(ln.text)), None)
-        if dated is not None:  # the document's own date line under the catalogue's fields
-            sheet.add("date", dated.text, dated.start, dated.end, "catalogue.document_date_line", GOOD)
-    add_classification_from_head(body, sheet)
-    return RecordPage(FAMILY, "labelled", sheet, body_text(text, body))
+
+
+def _value_lines(lines, labels, i: int, name: str, used: set[int]):
+    """(value, span) of a label whose value is on the lines below it, up to the next label (a value
+    may wrap over several short lines; only a reference runs on past a blank line)."""
+    j = i + 1
+    while j < len(lines) and j not in labels and j - i <= 8 and (j == i + 1 or not lines[j].blank_before) \
+            and (j == i + 1 or name == "reference"):
+        j += 1
+    first = lines[i + 1]
+    value = " ".join(ln.text for ln in lines[i + 1:j])
+    used.update(range(i + 1, j))
+    return value, type(first)(value, first.start, lines[j - 1].end)
+
+
+def _add_field(sheet: FactSheet, name: str, value: str, span, rule: str, at_end: bool) -> None:
+    """The fact a labelled value gives, if its value has that fact's shape (a reference cut off by
+    the page's end is left out)."""
+    if name in ("summary", "translators") or name == "original_language" and is_language(value):
+        sheet.add(name, value, span.start, span.end, rule, STRONG)
+    elif name == "reference" and not at_end:
+        ref = value if re.search(r"\b[a-z]{1,2}\.$", value) else value.rstrip(".")
+        sheet.add("reference", ref, span.start, span.end, rule, STRONG)
+    elif name == "source_archive":
+        sheet.add("archive", value, span.start, span.end, rule, GOOD)
+    elif name == "classification":
+        code = CODES.get(value.strip().upper())
+        if code or (len(value) <= 40 and marks_in(value)):
+            sheet.add("classification", code or value, span.start, span.end, rule, STRONG)
+    elif name == "date" and re.search(r"\d{4}", value):
+        sheet.add("date", value, span.start, span.end, rule, STRONG)
 
 
 def _abstract_like(text: str) -> bool:

@@ -69,22 +69,50 @@ def detect(lines: list[Line], text: str) -> str | None:
         return "citation"
     if "citation" in labels and len(labels & {"summary", "credits", "original_language", "contents"}) >= 2:
         return "labelled"
-    if any(SUPPORT_RE.match(ln.text) for ln in lines[:12]):
-        return "header"
-    if any(_DOC_INFO_RE.match(ln.text) for ln in lines) and any(is_date_line(ln.text) for ln in lines[:8]):
-        return "header"
-    first = [ln for ln in lines[:6] if not ln.chrome]
-    if len(first) >= 2 and is_date_line(first[0].text) and title_like(first[1].text) and any(ln.chrome for ln in lines[:3]):
-        return "header"
-    if len(first) >= 2 and is_date_line(first[0].text) and title_like(first[1].text) and (
+    return "header" if any(rule(lines) for rule in _HEADER_RULES) else None
+
+
+def _first_lines(lines: list[Line]) -> list[Line]:
+    return [ln for ln in lines[:6] if not ln.chrome]
+
+
+def _support_at_top(lines: list[Line]) -> bool:
+    return any(SUPPORT_RE.match(ln.text) for ln in lines[:12])
+
+
+def _doc_info_and_date(lines: list[Line]) -> bool:
+    return any(_DOC_INFO_RE.match(ln.text) for ln in lines) and any(is_date_line(ln.text) for ln in lines[:8])
+
+
+def _date_then_title(lines: list[Line]) -> bool:
+    first = _first_lines(lines)
+    return len(first) >= 2 and is_date_line(first[0].text) and title_like(first[1].text)
+
+
+def _date_then_title_under_chrome(lines: list[Line]) -> bool:
+    return _date_then_title(lines) and any(ln.chrome for ln in lines[:3])
+
+
+def _opens_with_date_and_title(lines: list[Line]) -> bool:
+    """A page that opens with the record's date and its title."""
+    if not _date_then_title(lines):
+        return False
+    first = _first_lines(lines)
+    return bool(
         TYPE_WORDS_RE.search(first[1].text) or (len(first) >= 3 and _starts_record(first[2].text))
         or (not first[1].text.endswith(".") and len(first[1].text) <= 250)
-    ):
-        return "header"  # a page that opens with the record's date and its title
+    )
+
+
+def _repeated_date(lines: list[Line]) -> bool:
+    """The oldest site repeats the date after the summary."""
+    first = _first_lines(lines)
     dates = [ln.text for ln in first[:4] if is_date_line(ln.text)]
-    if len(dates) >= 2 and is_date_line(first[0].text) and dates[0] == dates[1]:
-        return "header"  # the oldest site repeats the date after the summary
-    return None
+    return len(dates) >= 2 and is_date_line(first[0].text) and dates[0] == dates[1]
+
+
+# the signs of a record page that opens with its header (date line, title, support line)
+_HEADER_RULES = (_support_at_top, _doc_info_and_date, _date_then_title_under_chrome, _opens_with_date_and_title, _repeated_date)
 
 
 def _starts_record(line: str) -> bool:
@@ -137,37 +165,45 @@ def _labels(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
             continue
         name, _, value = lab
         parts, spans = ([value], [lines[i]]) if value else ([], [])
-        j = i + 1
-        if not value:
-            while j < trailer and not lines[j].label and not lines[j].chrome:
-                if parts and lines[j].blank_before and name != "summary":
-                    break
-                if name in ("original_language", "contents", "credits") and parts:
-                    break
-                parts.append(lines[j].text)
-                spans.append(lines[j])
-                j += 1
-                if name == "summary" and lines[j - 1].text.endswith((".", "”", '"')) and j < trailer and lines[j].blank_before:
-                    break
+        j = i + 1 if value else _label_block(lines, i + 1, trailer, name, parts, spans)
         used.update(range(i, j))
         head_used.update(range(i, j))
         if parts and spans:
-            joined = " ".join(parts)
-            start, end = spans[0].start, spans[-1].end
-            if name == "original_language":
-                if is_language(joined):
-                    sheet.add("original_language", joined, start, end, "label.original_language", STRONG)
-            elif name == "credits":
-                if SUPPORT_RE.match(joined):
-                    sheet.add("funders", joined, start, end, "label.credits", STRONG)
-            elif name == "summary":
-                sheet.add("summary", joined, start, end, f"label.{lab[1].lower()}", STRONG)
-            elif name == "citation":
-                if not sheet.has("citation"):
-                    sheet.add("citation", joined, start, end, "label.citation", GOOD)
-            elif name in ("record_id", "classification", "translators", "reference"):
-                sheet.add(name, joined, start, end, f"label.{name}", STRONG)
+            _add_label_fact(sheet, lab, " ".join(parts), spans[0].start, spans[-1].end)
         i = max(j, i + 1)
+
+
+def _label_block(lines: list[Line], j: int, trailer: int, name: str, parts: list[str], spans: list[Line]) -> int:
+    """Collect into ``parts``/``spans`` the value lines of a label from line ``j`` on; the line after them."""
+    while j < trailer and not lines[j].label and not lines[j].chrome:
+        if parts and lines[j].blank_before and name != "summary":
+            break
+        if name in ("original_language", "contents", "credits") and parts:
+            break
+        parts.append(lines[j].text)
+        spans.append(lines[j])
+        j += 1
+        if name == "summary" and lines[j - 1].text.endswith((".", "”", '"')) and j < trailer and lines[j].blank_before:
+            break
+    return j
+
+
+def _add_label_fact(sheet: FactSheet, lab, joined: str, start: int, end: int) -> None:
+    """The fact of a labelled value, when it has that fact's shape."""
+    name = lab[0]
+    if name == "original_language":
+        if is_language(joined):
+            sheet.add("original_language", joined, start, end, "label.original_language", STRONG)
+    elif name == "credits":
+        if SUPPORT_RE.match(joined):
+            sheet.add("funders", joined, start, end, "label.credits", STRONG)
+    elif name == "summary":
+        sheet.add("summary", joined, start, end, f"label.{lab[1].lower()}", STRONG)
+    elif name == "citation":
+        if not sheet.has("citation"):
+            sheet.add("citation", joined, start, end, "label.citation", GOOD)
+    elif name in ("record_id", "classification", "translators", "reference"):
+        sheet.add(name, joined, start, end, f"label.{name}", STRONG)
 
 
 def _support_lines(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], head_used: set[int]) -> None:
@@ -192,7 +228,20 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
     k = first_date + 1
     while k < trailer and (lines[k].chrome or k in used) and not lines[k].label:
         k += 1
-    # the oldest site: a summary paragraph and the date again before the title
+    k = _summary_after_date(lines, k, trailer, sheet, used, head_used)
+    if k >= trailer or not title_like(lines[k].text) or lines[k].label:
+        return
+    title_lines = _title_lines(lines, k, trailer, used)
+    title = " ".join(lines[i].text for i in title_lines)
+    if title_like(title):
+        sheet.add("title", title, lines[title_lines[0]].start, lines[title_lines[-1]].end, "header.title_line", GOOD)
+        used.update(title_lines)
+        head_used.update(title_lines)
+
+
+def _summary_after_date(lines: list[Line], k: int, trailer: int, sheet: FactSheet, used: set[int],
+                        head_used: set[int]) -> int:
+    """The oldest site: a summary paragraph and the date again before the title; the line after them."""
     nxt = k + 1
     while nxt < trailer and lines[nxt].chrome:
         nxt += 1
@@ -207,8 +256,12 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
             used.add(k)
             head_used.add(k)
             k += 1
-    if k >= trailer or not title_like(lines[k].text) or lines[k].label:
-        return
+    return k
+
+
+def _title_lines(lines: list[Line], k: int, trailer: int, used: set[int]) -> list[int]:
+    """The title's lines from line ``k``: a paragraph of up to four lines, or only its first line
+    when the paragraph goes on."""
     title_lines = [k]
     if lines[k].blank_before:
         j = k + 1
@@ -218,11 +271,7 @@ def _header(lines: list[Line], trailer: int, sheet: FactSheet, used: set[int], h
             j += 1
         if j < len(lines) and not lines[j].blank_before and j not in used and len(title_lines) > 1:
             title_lines = [k]  # a paragraph that goes on: the title is its first line only
-    title = " ".join(lines[i].text for i in title_lines)
-    if title_like(title):
-        sheet.add("title", title, lines[title_lines[0]].start, lines[title_lines[-1]].end, "header.title_line", GOOD)
-        used.update(title_lines)
-        head_used.update(title_lines)
+    return title_lines
 
 
 def _get_citation_block(lines: list[Line], sheet: FactSheet, used: set[int], head_used: set[int], cite) -> None:
@@ -324,52 +373,75 @@ def _document_information(lines: list[Line], trailer: int, sheet: FactSheet, cut
     first_value = True
     while i < len(lines):
         ln = lines[i]
-        lab = ln.label
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
         if _TRAILER_RE.match(ln.text):
             if i > trailer and not _DOC_INFO_RE.match(ln.text):
                 break  # the next section (associated or related documents) is not Document Information
             i += 1
             continue
-        if lab:
-            name = lab[0]
-            value_line = None if lab[2] else nxt
-            value = lab[2] or (value_line.text if value_line and not value_line.label and not value_line.chrome
-                               and not _TRAILER_RE.match(value_line.text) else "")
-            span = value_line or ln
-            valid = {
-                "source": lambda v: not SUPPORT_RE.match(v) and not _is_rights(v) and len(v) <= 400,
-                "record_id": lambda v: re.fullmatch(r"\d{1,12}", v) is not None,
-                "classification": _is_marking,
-                "catalogue": lambda v, label=lab[1]: not _FUNDER_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords"),
-            }.get(name, lambda v: False)
-            if value and valid(value) and not (name == "source" and cut_at and span.end >= cut_at):
-                rule = f"document_information.{lab[1].lower().replace(' ', '_')}"
-                if name == "source":
-                    sheet.add("reference", value.rstrip("."), span.start, span.end, rule, STRONG)
-                elif name in ("record_id", "classification"):
-                    sheet.add(name, value, span.start, span.end, rule, STRONG)
-                i += 2 if not lab[2] else 1
-                first_value = False
-                continue
-            i += 1
+        if ln.label:
+            taken = _info_value(lines, i, sheet, cut_at)
+            first_value = first_value and not taken
+            i += taken or 1
             continue
-        if _is_rights(ln.text):
-            sheet.add("rights", ln.text, ln.start, ln.end, "document_information.rights", STRONG)
-            i += 1
-            continue
-        if ln.chrome:
-            i += 1
-            continue
-        cut_short = cut_at is not None and ln.end >= cut_at and not citation.split_reference(ln.text)[1]
-        if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400 and not cut_short:
-            sheet.add("reference", ln.text.rstrip("."), ln.start, ln.end, "document_information.first_line", STRONG)
-            first_value = False
-        elif _FUNDER_WORDS.search(ln.text) and not sheet.all("funders_list"):
-            sheet.add("funders_list", ln.text, ln.start, ln.end, "document_information.funders", GOOD)
+        first_value = _info_line(ln, sheet, cut_at, first_value)
         i += 1
+    _split_credits(sheet)
+
+
+def _info_valid(name: str, label: str, v: str) -> bool:
+    """Whether ``v`` has the shape of the Document Information value ``name``."""
+    if name == "source":
+        return not SUPPORT_RE.match(v) and not _is_rights(v) and len(v) <= 400
+    if name == "record_id":
+        return re.fullmatch(r"\d{1,12}", v) is not None
+    if name == "classification":
+        return _is_marking(v)
+    if name == "catalogue":
+        return not _FUNDER_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords")
+    return False
+
+
+def _info_value(lines: list[Line], i: int, sheet: FactSheet, cut_at: int | None) -> int:
+    """A labelled Document Information value at line ``i`` (inline or on the next line): how many
+    lines it took, 0 if it is not a value (a source cut off by the page's end is none)."""
+    ln, lab = lines[i], lines[i].label
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    name = lab[0]
+    value_line = None if lab[2] else nxt
+    value = lab[2] or (value_line.text if value_line and not value_line.label and not value_line.chrome
+                       and not _TRAILER_RE.match(value_line.text) else "")
+    span = value_line or ln
+    if not (value and _info_valid(name, lab[1], value)) or (name == "source" and cut_at and span.end >= cut_at):
+        return 0
+    rule = f"document_information.{lab[1].lower().replace(' ', '_')}"
+    if name == "source":
+        sheet.add("reference", value.rstrip("."), span.start, span.end, rule, STRONG)
+    elif name in ("record_id", "classification"):
+        sheet.add(name, value, span.start, span.end, rule, STRONG)
+    return 2 if not lab[2] else 1
+
+
+def _info_line(ln: Line, sheet: FactSheet, cut_at: int | None, first_value: bool) -> bool:
+    """An unlabelled Document Information line: rights, the first value (the reference), or the
+    funders' names. Returns whether the first value is still to come."""
+    if _is_rights(ln.text):
+        sheet.add("rights", ln.text, ln.start, ln.end, "document_information.rights", STRONG)
+        return first_value
+    if ln.chrome:
+        return first_value
+    cut_short = cut_at is not None and ln.end >= cut_at and not citation.split_reference(ln.text)[1]
+    if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400 and not cut_short:
+        sheet.add("reference", ln.text.rstrip("."), ln.start, ln.end, "document_information.first_line", STRONG)
+        return False
+    if _FUNDER_WORDS.search(ln.text) and not sheet.all("funders_list"):
+        sheet.add("funders_list", ln.text, ln.start, ln.end, "document_information.funders", GOOD)
+    return first_value
+
+
+def _split_credits(sheet: FactSheet) -> None:
+    """A reference followed by its credit sentence: the reference, and the credits apart."""
     refs = [f for f in sheet.facts if f.field == "reference" and f.rule.startswith("document_information.")]
-    for f in refs:  # a reference followed by its credit sentence: the reference, and the credits apart
+    for f in refs:
         ref, credit = citation.split_reference(f.value)
         f.value = ref
         if credit and credits.clauses(credit) and not any(c.rule == "document_information.credits" for c in sheet.facts):

@@ -54,6 +54,8 @@ def _file_headed(text: str, lines, content) -> RecordPage | None:
 
 
 def read(text: str) -> RecordPage | None:
+    """An edition's document page: file-headed, or a numbered heading ('123. Telegram From ...')
+    with a footnote mark or a source note; None otherwise."""
     lines = page_lines(text)
     content = [i for i, ln in enumerate(lines) if not ln.chrome]
     if not content:
@@ -71,25 +73,13 @@ def read(text: str) -> RecordPage | None:
     if not m.group("fn") and note_at is None:
         return None
     sheet = FactSheet()
-    title = m.group("title").strip()
-    sheet.add("title", title, first.start + m.start("title"), first.start + m.end("title"), "edition.numbered_heading", GOOD)
-    sheet.add("document_number", m.group("n"), first.start, first.start + len(m.group("n")), "edition.number", GOOD)
-    date = find_date(title)
-    if date:
-        sheet.add("date", date.text or title, first.start, first.end, "edition.heading_date", GOOD)
+    _heading_facts(first, m, sheet)
     notes: list[RawNote] = []
     end = len(lines)
     if note_at is not None:
         end = note_at if note_at > heading + 4 else len(lines)
         source_note.add_facts(lines[note_at], sheet, "edition.source_note")
-        n = 0
-        for ln in lines[note_at:]:
-            nm = _NOTE_RE.match(ln.text)
-            if nm or not notes:
-                n = int(nm.group("n")) if nm else n + 1
-                notes.append(RawNote(n=n, text=nm.group("text") if nm else ln.text))
-            else:
-                notes[-1].text += " " + ln.text
+        notes = _notes_from(lines[note_at:])
     body = [lines[i] for i in content[1:] if i < end]
     if note_at is not None and note_at < (content[1] if len(content) > 1 else note_at + 1) + 3:
         body = [lines[i] for i in content[1:] if i != note_at]  # the note printed under the heading
@@ -98,3 +88,27 @@ def read(text: str) -> RecordPage | None:
         if dm and not sheet.has("date"):
             sheet.add("date", dm.group("date"), ln.start, ln.end, "edition.dateline", GOOD)
     return RecordPage(FAMILY, "numbered", sheet, body_text(text, body), notes)
+
+
+def _heading_facts(first, m: re.Match, sheet: FactSheet) -> None:
+    """Title, document number and (when the title holds one) date of a numbered heading."""
+    title = m.group("title").strip()
+    sheet.add("title", title, first.start + m.start("title"), first.start + m.end("title"), "edition.numbered_heading", GOOD)
+    sheet.add("document_number", m.group("n"), first.start, first.start + len(m.group("n")), "edition.number", GOOD)
+    date = find_date(title)
+    if date:
+        sheet.add("date", date.text or title, first.start, first.end, "edition.heading_date", GOOD)
+
+
+def _notes_from(lines) -> list[RawNote]:
+    """The footnotes from the source note on: numbered lines start a note, others continue it."""
+    notes: list[RawNote] = []
+    n = 0
+    for ln in lines:
+        nm = _NOTE_RE.match(ln.text)
+        if nm or not notes:
+            n = int(nm.group("n")) if nm else n + 1
+            notes.append(RawNote(n=n, text=nm.group("text") if nm else ln.text))
+        else:
+            notes[-1].text += " " + ln.text
+    return notes
