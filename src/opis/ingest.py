@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from opis.ingest_worker import extract, extract_isolated
 from opis.pipeline import Pipeline, default_pipeline
 from opis.readers import ReadOptions, sha256_file
 from opis.store import Store
+from opis.store.failures import DatabaseError, is_disk_full
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 
@@ -88,7 +88,7 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         if not is_write_failure(exc):
             return _failed(store, path, f"cannot read ({exc.strerror or exc})")
         return _not_stored(path, exc)
-    except (sqlite3.Error, StoreError) as exc:
+    except (DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
     out = extract_isolated(path, options, pipeline) if options.isolate else extract(path, options, pipeline)
     if out.doc is None:
@@ -98,7 +98,7 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         apply_corrections(store, doc)
         status = store.upsert(doc)
         store.log_ingest(path, doc.provenance.sha256 if doc.provenance else sha, status, None, doc.id)
-    except (OSError, sqlite3.Error, StoreError) as exc:
+    except (OSError, DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
     except Exception as exc:  # a store or curation bug must not stop the batch; name the file and the problem
         return _failed(store, path, f"unexpected {type(exc).__name__}: {exc}")
@@ -112,7 +112,7 @@ def _failed(store: Store, path: str, msg: str) -> IngestResult:
     """An error result for ``path``, noted in the ingest log when the log can still be written."""
     try:
         store.log_ingest(path, None, "error", msg, None)
-    except (OSError, sqlite3.Error, StoreError) as exc:
+    except (OSError, DatabaseError, StoreError) as exc:
         return _not_stored(path, exc, msg)
     return IngestResult(path, "error", error=msg)
 
@@ -132,18 +132,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """Is this write failure a full disk (ENOSPC, EDQUOT, SQLite's 'database or disk is full')?"""
-    while exc is not None:
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if any(m in str(exc) for m in ("disk is full", "disk full")) or isinstance(exc, sqlite3.DatabaseError) and getattr(
-                exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def is_write_failure(exc: OSError) -> bool:

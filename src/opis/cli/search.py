@@ -43,7 +43,7 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
     store = open_db(db)
     try:
         result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend)
-        stale_words = "*" in query and words.pending(store.conn)
+        stale_words = "*" in query and words.pending_in(store)
     except QuerySyntaxError as exc:
         if exc.position is not None and exc.query and not as_json:
             from opis.search.query import caret_lines

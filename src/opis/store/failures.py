@@ -21,6 +21,10 @@ _LOCKED = ("database is locked", "database table is locked", "busy")
 _READONLY = ("attempt to write a readonly database", "readonly database")
 
 
+#: the database engine's own error type: what a caller outside the store catches, by this name
+DatabaseError = sqlite3.Error
+
+
 class CorruptStore(StoreError):
     """The database file is damaged: opis reads what it can and writes nothing into it."""
 
@@ -34,7 +38,18 @@ def is_corruption(exc: BaseException) -> bool:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    return any(m in str(exc).lower() for m in _FULL)
+    """True when ``exc`` (or what caused it) is a full disk: the engine's 'database or disk is
+    full' (SQLITE_FULL) or the system's ENOSPC/EDQUOT."""
+    import errno
+
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(m in str(exc).lower() for m in _FULL + ("disk full", "disk is full")) or (
+                isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorcode", None) == 13):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def store_error(exc: BaseException, path: str, doing: str) -> StoreError:
