@@ -1,4 +1,6 @@
-"""Shared fixtures: the seed corpus in ../shared and a database with it ingested."""
+"""Shared fixtures: the seed corpus (``examples/corpus``, a copy of the project's five sample files)
+with its gold (``tests/data/seeds_gold``) and a database with it ingested. Everything a test reads
+is inside the repository."""
 
 from __future__ import annotations
 
@@ -8,13 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SEEDS_DIR = SHARED / "corpus" / "seeds"
-GOLD_DIR = SHARED / "gold"
-if not SEEDS_DIR.exists():  # the bundled copies
-    SEEDS_DIR = REPO / "examples" / "corpus"
-if not GOLD_DIR.exists():
-    GOLD_DIR = REPO / "tests" / "data" / "seeds_gold"
+SEEDS_DIR = REPO / "examples" / "corpus"
+GOLD_DIR = REPO / "tests" / "data" / "seeds_gold"
 
 SEEDS = {p.name[:3]: p for p in sorted(SEEDS_DIR.glob("*.txt"))}
 
