@@ -17,7 +17,7 @@ from opis.metadata.dates import find_date, parse_date
 from opis.metadata.fields import normalise_classification, record_id_from_url, split_references
 from opis.model import DateValue, FieldSource
 from opis.readers.layouts.record import credits as cr
-from opis.readers.layouts.record.digital_archive import SUPPORT_RE, is_language
+from opis.readers.layouts.record.digital_archive import ORG_WORDS, SUPPORT_RE, is_language
 from opis.readers.layouts.record.facts import CONFIDENCE, Fact
 
 PRECISION_RANK = {"day": 4, "month": 3, "season": 3, "year": 2, "interval": 1, "decade": 1, "century": 0}
@@ -163,7 +163,6 @@ def _funders(facts: list[Fact], text: str, out: RecordValues) -> None:
         out.sources.append(_source("funders", names, funder_facts[0], text, funder_facts))
 
 
-_ORG_WORD = re.compile(r"\b(?:Foundation|Fund|Corporation|Endowment|Trust|Institute|Program|Council|Center|Centre|Society|Ministry|University)\b")
 _UNIT_OF = re.compile(r"\b(?:Institute|Center|Centre|Program|Programme|Library|School|Department)$")
 _PARENT = re.compile(r"^(?:[A-Z][\w'’-]+\s+)*(?:University|College|Academy)(?:\s+of\s+[A-Z][\w\s]+)?$")
 
@@ -176,7 +175,7 @@ def funders_of(line: str) -> list[str]:
     pieces = re.split(r"(\s*,\s*(?:and\s+)?|\s+and\s+(?=(?:the\s+)?[A-Z]))", body)
     names: list[str] = [pieces[0]]
     for sep, piece in zip(pieces[1::2], pieces[2::2], strict=False):
-        lone = re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+", names[-1].strip()) and not _ORG_WORD.search(names[-1])
+        lone = re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+", names[-1].strip()) and not ORG_WORDS.search(names[-1])
         if sep.strip() == "and" and (re.search(r"\b[A-Z]\.$", names[-1]) or lone):
             names[-1] += sep + piece  # 'John D. and Catherine T. MacArthur Foundation', 'Youmna and Tony Asseily'
         elif sep.strip() == "," and _UNIT_OF.search(names[-1]) and _PARENT.match(piece.strip()):

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from opis.metadata.fields import record_id_from_url
 from opis.readers.layouts.record.facts import GOOD, STRONG, FactSheet
+from opis.readers.layouts.record.lines import MONTH
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-DATE_RE = (r"(?:" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r",?\s+\d{4}"
+DATE_RE = (r"(?:" + MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + MONTH + r",?\s+\d{4}|" + MONTH + r",?\s+\d{4}"
            r"|(?:Spring|Summer|Autumn|Fall|Winter),?\s+\d{4}|(?:ca?\.\s*|circa\s+)?\d{4}(?:\s*[-–/]\s*\d{4})?s?"
            r"|[Uu]ndated|n\.\s?d\.)")
 # The repository of a digital archive's citation ("History and Public Policy Program Digital

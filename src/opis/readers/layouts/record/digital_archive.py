@@ -397,7 +397,7 @@ def _info_valid(name: str, label: str, v: str) -> bool:
     if name == "classification":
         return _is_marking(v)
     if name == "catalogue":
-        return not _FUNDER_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords")
+        return not ORG_WORDS.search(v) or label.lower() in ("theme", "subjects", "keywords")
     return False
 
 
@@ -433,7 +433,7 @@ def _info_line(ln: Line, sheet: FactSheet, cut_at: int | None, first_value: bool
     if first_value and not SUPPORT_RE.match(ln.text) and len(ln.text) <= 400 and not cut_short:
         sheet.add("reference", ln.text.rstrip("."), ln.start, ln.end, "document_information.first_line", STRONG)
         return False
-    if _FUNDER_WORDS.search(ln.text) and not sheet.all("funders_list"):
+    if ORG_WORDS.search(ln.text) and not sheet.all("funders_list"):
         sheet.add("funders_list", ln.text, ln.start, ln.end, "document_information.funders", GOOD)
     return first_value
 
@@ -448,7 +448,8 @@ def _split_credits(sheet: FactSheet) -> None:
             sheet.add("credits", credit, f.start, f.end, "document_information.credits", STRONG)
 
 
-_FUNDER_WORDS = re.compile(
+# Words that make a line the name of an institution (a funder, an archive), not a value of a label.
+ORG_WORDS = re.compile(
     r"\b(?:Foundation|Fund|Corporation|Endowment|Trust|Institute|Program|Programme|Council|Center|Centre|Society"
     r"|Association|Ministry|University|Embassy|Agency|Government)\b"
 )
@@ -463,4 +464,4 @@ def _is_rights(text: str) -> bool:
 def _is_marking(value: str) -> bool:
     from opis.readers.layouts.record.marks import marks_in
 
-    return bool(marks_in(value)) and len(value) <= 60 and not _FUNDER_WORDS.search(value)
+    return bool(marks_in(value)) and len(value) <= 60 and not ORG_WORDS.search(value)

@@ -68,12 +68,13 @@ _LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪◦·*-]|\d{1,2}\.(?=\s+Source:))\s+")
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+# A month as record pages print it, in full or abbreviated.
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-DATE_PREFIX_RE = re.compile(r"^(?:" + _MONTH + r"\s+\d{1,2},\s+\d{4}|\d{1,2}\s+" + _MONTH + r"\s+\d{4})(?=\s+[A-Z\"“‘'])")
+DATE_PREFIX_RE = re.compile(r"^(?:" + MONTH + r"\s+\d{1,2},\s+\d{4}|\d{1,2}\s+" + MONTH + r"\s+\d{4})(?=\s+[A-Z\"“‘'])")
 # A portal's heading run into its date: 'Reports ... Deputy Foreign Ministers9 Jan 1985 |'.
 DATE_SUFFIX_RE = re.compile(
-    r"(?:(?<=[A-Za-z)\]])(?P<date>\d{1,2} " + _MONTH + r" \d{4})\s*\|?|\s(?P<piped>\d{1,2} " + _MONTH + r" \d{4})\s*\|)\s*$"
+    r"(?:(?<=[A-Za-z)\]])(?P<date>\d{1,2} " + MONTH + r" \d{4})\s*\|?|\s(?P<piped>\d{1,2} " + MONTH + r" \d{4})\s*\|)\s*$"
 )
 _SPACED_RE = re.compile(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b")
 
