@@ -106,3 +106,24 @@ def test_record_json_has_the_public_keys(seed_records):
         assert "fields" not in rec
     art = seed_records["002"]
     assert len(art["notes"]) == 63 and all(n["anchor"] is not None for n in art["notes"])
+
+
+def test_batch_is_one_transaction_rolled_back_whole(tmp_path):
+    """Writes in Store.batch() commit together; an error inside it stores none of them."""
+    store = Store(tmp_path / "b.db")
+    ingest(store, SEEDS["003"])
+    docs = list(store.iter_documents())
+    assert len(docs) == 1
+    doc = docs[0]
+    try:
+        with store.batch():
+            doc.title = "Changed inside a batch"
+            store.write(doc)
+            raise RuntimeError("stop")
+    except RuntimeError:
+        pass
+    assert store.get(doc.id).title != "Changed inside a batch"
+    with store.batch():
+        store.write(doc)
+    assert store.get(doc.id).title == "Changed inside a batch"
+    assert store.texts([doc.id, "missing"]) == {doc.id: doc.text}

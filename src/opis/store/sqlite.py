@@ -92,6 +92,7 @@ class Store:
         self.path = str(path)
         self.readonly = readonly
         self.corrupt: str | None = None  # why the file is known damaged (then nothing is written)
+        self._batched = False  # inside batch(): writes join its transaction
         try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=not any_thread)
         except sqlite3.Error as exc:
@@ -185,13 +186,31 @@ class Store:
     @contextmanager
     def writing(self, doing: str = "writing") -> Iterator[sqlite3.Connection]:
         """One write transaction: committed whole, or rolled back whole on any error (a full
-        disk, a lock held too long, damage met on the way), which is raised as a StoreError."""
+        disk, a lock held too long, damage met on the way), which is raised as a StoreError.
+        Inside :meth:`batch` it joins the batch's transaction instead."""
         self.writable(doing)
+        if self._batched:
+            yield self.conn
+            return
         try:
             with self.conn:
                 yield self.conn
         except READ_ERRORS as exc:
             raise self._failed(exc, doing) from exc
+
+    @contextmanager
+    def batch(self, doing: str = "writing a batch") -> Iterator[None]:
+        """Many writes as one transaction (bulk loads): every :meth:`writing` block inside it
+        joins this transaction, committed at the end, or rolled back whole on any error."""
+        if self._batched:
+            yield
+            return
+        with self.writing(doing):
+            self._batched = True
+            try:
+                yield
+            finally:
+                self._batched = False
 
     def writable(self, doing: str = "writing") -> None:
         """Raise unless this store may be written."""
@@ -276,6 +295,20 @@ class Store:
         with self.reading(f"reading document {doc_id}"):
             row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
             return json.loads(row["record"])
+
+    def texts(self, doc_ids: list[str]) -> dict[str, str]:
+        """The text of each named document that is stored (the one place text is read from;
+        a record without text maps to ``""``)."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        with self.reading("reading document texts"):
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for row in self.conn.execute(
+                    f"SELECT id, coalesce(json_extract(record, '$.text'), '') FROM documents"
+                    f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                    out[row[0]] = row[1]
+        return out
 
     def count(self) -> int:
         """How many documents are stored."""
