@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from opis.authority import curation
 from opis.errors import NotFound, OpisError
@@ -34,12 +34,14 @@ from opis.store import entities as _entities
 from opis.store import timeline as _timeline
 
 if TYPE_CHECKING:  # (imported when used: opening an archive does not load search or the pipeline)
+    from opis.files import FileStore
     from opis.ingest import IngestResult
     from opis.pipeline import Pipeline
     from opis.readers import ReadOptions
     from opis.search import SearchResult
     from opis.store.backup import BackupResult, RestoreResult
     from opis.store.check import CheckReport
+    from opis.store.uploads import Upload
 
 __all__ = ["Archive", "Correction", "Listing"]
 
@@ -86,16 +88,19 @@ class Archive:
     pooled connections).
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False, verify: bool | None = None):
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False, verify: bool | None = None,
+                 files: str | Path | None = None):
         self._store = Store(path, verify=verify, readonly=readonly)
         self._owned = True
+        self._files_root = files
 
     @classmethod
-    def over(cls, store: Store) -> Archive:
+    def over(cls, store: Store, files: str | Path | None = None) -> Archive:
         """An archive over the open ``store``; :meth:`close` leaves the store open (its owner closes it)."""
         archive = cls.__new__(cls)
         archive._store = store
         archive._owned = False
+        archive._files_root = files
         return archive
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -416,3 +421,56 @@ class Archive:
         from opis.store.backup import restore
 
         return restore(db, backup)
+
+    # --- uploads -----------------------------------------------------------------------
+    @property
+    def files(self) -> FileStore:
+        """The file store of this archive's originals (``files=`` when opened, else the folder
+        ``<database>.files`` beside the database); see :mod:`opis.files`."""
+        from opis.files import FileStore
+        from opis.uploads import default_root
+
+        return FileStore(self._files_root or default_root(self.path))
+
+    def upload(self, name: str, stream: BinaryIO, *, max_size: int | None = None) -> Upload:
+        """Keep a file (its bytes read from ``stream``; ``name`` as sent, shown but never used as
+        a path) in the file store and queue it for ingest. Returns its
+        :class:`opis.store.uploads.Upload` (status ``queued``); :meth:`process_uploads` or a
+        server's upload runner ingests it. Raises :class:`opis.uploads.UploadRefused` for a
+        file without a name, empty or over ``max_size`` bytes (nothing is kept)."""
+        from opis.uploads import receive
+
+        self._store.writable("storing an upload")
+        return receive(self._store, self.files, name, stream, max_size=max_size)
+
+    def uploads(self, limit: int = 50, offset: int = 0, status: str | None = None) -> list[Upload]:
+        """Uploads, newest first (``status``: queued, running, done or failed)."""
+        from opis.store import uploads
+
+        return uploads.recent(self._store, limit, offset, status)
+
+    def get_upload(self, upload_id: int) -> Upload:
+        """One upload by its number; NotFound if there is none."""
+        from opis.store import uploads
+
+        return uploads.get(self._store, upload_id)
+
+    def upload_counts(self) -> dict[str, int]:
+        """How many uploads are queued, running, done and failed."""
+        from opis.store import uploads
+
+        return uploads.counts(self._store)
+
+    def process_uploads(self, limit: int | None = None) -> list[Upload]:
+        """Ingest queued uploads now, in this process (all of them, or up to ``limit``); return
+        their rows as they ended. A server does this in the background (:class:`opis.uploads.UploadRunner`)."""
+        from opis.uploads import BATCH, run_next
+
+        done: list[Upload] = []
+        while limit is None or len(done) < limit:
+            batch = run_next(self, self.files, BATCH if limit is None else min(BATCH, limit - len(done)))
+            if not batch:
+                break
+            done += batch
+        return done
+

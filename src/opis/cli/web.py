@@ -25,7 +25,9 @@ def register(cli: click.Group) -> None:
               help="Largest request body accepted, e.g. 20MB, 512KB (env OPIS_MAX_BODY); larger: 413.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes (each with its own pool of database connections).")
-def serve(db, host, port, allow_write, token, max_body, workers):
+@click.option("--files", envvar="OPIS_FILES", default=None, type=click.Path(file_okay=False),
+              help="Folder of uploaded originals, kept by content (env OPIS_FILES; default: DB.files beside the database).")
+def serve(db, host, port, allow_write, token, max_body, workers, files):
     """Serve the web UI and REST API (read-only unless --allow-write --token T)."""
     import uvicorn
 
@@ -34,7 +36,7 @@ def serve(db, host, port, allow_write, token, max_body, workers):
     from opis.web.settings import Settings
 
     try:
-        settings = Settings.make(db, allow_write=allow_write, token=token, max_body=max_body)
+        settings = Settings.make(db, allow_write=allow_write, token=token, max_body=max_body, files=files)
     except OpisError as exc:
         fail(str(exc))
     _warm_search_index(db)

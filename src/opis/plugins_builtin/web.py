@@ -10,8 +10,9 @@ from opis.hookspecs import hookimpl
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
-API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections")
-VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "docs")
+API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
+               "uploads")
+VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "upload", "docs")
 
 
 @hookimpl

@@ -45,7 +45,7 @@ def _worth_verifying(path: str) -> bool:
 
 
 #: tables with a doc_id column that are not derived from the records
-NOT_DERIVED = frozenset({"documents", "changes", "ingest_log"})
+NOT_DERIVED = frozenset({"documents", "changes", "ingest_log", "uploads"})
 
 
 def derived_tables(conn: sqlite3.Connection) -> list[str]:

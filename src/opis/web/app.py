@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from opis import __version__
+from opis.files import FileStore
+from opis.uploads import UploadRunner, default_root
 from opis.web import api, errors, limits, security, views
 from opis.web.db import StorePool
 from opis.web.settings import DEFAULT_MAX_BODY, Settings
@@ -18,10 +20,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(db_path: str, allow_write: bool = False, token: str | None = None,
-               max_body: int | str = DEFAULT_MAX_BODY) -> FastAPI:
+               max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> FastAPI:
     """The app over the SQLite store at ``db_path`` (read-only unless ``allow_write`` and a token);
-    request bodies over ``max_body`` bytes are refused with 413."""
-    return build(Settings.make(db_path, allow_write=allow_write, token=token, max_body=max_body))
+    request bodies over ``max_body`` bytes are refused with 413; uploaded originals kept in
+    ``files`` (default ``<db>.files``)."""
+    return build(Settings.make(db_path, allow_write=allow_write, token=token, max_body=max_body, files=files))
 
 
 def app_from_env() -> FastAPI:
@@ -31,7 +34,12 @@ def app_from_env() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    runner = app.state.uploads
+    if runner is not None:
+        runner.start()
     yield
+    if runner is not None:
+        runner.stop()
     app.state.pool.close()
 
 
@@ -48,6 +56,9 @@ def build(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.pool = StorePool(settings.db_path, read_only=not settings.allow_write)
+    # a writable server ingests uploaded files in the background, one at a time
+    app.state.uploads = (UploadRunner(settings.db_path, FileStore(settings.files or default_root(settings.db_path)))
+                         if settings.allow_write else None)
     security.install(app, settings)
     limits.install(app, settings)
     errors.install(app)

@@ -13,7 +13,8 @@ from opis.errors import OpisError, StoreError
 from opis.web.db import StorePool
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes a request body may hold (opis serve --max-body)
-ENV = {"db_path": "OPIS_DB", "allow_write": "OPIS_ALLOW_WRITE", "token": "OPIS_TOKEN", "max_body": "OPIS_MAX_BODY"}
+ENV = {"db_path": "OPIS_DB", "allow_write": "OPIS_ALLOW_WRITE", "token": "OPIS_TOKEN", "max_body": "OPIS_MAX_BODY",
+       "files": "OPIS_FILES"}
 
 
 def parse_size(value: str | int) -> int:
@@ -39,16 +40,17 @@ class Settings:
     allow_write: bool = False
     token: str | None = None
     max_body: int = DEFAULT_MAX_BODY
+    files: str | None = None  # the file store of originals (uploads); None: <db>.files beside the database
 
     @classmethod
     def make(cls, db_path: str, allow_write: bool = False, token: str | None = None,
-             max_body: int | str = DEFAULT_MAX_BODY) -> Settings:
+             max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> Settings:
         if allow_write and not token:
             raise StoreError("--allow-write needs a --token (clients send 'Authorization: Bearer TOKEN')")
         if not os.path.exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
         Archive(db_path).close()  # apply pending migrations once, at start
-        return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body))
+        return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body), files or None)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,7 +60,8 @@ class Settings:
             raise StoreError(f"{ENV['db_path']} is not set: which database to serve?")
         return cls.make(db, allow_write=os.environ.get(ENV["allow_write"]) == "1",
                         token=os.environ.get(ENV["token"]) or None,
-                        max_body=os.environ.get(ENV["max_body"]) or DEFAULT_MAX_BODY)
+                        max_body=os.environ.get(ENV["max_body"]) or DEFAULT_MAX_BODY,
+                        files=os.environ.get(ENV["files"]) or None)
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes :meth:`from_env` give these settings back."""
@@ -66,6 +69,8 @@ class Settings:
                ENV["max_body"]: str(self.max_body)}
         if self.token:
             env[ENV["token"]] = self.token
+        if self.files:
+            env[ENV["files"]] = self.files
         return env
 
 
@@ -78,4 +83,4 @@ def get_archive(request: Request) -> Iterator[Archive]:
     """
     pool: StorePool = request.app.state.pool
     with pool.lease(read=request.method in ("GET", "HEAD")) as store:
-        yield Archive.over(store)
+        yield Archive.over(store, files=request.app.state.settings.files)

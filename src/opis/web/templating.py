@@ -34,6 +34,7 @@ NAV = [
     ("/timeline", "Timeline"),
     ("/map", "Map"),
     ("/claims", "Claims"),
+    ("/upload", "Upload"),
     ("/docs", "API"),
 ]
 

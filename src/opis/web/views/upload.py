@@ -1,0 +1,25 @@
+"""``/upload``: send files or a folder to a writable server and follow each file's ingest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from opis.archive import Archive
+from opis.web.settings import get_archive
+from opis.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+RECENT = 50  # uploads listed on the page
+
+
+@router.get("/upload")
+def upload_page(request: Request, archive: Archive = Depends(get_archive)):
+    settings = request.app.state.settings
+    return render(request, "upload.html", {
+        "title": "Upload",
+        "writable": settings.allow_write,
+        "max_body": settings.max_body,
+        "counts": archive.upload_counts(),
+        "recent": archive.uploads(RECENT),
+    })
