@@ -204,6 +204,7 @@ def _pages(server: str, seed_records) -> list[tuple[str, str]]:
              ("map", "/map"), ("claims", "/claims")]
     pages += [(f"document-{p}", f"/documents/{rec['id']}") for p, rec in sorted(seed_records.items())[:2]]
     pages.append(("entity", "/entities/place:tacheng"))
+    pages += [("upload", "/upload"), ("login", "/login")]
     return pages
 
 

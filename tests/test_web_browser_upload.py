@@ -20,19 +20,16 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from opis.archive import Archive  # noqa: E402
-from test_web_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, FLAGS, free_port, shot, wait  # noqa: E402
+from test_web_browser import ARTIFACTS, AXE, CHROMEDRIVER, CHROMIUM, FLAGS, free_port, shot, wait  # noqa: E402
 
 DEV = Path(__file__).parent / "data" / "dev" / "corpus"
 
 
-@pytest.fixture(scope="module")
-def writable_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("upload-server")
+def _serve(folder: Path, *write: str):
     db = folder / "web.db"
-    Archive(db).close()
     port = free_port()
     cmd = [sys.executable, "-c", "from opis.cli import main; main()", "serve", "--db", str(db), "--port", str(port),
-           "--allow-write", "--token", "browser-secret"]
+           "--allow-write", *write]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -45,12 +42,35 @@ def writable_server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"opis serve did not start: {proc.stderr.read() if proc.stderr else ''}")
             time.sleep(0.2)
-    yield base, folder
+    return base, proc
+
+
+def _stop(proc) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("upload-server")
+    Archive(folder / "web.db").close()
+    base, proc = _serve(folder, "--token", "browser-secret")
+    yield base, folder
+    _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("team-server")
+    with Archive(folder / "web.db") as archive:
+        archive.add_user("ada", "admin", "ada-admin-password")
+        archive.add_user("eve", "editor", "eve-editor-password")
+    base, proc = _serve(folder)
+    yield base, folder
+    _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +110,43 @@ def test_upload_two_pages_and_a_bad_file_from_the_page(writable_server, browser)
     link.click()
     wait(d).until(lambda drv: "/documents/" in drv.current_url)
     assert d.find_element(By.TAG_NAME, "h1").text
+
+
+def _axe(d) -> list[dict]:
+    d.execute_script(AXE.read_text(encoding="utf-8"))
+    result = d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => ({id: v.id, impact: v.impact}))))"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical'}]));")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_editor_signs_in_uploads_and_signs_out(team_server, browser):
+    base, _folder = team_server
+    d = browser
+    d.delete_all_cookies()
+    d.get(base + "/upload")
+    assert "Sign in" in d.find_element(By.TAG_NAME, "main").text and not d.find_elements(By.ID, "upload-files")
+    d.find_element(By.LINK_TEXT, "Sign in").click()
+    wait(d).until(lambda drv: "/login" in drv.current_url)
+    problems = {"/login": _axe(d)} if AXE.exists() else {}
+    d.find_element(By.ID, "login-name").send_keys("eve")
+    d.find_element(By.ID, "login-password").send_keys("eve-editor-password")
+    d.find_element(By.CSS_SELECTOR, ".login-form button[type=submit]").click()
+    wait(d).until(lambda drv: drv.find_elements(By.ID, "upload-files"))
+    assert not d.find_elements(By.ID, "upload-token")  # the session writes, with the page's form token
+    page = sorted(DEV.glob("*.txt"))[6]
+    d.find_element(By.ID, "upload-files").send_keys(str(page))
+    d.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    wait(d, 180).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#sent-list li.sent-done"))
+    shot(d, "21-upload-signed-in")
+    if AXE.exists():
+        problems["/upload"] = _axe(d)
+        d.get(base + "/account")
+        problems["/account"] = _axe(d)
+    d.get(base + "/account")
+    assert "eve" in d.find_element(By.TAG_NAME, "main").text
+    d.find_element(By.CSS_SELECTOR, ".account-nav button[type=submit]").click()
+    wait(d).until(lambda drv: drv.find_elements(By.LINK_TEXT, "Sign in"))
+    assert {k: v for k, v in problems.items() if v} == {}

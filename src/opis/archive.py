@@ -34,11 +34,13 @@ from opis.store import entities as _entities
 from opis.store import timeline as _timeline
 
 if TYPE_CHECKING:  # (imported when used: opening an archive does not load search or the pipeline)
+    from opis.accounts import Session, User
     from opis.files import FileStore
     from opis.ingest import IngestResult
     from opis.pipeline import Pipeline
     from opis.readers import ReadOptions
     from opis.search import SearchResult
+    from opis.store.accounts import TokenRow
     from opis.store.backup import BackupResult, RestoreResult
     from opis.store.check import CheckReport
     from opis.store.uploads import Upload
@@ -473,4 +475,110 @@ class Archive:
                 break
             done += batch
         return done
+
+    # --- accounts ----------------------------------------------------------------------
+    def has_users(self) -> bool:
+        """Whether the archive has accounts (else it is in single-user mode: no login)."""
+        from opis import accounts
+
+        return accounts.has_users(self._store)
+
+    def has_admin(self) -> bool:
+        """Whether an enabled admin account exists (a writable server needs one, or a token)."""
+        from opis import accounts
+
+        return accounts.has_admin(self._store)
+
+    def add_user(self, name: str, role: str = "reader", password: str | None = None) -> User:
+        """Create an account with a role (``reader``, ``editor`` or ``admin``) and a password of at
+        least 10 characters (None: API tokens only). Raises :class:`opis.accounts.AccountError`."""
+        from opis import accounts
+
+        return accounts.add_user(self._store, name, role, password)
+
+    def users(self) -> list[User]:
+        """Every account, by name."""
+        from opis import accounts
+
+        return accounts.list_users(self._store)
+
+    def user(self, name: str) -> User:
+        """One account; NotFound if there is none."""
+        from opis import accounts
+
+        return accounts.get_user(self._store, name)
+
+    def set_role(self, name: str, role: str) -> User:
+        """Give an account another role (the last enabled admin keeps theirs)."""
+        from opis import accounts
+
+        return accounts.set_role(self._store, name, role)
+
+    def disable_user(self, name: str, disabled: bool = True) -> User:
+        """Disable an account (its sessions end and its tokens stop working), or enable it again."""
+        from opis import accounts
+
+        return accounts.set_disabled(self._store, name, disabled)
+
+    def set_password(self, name: str, password: str) -> None:
+        """Set an account's password (every session of it ends)."""
+        from opis import accounts
+
+        accounts.set_password(self._store, name, password)
+
+    def change_password(self, user: User, old: str, new: str) -> None:
+        """A signed-in user changes their own password, giving the current one."""
+        from opis import accounts
+
+        accounts.change_password(self._store, user, old, new)
+
+    def login(self, name: str, password: str, addr: str | None = None) -> Session:
+        """Check a name and password and start a browser session (rate limited per account and
+        client address; see :mod:`opis.accounts`)."""
+        from opis import accounts
+
+        return accounts.login(self._store, name, password, addr)
+
+    def session_user(self, token: str | None) -> tuple[User, str] | None:
+        """The user and form token of a live session, or None."""
+        from opis import accounts
+
+        return accounts.session_user(self._store, token)
+
+    def logout(self, token: str | None) -> None:
+        """End a browser session."""
+        from opis import accounts
+
+        accounts.logout(self._store, token)
+
+    def create_token(self, name: str, label: str = "api") -> tuple[str, TokenRow]:
+        """A new personal API token for an account: the token itself (shown once; only its
+        digest is stored) and its row."""
+        from opis import accounts
+
+        return accounts.create_token(self._store, name, label)
+
+    def tokens(self, name: str) -> list[TokenRow]:
+        """An account's API tokens (labels and prefixes, never the tokens)."""
+        from opis import accounts
+
+        return accounts.list_tokens(self._store, name)
+
+    def revoke_token(self, name: str, token_id: int) -> None:
+        """Revoke one of an account's API tokens."""
+        from opis import accounts
+
+        accounts.revoke_token(self._store, name, token_id)
+
+    def token_user(self, token: str | None) -> User | None:
+        """The enabled account owning a live API token, or None."""
+        from opis import accounts
+
+        return accounts.token_user(self._store, token)
+
+    def note_token_use(self, token: str) -> None:
+        """Record that an API token was used now (a server does it on writes)."""
+        from opis import accounts
+
+        accounts.note_token_use(self._store, token)
 

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
                "uploads")
-VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "upload", "docs")
+VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "upload", "account",
+                "docs")
 
 
 @hookimpl

@@ -1,12 +1,13 @@
-"""Standard security headers on every response, and the read-only guard for writes."""
+"""Standard security headers on every response, and the guard for writes (:mod:`opis.web.auth`)."""
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
+from opis.archive import Archive
+from opis.web import auth
 from opis.web.settings import Settings
 
 CSP = "; ".join([
@@ -33,22 +34,6 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def write_denied(settings: Settings, request: Request) -> JSONResponse | None:
-    """None when the request may go on; else the 403/401 answer."""
-    if request.method in SAFE_METHODS:
-        return None
-    if not settings.allow_write:
-        return JSONResponse({"error": "read_only", "detail": "this server is read-only (start it with --allow-write --token T)"}, 403)
-    auth = request.headers.get("authorization", "")
-    given = auth[7:] if auth.lower().startswith("bearer ") else ""
-    if not (settings.token and hmac.compare_digest(given.encode(), settings.token.encode())):
-        return JSONResponse({"error": "unauthorized", "detail": "send 'Authorization: Bearer TOKEN'"}, 401,
-                            headers={"WWW-Authenticate": "Bearer"})
-    return None
-
 
 def install(app: FastAPI, settings: Settings) -> None:
     @app.middleware("http")
@@ -56,7 +41,12 @@ def install(app: FastAPI, settings: Settings) -> None:
         head = request.method == "HEAD"
         if head:  # answer HEAD like GET, without the body
             request.scope["method"] = "GET"
-        response = write_denied(settings, request) or await call_next(request)
+        who = await auth.identify(request)
+        request.state.identity = who
+        denied = auth.write_denied(request, who)
+        if denied is None and who.via == "token" and request.method not in auth.SAFE_METHODS:
+            await run_in_threadpool(_note_token_use, request.app.state.pool, who.token)
+        response = denied or await call_next(request)
         if head:
             async for _ in response.body_iterator:
                 pass
@@ -65,3 +55,9 @@ def install(app: FastAPI, settings: Settings) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+def _note_token_use(pool, token: str | None) -> None:
+    if token:
+        with pool.lease(read=False) as store:
+            Archive.over(store).note_token_use(token)

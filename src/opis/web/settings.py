@@ -45,11 +45,13 @@ class Settings:
     @classmethod
     def make(cls, db_path: str, allow_write: bool = False, token: str | None = None,
              max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> Settings:
-        if allow_write and not token:
-            raise StoreError("--allow-write needs a --token (clients send 'Authorization: Bearer TOKEN')")
         if not os.path.exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
-        Archive(db_path).close()  # apply pending migrations once, at start
+        with Archive(db_path) as archive:  # (applies pending migrations once, at start)
+            if allow_write and not token and not archive.has_admin():
+                raise StoreError(
+                    "--allow-write needs an admin account (opis users add NAME --role admin) or, for one person,"
+                    " a --token (clients send 'Authorization: Bearer TOKEN')", db_path)
         return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body), files or None)
 
     @classmethod

@@ -94,6 +94,9 @@ def environment() -> Environment:
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    ctx = {"request": request, "path": request.url.path, "title": None, **context}
+    who = getattr(request.state, "identity", None)
+    settings = getattr(request.app.state, "settings", None)
+    ctx = {"request": request, "path": request.url.path, "title": None, "who": who,
+           "server_writable": bool(settings and settings.allow_write), **context}
     html = environment().get_template(name).render(ctx)
     return HTMLResponse(html, status_code=status_code)

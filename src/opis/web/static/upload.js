@@ -15,8 +15,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const POLL_MS = 1500;
   const PARALLEL = 3;
 
-  tokenInput.value = sessionStorage.getItem("opis-token") || "";
-  tokenInput.addEventListener("change", () => sessionStorage.setItem("opis-token", tokenInput.value));
+  // Signed in: the session cookie goes with each request and the page's form token in a header.
+  // Single-user server: the server's token, typed once and kept for this tab.
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  if (tokenInput) {
+    tokenInput.value = sessionStorage.getItem("opis-token") || "";
+    tokenInput.addEventListener("change", () => sessionStorage.setItem("opis-token", tokenInput.value));
+  }
 
   function row(name) {
     const li = document.createElement("li");
@@ -77,7 +82,8 @@ document.addEventListener("DOMContentLoaded", () => {
       body.append("files", file, name);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/uploads");
-      xhr.setRequestHeader("Authorization", "Bearer " + tokenInput.value);
+      if (tokenInput) xhr.setRequestHeader("Authorization", "Bearer " + tokenInput.value);
+      else if (csrfMeta) xhr.setRequestHeader("X-CSRF-Token", csrfMeta.content);
       xhr.setRequestHeader("Accept", "application/json");
       xhr.upload.addEventListener("progress", (e) => {
         if (e.lengthComputable) view.bar.value = Math.round((100 * e.loaded) / e.total);
@@ -102,7 +108,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   async function sendAll(files) {
-    sessionStorage.setItem("opis-token", tokenInput.value);
+    if (tokenInput) sessionStorage.setItem("opis-token", tokenInput.value);
     const queue = Array.from(files);
     const workers = [];
     for (let i = 0; i < PARALLEL; i++) {
