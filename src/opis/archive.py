@@ -318,35 +318,46 @@ class Archive:
         document and mention counts, most documents first."""
         return _entities.list_entities(self._store, type=type, limit=limit, offset=offset)
 
-    def entity(self, entity_id: str) -> dict[str, Any]:
-        """One entity: label, type, variants, coordinates, external ids, counts and its documents
-        (an authority entry no document mentions yet too). Raises :class:`~opis.errors.NotFound`."""
-        return _entities.get_entity(self._store, entity_id)
+    def entity(self, entity_id: str, *, documents_limit: int = _entities.DOCUMENTS_PAGE,
+               documents_offset: int = 0) -> dict[str, Any]:
+        """One entity: label, type, variants, coordinates, external ids, counts and a page of its
+        documents by date (``document_list``; an authority entry no document mentions yet too).
+        Raises :class:`~opis.errors.NotFound`."""
+        return _entities.get_entity(self._store, entity_id, documents_limit, documents_offset)
 
-    def mentions(self, entity_id: str) -> list[dict[str, Any]]:
-        """Every mention of an entity: document, span, surface and the words around it."""
-        return _entities.entity_mentions(self._store, entity_id)
+    def mentions(self, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """The entity's mentions in document date order (``limit`` of them from ``offset``; None:
+        all): document, span, surface and the words around it (``context``)."""
+        return _entities.entity_mentions(self._store, entity_id, limit=limit, offset=offset)
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Entities mentioned in the same documents as ``entity_id``, by shared documents."""
+        """Entities mentioned in the same documents as ``entity_id``, by shared documents, counted
+        over its latest documents (each row's ``of``: how many were read; all when it has few)."""
         return _entities.cooccurring(self._store, entity_id, limit=limit)
 
-    def places(self) -> list[dict[str, Any]]:
-        """Places with coordinates and the number of documents discussing them (the map)."""
-        return _entities.places_with_counts(self._store)
+    def places(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Places with coordinates and the number of documents discussing them, most first (the
+        map; ``limit`` from ``offset``, None: all)."""
+        return _entities.places_with_counts(self._store, limit=limit, offset=offset)
 
     # --- claims and timeline -----------------------------------------------------------
     def claims(self, about: str | None = None, date_from: str | None = None, date_to: str | None = None,
-               place: str | None = None, *, compare: bool = False, slack_days: int = 31) -> list[dict[str, Any]]:
+               place: str | None = None, *, compare: bool = False, slack_days: int = 31,
+               limit: int | None = None, offset: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
         """The numbers the documents state: what, when, where, who says so, oldest first.
 
-        ``about``: words the claim is about (synonyms included); dates as EDTF or text;
-        ``place``: a place id or name. ``compare``: instead, groups of claims about the same
-        thing from two or more sources, overlapping in time (``slack_days``) and place.
+        ``about``: an entity id (claims whose place or reporting party it is, or whose sentence
+        names it) or words the claim is about (synonyms included); dates as EDTF or text;
+        ``place``: a place id or name; ``kind``: a kind of claim as compared (see
+        :meth:`claim_kinds`); ``limit`` claims from ``offset`` (None: all). ``compare``:
+        instead, groups of claims about the same thing from two or more sources, overlapping in
+        time (``slack_days``) and place, formed among those ``limit`` dated claims.
         """
         if compare:
-            return _claims.compare_claims(self._store, about, date_from, date_to, place, slack_days=slack_days)
-        return _claims.list_claims(self._store, about, date_from, date_to, place)
+            return _claims.compare_claims(self._store, about, date_from, date_to, place, slack_days=slack_days,
+                                          kind=kind, limit=limit, offset=offset)
+        return _claims.list_claims(self._store, about, date_from, date_to, place, limit=limit, offset=offset,
+                                   kind=kind)
 
     def timeline(self, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
                  person: str | None = None, *, kinds: Iterable[str] = TIMELINE_KINDS,
@@ -582,3 +593,16 @@ class Archive:
 
         accounts.note_token_use(self._store, token)
 
+    # --- entities and claims, by page (kept aggregates) -----------------------------------
+    def entity_documents(self, entity_id: str, limit: int = _entities.DOCUMENTS_PAGE,
+                         offset: int = 0) -> list[dict[str, Any]]:
+        """A page of the documents that mention the entity, by date (undated last)."""
+        return _entities.entity_documents(self._store, entity_id, limit, offset)
+
+    def count_places(self) -> int:
+        """How many places are on the map (:meth:`places` without a limit would list them all)."""
+        return _entities.count_places(self._store)
+
+    def claim_kinds(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The kinds of claims as compared, most claims first: ``{"kind", "claims"}``."""
+        return _claims.claim_kinds(self._store, limit)

@@ -9,7 +9,9 @@
 * ``text``: every text value in every table is UTF-8 (SQLite's own check does not look);
 * ``derived``: every table keyed by document (archival references, mentions, claims, events,
   search rows ...) holds, for each document, as many rows as its indexer writes for the record,
-  and no rows for documents that are not stored; the full-text rows match the search rows.
+  and no rows for documents that are not stored; the full-text rows match the search rows;
+* ``aggregates``: the kept counts and lists (:mod:`opis.store.aggregates`) equal a recount of
+  the rows they are kept from.
 
 A search index kept outside the file is checked by :mod:`opis.search.consistency`, which adds
 its own :class:`Check` to the report.
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opis.model import Document
-from opis.store import indexers
+from opis.store import aggregates, indexers
 from opis.store.migrations import migrate
 from opis.store.sqlite import Store, derived_tables, quick_check
 
@@ -98,6 +100,7 @@ def check_store(store: Store, quick: bool = False) -> CheckReport:
     _timed(report, Check("text"), lambda c: _text_columns(store.conn, c))
     if not quick:
         _timed(report, Check("derived"), lambda c: _derived(store.conn, c))
+        _timed(report, Check("aggregates"), lambda c: _aggregates(store.conn, c))
     return report
 
 
@@ -190,6 +193,12 @@ def _str(b: bytes | None) -> str | None:
 
 def _text(value: Any) -> str:
     return repr(value)[:40]
+
+
+def _aggregates(conn: sqlite3.Connection, check: Check) -> None:
+    for problem in aggregates.problems(conn, limit=MAX_LISTED):
+        check.add(problem)
+    check.summary = "counts agree with a recount" if check.ok else "counts disagree with a recount of the derived rows"
 
 
 def _derived(conn: sqlite3.Connection, check: Check) -> None:

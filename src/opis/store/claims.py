@@ -9,19 +9,23 @@ not contradict each other, keeping only groups that more than one source speaks 
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from opis.extract.claims import NOUN_CLASSES, VERB_CLASSES, claim_kind
 from opis.extract.dates_text import parse_date
 from opis.model import Document
+from opis.store import aggregates
 
 CLAIM_COLUMNS = (
     "doc_id, n, value, value_text, low, high, unit, qualifier, normalized_value, normalized_unit, what, kind, "
-    "date_edtf, date_earliest, date_latest, place, place_label, reported_by, quantity_text, sentence, span_start, span_end"
+    "date_edtf, date_earliest, date_latest, place, place_label, reported_by, quantity_text, sentence, span_start, span_end,"
+    " sentence_start, sentence_end"
 )
 EVENT_COLUMNS = "doc_id, n, kind, what, actor, date_edtf, date_earliest, date_latest, sentence, span_start, span_end"
 
@@ -37,9 +41,11 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
             c.unit, c.qualifier, q.normalized_value if q else None, q.normalized_unit if q else None, c.what,
             claim_kind(c.what, c.unit), d.edtf if d else None, d.earliest if d else None, d.latest if d else None,
             c.place, c.place_label, c.reported_by, q.text if q else None, c.sentence, c.start, c.end,
+            *_sentence_span(doc.text, c.sentence, c.start),
         ))
     if rows:
-        conn.executemany(f"INSERT INTO claims ({CLAIM_COLUMNS}) VALUES ({', '.join('?' * 22)})", rows)
+        conn.executemany(f"INSERT INTO claims ({CLAIM_COLUMNS}) VALUES ({', '.join('?' * 24)})", rows)
+        aggregates.add_claims(conn, doc.id)
     erows = [
         (doc.id, n, e.kind, e.what, e.actor, e.date.edtf, e.date.earliest, e.date.latest, e.sentence, e.start, e.end)
         for n, e in enumerate(doc.events)
@@ -49,7 +55,20 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
         conn.executemany(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 11)})", erows)
 
 
+def _sentence_span(text: str, sentence: str | None, start: int | None) -> tuple[int | None, int | None]:
+    """Where the claim's sentence lies in the text (the one holding the number at ``start``), or
+    (None, None) when it is not found there (a claim from a summary or a footnote)."""
+    if not sentence or start is None:
+        return None, None
+    i = text.find(sentence, max(0, start - len(sentence)))
+    if i < 0 or not i <= start < i + len(sentence):
+        return None, None
+    return i, i + len(sentence)
+
+
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Remove the document's claims and events (and take its claims out of the aggregates)."""
+    aggregates.remove_claims(conn, doc_id)
     conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM events WHERE doc_id = ?", (doc_id,))
 
@@ -113,6 +132,80 @@ def _matches(about: str, c: dict[str, Any]) -> bool:
     return True
 
 
+ENTITY_ID = re.compile(r"^[a-z]+[:~][^\s:~]+$")  # place:tacheng, person~puchkov
+MAX_SCAN = 20_000  # claims read at most for one page when words must be matched in Python
+ORDER = "coalesce(c.date_earliest, '~'), c.date_latest, c.id"  # undated last (index claims_order)
+SPAN = "julianday(date_latest) - julianday(date_earliest)"  # the expression of index claims_span
+
+
+@dataclass
+class _Query:
+    """The SQL of a claims listing, and what must still be matched in Python."""
+
+    sql: list[str]
+    args: list[Any]
+    about: str | None = None  # words matched in Python
+    place: str | None = None  # a place name matched in Python
+
+
+def _floor(store, lo: str) -> str | None:
+    """No claim that ends on or after ``lo`` begins before this date (None: unknown); turns the
+    overlap test into a range of the date index (two index seeks)."""
+    conn = store.conn
+    if conn.execute(f"SELECT 1 FROM claims WHERE {SPAN} IS NULL AND date_earliest > '' LIMIT 1").fetchone():
+        return None
+    longest = conn.execute(f"SELECT max({SPAN}) FROM claims").fetchone()[0]
+    try:
+        return (date.fromisoformat(lo[:10]) - timedelta(days=int(longest or 0) + 3)).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _query(store, about: str | None, lo: str | None, hi: str | None, place: str | None, doc_id: str | None,
+           kind: str | None = None, dated: bool = False) -> _Query:
+    """Build the listing: an entity named by ``about`` or ``place`` is read through
+    ``claim_entities`` (one index range in date order), the rest through the claims' date order."""
+    q = _Query([], [])
+    entity = about if about and ENTITY_ID.match(about) else None
+    place_id = place if place and ENTITY_ID.match(place) else None
+    if about and not entity:
+        q.about = about
+    if place and not place_id:
+        q.place = place.lower()
+    cols = "c.*, d.title AS title, d.date_edtf AS doc_date"
+    if entity or place_id:
+        q.sql.append(f"SELECT {cols} FROM claim_entities ce JOIN claims c ON c.id = ce.claim_id"
+                     " JOIN documents d ON d.id = c.doc_id WHERE ce.entity_id = ?")
+        q.args.append(entity or place_id)
+        if not entity:
+            q.sql.append("AND ce.role = 'place'")
+        if entity and place_id:
+            q.sql.append("AND c.place = ?")
+            q.args.append(place_id)
+        key, order = "ce.date_key", "ce.date_key, ce.claim_id"
+    else:
+        q.sql.append(f"SELECT {cols} FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1=1")
+        key, order = "coalesce(c.date_earliest, '~')", ORDER
+    _overlapping("c", lo, hi, q.sql, q.args)
+    if hi:
+        q.sql.append(f"AND {key} <= ?")
+        q.args.append(hi)
+    floor = _floor(store, lo) if lo else None
+    if floor:
+        q.sql.append(f"AND {key} >= ?")
+        q.args.append(floor)
+    if doc_id:
+        q.sql.append("AND c.doc_id = ?")
+        q.args.append(doc_id)
+    if kind is not None:
+        q.sql.append("AND c.kind = ?")
+        q.args.append(kind)
+    if dated:
+        q.sql.append(f"AND {key} < '~'")
+    q.sql.append(f"ORDER BY {order}")
+    return q
+
+
 def list_claims(
     store,
     about: str | None = None,
@@ -121,38 +214,79 @@ def list_claims(
     place: str | None = None,
     doc_id: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    kind: str | None = None,
+    dated: bool = False,
 ) -> list[dict[str, Any]]:
-    """Stored claims, oldest first (undated last), optionally filtered."""
+    """Stored claims, oldest first (undated last), optionally filtered; ``limit`` from ``offset``.
+
+    ``about``: an entity id (``place:tacheng``: claims whose place or reporting party it is,
+    one index range) or words (matched with their synonyms in what the claim counts, its kind,
+    place and unit). ``place``: a place id, or words of its name. ``kind``: a kind as
+    compared (:func:`claim_kinds`); ``dated``: only claims with a date. With a ``limit`` and words to match, at most ``MAX_SCAN``
+    claims are read for the page.
+    """
     lo, hi = date_bounds(date_from, date_to)
-    sql = [
-        "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1=1"
-    ]
-    args: list[Any] = []
-    _overlapping("c", lo, hi, sql, args)
-    if doc_id:
-        sql.append("AND c.doc_id = ?")
-        args.append(doc_id)
-    sql.append("ORDER BY c.date_earliest IS NULL, c.date_earliest, c.date_latest, c.doc_id, c.n")
-    rows = [_claim_dict(r) for r in store.conn.execute(" ".join(sql), args)]
-    if about:
-        rows = [c for c in rows if _matches(about, c)]
-    if place:
-        p = place.lower()
-        rows = [c for c in rows if p in (c["place"] or "").lower() or p in (c["place_label"] or "").lower()]
-    return rows[:limit] if limit else rows
+    raw = _kinds_for(store, kind)
+    if raw is None:
+        return _run(store, _query(store, about, lo, hi, place, doc_id, dated=dated), limit, offset)
+    # one index range per stored kind, merged in date order
+    top = None if limit is None else offset + limit
+    runs = [_run(store, _query(store, about, lo, hi, place, doc_id, k, dated), top, 0) for k in raw]
+    merged = list(heapq.merge(*runs, key=_order_key))
+    return merged[offset:] if limit is None else merged[offset : offset + limit]
+
+
+def _order_key(c: dict[str, Any]) -> tuple[str, str, int]:
+    return (c["date"]["earliest"] or "~", c["date"]["latest"] or "", c["id"])
+
+
+def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any]]:
+    """Run a listing: a page by LIMIT/OFFSET, or rows matched in Python (read until the page is
+    full, at most MAX_SCAN of them when there is a ``limit``)."""
+    if q.about is None and q.place is None:
+        args = q.args
+        sql = " ".join(q.sql)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args = [*args, -1 if limit is None else limit, offset]
+        return [_claim_dict(r) for r in store.conn.execute(sql, args)]
+    out: list[dict[str, Any]] = []
+    skip = offset
+    for n, r in enumerate(store.conn.execute(" ".join(q.sql), q.args)):
+        if limit is not None and (len(out) >= limit or n >= MAX_SCAN):
+            break
+        c = _claim_dict(r)
+        if q.about and not _matches(q.about, c):
+            continue
+        if q.place and q.place not in (c["place"] or "").lower() and q.place not in (c["place_label"] or "").lower():
+            continue
+        if skip:
+            skip -= 1
+            continue
+        out.append(c)
+    return out
+
+
+def claim_kinds(store, limit: int = 200) -> list[dict[str, Any]]:
+    """The kinds of claims as compared (bare verb classes joined to 'people'), most claims first,
+    from the ``claim_kinds`` aggregate: ``{"kind", "claims"}``."""
+    merged: Counter[str] = Counter()
+    for kind, n in store.conn.execute("SELECT kind, claims FROM claim_kinds"):
+        if kind:
+            merged[_compare_key({"kind": kind})] += n
+    return [{"kind": k, "claims": n} for k, n in merged.most_common(limit)]
+
+
+def _kinds_for(store, kind: str | None) -> list[str] | None:
+    """The stored kinds that compare as ``kind`` (None: all kinds)."""
+    if not kind:
+        return None
+    return [k for (k,) in store.conn.execute("SELECT kind FROM claim_kinds") if _compare_key({"kind": k}) == kind]
 
 
 def _day(s: str) -> date:
     return date.fromisoformat(s)
-
-
-def _close_in_time(a: dict[str, Any], b: dict[str, Any], slack: int) -> bool:
-    da, db = a["date"], b["date"]
-    if not da["earliest"] or not db["earliest"]:
-        return False
-    a0, a1 = _day(da["earliest"]) - timedelta(days=slack), _day(da["latest"] or da["earliest"]) + timedelta(days=slack)
-    b0, b1 = _day(db["earliest"]), _day(db["latest"] or db["earliest"])
-    return a0 <= b1 and b0 <= a1
 
 
 def _places_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -167,20 +301,28 @@ def compare_claims(
     place: str | None = None,
     slack_days: int = 31,
     min_sources: int = 2,
+    *,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Claims about the same kind of thing, overlapping in time and place, side by side.
 
     Each group: ``{"kind", "what", "date": {"earliest","latest"}, "places", "sources", "claims"}``
-    with the claims sorted by date; only groups with at least ``min_sources`` documents.
+    with the claims sorted by date; only groups with at least ``min_sources`` documents. The
+    groups are formed among the dated claims ``offset``..``offset + limit`` in date order
+    (None: all of them), of one ``kind`` as compared (:func:`claim_kinds`) or of all kinds.
     """
-    claims = [c for c in list_claims(store, about, date_from, date_to, place) if c["date"]["earliest"]]
+    claims = list_claims(store, about, date_from, date_to, place, limit=limit, offset=offset, kind=kind, dated=True)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
+        if not c["date"]["earliest"]:
+            continue
         if c["unit"] and c["unit"] not in ("%",):  # distances, money, temperatures are not tallies to compare
             continue
         by_kind.setdefault(_compare_key(c), []).append(c)
     groups = [
-        _group(kind, cl) for kind, cs in by_kind.items() for cl in _clusters(cs, slack_days)
+        _group(k, cl) for k, cs in by_kind.items() for cl in _clusters(cs, slack_days)
         if len({c["doc_id"] for c in cl}) >= min_sources
     ]
     groups.sort(key=lambda g: (g["date"]["earliest"], g["kind"]))
@@ -189,14 +331,22 @@ def compare_claims(
 
 def _clusters(cs: list[dict[str, Any]], slack_days: int) -> list[list[dict[str, Any]]]:
     """Claims in clusters: each joins the first cluster with a claim close in time and place."""
-    clusters: list[list[dict[str, Any]]] = []
+    clusters: list[list[tuple[int, int, dict[str, Any]]]] = []
     for c in cs:
-        home = next((cl for cl in clusters if any(_close_in_time(c, o, slack_days) and _places_agree(c, o) for o in cl)), None)
+        lo, hi = _days(c)
+        a0, a1 = lo - slack_days, hi + slack_days
+        home = next((cl for cl in clusters
+                     if any(a0 <= o1 and o0 <= a1 and _places_agree(c, o) for o0, o1, o in cl)), None)
         if home is None:
-            clusters.append([c])
+            clusters.append([(lo, hi, c)])
         else:
-            home.append(c)
-    return clusters
+            home.append((lo, hi, c))
+    return [[c for _lo, _hi, c in cl] for cl in clusters]
+
+
+def _days(c: dict[str, Any]) -> tuple[int, int]:
+    d = c["date"]
+    return _day(d["earliest"]).toordinal(), _day(d["latest"] or d["earliest"]).toordinal()
 
 
 def _group(kind: str, cl: list[dict[str, Any]]) -> dict[str, Any]:

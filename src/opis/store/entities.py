@@ -1,11 +1,14 @@
 """Entities and mentions as tables: the entity list, entity pages, co-occurrence and the map.
 
-The indexer writes one ``mentions`` row per mention (with a few words of context) and upserts
-the document's entities into ``entities``. Query functions (each a few lines of SQL over those
-tables, used by the CLI, the API and the web pages alike):
+The indexer writes one ``mentions`` row per mention and upserts the document's entities into
+``entities``, and counts them into the aggregates of :mod:`opis.store.aggregates` in the same
+transaction. Every query reads an index range and is bounded (a page), so its cost does not
+grow with the corpus; the words around a mention are cut from the document's text when a page
+shows it. Query functions (used by the CLI, the API and the web pages alike):
 
 ``list_entities(store, type=None, limit=100, offset=0)``, ``get_entity(store, id)``,
-``entity_mentions(store, id)``, ``cooccurring(store, id, limit=20)``, ``places_with_counts(store)``.
+``entity_documents(store, id, limit, offset)``, ``entity_mentions(store, id, limit, offset)``,
+``cooccurring(store, id, limit=20)``, ``places_with_counts(store, limit, offset)``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,14 @@ from typing import Any
 
 from opis.errors import NotFound
 from opis.model import Document, to_dict
+from opis.store import aggregates
 
 CONTEXT = 70  # characters of context on each side of a mention
 ENTITY_TYPES = ("PERSON", "PLACE", "ORG", "UNIT")
+DOCUMENTS_PAGE = 50  # documents of an entity listed with it
+MAX_SURFACES = 500  # names an entity is written with, listed with its variants
+COOCCURRENCE_DOCUMENTS = 200  # an entity's latest documents over which co-occurrence is counted
+MAP_WHERE = "type = 'PLACE' AND lat IS NOT NULL AND lon IS NOT NULL AND n_discussed > 0"
 
 
 def _context(text: str, start: int | None, end: int | None) -> str | None:
@@ -29,19 +37,7 @@ def _context(text: str, start: int | None, end: int | None) -> str | None:
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
-    notes = {n.n: n.text for n in doc.notes}
-    rows = []
-    for m in doc.mentions:
-        if m.type not in ENTITY_TYPES:
-            continue
-        text = doc.text if m.note is None else notes.get(m.note, "")
-        rows.append((doc.id, m.entity_id, m.type, m.surface, m.gloss, m.source, m.note, m.start, m.end,
-                     _context(text, m.start, m.end), m.role))
-    conn.executemany(
-        "INSERT INTO mentions (doc_id, entity_id, type, surface, gloss, source, note, span_start, span_end, context,"
-        " role) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
+    """Write the document's entities and mentions, and count them into the aggregates."""
     conn.executemany(
         """INSERT INTO entities (id, type, label, variants, lat, lon, country, wikidata, geonames, authority,
              description)
@@ -55,21 +51,24 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
             for e in doc.entities
         ],
     )
+    conn.executemany(
+        "INSERT INTO mentions (doc_id, entity_id, type, surface, gloss, source, note, span_start, span_end, role)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(doc.id, m.entity_id, m.type, m.surface, m.gloss, m.source, m.note, m.start, m.end, m.role)
+         for m in doc.mentions if m.type in ENTITY_TYPES],
+    )
+    aggregates.add_mentions(conn, doc.id, doc.date.earliest if doc.date else None)
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Remove the document's mentions and take them out of the aggregates (entity rows stay)."""
+    aggregates.remove_mentions(conn, doc_id)
     conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-
-
 
 
 # --- queries ---------------------------------------------------------------------------------
 
-_COUNTS = """
-    SELECT e.id, e.type, e.label, e.lat, e.lon, e.country, e.wikidata, e.geonames, e.authority,
-           count(DISTINCT m.doc_id) AS documents, count(*) AS mentions
-    FROM entities e JOIN mentions m ON m.entity_id = e.id
-"""
+_ENTITY = "id, type, label, lat, lon, country, wikidata, geonames, authority, n_documents AS documents, n_mentions AS mentions"
 
 
 def _entity_row(row: sqlite3.Row) -> dict[str, Any]:
@@ -79,19 +78,21 @@ def _entity_row(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def list_entities(store, type: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """Entities with their document and mention counts, most documents first."""
-    sql, params = _COUNTS, []
+    """Entities with their document and mention counts, most documents first (one index range)."""
+    where, params = "n_documents > 0", []
     if type:
-        sql += " WHERE e.type = ?"
+        where += " AND type = ?"
         params.append(type.upper())
-    sql += " GROUP BY e.id ORDER BY documents DESC, mentions DESC, e.label LIMIT ? OFFSET ?"
-    params += [limit, offset]
-    return [_entity_row(r) for r in store.conn.execute(sql, params).fetchall()]
+    sql = (f"SELECT {_ENTITY} FROM entities WHERE {where}"
+           f" ORDER BY {'type, ' if type else ''}n_documents DESC, n_mentions DESC, label LIMIT ? OFFSET ?")
+    return [_entity_row(r) for r in store.conn.execute(sql, [*params, limit, offset]).fetchall()]
 
 
-def get_entity(store, entity_id: str) -> dict[str, Any]:
-    """One entity: label, type, variants, coordinates, external ids, counts and its documents."""
-    row = store.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+def get_entity(store, entity_id: str, documents_limit: int = DOCUMENTS_PAGE, documents_offset: int = 0) -> dict[str, Any]:
+    """One entity: label, type, variants, coordinates, external ids, counts, and a page of its
+    documents by date (``document_list``: ``documents_limit`` from ``documents_offset``)."""
+    row = store.conn.execute(f"SELECT {_ENTITY}, variants, description FROM entities WHERE id = ?",
+                             (entity_id,)).fetchone()
     if row is not None:
         d = _entity_row(row)
         d["variants"] = json.loads(d["variants"] or "[]")
@@ -102,56 +103,114 @@ def get_entity(store, entity_id: str) -> dict[str, Any]:
         if ent is None:
             raise NotFound(f"no entity with id {entity_id!r}")
         d = to_dict(ent)
+        d["documents"] = d["mentions"] = 0
     surfaces = [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT surface FROM mentions WHERE entity_id = ? ORDER BY surface", (entity_id,))]
+        "SELECT surface FROM entity_surfaces WHERE entity_id = ? ORDER BY surface LIMIT ?", (entity_id, MAX_SURFACES))]
     names = {v["name"] for v in d["variants"]} | {d["label"]}
     d["variants"] += [{"name": s, "lang": None, "script": None} for s in surfaces if s not in names]
-    counts = store.conn.execute(
-        "SELECT count(DISTINCT doc_id), count(*) FROM mentions WHERE entity_id = ?", (entity_id,)).fetchone()
-    d["documents"], d["mentions"] = counts[0], counts[1]
-    d["document_list"] = [dict(r) for r in store.conn.execute(
-        """SELECT d.id AS doc_id, d.title, d.date_edtf AS date, count(*) AS mentions
-           FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?
-           GROUP BY d.id ORDER BY d.date_earliest IS NULL, d.date_earliest, d.title""", (entity_id,))]
+    d["document_list"] = entity_documents(store, entity_id, documents_limit, documents_offset)
     return d
 
 
-def entity_mentions(store, entity_id: str) -> list[dict[str, Any]]:
-    """Every mention of an entity: document, span, surface and the words around it."""
+def entity_documents(store, entity_id: str, limit: int = DOCUMENTS_PAGE, offset: int = 0) -> list[dict[str, Any]]:
+    """A page of the documents that mention the entity, by date (undated last): id, title, date
+    and the entity's mentions there."""
     rows = store.conn.execute(
-        """SELECT m.doc_id, d.title, m.span_start AS start, m.span_end AS end, m.note, m.surface, m.gloss,
-                  m.source, m.context, m.role
-           FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?
-           ORDER BY d.date_earliest IS NULL, d.date_earliest, m.doc_id, m.note IS NOT NULL, m.note, m.span_start""",
-        (entity_id,),
+        """SELECT x.doc_id, d.title, d.date_edtf AS date, x.mentions
+           FROM (SELECT doc_id, mentions, date_key FROM entity_docs WHERE entity_id = ?
+                 ORDER BY date_key, doc_id LIMIT ? OFFSET ?) AS x
+           JOIN documents d ON d.id = x.doc_id ORDER BY x.date_key, x.doc_id""", (entity_id, limit, offset))
+    return [dict(r) for r in rows]
+
+
+def _page_documents(store, entity_id: str, limit: int | None, offset: int) -> list[tuple[str, int]]:
+    """The documents holding mentions ``offset``..``offset + limit`` of the entity (in date
+    order) and how many of the entity's mentions come before each: read from ``entity_docs``,
+    stopping at the page's end."""
+    out: list[tuple[str, int]] = []
+    seen = 0
+    rows = store.conn.execute(
+        "SELECT doc_id, mentions FROM entity_docs WHERE entity_id = ? ORDER BY date_key, doc_id", (entity_id,))
+    for doc_id, n in rows:
+        if limit is not None and seen >= offset + limit:
+            break
+        if seen + n > offset:
+            out.append((doc_id, seen))
+        seen += n
+    return out
+
+
+def entity_mentions(store, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """The entity's mentions in document date order (``limit`` from ``offset``; None: all):
+    document, span, surface and the words around it (``context``, cut from the text now)."""
+    docs = _page_documents(store, entity_id, limit, offset)
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(docs), 200):
+        chunk = docs[i : i + 200]
+        rows = []
+        for doc_id, before in chunk:
+            got = store.conn.execute(
+                """SELECT m.doc_id, d.title, m.span_start AS start, m.span_end AS end, m.note, m.surface, m.gloss,
+                          m.source, m.role
+                   FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ? AND m.doc_id = ?
+                   ORDER BY m.note IS NOT NULL, m.note, m.span_start""", (entity_id, doc_id)).fetchall()
+            lo = max(0, offset - before)
+            hi = len(got) if limit is None else max(0, offset + limit - before)
+            rows += [dict(r) for r in got[lo:hi]]
+        out += with_context(store, rows)
+    return out
+
+
+def with_context(store, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``context`` (the words around each mention) to ``mentions``, cut from their documents'
+    texts, read for these documents only (and a footnote's text from its record)."""
+    texts = store.texts([m["doc_id"] for m in mentions])
+    notes: dict[str, dict[int, str]] = {}
+    for doc_id in {m["doc_id"] for m in mentions if m["note"] is not None}:
+        rec = store.get_dict(doc_id)
+        notes[doc_id] = {n.get("n"): n.get("text") or "" for n in rec.get("notes") or []}
+    for m in mentions:
+        text = texts.get(m["doc_id"], "") if m["note"] is None else notes[m["doc_id"]].get(m["note"], "")
+        m["context"] = _context(text, m["start"], m["end"])
+    return mentions
+
+
+def cooccurring(store, entity_id: str, limit: int = 20, sample: int = COOCCURRENCE_DOCUMENTS) -> list[dict[str, Any]]:
+    """Entities mentioned in the same documents, by the number of shared documents, counted over
+    the entity's latest ``sample`` documents (all of them when it has no more; places of
+    publication in citations do not count: they are bibliographic, not discussed). Each row
+    says how many documents were read (``of``)."""
+    docs = [r[0] for r in store.conn.execute(
+        "SELECT doc_id FROM entity_docs WHERE entity_id = ? AND discussed > 0 ORDER BY date_key DESC, doc_id DESC"
+        " LIMIT ?", (entity_id, sample))]
+    if not docs:
+        return []
+    marks = ",".join("?" * len(docs))
+    rows = store.conn.execute(
+        f"""SELECT e.id, e.type, e.label, x.documents
+           FROM (SELECT entity_id, count(*) AS documents FROM entity_docs
+                 WHERE doc_id IN ({marks}) AND discussed > 0 AND entity_id != ?
+                 GROUP BY entity_id ORDER BY documents DESC LIMIT ?) AS x
+           JOIN entities e ON e.id = x.entity_id ORDER BY x.documents DESC, e.label""",
+        (*docs, entity_id, limit * 2),
+    ).fetchall()
+    return [dict(r) | {"of": len(docs)} for r in rows][:limit]
+
+
+def places_with_counts(store, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Places with coordinates and the number of documents discussing them, most first (the
+    map's points; a place named only as a citation's place of publication is not on it)."""
+    rows = store.conn.execute(
+        f"""SELECT id, label, lat, lon, n_discussed AS count FROM entities
+           WHERE {MAP_WHERE} ORDER BY n_discussed DESC, label LIMIT ? OFFSET ?""",
+        (-1 if limit is None else limit, offset),
     ).fetchall()
     return [dict(r) for r in rows]
 
 
-def cooccurring(store, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Entities mentioned in the same documents, by the number of shared documents (places of
-    publication in citations do not count: they are bibliographic, not discussed)."""
-    rows = store.conn.execute(
-        """SELECT e.id, e.type, e.label, count(DISTINCT m2.doc_id) AS documents
-           FROM mentions m1 JOIN mentions m2 ON m2.doc_id = m1.doc_id AND m2.entity_id != m1.entity_id
-           JOIN entities e ON e.id = m2.entity_id
-           WHERE m1.entity_id = ? AND m1.role IS NULL AND m2.role IS NULL
-           GROUP BY e.id ORDER BY documents DESC, e.label LIMIT ?""",
-        (entity_id, limit),
-    ).fetchall()
-    return [dict(r) for r in rows]
-
-
-def places_with_counts(store) -> list[dict[str, Any]]:
-    """Places with coordinates and the number of documents discussing them (for the map; a place
-    named only as a citation's place of publication is not on it)."""
-    rows = store.conn.execute(
-        """SELECT e.id, e.label, e.lat, e.lon, count(DISTINCT m.doc_id) AS count
-           FROM entities e JOIN mentions m ON m.entity_id = e.id
-           WHERE e.type = 'PLACE' AND e.lat IS NOT NULL AND e.lon IS NOT NULL AND m.role IS NULL
-           GROUP BY e.id ORDER BY count DESC, e.label"""
-    ).fetchall()
-    return [dict(r) for r in rows]
+def count_places(store) -> int:
+    """How many places are on the map (one pass over the map's index)."""
+    return store.conn.execute(f"SELECT count(*) FROM entities WHERE {MAP_WHERE}").fetchone()[0]
 
 
 def affected_documents(store, entity_ids: list[str]) -> list[str]:

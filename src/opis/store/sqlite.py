@@ -14,7 +14,7 @@ from typing import Any
 
 from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
-from opis.store import indexers
+from opis.store import aggregates, indexers
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
 
@@ -434,6 +434,8 @@ class Store:
                         ix.delete(self.conn, doc.id)
                         ix.write(self.conn, doc)
             if not rows:
+                with self.writing("rebuilding the aggregates"):
+                    aggregates.rebuild(self.conn)
                 return n
             n += len(rows)
             last = rows[-1]["id"]

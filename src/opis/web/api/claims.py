@@ -1,4 +1,4 @@
-"""/api/claims: numeric claims, and claims about the same thing side by side."""
+"""/api/claims: numeric claims, and claims about the same thing side by side (by page)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,36 @@ from opis.archive import Archive
 from opis.web.settings import get_archive
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+MAX_PAGE = 500  # claims per request at most (listed, or compared)
 router = APIRouter(tags=["claims"])
 
 
-@router.get("/claims", summary="Claims, optionally about one entity and within dates")
+@router.get("/claims", summary="A page of claims, optionally about one entity and within dates")
 def claims(
-    about: str | None = Query(None, description="entity id, e.g. place:tacheng"),
+    about: str | None = Query(None, description="entity id, e.g. place:tacheng (or words)"),
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
+    kind: str | None = Query(None, max_length=200, description="a kind as listed by /api/claims/kinds"),
+    limit: int = Query(100, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0),
     archive: Archive = Depends(get_archive),
 ):
-    return archive.claims(about, date_from, date_to)
+    return archive.claims(about, date_from, date_to, kind=kind, limit=limit, offset=offset)
 
 
-@router.get("/claims/compare", summary="Claims grouped by what they count, sources side by side")
+@router.get("/claims/kinds", summary="Kinds of claims with their counts, most first")
+def kinds(limit: int = Query(200, ge=1, le=1000), archive: Archive = Depends(get_archive)):
+    return archive.claim_kinds(limit)
+
+
+@router.get("/claims/compare", summary="Claims grouped by what they count, sources side by side, among a page of claims")
 def compare(
     about: str | None = Query(None),
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
+    kind: str | None = Query(None, max_length=200),
+    limit: int = Query(MAX_PAGE, ge=1, le=MAX_PAGE, description="dated claims compared, in date order"),
+    offset: int = Query(0, ge=0),
     archive: Archive = Depends(get_archive),
 ):
-    return archive.claims(about, date_from, date_to, compare=True)
+    return archive.claims(about, date_from, date_to, compare=True, kind=kind, limit=limit, offset=offset)

@@ -1,4 +1,6 @@
-"""/api/entities: list, one entity, its mentions, its co-occurring entities, places for the map."""
+"""/api/entities: list, one entity, its mentions, its co-occurring entities, places for the map.
+
+Every list is a page (``limit`` bounded, ``offset``), read from the kept aggregates by index."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from opis.archive import Archive
 from opis.web.settings import get_archive
 
 router = APIRouter(tags=["entities"])
+
+MAX_PAGE = 200  # rows per request at most (mentions, documents)
 
 
 @router.get("/entities", summary="List entities")
@@ -20,23 +24,26 @@ def list_entities(
     return archive.entities(type=type, limit=limit, offset=offset)
 
 
-@router.get("/places", summary="Places with mention counts and coordinates (for the map)")
-def places(archive: Archive = Depends(get_archive)):
-    return archive.places()
+@router.get("/places", summary="Places with document counts and coordinates (for the map), most documents first")
+def places(limit: int = Query(1000, ge=1, le=5000), offset: int = Query(0, ge=0),
+           archive: Archive = Depends(get_archive)):
+    return archive.places(limit=limit, offset=offset)
 
 
-@router.get("/entities/{entity_id}", summary="One entity: label, variants, coordinates, counts")
-def get_entity(entity_id: str, archive: Archive = Depends(get_archive)):
-    return archive.entity(entity_id)
+@router.get("/entities/{entity_id}", summary="One entity: label, variants, coordinates, counts, a page of its documents")
+def get_entity(entity_id: str, limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0),
+               archive: Archive = Depends(get_archive)):
+    return archive.entity(entity_id, documents_limit=limit, documents_offset=offset)
 
 
-@router.get("/entities/{entity_id}/mentions", summary="Every mention of the entity, in context")
-def mentions(entity_id: str, archive: Archive = Depends(get_archive)):
-    archive.entity(entity_id)  # 404 for an unknown entity
-    return archive.mentions(entity_id)
+@router.get("/entities/{entity_id}/mentions", summary="A page of the entity's mentions, in context, by document date")
+def mentions(entity_id: str, limit: int = Query(100, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0),
+             archive: Archive = Depends(get_archive)):
+    archive.entity(entity_id, documents_limit=0)  # 404 for an unknown entity
+    return archive.mentions(entity_id, limit=limit, offset=offset)
 
 
 @router.get("/entities/{entity_id}/cooccurring", summary="Entities mentioned in the same documents")
 def cooccurring(entity_id: str, limit: int = Query(20, ge=1, le=200), archive: Archive = Depends(get_archive)):
-    archive.entity(entity_id)
+    archive.entity(entity_id, documents_limit=0)
     return archive.cooccurring(entity_id, limit=limit)
