@@ -226,3 +226,15 @@ def test_the_map_reads_its_own_index(copied):
             break
     else:
         raise AssertionError("the map's query was not run")
+
+
+def test_words_prefiltered_in_sql_find_what_the_python_match_finds(copied):
+    everything = claims_store.list_claims(copied)
+    for words in ("killed", "people crossed", "versts", "households", "border guards", "zebras"):
+        want = [c["id"] for c in everything if claims_store._matches(words, c)]
+        assert [c["id"] for c in claims_store.list_claims(copied, about=words)] == want, words
+        assert [c["id"] for c in claims_store.list_claims(copied, about=words, limit=3, offset=1)] == want[1:4]
+    label = next(c["place_label"] for c in everything if c["place_label"])
+    word = label.split()[0].lower()
+    want = [c["id"] for c in everything if word in (c["place"] or "").lower() or word in (c["place_label"] or "").lower()]
+    assert want and [c["id"] for c in claims_store.list_claims(copied, place=word)] == want

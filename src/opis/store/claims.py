@@ -133,7 +133,7 @@ def _matches(about: str, c: dict[str, Any]) -> bool:
 
 
 ENTITY_ID = re.compile(r"^[a-z]+[:~][^\s:~]+$")  # place:tacheng, person~puchkov
-MAX_SCAN = 20_000  # claims read at most for one page when words must be matched in Python
+MAX_SCAN = 5_000  # claims read at most for one page when words must be matched (the first, in order)
 ORDER = "coalesce(c.date_earliest, '~'), c.date_latest, c.id"  # undated last (index claims_order)
 SPAN = "julianday(date_latest) - julianday(date_earliest)"  # the expression of index claims_span
 
@@ -172,10 +172,13 @@ def _query(store, about: str | None, lo: str | None, hi: str | None, place: str 
         q.about = about
     if place and not place_id:
         q.place = place.lower()
-    cols = "c.*, d.title AS title, d.date_edtf AS doc_date"
+    # with words to match, the documents' titles are joined after the words are (see _run)
+    words = bool(q.about or q.place)
+    cols = f"c.*, {_HAY}" if words else "c.*, d.title AS title, d.date_edtf AS doc_date"
+    docs = "" if words else " JOIN documents d ON d.id = c.doc_id"
     if entity or place_id:
-        q.sql.append(f"SELECT {cols} FROM claim_entities ce JOIN claims c ON c.id = ce.claim_id"
-                     " JOIN documents d ON d.id = c.doc_id WHERE ce.entity_id = ?")
+        q.sql.append(f"SELECT {cols} FROM claim_entities ce JOIN claims c ON c.id = ce.claim_id{docs}"
+                     " WHERE ce.entity_id = ?")
         q.args.append(entity or place_id)
         if not entity:
             q.sql.append("AND ce.role = 'place'")
@@ -184,7 +187,7 @@ def _query(store, about: str | None, lo: str | None, hi: str | None, place: str 
             q.args.append(place_id)
         key, order = "ce.date_key", "ce.date_key, ce.claim_id"
     else:
-        q.sql.append(f"SELECT {cols} FROM claims c JOIN documents d ON d.id = c.doc_id WHERE 1=1")
+        q.sql.append(f"SELECT {cols} FROM claims c{docs} WHERE 1=1")
         key, order = "coalesce(c.date_earliest, '~')", ORDER
     _overlapping("c", lo, hi, q.sql, q.args)
     if hi:
@@ -241,20 +244,49 @@ def _order_key(c: dict[str, Any]) -> tuple[str, str, int]:
     return (c["date"]["earliest"] or "~", c["date"]["latest"] or "", c["id"])
 
 
+# the words of a claim that ``about`` words are looked for in (cf. _matches), as one column
+_HAY = ("lower(coalesce(c.what, '') || ' ' || coalesce(c.kind, '') || ' ' || coalesce(c.place_label, '') || ' '"
+        " || coalesce(c.place, '') || ' ' || coalesce(c.unit, '') || ' ' || coalesce(c.quantity_text, '')) AS hay")
+
+
+def _prefilter(q: _Query) -> tuple[list[str], list[Any]]:
+    """SQL conditions that every row :func:`_matches` (and the place words) keeps also meets:
+    each word, or one of its synonyms, somewhere in the claim's words (ASCII words only: SQLite
+    folds the case of ASCII letters alone)."""
+    conds: list[str] = []
+    args: list[Any] = []
+    for word in re.findall(r"[\w'-]+", (q.about or "").lower()):
+        syn = sorted(_synonyms(word))
+        if all(w.isascii() for w in syn):
+            conds.append("(" + " OR ".join("instr(s.hay, ?)" for _ in syn) + ")")
+            args += syn
+    if q.place and q.place.isascii():
+        conds.append("instr(lower(coalesce(s.place, '') || ' ' || coalesce(s.place_label, '')), ?)")
+        args.append(q.place)
+    return conds, args
+
+
 def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any]]:
-    """Run a listing: a page by LIMIT/OFFSET, or rows matched in Python (read until the page is
-    full, at most MAX_SCAN of them when there is a ``limit``)."""
+    """Run a listing: a page by LIMIT/OFFSET; with words to match, the rows that pass an SQL
+    prefilter are matched in Python (among the first MAX_SCAN claims in order when there is a
+    ``limit``)."""
+    sql, args = " ".join(q.sql), list(q.args)
     if q.about is None and q.place is None:
-        args = q.args
-        sql = " ".join(q.sql)
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
-            args = [*args, -1 if limit is None else limit, offset]
+            args += [-1 if limit is None else limit, offset]
         return [_claim_dict(r) for r in store.conn.execute(sql, args)]
+    conds, cargs = _prefilter(q)
+    if limit is not None:
+        sql += f" LIMIT {MAX_SCAN}"
+    # (the subquery's LIMIT bounds the walk; the matched rows alone are sorted)
+    sql = (f"SELECT s.*, d.title AS title, d.date_edtf AS doc_date FROM ({sql}) AS s"
+           f" JOIN documents d ON d.id = s.doc_id WHERE {' AND '.join(conds) or '1'}"
+           " ORDER BY coalesce(s.date_earliest, '~'), s.date_latest, s.id")
     out: list[dict[str, Any]] = []
     skip = offset
-    for n, r in enumerate(store.conn.execute(" ".join(q.sql), q.args)):
-        if limit is not None and (len(out) >= limit or n >= MAX_SCAN):
+    for r in store.conn.execute(sql, args + cargs):
+        if limit is not None and len(out) >= limit:
             break
         c = _claim_dict(r)
         if q.about and not _matches(q.about, c):
