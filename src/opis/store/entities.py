@@ -189,12 +189,11 @@ def cooccurring(store, entity_id: str, limit: int = 20, sample: int = COOCCURREN
     rows = store.conn.execute(
         f"""SELECT e.id, e.type, e.label, x.documents
            FROM (SELECT entity_id, count(*) AS documents FROM entity_docs
-                 WHERE doc_id IN ({marks}) AND discussed > 0 AND entity_id != ?
-                 GROUP BY entity_id ORDER BY documents DESC LIMIT ?) AS x
-           JOIN entities e ON e.id = x.entity_id ORDER BY x.documents DESC, e.label""",
-        (*docs, entity_id, limit * 2),
+                 WHERE doc_id IN ({marks}) AND discussed > 0 AND entity_id != ? GROUP BY entity_id) AS x
+           JOIN entities e ON e.id = x.entity_id ORDER BY x.documents DESC, e.label LIMIT ?""",
+        (*docs, entity_id, limit),
     ).fetchall()
-    return [dict(r) | {"of": len(docs)} for r in rows][:limit]
+    return [dict(r) | {"of": len(docs)} for r in rows]
 
 
 def places_with_counts(store, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
