@@ -9,6 +9,7 @@ from opis.web.settings import get_archive
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = 500  # claims per request at most (listed, or compared)
+COMPARE_PAGE = 200  # claims compared by default
 router = APIRouter(tags=["claims"])
 
 
@@ -36,7 +37,7 @@ def compare(
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
     kind: str | None = Query(None, max_length=200),
-    limit: int = Query(MAX_PAGE, ge=1, le=MAX_PAGE, description="dated claims compared, in date order"),
+    limit: int = Query(COMPARE_PAGE, ge=1, le=MAX_PAGE, description="dated claims compared, in date order"),
     offset: int = Query(0, ge=0),
     archive: Archive = Depends(get_archive),
 ):

@@ -13,7 +13,7 @@ from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-WINDOW = 500  # dated claims compared per page
+WINDOW = 200  # dated claims compared per page
 
 
 @router.get("/claims")
