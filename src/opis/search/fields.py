@@ -107,6 +107,21 @@ def _filter_names(doc: Document, labels: dict[str, list[str]]) -> dict[str, list
     return names
 
 
+#: the record keys :func:`index_row` and :func:`words_of` read: a search index built from stored
+#: records converts only these to a Document (the rest, claims and events above all, can be
+#: most of a record)
+RECORD_KEYS = frozenset({
+    "id", "title", "summary", "text", "abstract", "keywords", "notes", "entities", "mentions", "authors",
+    "recipients", "archival_refs", "languages", "original_language", "classification", "doc_type",
+    "translators", "date",
+})
+
+
+def searchable(record: dict[str, Any]) -> Document:
+    """The part of a stored record that the search index reads, as a Document."""
+    return Document.from_dict({k: v for k, v in record.items() if k in RECORD_KEYS})
+
+
 def index_row(doc: Document) -> IndexRow:
     """The search index's row for a stored record: analysed fields, filters and facets (the
     words stemming changed are :func:`words_of`)."""

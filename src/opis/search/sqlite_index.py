@@ -18,7 +18,7 @@ from opis.errors import StoreError
 from opis.model import Document
 from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult, top_facets
-from opis.search.fields import IndexRow, index_row, words_of
+from opis.search.fields import IndexRow, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 
 COLUMNS = ("title", "summary", "body", "place", "person", "org", "archive", "fond", "lang", "class",
@@ -180,7 +180,7 @@ def rebuild_rows(store, fts: bool, batch: int = 500) -> int:
         clear(conn)
         if fts:
             conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (ENABLED,))
-        for docs in _batches(store.iter_documents(batch=batch), batch):
+        for docs in _batches((searchable(r) for r in store.iter_records(batch=batch)), batch):
             for doc in docs:
                 words.write(conn, words_of(doc), seen)
             if fts:

@@ -59,7 +59,7 @@ import tantivy
 from opis.errors import StoreError
 from opis.model import Document
 from opis.search.backend import FACET_SIZE, RawResult
-from opis.search.fields import FACETS, index_row
+from opis.search.fields import FACETS, index_row, searchable
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.summaries import Summaries, Summary
 
@@ -169,14 +169,14 @@ def _document(doc: Document) -> tantivy.Document:
 
 
 def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None]]:
-    """(id, its record as a Document, or None when not stored) for each id, in order, read
-    500 at a time."""
+    """(id, the searchable part of its record as a Document, or None when not stored) for each
+    id, in order, read 500 at a time."""
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         records = store.records(chunk)
         for doc_id in chunk:
             rec = records.get(doc_id)
-            yield doc_id, Document.from_dict(rec) if rec is not None else None
+            yield doc_id, searchable(rec) if rec is not None else None
 
 
 # --- state --------------------------------------------------------------------------------
