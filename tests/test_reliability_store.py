@@ -209,9 +209,14 @@ def test_check_fails_clearly_on_flipped_bytes_and_nothing_is_written(dev_db, tmp
             store.list()
             search(store, "conversation", backend="fts5")
             store.add_correction("entity.rename", {"id": "x"})
-    for cmd in (["dump"], ["search", "conversation"], ["list"]):
+    for cmd in (["dump"], ["search", "conversation"]):
         r = CliRunner().invoke(cli, [*cmd, "--db", str(bad)])
         assert r.exit_code != 0 and not isinstance(r.exception, (UnicodeDecodeError, sqlite3.Error)), cmd
+    # the listing reads only the narrow columns, never the compressed records: damage that
+    # leaves them readable (a flipped letter of a type is still a letter) lists without error,
+    # as SQLite keeps no checksums; 'opis check' above found it. It never fails unclearly.
+    r = CliRunner().invoke(cli, ["list", "--db", str(bad)])
+    assert not isinstance(r.exception, (UnicodeDecodeError, sqlite3.Error))
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == digest  # nothing written into it
 
 

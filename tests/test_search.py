@@ -494,35 +494,46 @@ def test_a_forked_child_counts_facets_with_its_own_threads(archive):
 
 def test_an_older_database_gets_its_word_list_from_reindex(archive):
     """Prefix queries longer than a stem need the word list, which a database that held
-    documents before it existed gets from `opis reindex` (the CLI says so)."""
+    documents before it existed gets from `opis reindex` (the CLI says so). FTS5 keeps the list
+    in the database; tantivy keeps its own in the index."""
     from opis.cli import cli
     from opis.search import words
 
+    assert search(archive, "refugee*", backend="fts5").total == 1  # the FTS5 rows and words built
     assert not words.pending(archive.conn)
     archive.conn.execute("DELETE FROM search_words")
     archive.conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (words.PENDING,))
     archive.conn.commit()
-    assert search(archive, "refugee*").total == 0
+    assert search(archive, "refugee*", backend="fts5").total == 0
+    assert search(archive, "refugee*", backend="tantivy").total == 1  # its own list
     db = archive.path
     archive.close()
     runner = CliRunner()
-    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db, "--backend", "fts5"])
     assert out.exit_code == 0 and "opis reindex" in out.output
     assert "opis reindex" not in runner.invoke(cli, ["search", "refugees", "--db", db]).output
     assert runner.invoke(cli, ["reindex", "--db", db]).exit_code == 0
-    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db, "--backend", "fts5"])
     assert out.output.startswith("1-1 of 1 documents") and "opis reindex" not in out.output
 
 
-def test_word_list_is_written_once_per_word_in_a_bulk_load(store):
-    from opis.search import bulk_load, words
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_word_list_of_a_bulk_load(store, backend):
+    from opis.search import bulk_load, get_backend, words
 
+    engine = get_backend(store, backend)  # (FTS5: chosen first, so its rows follow every write)
     bulk_load(store, town_records(50), batch=20, all_indexers=False)
-    rows = dict(store.conn.execute("SELECT word, term FROM search_words").fetchall())
-    assert rows["families"] == "famili" and rows["crossed"] == "cross" and "border" not in rows
-    assert words.terms_for_prefix(store.conn, "crosse") == ("cross",)
-    assert words.terms_for_prefix(store.conn, "cross") == ()  # "cross" itself starts with it
-    assert search(store, "familie*").total == 50
+    if backend == "fts5":
+        rows = dict(store.conn.execute("SELECT word, term FROM search_words").fetchall())
+        assert rows["families"] == "famili" and rows["crossed"] == "cross" and "border" not in rows
+        listed = lambda prefix: words.terms_for_prefix(store.conn, prefix)  # noqa: E731
+    else:
+        assert store.conn.execute("SELECT count(*) FROM search_words").fetchone()[0] == 0
+        engine.sync()
+        listed = engine.terms_for_prefix
+    assert listed("crosse") == ("cross",)
+    assert listed("cross") == ()  # "cross" itself starts with it
+    assert search(store, "familie*", backend=backend).total == 50
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

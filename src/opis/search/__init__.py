@@ -135,8 +135,8 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
     if name == "fts5":
         get_backend(store, name)  # (its rows are built first when it is first chosen: a write)
     with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
-        plan = prepare(store, query, exact)
         engine = get_backend(store, name)
+        plan = prepare(store, query, exact, engine)
         raw = engine.run(plan, limit=limit, offset=offset, wait=False)
         hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
@@ -158,12 +158,17 @@ def _snapshot(conn) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def prepare(store, query: str, exact: bool = False) -> Plan:
+def prepare(store, query: str, exact: bool = False, engine=None) -> Plan:
     """The plan of ``query`` for ``store``: parsed, expanded, and its prefixes given the terms
-    of the store's words that start with them (:mod:`opis.search.words`)."""
+    of the words that start with them (:mod:`opis.search.words`), as ``engine`` (default: the
+    default backend's) lists them."""
     plan = build_plan(query, exact=exact)
     if "*" in query:
-        plan.root = with_word_terms(plan.root, lambda prefix: words.terms_for_prefix(store.conn, prefix))
+        engine = engine or get_backend(store)
+        if engine.name == "tantivy":
+            plan.root = with_word_terms(plan.root, engine.terms_for_prefix)
+        else:
+            plan.root = with_word_terms(plan.root, lambda prefix: words.terms_for_prefix(store.conn, prefix))
     return plan
 
 

@@ -3,8 +3,9 @@
 Registered as a store indexer. While FTS5 is the chosen engine (its rows built once, by
 :meth:`FTS5Backend.rebuild`, the first time it is searched or by ``opis reindex --backend
 fts5``), the analysed rows (:class:`opis.search.fields.IndexRow`) are written in the same
-transaction as each upsert and removed with each delete. With tantivy (the default) no FTS5
-row is kept: the indexer writes only the word list of prefix queries (:mod:`opis.search.words`).
+transaction as each upsert and removed with each delete, with the word list of its prefix
+queries (:mod:`opis.search.words`). With tantivy (the default) the indexer writes nothing: the
+tantivy index reads the documents and keeps its own word list.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow]) -> None:
         )
 
 
-def write(conn: sqlite3.Connection, doc: Document, seen: set[str] | None = None) -> None:
-    """The store indexer: the words stemming changed (both engines' prefix queries read them),
-    and the FTS5 row while FTS5 is the chosen engine."""
-    words.write(conn, words_of(doc), seen)
+def write(conn: sqlite3.Connection, doc: Document) -> None:
+    """The store indexer: while FTS5 is the chosen engine, the document's FTS5 row and the
+    words stemming changed (its prefix queries read them); else nothing."""
     if enabled(conn):
+        words.write(conn, words_of(doc))
         write_rows(conn, [index_row(doc)])
 
 
@@ -69,9 +70,10 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
 
 
 def clear(conn: sqlite3.Connection) -> None:
-    """Remove every FTS5 row and stop keeping them (until FTS5 is rebuilt)."""
+    """Remove every FTS5 row and word and stop keeping them (until FTS5 is rebuilt)."""
     conn.execute("DELETE FROM search_fts")
     conn.execute("DELETE FROM search_docs")
+    conn.execute("DELETE FROM search_words")
     conn.execute("DELETE FROM search_meta WHERE key = ?", (ENABLED,))
 
 
@@ -171,22 +173,22 @@ class FTS5Backend:
 
 
 def rebuild_rows(store, fts: bool, batch: int = 500) -> int:
-    """Rewrite the word list of prefix queries from the stored records, in one transaction,
-    and with ``fts`` every FTS5 row (kept from then on); without, the FTS5 rows are dropped."""
+    """With ``fts``, rewrite every FTS5 row and the word list of its prefix queries from the
+    stored records, in one transaction, and keep them from then on; without, drop them."""
     n = 0
     seen: set[str] = set()
     conn = store.conn
     with store.writing("rebuilding the search rows"):
         clear(conn)
-        if fts:
-            conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (ENABLED,))
+        words.done(conn)
+        if not fts:
+            return 0
+        conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (ENABLED,))
         for docs in _batches((searchable(r) for r in store.iter_records(batch=batch)), batch):
             for doc in docs:
                 words.write(conn, words_of(doc), seen)
-            if fts:
-                write_rows(conn, [index_row(d) for d in docs])
+            write_rows(conn, [index_row(d) for d in docs])
             n += len(docs)
-        words.done(conn)
     return n
 
 

@@ -58,8 +58,9 @@ import tantivy
 
 from opis.errors import StoreError
 from opis.model import Document
+from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult
-from opis.search.fields import FACETS, index_row, searchable
+from opis.search.fields import FACETS, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.summaries import Summaries, Summary
 
@@ -75,6 +76,7 @@ PART_MIN = 100_000  # a rebuild of more documents commits in MERGE_PARTS equal p
 REPLAY_LIMIT = 20_000  # more pending changes than this: rebuilding is faster than replaying
 TEXT_FIELDS = ("all",)  # analysed text, with word pairs
 PAIR = "_"  # joins a word pair into one token (analysed terms never contain it)
+WORDS = "words"  # the words stemming changed, each with its term: "refugees refuge"
 # Counting facets visits every match; see the module docstring for the sampling.
 SAMPLE_LEVELS = 16
 COPY_LEVEL = 3  # documents in sample s3 (1 in 8) also hold a copy of their searchable fields
@@ -111,6 +113,7 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field(WORDS, tokenizer_name="raw", index_option="basic")  # "word term" (opis.search.words)
     for name in ("all", *FILTER_FIELDS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         sb.add_text_field(COPY + name, tokenizer_name="whitespace", index_option="position")
@@ -148,6 +151,9 @@ def _document(doc: Document) -> tantivy.Document:
     row = index_row(doc)
     values = [v for v in [row.title] * TITLE_COPIES + [row.summary] * SUMMARY_COPIES + [row.body] if v]
     fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values]}
+    changed = sorted(f"{word} {term}" for word, term in words_of(doc))
+    if changed:
+        fields[WORDS] = changed
     level = sample_level(doc.id)
     if level:
         fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
@@ -368,8 +374,8 @@ class TantivyBackend:
         for term, freq in top:
             if freq <= EXACT_LIMIT:
                 break
-            words = tuple(term.split(PAIR))  # a pair is its two-word phrase
-            level, counts = self.facets(searcher, Terms(TEXT, (words,)))
+            phrase = tuple(term.split(PAIR))  # a pair is its two-word phrase
+            level, counts = self.facets(searcher, Terms(TEXT, (phrase,)))
             if level is not None:
                 yield "all", term, level, counts
 
@@ -414,6 +420,13 @@ class TantivyBackend:
     def _seen(self, last: int, uuid: str) -> None:
         _SEEN[self.key] = (last, uuid, self._state_stamp())
         self.seq = last  # the change the index this process searches is in step with
+
+    def terms_for_prefix(self, prefix: str) -> tuple[str, ...]:
+        """The index terms of the words starting with ``prefix`` that stemming changed into a
+        term that does not (see :mod:`opis.search.words`), from this index's own list."""
+        found = self.index.searcher().terms_with_prefix(WORDS, prefix, limit=20 * words.MAX_TERMS)
+        pairs_ = sorted(token.split(" ", 1) for token, _n in found)  # in word order, as FTS5's list
+        return words.pick((term for _word, term in pairs_), prefix)
 
     def ids(self) -> set[str]:
         """Every document id in the index (for consistency checks)."""

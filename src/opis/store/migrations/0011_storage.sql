@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS document_texts (
 -- The search rows are kept only while FTS5 is the chosen engine (search_meta 'fts5' = '1', set
 -- by its rebuild): the tantivy index is built from the documents themselves, by id, through
 -- the change journal. The row keeps what FTS5 cannot: the document id of its row id and the
--- facet labels. Both are derived: FTS5's rows are rebuilt the first time it is searched.
+-- facet labels. All are derived: FTS5's rows are rebuilt the first time it is searched.
 DROP TABLE IF EXISTS search_docs;
 DELETE FROM search_fts;
 CREATE TABLE search_docs (
@@ -20,6 +20,9 @@ CREATE TABLE search_docs (
     facets  TEXT NOT NULL DEFAULT '{}'    -- JSON {facet: [label, ...]}
 );
 DELETE FROM search_meta WHERE key = 'fts5';
+-- The word list of prefix queries goes with them (the tantivy index keeps its own).
+DELETE FROM search_words;
+DELETE FROM search_meta WHERE key = 'words_pending';
 
 -- A wholesale rewrite outside the change journal: an index built before is rebuilt.
 INSERT OR REPLACE INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
