@@ -117,9 +117,28 @@ RECORD_KEYS = frozenset({
 })
 
 
+#: the keys of the items of a record's lists that the index reads (with those each item needs)
+ITEM_KEYS = {
+    "mentions": ("start", "end", "surface", "type", "entity_id", "gloss"),
+    "entities": ("id", "type", "label", "variants"),
+    "archival_refs": ("raw", "archive", "archive_name", "fond"),
+    "notes": ("n", "text", "archival_refs"),
+    "authors": ("name", "surface", "entity_id"),
+    "recipients": ("name", "surface", "entity_id"),
+}
+
+
 def searchable(record: dict[str, Any]) -> Document:
-    """The part of a stored record that the search index reads, as a Document."""
-    return Document.from_dict({k: v for k, v in record.items() if k in RECORD_KEYS})
+    """The part of a stored record that the search index reads, as a Document (converting only
+    that part: a stored record's claims, events, spans and provenance are most of it)."""
+    return Document.from_dict({k: _items(k, v) for k, v in record.items() if k in RECORD_KEYS})
+
+
+def _items(key: str, value: Any) -> Any:
+    keys = ITEM_KEYS.get(key)
+    if keys is None or not isinstance(value, list):
+        return value
+    return [{k: _items(k, item[k]) for k in keys if k in item} if isinstance(item, dict) else item for item in value]
 
 
 def index_row(doc: Document) -> IndexRow:
