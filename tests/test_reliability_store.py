@@ -151,14 +151,8 @@ reindex(Store(sys.argv[1]))
 def test_reindex_killed_after_the_fts5_rebuild_never_returns_wrong_documents(db):
     n, wrong = agree(db)  # builds the tantivy index, in step
     assert n >= 10 and wrong == 0
-    rows = "SELECT rowid, doc_id FROM search_docs"
-    with Store(db) as store:
-        before = dict(store.conn.execute(rows))
     code, _out, err = python(KILLED_REINDEX, str(db))
     assert code == 9, err
-    with Store(db) as store:  # the search rows were rewritten: their row ids now name other documents
-        moved = sum(before.get(rowid) != doc_id for rowid, doc_id in store.conn.execute(rows))
-    assert moved > len(PAGES) // 2
     n, wrong = agree(db)
     assert wrong == 0, f"{wrong} of {n} queries returned other documents after the killed reindex"
     assert run("check", "--db", db).exit_code == 0
@@ -272,8 +266,8 @@ def test_damaged_text_inside_a_record_is_reported_and_then_never_written(db):
     digest = hashlib.sha256(db.read_bytes()).hexdigest()
     r = run("check", "--db", db)
     assert r.exit_code == 1 and "is not UTF-8" in r.output, r.output
-    r = CliRunner().invoke(cli, ["dump", "--db", str(db)])
-    assert r.exit_code == 1 and "the database is damaged" in r.output
+    # (the record itself is stored compressed: the damaged copy is the title column, which
+    # the listing reads)
     with Store(db) as store:
         with pytest.raises(CorruptStore):
             store.list()
@@ -287,12 +281,12 @@ def test_damaged_text_inside_a_record_is_reported_and_then_never_written(db):
 def test_check_finds_derived_rows_that_disagree_with_the_records(db):
     with Store(db) as store, store.conn:
         store.conn.execute("PRAGMA foreign_keys = OFF")  # (as another program might write)
-        doc_id = store.conn.execute("SELECT doc_id FROM search_docs LIMIT 1").fetchone()[0]
-        store.conn.execute("DELETE FROM search_docs WHERE doc_id = ?", (doc_id,))
+        doc_id = store.conn.execute("SELECT doc_id FROM archival_refs LIMIT 1").fetchone()[0]
+        store.conn.execute("DELETE FROM archival_refs WHERE doc_id = ?", (doc_id,))
         store.conn.execute("INSERT INTO archival_refs (doc_id, seq, kind, raw) VALUES ('gone', 0, 'archival', 'x')")
     r = run("check", "--db", db)
     assert r.exit_code == 1
-    assert f"search_docs: document '{doc_id}' has 0 rows, its record gives 1" in r.output
+    assert f"archival_refs: document '{doc_id}' has 0 rows, its record gives " in r.output
     assert "archival_refs: 1 rows of documents that are not stored" in r.output
     assert "'opis reindex' rebuilds them" in r.output
     assert run("reindex", "--db", db).exit_code == 0
@@ -414,7 +408,7 @@ def test_disk_full_while_storing_leaves_nothing_half_written(db):
     with Store(db) as store:
         store.conn.execute("VACUUM")  # no free pages left in the file
         counts = {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("documents", "changes", "search_docs", "archival_refs", "mentions", "search_words")}
+                  for t in ("documents", "document_texts", "changes", "archival_refs", "mentions", "search_words")}
         used = store.conn.execute("PRAGMA page_count").fetchone()[0]
         store.conn.execute(f"PRAGMA max_page_count = {used}")  # the disk is full
         results = list(ingest_paths(store, [str(big)], pipeline=CORE))
@@ -424,7 +418,7 @@ def test_disk_full_while_storing_leaves_nothing_half_written(db):
         after = {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in counts}
         assert after == counts
         assert check_store(store).ok
-        assert search(store, "conversation", backend="fts5").total  # still searchable
+        assert search(store, "conversation").total  # still searchable
 
 
 def test_search_when_the_index_cannot_be_written_is_one_clear_error(db, monkeypatch):

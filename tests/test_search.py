@@ -278,7 +278,8 @@ def test_index_follows_update_and_delete(archive, backend):
     assert search(archive, "date:1900..2000", backend=backend).total == 4
     rows = archive.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     fts_rows = archive.conn.execute("SELECT count(*) FROM search_fts").fetchone()[0]
-    assert rows == fts_rows == archive.count() == 4
+    # FTS5 rows are kept only once FTS5 has been chosen; tantivy reads the documents themselves
+    assert rows == fts_rows == (4 if backend == "fts5" else 0)
 
 
 def test_tantivy_is_in_step_after_a_crash(archive):
@@ -309,6 +310,12 @@ def test_tantivy_is_in_step_after_a_crash(archive):
 
 
 def test_reindex_rebuilds_both_indexes(archive):
+    def fts_rows() -> int:
+        return archive.conn.execute("SELECT count(*) FROM search_fts").fetchone()[0]
+
+    assert fts_rows() == 0  # tantivy is the default engine: no FTS5 row is kept for it
+    assert search(archive, "Mukden", backend="fts5").total == 1  # built when FTS5 is first chosen
+    assert fts_rows() == 5
     archive.conn.execute("DELETE FROM search_fts")
     archive.conn.execute("DELETE FROM search_docs")
     archive.conn.commit()
@@ -316,16 +323,20 @@ def test_reindex_rebuilds_both_indexes(archive):
     assert reindex(archive) == {"fts5": 5, "tantivy": 5}
     for backend in BACKENDS:
         assert ids(search(archive, "Mukden", backend=backend, exact=True)) == {"d4"}
-    # the search rows alone: their row ids change, and the tantivy index follows them
+    # hits are named by document id: rebuilding the FTS5 rows leaves the tantivy index alone
     doc = archive.get("d4")
     doc.summary = "Garrisons for Mukden."
     doc.provenance.sha256 = hashlib.sha256(b"d4 again").hexdigest()
-    archive.upsert(doc)  # d4's row is written anew, after the others
+    archive.upsert(doc)
     before = search(archive, "Mukden", backend="tantivy", exact=True).hits[0]
-    assert archive.conn.execute("SELECT max(rowid) FROM search_docs WHERE doc_id = 'd4'").fetchone()[0] == 6
     assert reindex(archive, "fts5") == {"fts5": 5}
     after = search(archive, "Mukden", backend="tantivy", exact=True).hits[0]
     assert (after.id, after.title, after.snippet) == (before.id, before.title, before.snippet)
+    # choosing tantivy drops the FTS5 rows; searching FTS5 again builds them again
+    assert reindex(archive, "tantivy") == {"tantivy": 5}
+    assert fts_rows() == 0
+    assert ids(search(archive, "Mukden", backend="fts5", exact=True)) == {"d4"}
+    assert fts_rows() == 5
 
 
 def test_cli_search_json_and_errors(archive):
@@ -481,86 +492,58 @@ def test_a_forked_child_counts_facets_with_its_own_threads(archive):
     assert proc.exitcode == 0 and queue.get(timeout=5) == 2
 
 
-def test_an_older_database_gets_the_snippet_text(archive):
-    """Migration 0005_search_text fills the new column from the records already stored."""
-    from opis.store import Store
-
-    path = archive.path
-    texts = {d: json.loads(r)["text"] for d, r in archive.conn.execute("SELECT id, record FROM documents")}
-    archive.conn.execute("ALTER TABLE search_docs DROP COLUMN text")  # as written before the column
-    archive.conn.execute("DELETE FROM schema_migrations WHERE name = '0005_search_text.sql'")
-    archive.conn.commit()
-    archive.close()
-    with Store(path) as store:
-        assert dict(store.conn.execute("SELECT doc_id, text FROM search_docs").fetchall()) == texts
-        for backend in BACKENDS:
-            hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
-            assert hit.id == "d4" and "<mark>Mukden</mark>" in hit.snippet
-
-
 def test_an_older_database_gets_its_word_list_from_reindex(archive):
     """Prefix queries longer than a stem need the word list, which a database that held
-    documents before it existed gets from `opis reindex` (the CLI says so)."""
+    documents before it existed gets from `opis reindex` (the CLI says so). FTS5 keeps the list
+    in the database; tantivy keeps its own in the index."""
     from opis.cli import cli
     from opis.search import words
 
+    assert search(archive, "refugee*", backend="fts5").total == 1  # the FTS5 rows and words built
     assert not words.pending(archive.conn)
     archive.conn.execute("DELETE FROM search_words")
     archive.conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (words.PENDING,))
     archive.conn.commit()
-    assert search(archive, "refugee*").total == 0
+    assert search(archive, "refugee*", backend="fts5").total == 0
+    assert search(archive, "refugee*", backend="tantivy").total == 1  # its own list
     db = archive.path
     archive.close()
     runner = CliRunner()
-    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db, "--backend", "fts5"])
     assert out.exit_code == 0 and "opis reindex" in out.output
     assert "opis reindex" not in runner.invoke(cli, ["search", "refugees", "--db", db]).output
     assert runner.invoke(cli, ["reindex", "--db", db]).exit_code == 0
-    out = runner.invoke(cli, ["search", "refugee*", "--db", db])
+    out = runner.invoke(cli, ["search", "refugee*", "--db", db, "--backend", "fts5"])
     assert out.output.startswith("1-1 of 1 documents") and "opis reindex" not in out.output
 
 
-def test_word_list_is_written_once_per_word_in_a_bulk_load(store):
-    from opis.search import bulk_load, words
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_word_list_of_a_bulk_load(store, backend):
+    from opis.search import bulk_load, get_backend, words
 
+    engine = get_backend(store, backend)  # (FTS5: chosen first, so its rows follow every write)
     bulk_load(store, town_records(50), batch=20, all_indexers=False)
-    rows = dict(store.conn.execute("SELECT word, term FROM search_words").fetchall())
-    assert rows["families"] == "famili" and rows["crossed"] == "cross" and "border" not in rows
-    assert words.terms_for_prefix(store.conn, "crosse") == ("cross",)
-    assert words.terms_for_prefix(store.conn, "cross") == ()  # "cross" itself starts with it
-    assert search(store, "familie*").total == 50
-
-
-def test_an_older_database_gets_the_title_and_date_of_its_hits(archive):
-    """Migration 0005_search_view copies each record's title and date into its search row,
-    which is all a page of hits reads (by the row id the index holds)."""
-    from opis.store import Store
-
-    path = archive.path
-    shown = {r[0]: (r[1], r[2]) for r in archive.conn.execute("SELECT id, title, date_edtf FROM documents")}
-    for column in ("title", "date_edtf"):
-        archive.conn.execute(f"ALTER TABLE search_docs DROP COLUMN {column}")  # as written before the columns
-    archive.conn.execute("DELETE FROM schema_migrations WHERE name = '0005_search_view.sql'")
-    archive.conn.commit()
-    archive.close()
-    with Store(path) as store:
-        rows = store.conn.execute("SELECT doc_id, title, date_edtf FROM search_docs").fetchall()
-        assert {r[0]: (r[1], r[2]) for r in rows} == shown and len(shown) == 5
-        for backend in BACKENDS:
-            hit = search(store, "Mukden", backend=backend, exact=True).hits[0]
-            assert (hit.id, hit.title, hit.date) == ("d4", *shown["d4"])
+    if backend == "fts5":
+        rows = dict(store.conn.execute("SELECT word, term FROM search_words").fetchall())
+        assert rows["families"] == "famili" and rows["crossed"] == "cross" and "border" not in rows
+        listed = lambda prefix: words.terms_for_prefix(store.conn, prefix)  # noqa: E731
+    else:
+        assert store.conn.execute("SELECT count(*) FROM search_words").fetchone()[0] == 0
+        engine.sync()
+        listed = engine.terms_for_prefix
+    assert listed("crosse") == ("cross",)
+    assert listed("cross") == ()  # "cross" itself starts with it
+    assert search(store, "familie*", backend=backend).total == 50
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_hits_are_read_from_the_state_the_index_was_searched_in(archive, backend, monkeypatch):
-    """A document deleted by another process while a search runs frees its row id, which SQLite
-    gives to the next new row: the hit rows are read in the search's own snapshot, so the hit
-    still shows the document that matched, not the newcomer."""
+    """A document deleted by another process while a search runs: its title and text are read
+    in the search's own snapshot, so the hit still shows the document that matched."""
     from opis.search.sqlite_index import FTS5Backend
     from opis.store import Store
 
-    last_row, last_doc = archive.conn.execute("SELECT rowid, doc_id FROM search_docs ORDER BY rowid DESC").fetchone()
-    assert last_doc == "d5" and ids(search(archive, "exodus", backend=backend)) == {"d5"}
+    assert ids(search(archive, "exodus", backend=backend)) == {"d5"}
     engine = FTS5Backend if backend == "fts5" else TantivyBackend
     real_run = engine.run
 
@@ -570,7 +553,6 @@ def test_hits_are_read_from_the_state_the_index_was_searched_in(archive, backend
             other.delete("d5")
             other.upsert(make_doc("d6", "Harvest report", "The harvest in Ili was good.", "1950", "1950-01-01",
                                   "1950-12-31"))
-            assert other.conn.execute("SELECT rowid FROM search_docs WHERE doc_id = 'd6'").fetchone()[0] == last_row
         return raw
 
     monkeypatch.setattr(engine, "run", run_while_another_process_writes)

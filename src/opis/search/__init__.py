@@ -8,7 +8,8 @@ The query language is described in :mod:`opis.search.query`; analysis (folding, 
 Russian stemming, Chinese bigrams) in :mod:`opis.search.analysis`; variant expansion through
 the authority in :mod:`opis.search.expand`. Backends: ``tantivy`` (default, an index directory
 beside the database kept in step through the change journal) and ``fts5`` (SQLite FTS5 in the
-database file itself). Choose with ``backend=`` or the ``OPIS_SEARCH_BACKEND`` variable.
+database file itself, its rows kept only once it has been chosen). Choose with ``backend=`` or
+the ``OPIS_SEARCH_BACKEND`` variable. Both name their hits by document id.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from opis.errors import OpisError
 from opis.search import words
 from opis.search.backend import RawResult
 from opis.search.bulk import bulk_load
+from opis.search.fields import snippet_text
 from opis.search.plan import Plan, build_plan, with_word_terms
 from opis.search.snippets import marker
 
@@ -105,6 +107,8 @@ def get_backend(store, name: str | None = None):
     if engine is not None:
         if name == "tantivy":
             engine.sync()
+        else:
+            engine.ensure()
         return engine
     if name == "fts5":
         from opis.search.sqlite_index import FTS5Backend
@@ -127,9 +131,12 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise OpisError(f"offset must not be negative, not {offset}")
+    name = backend or default_backend()
+    if name == "fts5":
+        get_backend(store, name)  # (its rows are built first when it is first chosen: a write)
     with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
-        plan = prepare(store, query, exact)
-        engine = get_backend(store, backend)
+        engine = get_backend(store, name)
+        plan = prepare(store, query, exact, engine)
         raw = engine.run(plan, limit=limit, offset=offset, wait=False)
         hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
@@ -139,9 +146,7 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
 @contextmanager
 def _snapshot(conn) -> Iterator[None]:
     """One read transaction for a search: the index is brought in step with the store and the
-    hit rows are read from the same state of it. (Hits name search rows by row id, and SQLite
-    gives a row id freed by a delete to the next new row: read later, a hit could show another
-    document that another process wrote meanwhile.)"""
+    hits' titles and texts are read from the same state of it."""
     if conn.in_transaction:  # the caller's transaction is the snapshot
         yield
         return
@@ -153,42 +158,54 @@ def _snapshot(conn) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def prepare(store, query: str, exact: bool = False) -> Plan:
+def prepare(store, query: str, exact: bool = False, engine=None) -> Plan:
     """The plan of ``query`` for ``store``: parsed, expanded, and its prefixes given the terms
-    of the store's words that start with them (:mod:`opis.search.words`)."""
+    of the words that start with them (:mod:`opis.search.words`), as ``engine`` (default: the
+    default backend's) lists them."""
     plan = build_plan(query, exact=exact)
     if "*" in query:
-        plan.root = with_word_terms(plan.root, lambda prefix: words.terms_for_prefix(store.conn, prefix))
+        engine = engine or get_backend(store)
+        if engine.name == "tantivy":
+            plan.root = with_word_terms(plan.root, engine.terms_for_prefix)
+        else:
+            plan.root = with_word_terms(plan.root, lambda prefix: words.terms_for_prefix(store.conn, prefix))
     return plan
 
 
 def _hits(store, plan: Plan, raw: RawResult) -> list[Hit]:
+    """The hits of a page: title and date from the documents' narrow columns, the snippet
+    from the text (else the summary, else the title), all read by document id."""
     if not raw.hits:
         return []
-    keys = [key for key, _ in raw.hits]
-    marks = ",".join("?" * len(keys))
-    rows = {r[0]: r for r in store.conn.execute(
-        f"SELECT rowid, doc_id, title, date_edtf, text FROM search_docs WHERE rowid IN ({marks})", keys)}
-    found = [(score, rows[key]) for key, score in raw.hits if key in rows]  # (a row rewritten since: left out)
-    snippets = marker(frozenset(plan.highlight), frozenset(plan.prefixes)).snippets([row[4] or "" for _, row in found])
-    return [Hit(row[1], row[2], row[3], score, text) for (score, row), text in zip(found, snippets, strict=True)]
+    ids = [doc_id for doc_id, _ in raw.hits]
+    shown = store.titles_and_dates(ids)
+    texts = store.texts(ids)
+    found = [(doc_id, score) for doc_id, score in raw.hits if doc_id in shown]  # (deleted since: left out)
+    sources = []
+    for doc_id, _score in found:
+        title, _date = shown[doc_id]
+        summary = None if texts.get(doc_id) else store.get_dict(doc_id).get("summary")
+        sources.append(snippet_text(texts.get(doc_id, ""), summary, title))
+    snippets = marker(frozenset(plan.highlight), frozenset(plan.prefixes)).snippets(sources)
+    return [Hit(doc_id, *shown[doc_id], score, text) for (doc_id, score), text in zip(found, snippets, strict=True)]
 
 
 def reindex(store, backend: str | None = None) -> dict[str, int]:
-    """Rebuild the search rows (FTS5) from the stored records, then the tantivy index from them;
-    with no ``backend``, first the other derived rows too (:meth:`opis.store.Store.rederive`).
-    Returns the documents indexed per engine.
+    """Rebuild the search indexes from the stored records; with no ``backend``, first the
+    other derived rows too (:meth:`opis.store.Store.rederive`), then the word list of prefix
+    queries and the FTS5 rows (when FTS5 is kept), then the tantivy index. Returns the
+    documents indexed per engine.
 
-    ``backend="tantivy"`` rebuilds only the tantivy index (from the search rows as they are);
-    ``backend="fts5"`` only the search rows and FTS5, which gives the rows new row ids: the
-    tantivy index, which names its hits' rows by row id, is then rebuilt at its next search.
+    ``backend="fts5"`` rebuilds the word list and the FTS5 rows, which are kept in step with
+    every write from then on; ``backend="tantivy"`` rebuilds the tantivy index and drops the
+    FTS5 rows (rebuilt if FTS5 is searched again).
 
-    Crash-safe end to end: the rebuild of the search rows draws a new store epoch in its own
-    transaction (:meth:`opis.store.Store.new_epoch`), and a tantivy index recorded at another
-    epoch is never searched (rebuilt first), so a kill at any point leaves either the old rows
-    with the index that names them, or the new rows and an index rebuilt before use.
+    Crash-safe end to end: each rebuild is one transaction (the FTS5 rows) or ends by
+    recording the change it is in step with (tantivy, which reads the documents by id), so a
+    kill at any point leaves the old state or the new one; an index left behind is replayed or
+    rebuilt at its next search.
     """
-    from opis.search.sqlite_index import FTS5Backend
+    from opis.search.sqlite_index import enabled, rebuild_rows
     from opis.search.tantivy_index import forget
 
     if backend not in (None, *BACKENDS):
@@ -197,10 +214,16 @@ def reindex(store, backend: str | None = None) -> dict[str, int]:
     if backend is None:  # the other derived tables too (what 'opis check' compares with the records)
         store.rederive()
     if backend in (None, "fts5"):
-        counts["fts5"] = FTS5Backend(store).rebuild()
-        forget(store)
+        fts = backend == "fts5" or enabled(store.conn)
+        n = rebuild_rows(store, fts=fts)
+        if fts:
+            counts["fts5"] = n
+        if backend is None:
+            forget(store)  # (the tantivy index is rebuilt next; a crash before: at the next search)
     if backend in (None, "tantivy"):
         from opis.search.tantivy_index import TantivyBackend
 
+        if backend == "tantivy" and enabled(store.conn):
+            rebuild_rows(store, fts=False)
         counts["tantivy"] = TantivyBackend(store, sync=False).rebuild()
     return counts

@@ -15,7 +15,7 @@ FACET_SIZE = 10  # labels per facet (year and decade: all)
 @dataclass
 class RawResult:
     total: int
-    hits: list[tuple[int, float]]  # (search row id: search_docs.rowid, score), best first
+    hits: list[tuple[str, float]]  # (document id, score), best first
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     approximate: bool = False  # facet counts estimated from a sample
     # facet counting still under way (``run(..., wait=False)``): returns (facets, approximate)

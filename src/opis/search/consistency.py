@@ -2,7 +2,7 @@
 
 The tantivy index is a replica: in step when its ``state.json`` names this database (and the
 store's epoch) and the store's latest change, and then it must hold exactly the stored
-documents, each pointing at its own search row. An index that is merely behind (changes not
+documents, each once. An index that is merely behind (changes not
 yet replayed, or no index yet) is not a problem: the next search brings it in step.
 """
 
@@ -14,7 +14,7 @@ from opis.store.check import Check, CheckReport
 
 
 def check_index(store, report: CheckReport | None = None) -> Check:
-    """Compare the tantivy index with the store's search rows: ids, counts and row ids."""
+    """Compare the tantivy index with the stored documents: the same ids, each once."""
     from opis.search import tantivy_index as ti
 
     check = Check("search index")
@@ -50,25 +50,20 @@ def _compare(store, path, check: Check) -> None:
     index.reload()
     searcher = index.searcher()
     n = searcher.num_docs
-    indexed: dict[str, int] = {}
+    indexed: set[str] = set()
     if n:
         res = searcher.search(tantivy.Query.all_query(), n)
-        addrs = [addr for _score, addr in res.hits]
-        rows = searcher.fast_field_values("row", addrs)
-        for addr, row in zip(addrs, rows, strict=True):
+        for _score, addr in res.hits:
             doc_id = searcher.doc(addr)["id"][0]
             if doc_id in indexed:
                 check.add(f"document {doc_id!r} is in the index twice")
-            indexed[doc_id] = row
-    stored = dict(store.conn.execute("SELECT doc_id, rowid FROM search_docs"))
-    for doc_id in sorted(stored.keys() - indexed.keys()):
+            indexed.add(doc_id)
+    stored = set(store.ids())
+    for doc_id in sorted(stored - indexed):
         check.add(f"document {doc_id!r} is stored but not in the index")
-    for doc_id in sorted(indexed.keys() - stored.keys()):
+    for doc_id in sorted(indexed - stored):
         check.add(f"document {doc_id!r} is in the index but not stored")
-    for doc_id in sorted(stored.keys() & indexed.keys()):
-        if stored[doc_id] != indexed[doc_id]:
-            check.add(f"document {doc_id!r} points at search row {indexed[doc_id]}, which holds another document")
     if check.ok:
-        check.summary = f"in step: {len(indexed)} documents, the same ids and rows as the store"
+        check.summary = f"in step: {len(indexed)} documents, the same ids as the store"
     else:
         check.summary = "the index disagrees with the store: run 'opis reindex'"

@@ -1,8 +1,11 @@
 """SQLite FTS5 backend: the index lives in the same file as the records.
 
-Registered as a store indexer, so the analysed rows (:class:`opis.search.fields.IndexRow`)
-are written in the same transaction as each upsert and removed with each delete. These rows
-are also what the tantivy backend is built from.
+Registered as a store indexer. While FTS5 is the chosen engine (its rows built once, by
+:meth:`FTS5Backend.rebuild`, the first time it is searched or by ``opis reindex --backend
+fts5``), the analysed rows (:class:`opis.search.fields.IndexRow`) are written in the same
+transaction as each upsert and removed with each delete, with the word list of its prefix
+queries (:mod:`opis.search.words`). With tantivy (the default) the indexer writes nothing: the
+tantivy index reads the documents and keeps its own word list.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from opis.errors import StoreError
 from opis.model import Document
 from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult, top_facets
-from opis.search.fields import IndexRow, index_row
+from opis.search.fields import IndexRow, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 
 COLUMNS = ("title", "summary", "body", "place", "person", "org", "archive", "fond", "lang", "class",
@@ -27,14 +30,20 @@ _INSERT_FTS = f"INSERT INTO search_fts (rowid, {', '.join(COLUMNS)}) VALUES ({',
 
 
 # --- writing ------------------------------------------------------------------------------
-def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow], seen: set[str] | None = None) -> None:
-    """Insert analysed rows (the caller has deleted older rows for these ids) and their words
-    for prefix queries (``seen``: see :func:`opis.search.words.write`)."""
+ENABLED = "fts5"  # search_meta key: '1' while the FTS5 rows are kept (FTS5 has been chosen)
+
+
+def enabled(conn: sqlite3.Connection) -> bool:
+    """True while this database keeps FTS5 rows (set by :meth:`FTS5Backend.rebuild`)."""
+    return conn.execute("SELECT 1 FROM search_meta WHERE key = ?", (ENABLED,)).fetchone() is not None
+
+
+def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow]) -> None:
+    """Insert analysed rows (the caller has deleted older rows for these ids)."""
     for row in rows:
-        words.write(conn, row.words, seen)
         cur = conn.execute(
-            "INSERT INTO search_docs (doc_id, year, facets, text, title, date_edtf) VALUES (?, ?, ?, ?, ?, ?)",
-            (row.id, row.year, json.dumps(row.facets, ensure_ascii=False), row.text, row.shown_title, row.date_edtf),
+            "INSERT INTO search_docs (doc_id, facets) VALUES (?, ?)",
+            (row.id, json.dumps(row.facets, ensure_ascii=False)),
         )
         f = row.filters
         conn.execute(
@@ -45,7 +54,11 @@ def write_rows(conn: sqlite3.Connection, rows: Iterable[IndexRow], seen: set[str
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
-    write_rows(conn, [index_row(doc.to_dict())])
+    """The store indexer: while FTS5 is the chosen engine, the document's FTS5 row and the
+    words stemming changed (its prefix queries read them); else nothing."""
+    if enabled(conn):
+        words.write(conn, words_of(doc))
+        write_rows(conn, [index_row(doc)])
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
@@ -57,10 +70,11 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
 
 
 def clear(conn: sqlite3.Connection) -> None:
+    """Remove every FTS5 row and word and stop keeping them (until FTS5 is rebuilt)."""
     conn.execute("DELETE FROM search_fts")
     conn.execute("DELETE FROM search_docs")
-
-
+    conn.execute("DELETE FROM search_words")
+    conn.execute("DELETE FROM search_meta WHERE key = ?", (ENABLED,))
 
 
 # --- compiling a plan to an FTS5 expression -----------------------------------------------
@@ -105,6 +119,13 @@ class FTS5Backend:
     def __init__(self, store):
         self.store = store
         self.conn: sqlite3.Connection = store.conn
+        self.ensure()
+
+    def ensure(self) -> None:
+        """Build the FTS5 rows when FTS5 is chosen for the first time (or again after
+        ``opis reindex --backend tantivy`` dropped them); they are kept from then on."""
+        if not enabled(self.conn):
+            self.rebuild()
 
     def _execute(self, sql: str, params: tuple) -> list:
         try:
@@ -117,7 +138,8 @@ class FTS5Backend:
         if expr is None:
             return RawResult(0, [], {})
         rows = self._execute(
-            "SELECT f.rowid, f.rank FROM search_fts f WHERE search_fts MATCH ? ORDER BY f.rank LIMIT ? OFFSET ?",
+            "SELECT d.doc_id, h.rank FROM (SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?"
+            " ORDER BY rank LIMIT ? OFFSET ?) h JOIN search_docs d ON d.rowid = h.rowid ORDER BY h.rank",
             (expr, limit, offset),
         )
         hits = [(r[0], -float(r[1])) for r in rows]
@@ -146,19 +168,28 @@ class FTS5Backend:
         ).fetchall()
 
     def rebuild(self, batch: int = 500) -> int:
-        """Rebuild every search row from the stored records."""
-        n = 0
-        seen: set[str] = set()
-        with self.store.writing("rebuilding the search rows"):
-            # a new epoch in the same transaction: the rows get new row ids, and an index
-            # built before (tantivy names hits by row id) must never be searched again
-            self.store.new_epoch()
-            clear(self.conn)
-            for rows in _batches(self.store.iter_records(batch=batch), batch):
-                write_rows(self.conn, [index_row(r) for r in rows], seen)
-                n += len(rows)
-            words.done(self.conn)
-        return n
+        """Rebuild every FTS5 row from the stored records, and keep them from now on."""
+        return rebuild_rows(self.store, fts=True, batch=batch)
+
+
+def rebuild_rows(store, fts: bool, batch: int = 500) -> int:
+    """With ``fts``, rewrite every FTS5 row and the word list of its prefix queries from the
+    stored records, in one transaction, and keep them from then on; without, drop them."""
+    n = 0
+    seen: set[str] = set()
+    conn = store.conn
+    with store.writing("rebuilding the search rows"):
+        clear(conn)
+        words.done(conn)
+        if not fts:
+            return 0
+        conn.execute("INSERT INTO search_meta (key, value) VALUES (?, '1')", (ENABLED,))
+        for docs in _batches((searchable(r) for r in store.iter_records(batch=batch)), batch):
+            for doc in docs:
+                words.write(conn, words_of(doc), seen)
+            write_rows(conn, [index_row(d) for d in docs])
+            n += len(docs)
+    return n
 
 
 def _batches(items: Iterable, size: int):

@@ -1,13 +1,15 @@
 """tantivy backend: an index directory beside the database, kept in step by the change journal.
 
-The index is built from the analysed search rows in SQLite (``search_docs``/``search_fts``,
-written in the same transaction as each record), so both backends index exactly the same terms.
+The index is built from the stored documents, read by id and analysed by the same function
+as FTS5's rows (:func:`opis.search.fields.index_row`), so both backends index exactly the same
+terms. It holds each document's id (a stored field, and its delete key) and nothing of SQLite's
+row ids: a hit is named by its document id.
 
 Consistency after a crash: ``state.json`` in the index directory records the store's change
 sequence number (``changes.seq``) the index includes, and the database it belongs to. It is
 written (atomically, by rename) only *after* tantivy has committed. Before every search the
 index replays the journal past that number: each changed document is deleted by id and
-re-added from the store (or left deleted), which is idempotent, so a crash between the
+re-added from its record (or left deleted), which is idempotent, so a crash between the
 tantivy commit and the state write only causes a harmless replay. A missing, foreign or
 newer-than-store state rebuilds the index from the store.
 
@@ -55,13 +57,14 @@ from typing import Any
 import tantivy
 
 from opis.errors import StoreError
+from opis.model import Document
+from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult
-from opis.search.fields import FACETS
+from opis.search.fields import FACETS, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
-from opis.search.sqlite_index import COLUMNS
 from opis.search.summaries import Summaries, Summary
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
 FACET_FIELDS = tuple(f for f in FACETS if f not in ("year", "decade"))
 TITLE_COPIES = 3  # copies of the title in the ``all`` field (its ranking boost)
@@ -73,6 +76,7 @@ PART_MIN = 100_000  # a rebuild of more documents commits in MERGE_PARTS equal p
 REPLAY_LIMIT = 20_000  # more pending changes than this: rebuilding is faster than replaying
 TEXT_FIELDS = ("all",)  # analysed text, with word pairs
 PAIR = "_"  # joins a word pair into one token (analysed terms never contain it)
+WORDS = "words"  # the words stemming changed, each with its term: "refugees refuge"
 # Counting facets visits every match; see the module docstring for the sampling.
 SAMPLE_LEVELS = 16
 COPY_LEVEL = 3  # documents in sample s3 (1 in 8) also hold a copy of their searchable fields
@@ -109,13 +113,13 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("sample", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field(WORDS, tokenizer_name="raw", index_option="basic")  # "word term" (opis.search.words)
     for name in ("all", *FILTER_FIELDS):
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
         sb.add_text_field(COPY + name, tokenizer_name="whitespace", index_option="position")
     for name in FACET_FIELDS:
         sb.add_text_field("f_" + name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", fast=True, indexed=True)
-    sb.add_integer_field("row", fast=True)  # the search row (search_docs.rowid) a hit is read from
     return sb.build()
 
 
@@ -127,10 +131,6 @@ NO_YEAR = -(2**62)  # the year bucket of the documents without a year
 AGGS: dict[str, Any] = {"year": {"terms": {"field": "year", "size": 5000, "missing": NO_YEAR}}}
 AGGS.update({name: {"terms": {"field": "f_" + name, "size": FACET_SIZE}} for name in FACET_FIELDS})
 
-_ROW_SQL = (
-    "SELECT d.rowid, d.doc_id, d.year, d.facets, " + ", ".join("f." + c for c in COLUMNS)
-    + " FROM search_docs d CROSS JOIN search_fts f ON f.rowid = d.rowid"
-)
 
 
 def pairs(text: str) -> str:
@@ -145,28 +145,44 @@ def sample_level(doc_id: str) -> int:
     return (h & -h).bit_length() - 1
 
 
-def _document(row: sqlite3.Row | tuple) -> tantivy.Document:
-    rowid, doc_id, year, facets_json, title, summary, body, *filters = row
-    values = [v for v in [title] * TITLE_COPIES + [summary] * SUMMARY_COPIES + [body] if v]
-    fields: dict[str, Any] = {"id": doc_id, "row": rowid, "all": values + [pairs(v) for v in values]}
-    level = sample_level(doc_id)
+def _document(doc: Document) -> tantivy.Document:
+    """The index's document for a record: its id, analysed text (with word pairs), filter
+    terms, facet labels, year and sample levels."""
+    row = index_row(doc)
+    values = [v for v in [row.title] * TITLE_COPIES + [row.summary] * SUMMARY_COPIES + [row.body] if v]
+    fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values]}
+    changed = sorted(f"{word} {term}" for word, term in words_of(doc))
+    if changed:
+        fields[WORDS] = changed
+    level = sample_level(doc.id)
     if level:
         fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
-    for name, value in zip(FILTER_FIELDS, filters, strict=True):
+    for name in FILTER_FIELDS:
+        value = row.date_terms if name == "date" else row.filters.get(name)
         if value:
             fields[name] = value
     if level >= COPY_LEVEL:
         for name in ("all", *FILTER_FIELDS):
             if name in fields:
                 fields[COPY + name] = fields[name]
-    facets = json.loads(facets_json)
     for name in FACET_FIELDS:
-        labels = [v for v in facets.get(name) or [] if v]
+        labels = [v for v in row.facets.get(name) or [] if v]
         if labels:
             fields["f_" + name] = labels
-    if year is not None:
-        fields["year"] = int(year)
+    if row.year is not None:
+        fields["year"] = int(row.year)
     return tantivy.Document(**fields)
+
+
+def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None]]:
+    """(id, the searchable part of its record as a Document, or None when not stored) for each
+    id, in order, read 500 at a time."""
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        records = store.records(chunk)
+        for doc_id in chunk:
+            rec = records.get(doc_id)
+            yield doc_id, searchable(rec) if rec is not None else None
 
 
 # --- state --------------------------------------------------------------------------------
@@ -174,7 +190,7 @@ def _db_uuid(conn: sqlite3.Connection) -> str:
     """The identity an index records as the database it belongs to: the database's id and the
     store's epoch, which a wholesale rewrite of the search rows (``opis reindex``) or a restore
     draws again in the same transaction. An index recorded at another epoch may name search
-    rows by row ids that now hold other documents: it is rebuilt, whatever its change number."""
+    rows the journal never recorded: it is rebuilt, whatever its change number."""
     row = conn.execute("SELECT value FROM search_meta WHERE key = 'db_uuid'").fetchone()
     try:
         epoch = conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
@@ -301,22 +317,21 @@ class TantivyBackend:
         searcher = self.index.searcher()
         deletes = state.get("deletes", True) or any(searcher.doc_freq("id", doc_id) for doc_id in ids)
         with self._writing(last, uuid, deletes=deletes) as writer:
-            for doc_id in ids:
+            for doc_id, doc in _documents(self.store, ids):
                 writer.delete_documents_by_term("id", doc_id)
-                row = self.conn.execute(_ROW_SQL + " WHERE d.doc_id = ?", (doc_id,)).fetchone()
-                if row is not None:
-                    writer.add_document(_document(tuple(row)))
+                if doc is not None:
+                    writer.add_document(_document(doc))
         self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
         return len(ids)
 
     def rebuild(self, batch: int = 5000) -> int:
-        """Build the index afresh from the store's search rows, as one segment.
+        """Build the index afresh from the stored documents, as one segment.
 
         The documents of the copied sample (level COPY_LEVEL and up) are added first, the
         highest levels first, so that every sample level is a block of neighbouring document
         ids: facet counting on a sample then reads the columns of a small region of the index
         (measured: half the time of the same number of scattered documents). The rest follow
-        in the store's order.
+        in the order of their ids.
 
         One writer thread commits a large rebuild in MERGE_PARTS equal parts, which tantivy's
         merge policy merges into one segment before the rebuild returns: every search then
@@ -326,44 +341,23 @@ class TantivyBackend:
         last = _last_seq(self.conn)
         uuid = _db_uuid(self.conn)
         (self.path / "state.json").unlink(missing_ok=True)
-        total = self.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+        ids = self.store.ids()
+        total = len(ids)
         part = -(-total // MERGE_PARTS) if total > PART_MIN else total + 1
-        sampled = sorted(
-            ((level, rowid) for rowid, doc_id in self.conn.execute("SELECT rowid, doc_id FROM search_docs")
-             if (level := sample_level(doc_id)) >= COPY_LEVEL),
-            reverse=True,
-        )
-        first = [rowid for _level, rowid in sampled]
+        sampled = sorted(((level, doc_id) for doc_id in ids if (level := sample_level(doc_id)) >= COPY_LEVEL),
+                         reverse=True)
+        first = [doc_id for _level, doc_id in sampled]
         skip = set(first)
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
-
-            def add(row) -> None:
-                nonlocal n
-                writer.add_document(_document(tuple(row)))
+            for _doc_id, doc in _documents(self.store, first + [i for i in ids if i not in skip]):
+                if doc is None:
+                    continue
+                writer.add_document(_document(doc))
                 n += 1
                 if n % part == 0 and n < total:
                     writer.commit()
-
-            for i in range(0, len(first), 500):
-                chunk = first[i : i + 500]
-                rows = {r[0]: r for r in self.conn.execute(
-                    _ROW_SQL + f" WHERE d.rowid IN ({','.join('?' * len(chunk))})", chunk)}
-                for rowid in chunk:
-                    if rowid in rows:
-                        add(rows[rowid])
-            after = -1
-            while True:
-                rows = self.conn.execute(
-                    _ROW_SQL + " WHERE d.rowid > ? ORDER BY d.rowid LIMIT ?", (after, batch)
-                ).fetchall()
-                if not rows:
-                    break
-                for row in rows:
-                    if row[0] not in skip:
-                        add(row)
-                after = rows[-1][0]
         self.summaries.replace(self._summarise(), last, uuid)
         return n
 
@@ -380,8 +374,8 @@ class TantivyBackend:
         for term, freq in top:
             if freq <= EXACT_LIMIT:
                 break
-            words = tuple(term.split(PAIR))  # a pair is its two-word phrase
-            level, counts = self.facets(searcher, Terms(TEXT, (words,)))
+            phrase = tuple(term.split(PAIR))  # a pair is its two-word phrase
+            level, counts = self.facets(searcher, Terms(TEXT, (phrase,)))
             if level is not None:
                 yield "all", term, level, counts
 
@@ -426,6 +420,13 @@ class TantivyBackend:
     def _seen(self, last: int, uuid: str) -> None:
         _SEEN[self.key] = (last, uuid, self._state_stamp())
         self.seq = last  # the change the index this process searches is in step with
+
+    def terms_for_prefix(self, prefix: str) -> tuple[str, ...]:
+        """The index terms of the words starting with ``prefix`` that stemming changed into a
+        term that does not (see :mod:`opis.search.words`), from this index's own list."""
+        found = self.index.searcher().terms_with_prefix(WORDS, prefix, limit=20 * words.MAX_TERMS)
+        pairs_ = sorted(token.split(" ", 1) for token, _n in found)  # in word order, as FTS5's list
+        return words.pick((term for _word, term in pairs_), prefix)
 
     def ids(self) -> set[str]:
         """Every document id in the index (for consistency checks)."""
@@ -502,8 +503,7 @@ class TantivyBackend:
                 counting = _pool().submit(searcher.aggregate, counted_query, AGGS)
         res = searcher.search(match, max(limit, 1), count=term is None, offset=offset)
         found = res.hits[:limit]
-        rows = searcher.fast_field_values("row", [addr for _score, addr in found]) if found else []
-        hits = [(row, float(score)) for (score, _addr), row in zip(found, rows, strict=True)]
+        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in found]
         total = searcher.doc_freq(*term) if term is not None else int(res.count or 0)
         if not facets:
             return RawResult(total, hits, {})

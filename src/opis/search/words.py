@@ -2,8 +2,9 @@
 
 The index holds terms (``refugees`` → ``refuge``), so a prefix longer than a word's stem
 (``refugee*``) finds no term. Every word that stemming changed is kept with its term in
-``search_words``; a prefix query also matches the terms of the listed words that start with
-the prefix. Like any stemmed search, it then finds the other forms of those words too.
+``search_words`` (the FTS5 engine; the tantivy index keeps the same pairs in a field of
+its own, so they follow its documents); a prefix query also matches the terms of the listed
+words that start with the prefix. Like any stemmed search, it then finds the other forms of those words too.
 """
 
 from __future__ import annotations
@@ -26,17 +27,24 @@ def write(conn: sqlite3.Connection, words: Iterable[tuple[str, str]], seen: set[
 
 def terms_for_prefix(conn: sqlite3.Connection, prefix: str) -> tuple[str, ...]:
     """The index terms of listed words starting with ``prefix`` that do not start with it
-    themselves (those the backend finds by the prefix already); MAX_TERMS at most."""
-    terms: dict[str, None] = {}
-    for (term,) in conn.execute(
+    themselves (those the backend finds by the prefix already); MAX_TERMS at most. (The
+    FTS5 engine's list; tantivy keeps its own, see ``TantivyBackend.terms_for_prefix``.)"""
+    rows = conn.execute(
         "SELECT term FROM search_words WHERE word >= ? AND word < ? LIMIT ?",
         (prefix, prefix + "\U0010ffff", 20 * MAX_TERMS),
-    ):
+    )
+    return pick((term for (term,) in rows), prefix)
+
+
+def pick(terms: Iterable[str], prefix: str) -> tuple[str, ...]:
+    """The distinct ``terms`` that do not start with ``prefix``, MAX_TERMS at most."""
+    out: dict[str, None] = {}
+    for term in terms:
         if not term.startswith(prefix):
-            terms[term] = None
-            if len(terms) >= MAX_TERMS:
+            out[term] = None
+            if len(out) >= MAX_TERMS:
                 break
-    return tuple(terms)
+    return tuple(out)
 
 
 def pending(conn: sqlite3.Connection) -> bool:

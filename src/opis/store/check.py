@@ -5,7 +5,9 @@
 
 * ``integrity``: ``PRAGMA integrity_check`` (``quick``: ``quick_check``), the file's structure;
 * ``foreign keys``: ``PRAGMA foreign_key_check``;
-* ``records``: every stored record is UTF-8 JSON whose id, checksum and title are those of its row;
+* ``records``: every stored record (compressed, see :func:`opis.store.documents.pack_record`)
+  decompresses to UTF-8 JSON whose id, checksum and title are those of its row, and its text
+  (``document_texts``) decompresses to UTF-8;
 * ``text``: every text value in every table is UTF-8 (SQLite's own check does not look);
 * ``derived``: every table keyed by document (archival references, mentions, claims, events,
   search rows ...) holds, for each document, as many rows as its indexer writes for the record,
@@ -22,6 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,6 +136,9 @@ def _records(conn: sqlite3.Connection, check: Check) -> None:
     for doc_id, rec, sha, title in _raw_records(conn):
         n += 1
         text = _text(doc_id)
+        if isinstance(rec, str):  # (the text of a record or of its row would not decompress)
+            check.add(f"document {text}: {rec}")
+            continue
         try:
             data = json.loads(rec.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -172,19 +178,46 @@ def _text_columns(conn: sqlite3.Connection, check: Check) -> None:
 
 
 def _raw_records(conn: sqlite3.Connection):
-    """(id, record bytes, sha256, title) of every row: text read as bytes, so that one record
-    that is no longer UTF-8 is reported without stopping the walk."""
+    """(id, record JSON bytes with its text, sha256, title) of every row, the record's bytes
+    decompressed but not decoded, so that one record that is no longer UTF-8 is reported
+    without stopping the walk; in place of the bytes, what is wrong when a record or its text
+    does not decompress or its text is not UTF-8."""
     last = b""
     while True:
         rows = conn.execute(
-            "SELECT CAST(id AS BLOB), CAST(record AS BLOB), CAST(sha256 AS BLOB), CAST(title AS BLOB)"
-            " FROM documents WHERE CAST(id AS BLOB) > ? ORDER BY CAST(id AS BLOB) LIMIT ?", (last, BATCH)
+            "SELECT CAST(d.id AS BLOB), CAST(d.record AS BLOB), typeof(d.record), CAST(d.sha256 AS BLOB),"
+            " CAST(d.title AS BLOB), t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id"
+            " WHERE CAST(d.id AS BLOB) > ? ORDER BY CAST(d.id AS BLOB) LIMIT ?", (last, BATCH)
         ).fetchall()
         if not rows:
             return
-        for rid, rec, sha, title in rows:
-            yield _str(rid), rec or b"", _str(sha), _str(title)
+        for rid, rec, kind, sha, title, text in rows:
+            yield _str(rid), _record_bytes(rec or b"", kind, text), _str(sha), _str(title)
         last = rows[-1][0]
+
+
+def _record_bytes(rec: bytes, kind: str, text: bytes | str | None) -> bytes | str:
+    """The record JSON as UTF-8 bytes, its text put back; a str says why it cannot be read."""
+    try:
+        raw = zlib.decompress(rec) if kind == "blob" else rec
+    except zlib.error as exc:
+        return f"record does not decompress ({exc})"
+    if text is None:
+        return raw
+    try:
+        value = text if isinstance(text, str) else zlib.decompress(text).decode("utf-8")
+    except zlib.error as exc:
+        return f"text does not decompress ({exc})"
+    except UnicodeDecodeError as exc:
+        return f"text is not UTF-8 (byte {exc.start})"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:  # (UnicodeDecodeError too) reported as the record's own problem
+        return raw
+    if isinstance(data, dict) and "text" in data:
+        data["text"] = value or data["text"]
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return raw
 
 
 def _str(b: bytes | None) -> str | None:
@@ -205,6 +238,9 @@ def _derived(conn: sqlite3.Connection, check: Check) -> None:
     tables = derived_tables(conn)
     scratch = sqlite3.connect(":memory:")
     migrate(scratch)  # the same schema, empty: each record's rows are derived into it afresh
+    # the same choices (the search rows kept or not ...), so the indexers write the same rows
+    scratch.executemany("INSERT OR REPLACE INTO search_meta (key, value) VALUES (?, ?)",
+                        conn.execute("SELECT key, value FROM search_meta").fetchall())
     ixs = indexers.indexers()
     docs = 0
     for t in tables:  # rows of documents that are not stored
@@ -233,7 +269,7 @@ def _derived(conn: sqlite3.Connection, check: Check) -> None:
     for doc_id, rec, _sha, _title in _raw_records(conn):
         try:
             batch.append(Document.from_dict(json.loads(rec.decode("utf-8"))))
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             continue  # reported by the records check
         batch[-1].id = doc_id
         docs += 1

@@ -7,6 +7,7 @@ archive is an index walk, not a sort of every record.
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,3 +91,45 @@ def titles(store, ids: list[str]) -> dict[str, str | None]:
             "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
         ).fetchall()
     return {r["id"]: r["title"] for r in rows}
+
+
+# --- how a record is stored ------------------------------------------------------------------
+# The record JSON is kept compressed (zlib) in ``documents.record`` with its text left out
+# (``"text": ""`` keeps the key's place, so the record reads back identical); the text is kept
+# once, compressed, in ``document_texts`` (0011_storage.sql), and read by id from there.
+LEVEL = 6  # zlib level: level 9 saves about 1% more for twice the CPU
+
+
+def pack_record(record: dict[str, Any]) -> tuple[bytes, bytes]:
+    """(record without its text, text), each compressed, for ``documents.record`` and
+    ``document_texts.text``. ``record`` is not changed."""
+    text = record.get("text") or ""
+    body = json.dumps({**record, "text": ""} if "text" in record else record, ensure_ascii=False)
+    return zlib.compress(body.encode("utf-8"), LEVEL), pack_text(text)
+
+
+def pack_text(text: str) -> bytes:
+    """A text as stored in ``document_texts``."""
+    return zlib.compress(text.encode("utf-8"), LEVEL)
+
+
+def unpack_text(value: bytes | str | None) -> str:
+    """A text as ``document_texts`` holds it (``None``: no row, the empty text)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):  # (written uncompressed by hand: accepted)
+        return value
+    return zlib.decompress(value).decode("utf-8")
+
+
+def unpack_record(value: bytes | str, text: bytes | str | None) -> dict[str, Any]:
+    """The record JSON from ``documents.record`` and its ``document_texts`` row. A record kept as
+    plain JSON text (a database written before 0011_storage.sql and not yet migrated) is read
+    as it is, its own text kept unless the text row has one."""
+    if isinstance(value, bytes):
+        record = json.loads(zlib.decompress(value).decode("utf-8"))
+    else:
+        record = json.loads(value)
+    if text is not None and "text" in record:
+        record["text"] = unpack_text(text) or record["text"]
+    return record

@@ -10,6 +10,7 @@ timeout) and then find it applied. A crash mid-file rolls the whole file back.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
@@ -53,6 +54,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
+            if name in DATA_STEPS:
+                DATA_STEPS[name](conn)
             conn.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                 (name, datetime.now(UTC).isoformat(timespec="seconds")),
@@ -63,6 +66,28 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             raise
         done.append(name)
     return done
+
+
+def _pack_records(conn: sqlite3.Connection, batch: int = 500) -> None:
+    """0011_storage.sql: each record's JSON compressed, its text moved to ``document_texts``."""
+    from opis.store.documents import pack_record
+
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT id, record FROM documents WHERE id > ? AND typeof(record) = 'text' ORDER BY id LIMIT ?",
+            (last, batch)).fetchall()
+        if not rows:
+            return
+        for doc_id, record in rows:
+            body, text = pack_record(json.loads(record))
+            conn.execute("UPDATE documents SET record = ? WHERE id = ?", (body, doc_id))
+            conn.execute("INSERT OR REPLACE INTO document_texts (doc_id, text) VALUES (?, ?)", (doc_id, text))
+        last = rows[-1][0]
+
+
+#: migrations whose data a Python step rewrites, in the same transaction as their SQL
+DATA_STEPS = {"0011_storage.sql": _pack_records}
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:

@@ -6,7 +6,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,14 +16,16 @@ from typing import Any
 from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
 from opis.store import aggregates, indexers
+from opis.store.documents import pack_record, unpack_record, unpack_text
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
 
 DEFAULT_DB = "opis.db"
 BUSY_TIMEOUT = 30.0  # seconds a connection waits for another process's write lock
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024  # files checked on open (about 0.1 s at this size)
-#: what reading a damaged file raises: SQLite's errors, and text or JSON that no longer decodes
-READ_ERRORS = (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError)
+#: what reading a damaged file raises: SQLite's errors, and text, JSON or compressed data that no
+#: longer decodes
+READ_ERRORS = (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError, zlib.error)
 # the files this process has checked, as they were then (a file changed since is checked again)
 _VERIFIED: set[tuple[int, int, int, int]] = set()
 
@@ -45,7 +48,10 @@ def _worth_verifying(path: str) -> bool:
 
 
 #: tables with a doc_id column that are not derived from the records
-NOT_DERIVED = frozenset({"documents", "changes", "ingest_log", "uploads"})
+NOT_DERIVED = frozenset({"documents", "document_texts", "changes", "ingest_log", "uploads"})
+
+#: a record and its text, as stored (see opis.store.documents.pack_record)
+_RECORD_SQL = ("SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id")
 
 
 def derived_tables(conn: sqlite3.Connection) -> list[str]:
@@ -293,22 +299,49 @@ class Store:
         """The record ``ident`` (full id or unique prefix) as the record JSON (a dict)."""
         doc_id = self.resolve_id(ident)
         with self.reading(f"reading document {doc_id}"):
-            row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            return json.loads(row["record"])
+            row = self.conn.execute(_RECORD_SQL + " WHERE d.id = ?", (doc_id,)).fetchone()
+            return unpack_record(row[1], row[2])
 
-    def texts(self, doc_ids: list[str]) -> dict[str, str]:
+    def records(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The record JSON of each named document that is stored, by id (ids not stored are
+        left out)."""
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        with self.reading("reading records"):
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for row in self.conn.execute(
+                        _RECORD_SQL + f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk):
+                    out[row[0]] = unpack_record(row[1], row[2])
+        return out
+
+    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """The text of each named document that is stored (the one place text is read from;
-        a record without text maps to ``""``)."""
+        a record without text maps to ``""``). Reads only the texts, never the records."""
         out: dict[str, str] = {}
         ids = list(dict.fromkeys(doc_ids))
         with self.reading("reading document texts"):
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
                 for row in self.conn.execute(
-                    f"SELECT id, coalesce(json_extract(record, '$.text'), '') FROM documents"
-                    f" WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                    out[row[0]] = row[1]
+                    f"SELECT d.id, t.text FROM documents d LEFT JOIN document_texts t"
+                    f" ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk):
+                    out[row[0]] = unpack_text(row[1])
         return out
+
+    def titles_and_dates(self, doc_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """(title, EDTF date) of each named document that is stored, read from an index alone."""
+        ids = list(dict.fromkeys(doc_ids))
+        with self.reading("reading document titles"):
+            return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+                "SELECT id, title, date_edtf FROM documents INDEXED BY documents_titles"
+                " WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+
+    def ids(self, after: str = "", limit: int | None = None) -> list[str]:
+        """The stored document ids in order, those after ``after`` (``limit`` at most)."""
+        with self.reading("listing the document ids"):
+            return [r[0] for r in self.conn.execute(
+                "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?", (after, -1 if limit is None else limit))]
 
     def count(self) -> int:
         """How many documents are stored."""
@@ -342,13 +375,12 @@ class Store:
         while True:
             with self.reading("reading the records"):
                 rows = self.conn.execute(
-                    "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-                ).fetchall()
+                    _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
                 if not rows:
                     return
-                recs = [json.loads(row["record"]) for row in rows]
+                recs = [unpack_record(row[1], row[2]) for row in rows]
             yield from recs
-            last = rows[-1]["id"]
+            last = rows[-1][0]
 
     # --- writes ----------------------------------------------------------------------
     def upsert(self, doc: Document) -> str:
@@ -371,18 +403,23 @@ class Store:
         self.write(doc, status)
         return status
 
-    def write(self, doc: Document, op: str = "upsert") -> None:
-        """Write a record and all derived rows in one transaction (all or nothing)."""
+    def write(self, doc: Document, op: str = "upsert", record: dict[str, Any] | None = None,
+              only: Iterable[str] | None = None) -> None:
+        """Write a record and all derived rows in one transaction (all or nothing).
+
+        ``record``: ``doc.to_dict()`` when the caller has it already (a record is serialised
+        once per write); ``only``: the names of the indexers to write (default: all)."""
         prov = doc.provenance
-        record = doc.to_dict()
+        if prov is None:
+            raise StoreError("document has no provenance (path, sha256)")
+        body, text = pack_record(doc.to_dict() if record is None else record)
         now = _now()
         lang = doc.languages[0] if doc.languages else None
+        ixs = indexers.indexers()
+        if only is not None:
+            ixs = [ix for ix in ixs if ix.name in set(only)]
         try:
             with self.writing(f"storing document {doc.id}"):
-                row = self.conn.execute(
-                    "SELECT ingested_at FROM documents WHERE id = ?", (doc.id,)
-                ).fetchone()
-                ingested_at = row["ingested_at"] if row else now
                 cur = self.conn.execute(
                     "INSERT INTO changes (doc_id, op, at) VALUES (?, 'upsert', ?)", (doc.id, now)
                 )
@@ -401,11 +438,13 @@ class Store:
                     (
                         doc.id, prov.sha256, prov.path, doc.record_id, doc.title, doc.date.edtf,
                         doc.date.earliest, doc.date.latest, doc.doc_type, doc.classification, lang,
-                        prov.format, prov.layout, json.dumps(record, ensure_ascii=False),
-                        ingested_at, now, seq,
+                        prov.format, prov.layout, body, now, now, seq,
                     ),
                 )
-                for ix in indexers.indexers():
+                self.conn.execute(
+                    "INSERT INTO document_texts (doc_id, text) VALUES (?, ?)"
+                    " ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text", (doc.id, text))
+                for ix in ixs:
                     ix.delete(self.conn, doc.id)
                     ix.write(self.conn, doc)
         except StoreError as exc:
@@ -426,10 +465,10 @@ class Store:
         while True:
             with self.writing("rewriting the derived rows"):
                 rows = self.conn.execute(
-                    "SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)).fetchall()
+                    _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
                 for row in rows:
-                    doc = Document.from_dict(json.loads(row["record"]))
-                    doc.id = row["id"]
+                    doc = Document.from_dict(unpack_record(row[1], row[2]))
+                    doc.id = row[0]
                     for ix in ixs:
                         ix.delete(self.conn, doc.id)
                         ix.write(self.conn, doc)
@@ -438,7 +477,7 @@ class Store:
                     aggregates.rebuild(self.conn)
                 return n
             n += len(rows)
-            last = rows[-1]["id"]
+            last = rows[-1][0]
 
     def delete(self, ident: str) -> None:
         """Delete a document, its derived rows, and note the deletion in the change journal."""
@@ -446,6 +485,7 @@ class Store:
         with self.writing(f"deleting document {doc_id}"):
             for ix in indexers.indexers():
                 ix.delete(self.conn, doc_id)
+            self.conn.execute("DELETE FROM document_texts WHERE doc_id = ?", (doc_id,))
             self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
             self.conn.execute(
                 "INSERT INTO changes (doc_id, op, at) VALUES (?, 'delete', ?)", (doc_id, _now())
