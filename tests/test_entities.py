@@ -295,16 +295,16 @@ def test_corrections_survive_reingest(tmp_path):
 
 
 def test_merge_and_curation_is_idempotent():
-    from opis.authority import curation
+    from opis.pipeline.curation import curate
 
     doc = _process("Cde. Puchkov met Cde. A.I. Puchkova and Danilovsky at Bakhty.")
     a = next(m.entity_id for m in doc.mentions if m.surface == "Puchkov")
     b = next(m.entity_id for m in doc.mentions if m.surface == "A.I. Puchkova")
     assert a != b
     corr = [{"kind": "entity.merge", "args": {"into": a, "other": b}}]
-    curation.apply(doc, corr)
+    curate(doc, corr)
     once = doc.to_dict()
-    curation.apply(doc, corr)
+    curate(doc, corr)
     assert doc.to_dict() == once
     assert {m.entity_id for m in doc.mentions if "Puchkov" in m.surface} == {a}
     ent = next(e for e in doc.entities if e.id == a)

@@ -267,9 +267,11 @@ class Archive:
         self._store.writable("storing a correction")
         cid = self._store.add_correction(kind, args)
         applied = [{"id": cid, "kind": kind, "args": args}]
+        from opis.pipeline.curation import curate
+
         for doc_id in affected:
             doc = self._store.get(doc_id)
-            curation.apply(doc, applied)
+            curate(doc, applied)
             self._store.write(doc)
         return Correction(cid, kind, args, list(affected))
 

@@ -4,25 +4,30 @@ Deduplicated (a file whose content is already stored is not processed again) and
 (re-running a batch skips what is done). One bad file never stops the batch and never
 touches what is already stored. Each file is read and extracted under hard time and memory
 limits (``opis.ingest_worker``); a full disk ends the current file and stops the batch, whose
-remaining files are reported as skipped.
+remaining files are reported as skipped. Curator corrections are read from the store once per
+batch and re-applied by the pipeline's last stage (``curation``), so each file is read, hashed,
+extracted and corrected once.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from opis.errors import StoreError
-from opis.ingest_worker import extract, extract_isolated
+from opis.ingest_worker import Source, extract, extract_isolated
 from opis.pipeline import Pipeline, default_pipeline
 from opis.readers import ReadOptions, sha256_file
 from opis.store import Store
 from opis.store.failures import DatabaseError, is_disk_full
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+PASS_BYTES = 16 * 1024 * 1024  # a file up to this size is read once and its bytes go to the worker
 
 
 @dataclass
@@ -66,19 +71,26 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]
             yield str(path), None
 
 
-def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pipeline: Pipeline | None = None) -> IngestResult:
+def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pipeline: Pipeline | None = None,
+                corrections: Sequence[dict[str, Any]] | None = None) -> IngestResult:
     """Read, extract and store one file; any failure ends this file only, with one line.
 
     With ``options.isolate`` (the default) the reading and extraction run in a worker process
-    under the file's time and memory limits (``opis.ingest_worker``). A failure to write the
-    store (disk full, I/O error) leaves what is stored as it was and marks the result ``fatal``.
+    under the file's time and memory limits (``opis.ingest_worker``). ``corrections``: the store's
+    (read from it when not given), re-applied by the pipeline's ``curation`` stage. A failure to
+    write the store (disk full, I/O error) leaves what is stored as it was and marks the result
+    ``fatal``.
     """
     options = options or ReadOptions()
     pipeline = pipeline or default_pipeline()
+    source = Source(path)
     sha = None
     try:
+        if corrections is None:
+            corrections = store.corrections()
         if os.path.isfile(path):
-            sha = sha256_file(path)
+            source = read_source(path, options)
+            sha = source.sha256
             existing = store.find_by_sha256(sha)
             if existing:
                 result = IngestResult(path, "unchanged", existing)
@@ -90,22 +102,33 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         return _not_stored(path, exc)
     except (DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
-    out = extract_isolated(path, options, pipeline) if options.isolate else extract(path, options, pipeline)
+    if options.isolate:
+        out = extract_isolated(source, options, pipeline, corrections)
+    else:
+        out = extract(source, options, pipeline, corrections=corrections)
     if out.doc is None:
         return _failed(store, path, out.error or "no document")
     doc = out.doc
     try:
-        apply_corrections(store, doc)
         status = store.upsert(doc)
         store.log_ingest(path, doc.provenance.sha256 if doc.provenance else sha, status, None, doc.id)
     except (OSError, DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
-    except Exception as exc:  # a store or curation bug must not stop the batch; name the file and the problem
+    except Exception as exc:  # a store bug must not stop the batch; name the file and the problem
         return _failed(store, path, f"unexpected {type(exc).__name__}: {exc}")
     return IngestResult(
         path, status, doc.id, title=doc.title, date=doc.date.edtf, doc_type=doc.doc_type, layout=out.layout,
         counts=layer_counts(doc),
     )
+
+
+def read_source(path: str, options: ReadOptions) -> Source:
+    """The file's SHA-256 and, when it is small enough to pass to the worker, its bytes (read once)."""
+    if os.path.getsize(path) > min(PASS_BYTES, options.max_bytes):
+        return Source(path, None, sha256_file(path))
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return Source(path, data, hashlib.sha256(data).hexdigest())
 
 
 def _failed(store: Store, path: str, msg: str) -> IngestResult:
@@ -147,15 +170,6 @@ def layer_counts(doc) -> dict[str, int]:
     }
 
 
-def apply_corrections(store: Store, doc) -> None:
-    """Re-apply curator corrections (entities issue) to a freshly extracted document."""
-    try:
-        from opis.authority import curation
-    except ImportError:
-        return
-    curation.apply(doc, store.corrections())
-
-
 def ingest_paths(
     store: Store,
     paths: Iterable[str | Path],
@@ -175,6 +189,7 @@ def ingest_paths(
 
         bar = tqdm(total=len(items), unit="file", leave=False)
     pipeline = pipeline or default_pipeline()
+    corrections = _corrections(store)
     stopped: str | None = None
     for path, err in items:
         if stopped:
@@ -182,7 +197,7 @@ def ingest_paths(
         elif err:
             result = IngestResult(path, "error", error=err)
         else:
-            result = ingest_file(store, path, options, pipeline)
+            result = ingest_file(store, path, options, pipeline, corrections)
             if result.fatal:
                 stopped = "the disk is full"
         if bar:
@@ -190,3 +205,12 @@ def ingest_paths(
         yield result
     if bar:
         bar.close()
+
+
+def _corrections(store: Store) -> list[dict[str, Any]] | None:
+    """The store's corrections for a batch, or None when they cannot be read (each file then
+    tries, and reports the failure as its own)."""
+    try:
+        return store.corrections()
+    except (OSError, DatabaseError, StoreError):
+        return None

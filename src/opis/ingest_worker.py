@@ -7,7 +7,10 @@ fails inside the worker (``MemoryError``) and never reaches the machine; the par
 ``ReadOptions.timeout`` (plus a short grace for the reader's own, more precise deadline) and then
 kills the worker, so no slow step can run on. Either way the file ends with one line —
 "timed out after 5 s", "over the memory limit (2048 MB)" — and the next file gets a fresh worker.
-The parent keeps the store: only the finished Document crosses back.
+The parent keeps the store: the worker never queries it. What the pipeline needs from the store
+(the curator's corrections, for the last stage) is sent to the worker once, when it starts or
+when they change between batches; each file then travels as its path, its bytes and hash (the
+parent already read and hashed it to find duplicates) and only the finished Document crosses back.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 from opis.errors import OpisError
 from opis.model import Document
@@ -36,6 +41,19 @@ WARM_UP_TEXT = (  # run once through the pipeline when a worker starts, so model
 )
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file as the parent has it before extraction: its path, and the bytes and SHA-256 it read
+    to find duplicates (None when it did not read them, e.g. a file over the size limit)."""
+
+    path: str
+    data: bytes | None = None
+    sha256: str | None = None
+
+
+Corrections = Sequence[dict[str, Any]]
+
+
 @dataclass
 class Extracted:
     """What reading and extracting one file gave: a Document, or one line saying why not."""
@@ -45,8 +63,10 @@ class Extracted:
     error: str | None = None
 
 
-def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None, capped: bool = False) -> Extracted:
-    """Read ``path`` and run ``pipeline`` over it, in this process; errors become one line.
+def extract(source: str | Source, options: ReadOptions, pipeline, before_pipeline=None, capped: bool = False,
+            corrections: Corrections = ()) -> Extracted:
+    """Read ``source`` (a path, or a :class:`Source` with the bytes already read) and run
+    ``pipeline`` over it with the curator's ``corrections``, in this process; errors become one line.
 
     ``before_pipeline`` (no arguments) is called between reading and extraction; ``capped`` says
     this process runs under the memory cap of ``options.memory_mb`` (a worker), so a stage that
@@ -54,11 +74,13 @@ def extract(path: str, options: ReadOptions, pipeline, before_pipeline=None, cap
     """
     from opis.pipeline import process
 
+    src = source if isinstance(source, Source) else Source(source)
+    path = src.path
     try:
-        raw = read(path, options)
+        raw = read(path, options, data=src.data, sha256=src.sha256)
         if before_pipeline is not None:
             before_pipeline()
-        doc = process(raw, pipeline)
+        doc = process(raw, pipeline, corrections)
         if capped and doc.warnings and (near_cap(options.memory_mb)
                                         or any(stage_out_of_memory(w) for w in doc.warnings)):
             return Extracted(None, error=memory_message(options.memory_mb))  # never store a record cut short
@@ -128,7 +150,8 @@ def timeout_message(seconds: float) -> str:
 
 
 def _serve(conn: Connection, memory_mb: int | None) -> None:
-    """Worker main loop: (path, options, pipeline names) in, Extracted out, until None or EOF."""
+    """Worker main loop: (source, options, pipeline names) in, Extracted out, until None or EOF;
+    ("corrections", list) sets the corrections of the files that follow."""
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -136,6 +159,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     pipelines: dict[tuple[str, ...], object] = {}
+    corrections: Corrections = ()
     warm = False
 
     def warm_up() -> None:  # load the models once, on the clock of no file (the parent pauses it)
@@ -156,9 +180,13 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
             return
         if task is None:
             return
-        path, options, names = task
+        if task[0] == "corrections":
+            corrections = task[1]
+            continue
+        source, options, names = task
         try:
-            out = extract(path, options, _pipeline(pipelines, names), warm_up, capped=bool(memory_mb))
+            out = extract(source, options, _pipeline(pipelines, names), warm_up, capped=bool(memory_mb),
+                          corrections=corrections)
         except MemoryError:
             out = Extracted(None, error=memory_message(memory_mb))
         try:
@@ -222,6 +250,7 @@ class Worker:
 
     def __init__(self, memory_mb: int | None):
         self.memory_mb = memory_mb
+        self.corrections: list[dict[str, Any]] = []  # what the worker was last sent
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, memory_mb), name="opis-ingest-worker", daemon=True)
@@ -246,11 +275,15 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.is_alive()
 
-    def run(self, path: str, options: ReadOptions, names: tuple[tuple[str, ...], bool] | None
-            ) -> tuple[Extracted, bool]:
-        """(what the worker gave, whether the worker must be replaced)."""
+    def run(self, source: Source, options: ReadOptions, names: tuple[tuple[str, ...], bool] | None,
+            corrections: Corrections = ()) -> tuple[Extracted, bool]:
+        """(what the worker gave, whether the worker must be replaced). ``corrections`` are sent
+        only when they differ from those the worker has (once per worker, or per batch)."""
         try:
-            self.conn.send((path, options, names))
+            if list(corrections) != self.corrections:
+                self.corrections = list(corrections)
+                self.conn.send(("corrections", self.corrections))
+            self.conn.send((source, options, names))
         except (OSError, ValueError):  # the worker went away between two files
             return Extracted(None, error=self._died()), True
         end = time.monotonic() + options.timeout + GRACE if options.timeout else None
@@ -321,17 +354,19 @@ _workers: dict[int | None, Worker] = {}
 _unavailable: str | None = None  # why workers cannot be started here (then files run in-process)
 
 
-def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
+def extract_isolated(source: str | Source, options: ReadOptions, pipeline, corrections: Corrections = ()) -> Extracted:
     """``extract`` in a worker process under the file's time and memory limits.
 
-    The pipeline travels by its component names and strictness (``Pipeline.names``, ``.strict``).
+    The pipeline travels by its component names and strictness (``Pipeline.names``, ``.strict``),
+    the ``corrections`` once per worker (and again only when they change).
     A pipeline the worker cannot rebuild by name (a component registered from outside opis, e.g.
     in a notebook or a test) runs in this process; so does every file where no worker process can
     be started, and a warning then says once that the limits are soft.
     """
     global _unavailable
     if pipeline is not None and not rebuildable(pipeline):
-        return extract(path, options, pipeline)
+        return extract(source, options, pipeline, corrections=corrections)
+    source = source if isinstance(source, Source) else Source(source)
     names = None if pipeline is None else (tuple(pipeline.names), bool(getattr(pipeline, "strict", False)))
     with _lock:
         worker = _workers.get(options.memory_mb)
@@ -350,8 +385,8 @@ def extract_isolated(path: str, options: ReadOptions, pipeline) -> Extracted:
         if worker is None:
             from opis.pipeline import default_pipeline
 
-            return extract(path, options, pipeline or default_pipeline())
-        out, replace = worker.run(path, options, names)
+            return extract(source, options, pipeline or default_pipeline(), corrections=corrections)
+        out, replace = worker.run(source, options, names, corrections)
         if replace:
             worker.kill()
             _workers.pop(options.memory_mb, None)

@@ -1,8 +1,10 @@
 """Curator corrections to entities, applied to a document after the pipeline.
 
 Corrections are stored apart from the records (``Store.add_correction`` / ``Store.corrections``)
-and re-applied after every (re-)ingest by ``opis.ingest``, so nothing a historian corrected is
-lost when a file is processed again. Kinds and their ``args``:
+and re-applied on every (re-)ingest by the last pipeline stage (``opis.pipeline.curation``), so
+nothing a historian corrected is lost when a file is processed again. This module holds the
+rules only; it knows nothing of the pipeline (the stage hands it the function that rebuilds a
+document's entities from its mentions). Kinds and their ``args``:
 
 ``entity.merge``   ``{"into": A, "other": B}`` — B is the same as A: B's mentions point to A,
                    B's names become A's variants.
@@ -21,6 +23,7 @@ Span corrections apply to the document with that id, or to a new version of the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from opis.errors import OpisError
@@ -125,14 +128,17 @@ def _same_span(m: Mention, start: int, end: int, note: int | None) -> bool:
     return m.start == start and m.end == end and m.note == note
 
 
-def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
-    """Apply ``corrections`` (as ``Store.corrections()`` returns them) to ``doc`` in order.
+Rebuild = Callable[[Document, dict[str, Entity]], None]
+
+
+def apply(doc: Document, corrections: list[dict[str, Any]], *, rebuild: Rebuild) -> Document:
+    """Apply ``corrections`` (as ``Store.corrections()`` returns them) to ``doc`` in order;
+    ``rebuild(doc, known)`` sets ``doc.entities`` from the corrected mentions (``known``: the
+    entities the document had, by id).
 
     A malformed correction (one stored before corrections were validated, see
     :func:`validate`) is passed over, never raised: it must not stop every later ingest.
     ``opis check`` lists such corrections."""
-    from opis.pipeline.linking import build_entities
-
     corrections = [c for c in corrections if is_valid(c.get("kind"), c.get("args"))]
     if not corrections:
         return doc
@@ -163,7 +169,7 @@ def apply(doc: Document, corrections: list[dict[str, Any]]) -> Document:
     for m in doc.mentions:
         if m.entity_id:
             m.entity_id = final(m.entity_id)
-    build_entities(doc, known)
+    rebuild(doc, known)
     by_id = {e.id: e for e in doc.entities}
     _merge_names(by_id, known, merged, final)
     _rename(by_id, renames, final)

@@ -10,15 +10,22 @@ Each component declares the Document attributes it needs (``requires``) and thos
 stage that needs an attribute which neither the reader (``READER_PROVIDES``) nor an earlier stage
 sets is an ``ExtractionError`` naming the stage and the attribute. An attribute a stage only
 consults when it is there (the entities stage looks in the title and summary) is not a need.
+
+What a run needs besides the Document travels in a :class:`RunContext` given to the call
+(``pipeline(doc, corrections=...)``) and read by the stage with :func:`run_context`: the curator's
+corrections, which the last stage (``curation``) re-applies, come from the store once per batch
+and reach the worker process with the batch, never by a query from inside a stage.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
+from typing import Any
 
 from opis import __version__
 from opis.errors import ExtractionError
@@ -38,6 +45,7 @@ DEFAULT_PIPELINE: list[str] = [
     "linking",
     "dates",
     "claims",
+    "curation",  # last: the curator's word overrides what every stage found
 ]
 
 # What a Document holds when it leaves the reader (``document_from_raw``), before any stage.
@@ -54,6 +62,22 @@ class Contract:
 
     requires: frozenset[str] = frozenset()
     assigns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What one run of the pipeline is given besides the Document: the curator's corrections
+    (``Store.corrections()``, oldest first), re-applied by the ``curation`` stage."""
+
+    corrections: tuple[dict[str, Any], ...] = ()
+
+
+_CONTEXT: ContextVar[RunContext] = ContextVar("opis_pipeline_run", default=RunContext())
+
+
+def run_context() -> RunContext:
+    """The context of the pipeline run in progress (empty outside a run)."""
+    return _CONTEXT.get()
 
 
 _REGISTRY: dict[str, Component] = {}
@@ -157,10 +181,19 @@ class Pipeline:
         check_order(self.names)
         self.components = [(n, get_component(n)) for n in self.names]
 
-    def __call__(self, doc: Document) -> Document:
-        """Run every component in order. A component that fails costs its own layer, not the
-        document: the error is recorded in ``doc.warnings`` ("stage 'claims' failed: ...") and the
-        next components run on what the document holds (``strict=True`` raises instead)."""
+    def __call__(self, doc: Document, corrections: Sequence[dict[str, Any]] = ()) -> Document:
+        """Run every component in order, with ``corrections`` (as ``Store.corrections()`` gives
+        them) in the run's context for the ``curation`` stage. A component that fails costs its
+        own layer, not the document: the error is recorded in ``doc.warnings`` ("stage 'claims'
+        failed: ...") and the next components run on what the document holds (``strict=True``
+        raises instead)."""
+        token = _CONTEXT.set(RunContext(tuple(corrections)))
+        try:
+            return self._run(doc)
+        finally:
+            _CONTEXT.reset(token)
+
+    def _run(self, doc: Document) -> Document:
         for name, fn in self.components:
             try:
                 doc = fn(doc)
@@ -188,6 +221,8 @@ def default_pipeline() -> Pipeline:
     return _DEFAULT
 
 
-def process(raw: RawDocument, pipeline: Pipeline | None = None) -> Document:
-    """RawDocument -> fully extracted Document."""
-    return (pipeline or default_pipeline())(document_from_raw(raw))
+def process(raw: RawDocument, pipeline: Pipeline | None = None,
+            corrections: Sequence[dict[str, Any]] = ()) -> Document:
+    """RawDocument -> fully extracted Document (with the curator's ``corrections`` re-applied by
+    the ``curation`` stage)."""
+    return (pipeline or default_pipeline())(document_from_raw(raw), corrections)

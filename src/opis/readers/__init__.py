@@ -163,8 +163,13 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
-    """Read one file into a RawDocument with its page layout recognised."""
+def read(path: str | Path, options: ReadOptions | None = None, *, data: bytes | None = None,
+         sha256: str | None = None) -> RawDocument:
+    """Read one file into a RawDocument with its page layout recognised.
+
+    ``data`` (the file's bytes) and ``sha256`` (their hash), when the caller already has them
+    (the ingest hashes a file to find duplicates before reading it), spare a second read and a
+    second hash."""
     options = options or ReadOptions()
     p = Path(path).absolute()
     if not p.exists():
@@ -177,7 +182,8 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
     if size > options.max_bytes:
         raise ReadError(f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit", str(p))
     try:
-        data = p.read_bytes()
+        if data is None or len(data) != size:
+            data, sha256 = p.read_bytes(), None
     except OSError as exc:
         raise ReadError(f"cannot read ({exc.strerror})", str(p)) from exc
     fmt = sniff_format(p, data[:8192])
@@ -192,7 +198,7 @@ def read(path: str | Path, options: ReadOptions | None = None) -> RawDocument:
         kind = data_kind(raw.text)
         if kind:
             raise UnsupportedFormat(f"looks like {kind} data, not a document", str(p))
-    raw.sha256 = raw.sha256 or hashlib.sha256(data).hexdigest()
+    raw.sha256 = raw.sha256 or sha256 or hashlib.sha256(data).hexdigest()
     raw.size = size
     if not raw.text.strip():
         raise ReadError(f"no text found in this {fmt} file", str(p))

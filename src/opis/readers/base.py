@@ -28,7 +28,7 @@ class RawDocument:
     their spans, the footnotes and references, the pages (PDF, scans), languages and warnings."""
 
     path: str
-    sha256: str
+    sha256: str  # of the file's bytes; a reader may leave it "" and opis.readers.read fills it in (one hash per file)
     format: str  # text | markdown | html | pdf | docx | odt | image
     reader: str  # module that read it, e.g. "opis.readers.html"
     text: str  # clean text (boilerplate removed once the layout is recognised)

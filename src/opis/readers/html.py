@@ -9,7 +9,6 @@ tags) go into ``fields``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -45,7 +44,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     except Exception as exc:  # lxml refuses some broken documents
         raise ReadError(f"cannot parse HTML ({exc})", str(path)) from exc
     return RawDocument(
-        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html",
+        path=str(path), sha256="", format="html",
         reader=__name__, text=text, fields=fields, warnings=[decoded.warning] if decoded.warning else [],
     )
 

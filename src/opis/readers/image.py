@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from io import BytesIO
 from pathlib import Path
@@ -48,6 +47,6 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
         pages.append(PageText(n, result.text, result.confidence, "ocr"))
     text, page_records, notes = assemble(pages)
     return RawDocument(
-        path=where, sha256=hashlib.sha256(data).hexdigest(), format="image", reader=__name__,
+        path=where, sha256="", format="image", reader=__name__,
         text=text, pages=page_records, warnings=notes,
     )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from opis.readers import ReadOptions
@@ -15,6 +14,6 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     decoded = decode(data, str(path))
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(
-        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="markdown",
+        path=str(path), sha256="", format="markdown",
         reader=__name__, text=text, warnings=[decoded.warning] if decoded.warning else [],
     )

@@ -6,7 +6,6 @@ Same text form as the DOCX reader (``opis.readers.docx``): a blank line between 
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 import zlib
 from io import BytesIO
@@ -117,6 +116,6 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     blocks = blocks_of(office_text, notes) if office_text is not None else []
     text, anchors = assemble_with_notes(blocks, notes.texts)
     return RawDocument(
-        path=where, sha256=hashlib.sha256(data).hexdigest(), format="odt", reader=__name__, text=text,
+        path=where, sha256="", format="odt", reader=__name__, text=text,
         notes=[RawNote(n=n, text=t, anchor=anchors.get(n)) for n, t in notes.texts],
     )

@@ -15,7 +15,6 @@ fonts without a Unicode map) is rendered at 300 dpi and read by OCR.
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 import unicodedata
 from pathlib import Path
@@ -67,7 +66,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
         pdf.close()
     text, page_records, warnings = assemble(pages)
     return RawDocument(
-        path=where, sha256=hashlib.sha256(data).hexdigest(), format="pdf", reader=__name__,
+        path=where, sha256="", format="pdf", reader=__name__,
         text=text, pages=page_records, warnings=notes + warnings,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from opis.readers import ReadOptions
@@ -14,6 +13,6 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
     decoded = decode(data, str(path))
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(
-        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="text",
+        path=str(path), sha256="", format="text",
         reader=__name__, text=text, warnings=[decoded.warning] if decoded.warning else [],
     )
