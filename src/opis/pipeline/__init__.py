@@ -72,12 +72,13 @@ class RunContext:
     corrections: tuple[dict[str, Any], ...] = ()
 
 
-_CONTEXT: ContextVar[RunContext] = ContextVar("opis_pipeline_run", default=RunContext())
+_EMPTY = RunContext()
+_CONTEXT: ContextVar[RunContext | None] = ContextVar("opis_pipeline_run", default=None)
 
 
 def run_context() -> RunContext:
     """The context of the pipeline run in progress (empty outside a run)."""
-    return _CONTEXT.get()
+    return _CONTEXT.get() or _EMPTY
 
 
 _REGISTRY: dict[str, Component] = {}
