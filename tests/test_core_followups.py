@@ -228,7 +228,7 @@ def test_chicago_keeps_obtained_by(seed_records_metadata):
 
 
 def test_chicago_credits_merge_verbs_and_fall_back_without_credits():
-    base = {"title": "Memorandum", "date": {"edtf": "1950-02-14"}, "provenance": {"layout": "archive_record"}}
+    base = {"id": "0123456789abcdef", "title": "Memorandum", "date": {"edtf": "1950-02-14"}}  # no journal: a record
     merged = {**base, "contributors": ["Kathryn Weathersby"], "translators": ["Kathryn Weathersby"],
               "credits": [{"role": "obtained by", "name": "Kathryn Weathersby"},
                           {"role": "translated by", "name": "Kathryn Weathersby"}]}

@@ -34,7 +34,8 @@ HANDMADE = {
     "record_id": "121617",
     "archival_refs": [{"raw": "AVP RF, f. 0100, op. 46, p. 362, d. 12, l. 28", "kind": "archival", "archive": "AVP RF",
                        "fond": "0100", "opis": "46", "delo": "12", "folios": ["28"]}],
-    "provenance": {"layout": "archive_record", "path": "x.html"},
+    "provenance": {"layout": "archive_record", "path": "x.html", "sha256": "0" * 64, "format": "html",
+                   "reader": "opis.readers.html"},
 }
 
 

@@ -128,8 +128,8 @@ def test_archive_exports_the_plugin_format(plugin, db):
     doc_id = _doc_id(db)
     with Archive(db) as arch:
         card = arch.export(doc_id, FORMAT)
-        record = arch.record(doc_id)
-    assert card == plugin.render(record)
+        doc = arch.get(doc_id)
+    assert card == plugin.render(doc)
     assert f"opis id: {doc_id}" in card and card.startswith("+---")
 
 
@@ -143,7 +143,7 @@ def test_cli_offers_and_writes_the_plugin_format(plugin, db):
     r = CliRunner().invoke(cli, ["export", doc_id, "--format", FORMAT, "--db", str(db)])
     assert r.exit_code == 0, r.output
     with Archive(db) as arch:
-        assert r.output == plugin.render(arch.record(doc_id))
+        assert r.output == plugin.render(arch.get(doc_id))
 
 
 def test_api_offers_and_serves_the_plugin_format(plugin, db):
@@ -160,7 +160,7 @@ def test_api_offers_and_serves_the_plugin_format(plugin, db):
         assert r.headers["content-type"].startswith("text/plain")
         assert r.headers["content-disposition"] == f'attachment; filename="{doc_id}.card.txt"'
         with Archive(db) as arch:
-            assert r.text == plugin.render(arch.record(doc_id))
+            assert r.text == plugin.render(arch.get(doc_id))
         page = client.get(f"/documents/{doc_id}").text  # the Cite panel shows it too
         assert "Catalogue card" in page
 

@@ -312,7 +312,7 @@ class Archive:
         :func:`opis.export.names`). Raises :class:`opis.export.ExportError` for an unknown format."""
         from opis.export import export
 
-        return export(self._store.get_dict(id_or_prefix), format)
+        return export(self._store.get(id_or_prefix), format)
 
     # --- entities ----------------------------------------------------------------------
     def entities(self, type: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:

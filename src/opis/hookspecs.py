@@ -79,9 +79,9 @@ def register_record_families() -> list[RecordFamily]:
 
 @hookspec
 def register_exporters() -> list[Exporter]:
-    """Export formats (:class:`opis.export.Exporter`): a name, ``render(record) -> str``, the
-    media type and file extension the web serves it with, and a label for the Cite panel. They
-    are offered by ``opis export --format``, ``/api/documents/{id}/export`` and
+    """Export formats (:class:`opis.export.Exporter`): a name, ``render(doc) -> str`` (``doc`` an
+    :class:`opis.model.Document`, as :meth:`opis.Archive.get` returns it), the media type and
+    file extension the web serves it with, and a label for the Cite panel. They are offered by ``opis export --format``, ``/api/documents/{id}/export`` and
     :meth:`opis.Archive.export`."""
 
 

@@ -122,9 +122,10 @@ def show(ident, db, as_json):
     if as_json:
         echo_json(rec)
         return
+    from opis.model import Document
     from opis.render import record_summary
 
-    click.echo(for_terminal(record_summary(rec), multiline=True))
+    click.echo(for_terminal(record_summary(Document.from_dict(rec)), multiline=True))
 
 
 @click.command()

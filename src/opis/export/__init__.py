@@ -1,9 +1,10 @@
-"""Citation exports of a record: ``export(record, fmt)`` for every format opis writes.
+"""Citation exports of a document: ``export(doc, fmt)`` for every format opis writes.
 
-``record`` is the record JSON (``Document.to_dict()`` / ``opis show --json``). Each format is an
-:class:`Exporter` registered through the ``register_exporters`` hook; the built-ins (one module
-per format, each with ``render(record) -> str``) are listed in :mod:`opis.plugins_builtin.exporters`,
-the one list the CLI, the API, the Cite panel and :meth:`opis.Archive.export` all read.
+``doc`` is an :class:`opis.model.Document` (as :meth:`opis.Archive.get` returns it). Each format
+is an :class:`Exporter` registered through the ``register_exporters`` hook; the built-ins (one
+module per format, each with ``render(doc) -> str``) are listed in
+:mod:`opis.plugins_builtin.exporters`, the one list the CLI, the API, the Cite panel and
+:meth:`opis.Archive.export` all read.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from opis.errors import OpisError
+from opis.model import Document
 
 
 @dataclass(frozen=True)
 class Exporter:
-    """An export format: its name, ``render(record) -> str``, the media type and file extension
-    the web serves it with, its label on the Cite panel and other names it is accepted under."""
+    """An export format: its name, ``render(doc) -> str`` (``doc`` an :class:`opis.model.Document`),
+    the media type and file extension the web serves it with, its label on the Cite panel and
+    other names it is accepted under."""
 
     name: str
-    render: Callable[[dict[str, Any]], str]
+    render: Callable[[Document], str]
     media_type: str = "text/plain; charset=utf-8"
     extension: str = "txt"
     label: str = ""
@@ -55,7 +58,9 @@ def get_exporter(fmt: str) -> Exporter:
     return found
 
 
-def export(record: dict[str, Any], fmt: str) -> str:
-    """The record rendered in ``fmt`` (one of :func:`names`: chicago, bibtex, ris, csl-json, tei,
-    json, and any a plugin adds)."""
-    return get_exporter(fmt).render(record)
+def export(doc: Document | dict[str, Any], fmt: str) -> str:
+    """The document rendered in ``fmt`` (one of :func:`names`: chicago, bibtex, ris, csl-json,
+    tei, json, and any a plugin adds). A record JSON (``Document.to_dict()``, ``opis show
+    --json``) is read into a Document first."""
+    exporter = get_exporter(fmt)
+    return exporter.render(Document.from_dict(doc) if isinstance(doc, dict) else doc)

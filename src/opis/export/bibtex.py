@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from opis.export import common
+from opis.model import Document
 
 _SPECIAL = re.compile(r"([&%$#_{}])")
 
@@ -23,39 +23,40 @@ def unescape(value: str) -> str:
     return value.replace(r"\textbackslash{}", "\\")
 
 
-def render(record: dict[str, Any]) -> str:
-    article = common.is_article(record)
+def render(doc: Document) -> str:
+    """The document as one BibTeX entry."""
+    article = common.is_article(doc)
     fields: list[tuple[str, str]] = []
-    if record.get("title"):
-        fields.append(("title", "{" + escape(record["title"]) + "}"))
-    names = common.agent_names(record)
+    if doc.title:
+        fields.append(("title", "{" + escape(doc.title) + "}"))
+    names = common.agent_names(doc)
     if names:
         fields.append(("author", " and ".join(_name(n) for n in names)))
-    if record.get("translators"):
-        fields.append(("translator", " and ".join(_name(n) for n in record["translators"])))
-    parts = common.date_parts(record)
+    if doc.translators:
+        fields.append(("translator", " and ".join(_name(n) for n in doc.translators)))
+    parts = common.date_parts(doc)
     if parts:
-        fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+        fields.append(("date", common.iso_parts(parts)))
         fields.append(("year", str(parts[0])))
-    for src, dst in (("journal", "journal"), ("volume", "volume"), ("issue", "number"), ("pages", "pages"),
-                     ("doi", "doi")):
-        if record.get(src):
-            fields.append((dst, escape(str(record[src]))))
-    if code := common.archive_code(record):
+    for value, dst in ((doc.journal, "journal"), (doc.volume, "volume"), (doc.issue, "number"),
+                       (doc.pages, "pages"), (doc.doi, "doi")):
+        if value:
+            fields.append((dst, escape(str(value))))
+    if code := common.archive_code(doc):
         fields.append(("archive", escape(code)))
-    if sig := common.signature(record):
+    if sig := common.signature(doc):
         fields.append(("archive_location", escape(sig)))
         fields.append(("note", escape(sig)))
-    if pub := common.publisher(record):
+    if pub := common.publisher(doc):
         fields.append(("howpublished", escape(pub)))
-    if u := common.url(record):
+    if u := common.url(doc):
         fields.append(("url", u))
-    if record.get("summary"):
-        fields.append(("abstract", escape(record["summary"])))
-    if record.get("original_language"):
-        fields.append(("langid", escape(record["original_language"].lower())))
+    if doc.summary:
+        fields.append(("abstract", escape(doc.summary)))
+    if doc.original_language:
+        fields.append(("langid", escape(doc.original_language.lower())))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@{'article' if article else 'misc'}{{{common.cite_key(record)},\n{body}\n}}\n"
+    return f"@{'article' if article else 'misc'}{{{common.cite_key(doc)},\n{body}\n}}\n"
 
 
 def _name(name: str) -> str:

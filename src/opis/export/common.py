@@ -1,9 +1,10 @@
-"""What every export needs from a record: names, date parts, the archival reference, the kind."""
+"""What every export needs from a document: names, date parts, the archival reference, the kind."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from opis.model import Agent, ArchivalRef, Document
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -15,15 +16,17 @@ DIGITAL_ARCHIVES = {
 }
 
 
-def is_article(record: dict[str, Any]) -> bool:
-    prov = record.get("provenance") or {}
-    return prov.get("layout") == "article" or bool(record.get("journal"))
+def is_article(doc: Document) -> bool:
+    """A journal article (read by the article layout, or naming a journal), not an archive record."""
+    layout = doc.provenance.layout if doc.provenance else None
+    return layout == "article" or bool(doc.journal)
 
 
-def agent_names(record: dict[str, Any], key: str = "authors") -> list[str]:
+def agent_names(doc: Document, role: str = "authors") -> list[str]:
+    """The names of the document's ``authors`` (or ``recipients``), in order."""
     out = []
-    for a in record.get(key) or []:
-        name = a.get("name") if isinstance(a, dict) else a
+    for a in getattr(doc, role) or []:
+        name = a.name if isinstance(a, Agent) else a  # a record written before agents were typed
         if name:
             out.append(name)
     return out
@@ -41,18 +44,19 @@ def split_name(name: str) -> dict[str, str]:
     return {"family": parts[-1], "given": " ".join(parts[:-1])}
 
 
-def date_parts(record: dict[str, Any]) -> list[int]:
-    """[year, month, day] as far as the record's date goes ([] when undated)."""
-    edtf = ((record.get("date") or {}).get("edtf") or "").strip()
+def date_parts(doc: Document) -> list[int]:
+    """[year, month, day] as far as the document's date goes ([] when undated)."""
+    edtf = ((doc.date.edtf if doc.date else None) or "").strip()
     m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", edtf)
     if m:
         return [int(g) for g in m.groups() if g]
-    if record.get("year"):
-        return [int(record["year"])]
+    if doc.year:
+        return [int(doc.year)]
     return []
 
 
 def long_date(parts: list[int]) -> str:
+    """'November 16, 1945', 'November 1945', '1945' or 'n.d.'."""
     if len(parts) == 3:
         return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
     if len(parts) == 2:
@@ -60,46 +64,56 @@ def long_date(parts: list[int]) -> str:
     return str(parts[0]) if parts else "n.d."
 
 
-def main_ref(record: dict[str, Any]) -> dict[str, Any] | None:
-    for ref in record.get("archival_refs") or []:
-        if ref.get("kind") in ("archival", "unparsed"):
+def iso_parts(parts: list[int]) -> str:
+    """'1945-11-16' from [1945, 11, 16] (as far as the parts go)."""
+    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
+def main_ref(doc: Document) -> ArchivalRef | None:
+    """The document's own archival signature (the first archival or unparsed one)."""
+    for ref in doc.archival_refs or []:
+        if ref.kind in ("archival", "unparsed"):
             return ref
     return None
 
 
-def archive_code(record: dict[str, Any]) -> str | None:
-    ref = main_ref(record)
-    return ref.get("archive") if ref else None
+def archive_code(doc: Document) -> str | None:
+    """The code of the archive holding the document (GARF, RGASPI ...)."""
+    ref = main_ref(doc)
+    return ref.archive if ref else None
 
 
-def signature(record: dict[str, Any]) -> str | None:
-    ref = main_ref(record)
-    return ref.get("raw").strip().rstrip(".") if ref and ref.get("raw") else None
+def signature(doc: Document) -> str | None:
+    """The archival signature as written, without its final full stop."""
+    ref = main_ref(doc)
+    return ref.raw.strip().rstrip(".") if ref and ref.raw else None
 
 
-def publisher(record: dict[str, Any]) -> str | None:
+def publisher(doc: Document) -> str | None:
     """The digital archive that publishes the record, from its URL."""
-    url = record.get("source_url") or ""
+    url = doc.source_url or ""
     for host, name in DIGITAL_ARCHIVES.items():
         if host in url:
             return name
     return None
 
 
-def url(record: dict[str, Any]) -> str | None:
-    if record.get("source_url"):
-        return record["source_url"]
-    if record.get("doi"):
-        return f"https://doi.org/{record['doi']}"
+def url(doc: Document) -> str | None:
+    """The record's address: its source URL, else its DOI."""
+    if doc.source_url:
+        return doc.source_url
+    if doc.doi:
+        return f"https://doi.org/{doc.doi}"
     return None
 
 
-def cite_key(record: dict[str, Any]) -> str:
-    names = agent_names(record)
-    base = split_name(names[0])["family"] if names else (archive_code(record) or "doc")
+def cite_key(doc: Document) -> str:
+    """'Beria1945_12345': the first author's family name (or the archive), the year, the record id."""
+    names = agent_names(doc)
+    base = split_name(names[0])["family"] if names else (archive_code(doc) or "doc")
     base = re.sub(r"[^A-Za-z0-9]", "", _ascii(base)) or "doc"
-    parts = date_parts(record)
-    return f"{base}{parts[0] if parts else ''}_{record.get('record_id') or record.get('id', '')[:8]}"
+    parts = date_parts(doc)
+    return f"{base}{parts[0] if parts else ''}_{doc.record_id or (doc.id or '')[:8]}"
 
 
 def _ascii(s: str) -> str:

@@ -6,46 +6,49 @@ import json
 from typing import Any
 
 from opis.export import common
+from opis.model import Document
 
 
-def item(record: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": common.cite_key(record), "type": "article-journal" if common.is_article(record) else "manuscript"}
-    if record.get("title"):
-        out["title"] = record["title"]
-    authors = [common.split_name(n) for n in common.agent_names(record)]
+def item(doc: Document) -> dict[str, Any]:
+    """The document as one CSL-JSON item."""
+    out: dict[str, Any] = {"id": common.cite_key(doc), "type": "article-journal" if common.is_article(doc) else "manuscript"}
+    if doc.title:
+        out["title"] = doc.title
+    authors = [common.split_name(n) for n in common.agent_names(doc)]
     if authors:
         out["author"] = authors
-    recipients = [common.split_name(n) for n in common.agent_names(record, "recipients")]
+    recipients = [common.split_name(n) for n in common.agent_names(doc, "recipients")]
     if recipients:
         out["recipient"] = recipients
-    translators = [common.split_name(n) for n in record.get("translators") or []]
+    translators = [common.split_name(n) for n in doc.translators or []]
     if translators:
         out["translator"] = translators
-    contributors = [common.split_name(n) for n in record.get("contributors") or []]
+    contributors = [common.split_name(n) for n in doc.contributors or []]
     if contributors:
         out["contributor"] = contributors
-    if parts := common.date_parts(record):
+    if parts := common.date_parts(doc):
         out["issued"] = {"date-parts": [parts]}
-    if code := common.archive_code(record):
+    if code := common.archive_code(doc):
         out["archive"] = code
-    if sig := common.signature(record):
+    if sig := common.signature(doc):
         out["archive_location"] = sig
-    if pub := common.publisher(record):
+    if pub := common.publisher(doc):
         out["source"] = pub
-    if u := common.url(record):
+    if u := common.url(doc):
         out["URL"] = u
-    if record.get("doi"):
-        out["DOI"] = record["doi"]
-    for src, dst in (("journal", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"),
-                     ("summary", "abstract"), ("doc_type", "genre")):
-        if record.get(src):
-            out[dst] = str(record[src])
-    if record.get("abstract") and "abstract" not in out:
-        out["abstract"] = record["abstract"]
-    if record.get("original_language"):
-        out["language"] = record["original_language"]
+    if doc.doi:
+        out["DOI"] = doc.doi
+    for value, dst in ((doc.journal, "container-title"), (doc.volume, "volume"), (doc.issue, "issue"),
+                       (doc.pages, "page"), (doc.summary, "abstract"), (doc.doc_type, "genre")):
+        if value:
+            out[dst] = str(value)
+    if doc.abstract and "abstract" not in out:
+        out["abstract"] = doc.abstract
+    if doc.original_language:
+        out["language"] = doc.original_language
     return out
 
 
-def render(record: dict[str, Any]) -> str:
-    return json.dumps([item(record)], ensure_ascii=False, indent=2)
+def render(doc: Document) -> str:
+    """The document as CSL-JSON: an array of one item."""
+    return json.dumps([item(doc)], ensure_ascii=False, indent=2)

@@ -6,47 +6,49 @@ import json
 from typing import Any
 
 from opis.export import common
+from opis.model import Document
 
 
-def render(record: dict[str, Any]) -> str:
-    article = common.is_article(record)
+def render(doc: Document) -> str:
+    """The document as JSON-LD (schema.org and Dublin Core); absent values are left out."""
+    article = common.is_article(doc)
     out: dict[str, Any] = {
         "@context": {"@vocab": "https://schema.org/", "dc": "http://purl.org/dc/terms/"},
         "@type": "ScholarlyArticle" if article else "ArchiveComponent",
-        "@id": common.url(record) or f"urn:opis:{record.get('id')}",
-        "name": record.get("title"),
-        "dc:title": record.get("title"),
-        "dc:identifier": record.get("record_id") or record.get("id"),
+        "@id": common.url(doc) or f"urn:opis:{doc.id}",
+        "name": doc.title,
+        "dc:title": doc.title,
+        "dc:identifier": doc.record_id or doc.id,
     }
-    authors = common.agent_names(record)
+    authors = common.agent_names(doc)
     if authors:
         out["author"] = [{"@type": "Person", "name": n} for n in authors]
         out["dc:creator"] = authors
-    if parts := common.date_parts(record):
-        iso = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+    if parts := common.date_parts(doc):
+        iso = common.iso_parts(parts)
         out["dateCreated"] = iso
         out["dc:date"] = iso
-    if record.get("translators"):
-        out["translator"] = [{"@type": "Person", "name": n} for n in record["translators"]]
-    if record.get("summary"):
-        out["description"] = record["summary"]
-        out["dc:description"] = record["summary"]
-    if record.get("original_language"):
-        out["inLanguage"] = record["original_language"]
-    if sig := common.signature(record):
+    if doc.translators:
+        out["translator"] = [{"@type": "Person", "name": n} for n in doc.translators]
+    if doc.summary:
+        out["description"] = doc.summary
+        out["dc:description"] = doc.summary
+    if doc.original_language:
+        out["inLanguage"] = doc.original_language
+    if sig := common.signature(doc):
         out["identifier"] = sig
         out["dc:source"] = sig
-    if code := common.archive_code(record):
+    if code := common.archive_code(doc):
         out["holdingArchive"] = {"@type": "ArchiveOrganization", "name": code}
-    if pub := common.publisher(record):
+    if pub := common.publisher(doc):
         out["publisher"] = {"@type": "Organization", "name": pub}
-    if u := common.url(record):
+    if u := common.url(doc):
         out["url"] = u
-    if record.get("doi"):
-        out["sameAs"] = f"https://doi.org/{record['doi']}"
-    if record.get("journal"):
-        out["isPartOf"] = {"@type": "Periodical", "name": record["journal"], "volumeNumber": record.get("volume"),
-                           "issueNumber": record.get("issue")}
-    if record.get("rights"):
-        out["dc:rights"] = record["rights"]
+    if doc.doi:
+        out["sameAs"] = f"https://doi.org/{doc.doi}"
+    if doc.journal:
+        out["isPartOf"] = {"@type": "Periodical", "name": doc.journal, "volumeNumber": doc.volume,
+                           "issueNumber": doc.issue}
+    if doc.rights:
+        out["dc:rights"] = doc.rights
     return json.dumps({k: v for k, v in out.items() if v is not None}, ensure_ascii=False, indent=2)

@@ -6,45 +6,45 @@ Archive fields follow Zotero's RIS mapping: ``DB`` archive, ``AN`` location in t
 
 from __future__ import annotations
 
-from typing import Any
-
 from opis.export import common
+from opis.model import Document
 
 
-def render(record: dict[str, Any]) -> str:
-    lines: list[tuple[str, str]] = [("TY", "JOUR" if common.is_article(record) else "MANSCPT")]
-    if record.get("title"):
-        lines.append(("TI", _one_line(record["title"])))
-    for n in common.agent_names(record):
+def render(doc: Document) -> str:
+    """The document as one RIS record."""
+    lines: list[tuple[str, str]] = [("TY", "JOUR" if common.is_article(doc) else "MANSCPT")]
+    if doc.title:
+        lines.append(("TI", _one_line(doc.title)))
+    for n in common.agent_names(doc):
         sn = common.split_name(n)
         lines.append(("AU", f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]))
-    for n in record.get("translators") or []:
+    for n in doc.translators or []:
         sn = common.split_name(n)
         lines.append(("A4", f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]))
-    parts = common.date_parts(record)
+    parts = common.date_parts(doc)
     if parts:
         lines.append(("PY", str(parts[0])))
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/"))
-    for src, tag in (("journal", "JO"), ("volume", "VL"), ("issue", "IS"), ("doi", "DO")):
-        if record.get(src):
-            lines.append((tag, str(record[src])))
-    if record.get("pages"):
-        sp, _, ep = str(record["pages"]).partition("-")
+    for value, tag in ((doc.journal, "JO"), (doc.volume, "VL"), (doc.issue, "IS"), (doc.doi, "DO")):
+        if value:
+            lines.append((tag, str(value)))
+    if doc.pages:
+        sp, _, ep = str(doc.pages).partition("-")
         lines.append(("SP", sp))
         if ep:
             lines.append(("EP", ep))
-    if code := common.archive_code(record):
+    if code := common.archive_code(doc):
         lines.append(("DB", code))
-    if sig := common.signature(record):
+    if sig := common.signature(doc):
         lines.append(("AN", _one_line(sig)))
-    if pub := common.publisher(record):
+    if pub := common.publisher(doc):
         lines.append(("DP", pub))
-    if u := common.url(record):
+    if u := common.url(doc):
         lines.append(("UR", u))
-    if record.get("summary"):
-        lines.append(("AB", _one_line(record["summary"])))
-    if record.get("original_language"):
-        lines.append(("LA", record["original_language"]))
+    if doc.summary:
+        lines.append(("AB", _one_line(doc.summary)))
+    if doc.original_language:
+        lines.append(("LA", doc.original_language))
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines) + "\n"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
 
 from opis.export import common
+from opis.model import Document
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 
@@ -18,45 +17,46 @@ def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     return e
 
 
-def render(record: dict[str, Any]) -> str:
+def render(doc: Document) -> str:
+    """The document as a TEI P5 file: its header and its text, one ``<p>`` per paragraph."""
     root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     header = _el(root, "teiHeader")
     fd = _el(header, "fileDesc")
     ts = _el(fd, "titleStmt")
-    _el(ts, "title", record.get("title") or "Untitled")
-    for n in common.agent_names(record):
+    _el(ts, "title", doc.title or "Untitled")
+    for n in common.agent_names(doc):
         _el(ts, "author", n)
-    for n in record.get("translators") or []:
+    for n in doc.translators or []:
         resp = _el(ts, "respStmt")
         _el(resp, "resp", "translated by")
         _el(resp, "name", n)
     ps = _el(fd, "publicationStmt")
-    _el(ps, "publisher", common.publisher(record) or "opis")
-    if u := common.url(record):
+    _el(ps, "publisher", common.publisher(doc) or "opis")
+    if u := common.url(doc):
         _el(ps, "idno", u, type="URI")
     sd = _el(fd, "sourceDesc")
-    ref = common.main_ref(record)
+    ref = common.main_ref(doc)
     if ref:
         ms = _el(sd, "msDesc")
         ident = _el(ms, "msIdentifier")
-        if ref.get("archive"):
-            _el(ident, "repository", ref["archive"])
-        for level in ("fond", "opis", "delo"):
-            if ref.get(level):
-                _el(ident, "idno", ref[level], type=level)
-        if ref.get("folios"):
-            _el(ident, "idno", ", ".join(ref["folios"]), type="folios")
-        _el(ident, "altIdentifier").append(_idno(ref.get("raw") or ""))
+        if ref.archive:
+            _el(ident, "repository", ref.archive)
+        for level, value in (("fond", ref.fond), ("opis", ref.opis), ("delo", ref.delo)):
+            if value:
+                _el(ident, "idno", value, type=level)
+        if ref.folios:
+            _el(ident, "idno", ", ".join(ref.folios), type="folios")
+        _el(ident, "altIdentifier").append(_idno(ref.raw or ""))
     else:
         _el(sd, "p", "Born digital or no archival signature recorded.")
-    parts = common.date_parts(record)
+    parts = common.date_parts(doc)
     if parts:
         profile = _el(header, "profileDesc")
         creation = _el(profile, "creation")
-        _el(creation, "date", common.long_date(parts), when="-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))
+        _el(creation, "date", common.long_date(parts), when=common.iso_parts(parts))
     text = _el(root, "text")
     body = _el(text, "body")
-    for para in (record.get("text") or "").split("\n\n"):
+    for para in (doc.text or "").split("\n\n"):
         if para.strip():
             _el(body, "p", para.strip())
     return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")

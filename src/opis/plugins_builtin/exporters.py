@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
 
 from opis.export import Exporter
 from opis.hookspecs import hookimpl
+from opis.model import Document
 
-# name -> (module with render(record), media type, file extension, label, other names)
+# name -> (module with render(doc), media type, file extension, label, other names)
 FORMATS = {
     "chicago": ("chicago", "text/plain; charset=utf-8", "txt", "Chicago", ()),
     "bibtex": ("bibtex", "application/x-bibtex; charset=utf-8", "bib", "BibTeX", ()),
@@ -21,9 +21,9 @@ FORMATS = {
 }
 
 
-def _lazy(module: str) -> Callable[[dict[str, Any]], str]:
-    def render(record: dict[str, Any]) -> str:
-        return importlib.import_module(f"opis.export.{module}").render(record)
+def _lazy(module: str) -> Callable[[Document], str]:
+    def render(doc: Document) -> str:
+        return importlib.import_module(f"opis.export.{module}").render(doc)
 
     return render
 

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from opis.display import for_html
+from opis.model import Document
 
 APPARATUS_LABELS = {
     "sic": "sic: as in the original",
@@ -112,34 +113,34 @@ def _entity_href(entity_id: str) -> str:
 
 
 def layer_spans(
-    record: Mapping[str, Any],
+    doc: Document,
     entity_href: Callable[[str], str] = _entity_href,
 ) -> tuple[list[Span], dict[int, list[str]]]:
-    """The spans of a record's apparatus, mentions and note anchors over ``record["text"]``."""
-    text = record.get("text") or ""
+    """The spans of a document's apparatus, mentions and note anchors over ``doc.text``."""
+    text = doc.text or ""
     spans: list[Span] = []
     points: dict[int, list[str]] = {}
-    for app in record.get("apparatus") or []:
-        kind = str(app.get("kind") or "note")
+    for app in doc.apparatus or []:
+        kind = str(app.kind or "note")
         label = APPARATUS_LABELS.get(kind, kind)
-        spans.append(Span(app["start"], app["end"], "span", (("class", f"app app-{kind}"), ("title", label)), order=1))
-        if app.get("target_start") is not None and app.get("target_end") is not None:
-            spans.append(Span(app["target_start"], app["target_end"], "span", (("class", f"app-target app-target-{kind}"),), order=2))
-    for m in record.get("mentions") or []:
-        if m.get("note") is not None or m.get("start") is None:
+        spans.append(Span(app.start, app.end, "span", (("class", f"app app-{kind}"), ("title", label)), order=1))
+        if app.target_start is not None and app.target_end is not None:
+            spans.append(Span(app.target_start, app.target_end, "span", (("class", f"app-target app-target-{kind}"),), order=2))
+    for m in doc.mentions or []:
+        if m.note is not None or m.start is None:
             continue  # spans inside footnote text, not the body; metadata-only names have no span
-        mtype = str(m.get("type") or "").lower()
+        mtype = str(m.type or "").lower()
         cls = f"mention mention-{mtype}"
-        if m.get("entity_id"):
-            attrs = (("class", cls), ("href", entity_href(m["entity_id"])), ("data-entity", m["entity_id"]))
-            spans.append(Span(m["start"], m["end"], "a", attrs, order=0))
+        if m.entity_id:
+            attrs = (("class", cls), ("href", entity_href(m.entity_id)), ("data-entity", m.entity_id))
+            spans.append(Span(m.start, m.end, "a", attrs, order=0))
         elif mtype in ("person", "place", "org", "unit"):
-            spans.append(Span(m["start"], m["end"], "span", (("class", cls),), order=0))
-    for note in record.get("notes") or []:
-        anchor = note.get("anchor")
+            spans.append(Span(m.start, m.end, "span", (("class", cls),), order=0))
+    for note in doc.notes or []:
+        anchor = note.anchor
         if anchor is None or not 0 <= anchor <= len(text):
             continue
-        num = str(note.get("n"))
+        num = str(note.n)
         attrs = (("href", f"#fn-{num}"), ("id", f"fnref-{num}"), ("class", "fnref"), ("aria-label", f"footnote {num}"))
         if text[anchor:anchor + len(num)] == num:  # the marker is in the text: link it
             spans.append(Span(anchor, anchor + len(num), "sup", (), order=-2))
@@ -149,10 +150,13 @@ def layer_spans(
     return spans, points
 
 
-def render_text(record: Mapping[str, Any]) -> Markup:
-    """The record's text as HTML with apparatus, linked mentions and footnote references."""
-    spans, points = layer_spans(record)
-    return render_spans(record.get("text") or "", spans, points)
+def render_text(doc: Document | Mapping[str, Any]) -> Markup:
+    """The document's text as HTML with apparatus, linked mentions and footnote references (a
+    record JSON is read into a Document first)."""
+    if not isinstance(doc, Document):
+        doc = Document.from_dict({"id": "", **doc})
+    spans, points = layer_spans(doc)
+    return render_spans(doc.text or "", spans, points)
 
 
 def render_plain(text: str, spans: Iterable[Span] = ()) -> Markup:

@@ -6,19 +6,20 @@ from fastapi import APIRouter, Depends, Request
 
 from opis.archive import Archive
 from opis.export import exporters
+from opis.model import Document
 from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
-def citations(record: dict) -> list[dict]:
+def citations(doc: Document) -> list[dict]:
     """Every export format, rendered."""
     out = []
     for fmt, exporter in exporters().items():
         label = exporter.label or fmt
         try:
-            body = exporter.render(record)
+            body = exporter.render(doc)
         except Exception as exc:  # one failing format must not hide the others
             body = f"(could not export: {exc})"
         out.append({"format": fmt, "label": label, "body": body})
@@ -27,5 +28,5 @@ def citations(record: dict) -> list[dict]:
 
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, doc_id: str, archive: Archive = Depends(get_archive)):
-    rec = archive.record(doc_id)
-    return render(request, "document.html", {"rec": rec, "title": rec.get("title"), "cites": citations(rec)})
+    doc = archive.get(doc_id)
+    return render(request, "document.html", {"rec": doc, "title": doc.title, "cites": citations(doc)})
