@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from functools import cache
+from functools import cache, lru_cache
 
 from opis.model import DateValue
 
@@ -58,19 +58,76 @@ def month_number(word: str) -> int | None:
     return None
 
 
+# The forms opis writes nearly always: a year, month or day (a qualifier ~ ? % after it changes no
+# strict bound), an interval of two of them, a decade or century with X. Years 1000-9999 only:
+# before 1000 the library's bounds are not zero-padded, and those rare forms go to it.
+_SIMPLE = r"([1-9]\d{3})(?:-(\d{2})(?:-(\d{2}))?)?[~?%]?"
+_SIMPLE_RE = re.compile(_SIMPLE)
+_INTERVAL_RE = re.compile(_SIMPLE + "/" + _SIMPLE)
+_MASKED_RE = re.compile(r"([1-9]\d{2})X|([1-9]\d)XX")
+
+
+def _simple_bounds(y: str, m: str | None, d: str | None) -> tuple[str, str] | None:
+    """(earliest, latest) of a year, month or day; None when the month or day does not exist."""
+    import calendar
+
+    year = int(y)
+    if m is None:
+        return f"{y}-01-01", f"{y}-12-31"
+    month = int(m)
+    if not 1 <= month <= 12:
+        return None  # a season (21-24) or no month
+    last = calendar.monthrange(year, month)[1]
+    if d is None:
+        return f"{y}-{m}-01", f"{y}-{m}-{last:02d}"
+    if not 1 <= int(d) <= last:
+        return None
+    return f"{y}-{m}-{d}", f"{y}-{m}-{d}"
+
+
+def fast_bounds(edtf_string: str) -> tuple[str, str] | None:
+    """Bounds of the common EDTF forms without a parser (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``,
+    each perhaps with ``~ ? %``, an interval of two of them, ``YYYX``, ``YYXX``); None for any
+    other string (then :func:`bounds` asks the ``edtf`` library, which agrees on these forms)."""
+    m = _SIMPLE_RE.fullmatch(edtf_string)
+    if m:
+        return _simple_bounds(*m.groups())
+    m = _INTERVAL_RE.fullmatch(edtf_string)
+    if m:
+        a, b = _simple_bounds(*m.groups()[:3]), _simple_bounds(*m.groups()[3:])
+        return (a[0], b[1]) if a and b else None
+    m = _MASKED_RE.fullmatch(edtf_string)
+    if m:
+        decade, century = m.groups()
+        if decade:
+            return f"{decade}0-01-01", f"{decade}9-12-31"
+        return f"{century}00-01-01", f"{century}99-12-31"
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
 def bounds(edtf_string: str) -> tuple[str, str] | None:
-    """ISO lower/upper bounds of an EDTF string (None when it is not valid EDTF)."""
+    """ISO lower/upper bounds of an EDTF string (None when it is not valid EDTF).
+
+    The common forms are bounded by :func:`fast_bounds` (microseconds); the rest by the ``edtf``
+    library (its pyparsing grammar takes milliseconds a call); either way once per string."""
+    found = fast_bounds(edtf_string)
+    return found if found is not None else library_bounds(edtf_string)
+
+
+def library_bounds(edtf_string: str) -> tuple[str, str] | None:
+    """ISO lower/upper bounds of an EDTF string by the ``edtf`` library (None when not valid EDTF)."""
     from edtf import parse_edtf
     from edtf.parser.edtf_exceptions import EDTFParseException
 
     try:
         value = parse_edtf(edtf_string)
         lo, hi = value.lower_strict(), value.upper_strict()
+        if lo is None or hi is None:
+            return None
+        return time.strftime("%Y-%m-%d", lo), time.strftime("%Y-%m-%d", hi)
     except (EDTFParseException, ValueError, TypeError, AttributeError, OverflowError):
-        return None
-    if lo is None or hi is None:
-        return None
-    return time.strftime("%Y-%m-%d", lo), time.strftime("%Y-%m-%d", hi)
+        return None  # not EDTF, or an open interval ('1945/..') with no strict bound
 
 
 def make(edtf_string: str, precision: str, text: str | None = None) -> DateValue | None:
