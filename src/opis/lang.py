@@ -131,7 +131,12 @@ def language_shares(text: str) -> list[tuple[str, int]]:
 
 def detect_languages(text: str) -> list[str]:
     """ISO 639-1 codes of the languages of a text, in order of share (e.g. ["en", "ru"])."""
-    shares = language_shares(text)
+    return languages_of(language_shares(text))
+
+
+def languages_of(shares: list[tuple[str, int]]) -> list[str]:
+    """The languages worth listing from ``language_shares`` (of one text, or summed over its parts):
+    those with a share of at least MIN_SHARE and MIN_LETTERS letters (or a MAJOR_SHARE)."""
     total = sum(n for _, n in shares)
     if not total:
         return []
