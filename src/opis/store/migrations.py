@@ -87,7 +87,30 @@ def _pack_records(conn: sqlite3.Connection, batch: int = 500) -> None:
 
 
 #: migrations whose data a Python step rewrites, in the same transaction as their SQL
-DATA_STEPS = {"0011_storage.sql": _pack_records}
+def _link_claims(conn: sqlite3.Connection, batch: int = 500) -> None:
+    """0014_claim_links.sql: the claims of documents stored before 0009 written again by the
+    claims indexer (which sets each claim's sentence offsets and its entity links)."""
+    from opis.model import Document
+    from opis.store import claims
+    from opis.store.documents import unpack_record
+
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id"
+            " WHERE d.id > ? AND EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id AND c.sentence_start IS NULL)"
+            " ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
+        if not rows:
+            return
+        for doc_id, record, text in rows:
+            doc = Document.from_dict(unpack_record(record, text))
+            doc.id = doc_id
+            claims.delete(conn, doc_id)
+            claims.write(conn, doc)
+        last = rows[-1][0]
+
+
+DATA_STEPS = {"0011_storage.sql": _pack_records, "0014_claim_links.sql": _link_claims}
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:
