@@ -44,10 +44,10 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
             continue
         conn.execute(
             "INSERT INTO archival_refs (doc_id, seq, note, kind, archive, known_archive, fond, opis, delo,"
-            " folios, ibid, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " folios, ibid, raw, date_earliest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, seq, note, ref.kind, ref.archive, int(ref.known_archive), level_key(ref.fond),
              level_key(ref.opis), level_key(ref.delo),
-             json.dumps(ref.folios, ensure_ascii=False), int(ref.ibid), ref.raw),
+             json.dumps(ref.folios, ensure_ascii=False), int(ref.ibid), ref.raw, doc.date.earliest),
         )
 
 
@@ -64,7 +64,8 @@ def canonical_archive(archive: str) -> str:
 
 
 def _where(values: list[str | None]) -> tuple[str, list[Any]]:
-    clauses, params = ["kind = 'archival'"], []
+    """Rows under the node ``values`` (only archival references are ever written: ``write``)."""
+    clauses, params = ["archive IS NOT NULL"], []
     for level, value in zip(LEVELS, values, strict=False):
         if value is None:
             continue
@@ -74,20 +75,39 @@ def _where(values: list[str | None]) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def archive_tree(store, archive: str | None = None, fond: str | None = None, opis: str | None = None) -> list[dict]:
-    """Children of the given level with counts of references and citing documents."""
+def _node_where(values: list[str | None]) -> tuple[str, list[Any]]:
+    """The children of the node ``values`` (archive, fond, opis given down to the parent) in ``archive_nodes``."""
+    clauses, params = ["depth = ?"], [len(values)]
+    for level, value in zip(LEVELS, values, strict=False):
+        value = canonical_archive(value) if level == "archive" else level_key(value)
+        clauses.append(f"{level} = ?")  # level names come from LEVELS, never from input
+        params.append(value)
+    return " AND ".join(clauses), params
+
+
+def archive_tree(store, archive: str | None = None, fond: str | None = None, opis: str | None = None,
+                 limit: int | None = None, after: str | None = None) -> list[dict]:
+    """Children of the given level with counts of references and citing documents.
+
+    Read from the kept counts (``archive_nodes``), in order of the child's value, a level without
+    a value last. ``limit`` children after the child ``after`` (keyset paging; None: all).
+    """
     given = [archive, fond, opis]
     depth = next((i for i, v in enumerate(given) if v is None), 3)
     child = LEVELS[depth]
-    where, params = _where(given[:depth])
-    rows = store.conn.execute(
-        f"SELECT {child} AS value, count(*) AS refs, count(DISTINCT doc_id) AS documents,"
-        f" max(known_archive) AS known FROM archival_refs WHERE {where}"
-        f" GROUP BY {child} ORDER BY {child} IS NULL, {child}",
-        params,
-    ).fetchall()
+    where, params = _node_where(given[:depth])
+    n = -1 if limit is None else limit
+    with store.reading("reading the archive tree"):
+        after_sql, after_args = (f" AND {child} > ?", [after]) if after is not None else (f" AND {child} IS NOT NULL", [])
+        rows = store.conn.execute(
+            f"SELECT {child} AS value, refs, documents FROM archive_nodes WHERE {where}{after_sql}"
+            f" ORDER BY {child} LIMIT ?", [*params, *after_args, n]).fetchall()
+        if limit is None or len(rows) < limit:  # the children without a value at this level come last
+            rows += store.conn.execute(
+                f"SELECT NULL AS value, refs, documents FROM archive_nodes WHERE {where} AND {child} IS NULL",
+                params).fetchall()
     out = []
-    for r in rows:
+    for r in rows[: None if limit is None else limit]:
         item = {"level": child, child: r["value"], "refs": r["refs"], "documents": r["documents"]}
         if child == "archive" and r["value"]:
             arc = authority.lookup(r["value"])
@@ -98,17 +118,39 @@ def archive_tree(store, archive: str | None = None, fond: str | None = None, opi
     return out
 
 
-def citing(store, archive: str, fond: str | None = None, opis: str | None = None, delo: str | None = None) -> list[dict]:
-    """Documents and notes that cite the given archive/fond/opis/delo (doc_id, title, note, raw)."""
+def citing(store, archive: str, fond: str | None = None, opis: str | None = None, delo: str | None = None,
+           limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Documents and notes that cite the given archive/fond/opis/delo (doc_id, title, note, raw).
+
+    In the order of the ``archival_refs_citing`` index: the file's place in the tree, then the
+    citing document's date. ``limit`` references from ``offset`` (None: all); the page is cut
+    from the index before any document row is read.
+    """
     where, params = _where([archive, fond, opis, delo])
-    rows = store.conn.execute(
-        "SELECT r.doc_id, d.title, r.note, r.raw, r.archive, r.fond, r.opis, r.delo, r.folios"
-        f" FROM archival_refs r JOIN documents d ON d.id = r.doc_id WHERE {where}"
-        " ORDER BY d.date_earliest, r.doc_id, r.seq",
-        params,
-    ).fetchall()
+    with store.reading("reading the references to an archival file"):
+        rows = store.conn.execute(
+            "SELECT r.doc_id, d.title, r.note, r.raw, r.archive, r.fond, r.opis, r.delo, r.folios"
+            " FROM (SELECT rowid AS rid FROM archival_refs INDEXED BY archival_refs_citing"
+            f" WHERE {where} ORDER BY archive, fond, opis, delo, date_earliest, doc_id, seq LIMIT ? OFFSET ?) p"
+            " JOIN archival_refs r ON r.rowid = p.rid"
+            " JOIN documents d INDEXED BY documents_titles ON d.id = r.doc_id"
+            " ORDER BY r.archive, r.fond, r.opis, r.delo, r.date_earliest, r.doc_id, r.seq",
+            [*params, -1 if limit is None else limit, offset],
+        ).fetchall()
     return [
         {"doc_id": r["doc_id"], "title": r["title"], "note": r["note"], "raw": r["raw"], "archive": r["archive"],
          "fond": r["fond"], "opis": r["opis"], "delo": r["delo"], "folios": json.loads(r["folios"] or "[]")}
         for r in rows
     ]
+
+
+def rebuild_nodes(conn: sqlite3.Connection) -> None:
+    """Recount ``archive_nodes`` from ``archival_refs`` (call inside a write transaction; the
+    triggers of 0010_timeline_buckets.sql keep the counts exact after that)."""
+    conn.execute("DELETE FROM archive_nodes")
+    for depth in range(4):
+        cols = ", ".join(LEVELS[: depth + 1])
+        conn.execute(
+            f"INSERT INTO archive_nodes (key, depth, {cols}, refs, documents)"
+            f" SELECT json_array({cols}), {depth}, {cols}, count(*), count(DISTINCT doc_id) FROM archival_refs"
+            f" WHERE kind = 'archival' GROUP BY {cols}")

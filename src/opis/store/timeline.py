@@ -65,34 +65,60 @@ class MentionMatch:
         return cond, [self.type, json.dumps(self.entity_ids), json.dumps(self.surfaces), json.dumps(self.glosses)]
 
 
-def _distinct(conn: sqlite3.Connection, column: str, where: str, args: list[Any]) -> list[str]:
-    """Distinct non-null values of ``column`` in mentions, one index seek per value (loose index scan)."""
+MAX_NAMES = 200  # distinct surfaces, glosses or entity ids one filter may name (a prefix matches at most these)
+FEW_DOCUMENTS = 2000  # a filter naming at most this many documents is read from those documents' rows
+
+
+def _cases(name: str) -> list[str]:
+    """The spellings a name is looked up in: as typed, capitalised, title case, lower and upper case."""
+    return list(dict.fromkeys([name, name[:1].upper() + name[1:], name.title(), name.lower(), name.upper()]))
+
+
+def _prefixed(conn: sqlite3.Connection, column: str, where: str, args: list[Any], prefix: str) -> list[str]:
+    """Distinct values of ``column`` in mentions starting with ``prefix`` (an index range, at most MAX_NAMES)."""
     sql = (
-        f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM mentions WHERE {where}"
-        f" UNION ALL SELECT (SELECT min({column}) FROM mentions WHERE {where} AND {column} > v.x) FROM v"
-        " WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
+        f"SELECT DISTINCT {column} FROM mentions WHERE {where} AND {column} >= ? AND {column} < ?"
+        f" ORDER BY {column} LIMIT {MAX_NAMES}"
     )
-    return [r[0] for r in conn.execute(sql, args + args)]
+    return [r[0] for r in conn.execute(sql, [*args, prefix, prefix + "\U0010ffff"])]
 
 
 def mention_match(store, term: str, type_: str) -> MentionMatch:
     """Which stored mentions a --place/--person value names: by entity id, surface or gloss.
 
-    A mention matches when it is linked to the resolved entity, when the folded name occurs in its
-    surface or gloss, or when the name (words joined by '-') occurs in its entity id. Only the
-    distinct values are compared in Python (Unicode case folding); the mentions themselves stay
-    in SQL.
+    A mention matches when it is linked to the resolved entity (or to an entity whose id, after
+    its type, begins with the name's words joined by '-'), or when its surface or gloss begins
+    with the name in any of its usual cases (as typed, Capitalised, lower, UPPER). Every value is
+    found by a range of an index, at most MAX_NAMES of each: the cost does not grow with the corpus.
     """
     entity_id, name = _resolve(term, type_)
     conn = store.conn
     dashed = name.replace(" ", "-")
-    ids = [
-        e for e in _distinct(conn, "entity_id", "entity_id IS NOT NULL", [])
-        if (entity_id and e == entity_id) or dashed in e
-    ]
-    surfaces = [s for s in _distinct(conn, "surface", "type = ?", [type_]) if name in s.lower()]
-    glosses = [g for g in _distinct(conn, "gloss", "gloss IS NOT NULL", []) if name in g.lower()]
-    return MentionMatch(type_, tuple(ids), tuple(surfaces), tuple(glosses))
+    ids: list[str] = [entity_id] if entity_id else []
+    prefixes = {f"{type_.lower()}:{dashed}", f"{type_.lower()}~{dashed}"} if dashed else set()
+    if entity_id and ":" in entity_id:
+        prefixes.add(entity_id)
+    for prefix in sorted(prefixes):
+        ids += _prefixed(conn, "entity_id", "entity_id IS NOT NULL", [], prefix)
+    surfaces: list[str] = []
+    glosses: list[str] = []
+    for spelling in _cases(term if ":" not in term else name):
+        surfaces += _prefixed(conn, "surface", "type = ?", [type_], spelling)
+        glosses += _prefixed(conn, "gloss", "gloss IS NOT NULL", [], spelling)
+    return MentionMatch(type_, tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(surfaces)), tuple(dict.fromkeys(glosses)))
+
+
+def _few_documents(conn: sqlite3.Connection, filters: list[MentionMatch]) -> list[str] | None:
+    """The documents every filter's mentions are in, when one filter names at most FEW_DOCUMENTS
+    of them (read then from those documents' rows); None when each names more (walked by date)."""
+    best: list[str] | None = None
+    for f in filters:
+        cond, args = f.sql("m")
+        docs = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT m.doc_id FROM mentions m WHERE {cond} LIMIT {FEW_DOCUMENTS + 1}", args)]
+        if len(docs) <= FEW_DOCUMENTS and (best is None or len(docs) < len(best)):
+            best = docs
+    return best
 
 
 # How long the longest dated interval of each table is, in days (``SPAN`` = an expression index of
@@ -165,9 +191,26 @@ def _near_sql(filters: list[MentionMatch], alias: str) -> tuple[list[str], list[
     return where, args
 
 
-def _documents(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Scope:
+    """What the place/person filters keep: their mentions, and (when one of them names few
+    documents) those documents, so that rows are read by document instead of walked by date."""
+
+    filters: tuple[MentionMatch, ...] = ()
+    docs: tuple[str, ...] | None = None
+
+    def doc_sql(self, column: str) -> tuple[list[str], list[Any]]:
+        """The condition keeping rows of the few documents (none when there is no such list)."""
+        if self.docs is None:
+            return [], []
+        return [f"{column} IN (SELECT value FROM json_each(?))"], [json.dumps(self.docs)]
+
+
+def _documents(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
     where, args = _date_sql(conn, "documents", "d", lo, hi, "coalesce(nullif(d.date_latest, ''), d.date_earliest)")
-    for f in filters:
+    few, fargs = scope.doc_sql("d.id")
+    where, args = where + few, args + fargs
+    for f in scope.filters:
         cond, cargs = f.sql("m")
         where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND {cond})")
         args += cargs
@@ -196,16 +239,19 @@ def _label_claim(c: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
+def _claims(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
     where, args = _date_sql(conn, "claims", "c", lo, hi, "c.date_latest")
-    near, nargs = _near_sql(filters, "c")
+    few, fargs = scope.doc_sql("c.doc_id")
+    near, nargs = _near_sql(list(scope.filters), "c")
+    index = "claims_doc" if few else "claims_timeline"
     sql = (
-        "SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c INDEXED BY claims_timeline JOIN documents d INDEXED BY documents_titles ON d.id = c.doc_id"
-        " WHERE " + " AND ".join(where + near)
+        f"SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c INDEXED BY {index}"
+        " JOIN documents d INDEXED BY documents_titles ON d.id = c.doc_id"
+        " WHERE " + " AND ".join(where + few + near)
         + " ORDER BY c.date_earliest, coalesce(c.date_latest, ''), c.doc_id, coalesce(c.span_start, 0), c.n LIMIT ?"
     )
     items = []
-    for r in conn.execute(sql, [*args, *nargs, -1 if limit is None else limit]):
+    for r in conn.execute(sql, [*args, *fargs, *nargs, -1 if limit is None else limit]):
         c = _claim_dict(r)
         items.append({
             "kind": "claim", "date": c["date"], "label": _label_claim(c), "doc_id": c["doc_id"], "title": c["title"],
@@ -214,8 +260,10 @@ def _claims(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> lis
     return items
 
 
-def _events(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> list[dict[str, Any]]:
-    near, nargs = _near_sql(filters, "e")
+def _events(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
+    near, nargs = _near_sql(list(scope.filters), "e")
+    few, fargs = scope.doc_sql("e.doc_id")
+    index = "events_doc" if few else "events_timeline"
     rows: list[sqlite3.Row] = []
     # undated events ('' and NULL alike) sort first; the dated ones walk the date index in order
     for dated in (False, True):
@@ -223,11 +271,12 @@ def _events(conn, lo, hi, filters: list[MentionMatch], limit: int | None) -> lis
         if not dated:
             where.append("(e.date_earliest IS NULL OR e.date_earliest = '')")
         sql = (
-            "SELECT e.*, d.title AS title FROM events e INDEXED BY events_timeline JOIN documents d INDEXED BY documents_titles ON d.id = e.doc_id WHERE "
-            + " AND ".join(where + near)
+            f"SELECT e.*, d.title AS title FROM events e INDEXED BY {index}"
+            " JOIN documents d INDEXED BY documents_titles ON d.id = e.doc_id WHERE "
+            + " AND ".join(where + few + near)
             + " ORDER BY e.date_earliest, coalesce(e.date_latest, ''), e.doc_id, coalesce(e.span_start, 0), e.n LIMIT ?"
         )
-        rows += conn.execute(sql, [*args, *nargs, -1 if limit is None else limit - len(rows)]).fetchall()
+        rows += conn.execute(sql, [*args, *fargs, *nargs, -1 if limit is None else limit - len(rows)]).fetchall()
         if limit is not None and len(rows) >= limit:
             break
     items = []
@@ -259,14 +308,46 @@ def timeline(
     person: str | None = None,
     kinds: tuple[str, ...] = ("document", "claim", "event"),
     limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """The first ``limit`` items (None: all) of the timeline, in chronological order."""
+    """Items ``offset`` .. ``offset + limit`` (None: all) of the timeline, in chronological order.
+
+    Each kind is read in timeline order, ``offset + limit`` rows at most, so a page costs what
+    its depth costs, never the size of the corpus (callers bound ``offset``).
+    """
     lo, hi = date_bounds(date_from, date_to)
-    filters = [mention_match(store, term, type_) for term, type_ in ((place, "PLACE"), (person, "PERSON")) if term]
+    filters = tuple(mention_match(store, term, type_) for term, type_ in ((place, "PLACE"), (person, "PERSON")) if term)
     conn = store.conn
+    scope = Scope(filters, _few_documents(conn, list(filters)) if filters else None)
+    if scope.docs is not None and not scope.docs:
+        return []
+    upto = None if limit is None else offset + limit
     items: list[dict[str, Any]] = []
-    for kind, fetch in (("document", _documents), ("claim", _claims), ("event", _events)):
-        if kind in kinds:
-            items += fetch(conn, lo, hi, filters, limit)
+    with store.reading("reading the timeline"):
+        for kind, fetch in (("document", _documents), ("claim", _claims), ("event", _events)):
+            if kind in kinds:
+                items += fetch(conn, lo, hi, scope, upto)
     items.sort(key=sort_key)
-    return items if limit is None else items[:limit]
+    return items[offset:upto]
+
+
+def years(store) -> list[dict[str, Any]]:
+    """The timeline's overview: documents, claims and events per year of their earliest date
+    (``year`` None: undated), read from the kept counts (``timeline_years``) in O(years)."""
+    with store.reading("reading the timeline's years"):
+        rows = store.conn.execute(
+            "SELECT year, documents, claims, events FROM timeline_years"
+            " WHERE documents > 0 OR claims > 0 OR events > 0 ORDER BY year = '', year").fetchall()
+    return [{"year": r["year"] or None, "documents": r["documents"], "claims": r["claims"], "events": r["events"]}
+            for r in rows]
+
+
+def rebuild_years(conn: sqlite3.Connection) -> None:
+    """Recount ``timeline_years`` from documents, claims and events (inside a write transaction;
+    the triggers of 0010_timeline_buckets.sql keep the counts exact after that)."""
+    conn.execute("DELETE FROM timeline_years")
+    for table, column in (("documents", "documents"), ("claims", "claims"), ("events", "events")):
+        conn.execute(
+            f"INSERT INTO timeline_years (year, {column})"
+            f" SELECT CASE WHEN date_earliest > '' THEN substr(date_earliest, 1, 4) ELSE '' END, count(*) FROM {table}"
+            f" WHERE true GROUP BY 1 ON CONFLICT (year) DO UPDATE SET {column} = excluded.{column}")
