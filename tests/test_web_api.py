@@ -254,8 +254,13 @@ def test_timeline_shows_1945_and_1962(client, seed_records):
     if not years:
         pytest.skip("dates not extracted yet")
     page = client.get("/timeline").text
-    for y in years:
-        assert f'<h3 id="y-{y}">{y}</h3>' in page
+    overview = {y["year"]: y for y in client.get("/api/timeline/years").json()}
+    for y in years:  # the overview names every year and links to its items
+        assert f'href="/timeline?date_from={y}&amp;date_to={y}">{y}</a>' in page
+        assert overview[y]["documents"] == sum(
+            1 for r in seed_records.values() if ((r.get("date") or {}).get("earliest") or "").startswith(y))
+        year_page = client.get("/timeline", params={"date_from": y, "date_to": y}).text
+        assert f'<h3 id="y-{y}">{y}</h3>' in year_page
     items = client.get("/api/timeline").json()
     assert {i["date"]["earliest"][:4] for i in items if i["kind"] == "document"} == years
 
@@ -305,8 +310,11 @@ def test_timeline_filters_by_place(client):
     docs = {m["doc_id"] for m in client.get("/api/entities/place:tacheng/mentions").json()}
     assert {i["doc_id"] for i in tacheng} <= docs
     page = client.get("/timeline", params={"place": "place:tacheng"}).text
-    assert '<option value="place:tacheng" selected>' in page
-    assert page.count('class="tl-item') == len(tacheng)
+    assert 'name="place" value="place:tacheng"' in page and 'data-suggest="PLACE"' in page
+    first_page = client.get("/api/timeline", params={"place": "place:tacheng", "limit": 100}).json()
+    assert page.count('class="tl-item') == len(first_page) == min(100, len(tacheng))
+    # a name typed without the script's help is resolved by the server
+    assert client.get("/api/timeline", params={"place": "Tacheng"}).json()
     bad = client.get("/api/timeline", params={"date_from": "1945-13"})  # no 13th month
     assert bad.status_code in (400, 422) and bad.json()["error"]
     assert client.get("/api/timeline", params={"date_from": "Sept 1945"}).status_code == 422

@@ -363,22 +363,25 @@ class Archive:
 
     def timeline(self, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
                  person: str | None = None, *, kinds: Iterable[str] = TIMELINE_KINDS,
-                 limit: int | None = _timeline.DEFAULT_LIMIT) -> list[dict[str, Any]]:
-        """Document dates, dated claims and events in one chronological list (the first ``limit``
-        items; None: all), optionally about a place or person (an id or a name)."""
-        return _timeline.timeline(self._store, date_from, date_to, place, person, kinds=tuple(kinds), limit=limit)
+                 limit: int | None = _timeline.DEFAULT_LIMIT, offset: int = 0) -> list[dict[str, Any]]:
+        """Document dates, dated claims and events in one chronological list (``limit`` items from
+        ``offset``; None: all), optionally about a place or person (an id or a name)."""
+        return _timeline.timeline(self._store, date_from, date_to, place, person, kinds=tuple(kinds), limit=limit,
+                                  offset=offset)
 
     # --- archival references -----------------------------------------------------------
     def archive_tree(self, archive: str | None = None, fond: str | None = None,
-                     opis: str | None = None) -> list[dict[str, Any]]:
+                     opis: str | None = None, *, limit: int | None = None, after: str | None = None) -> list[dict[str, Any]]:
         """The children of a level of the archive → fond → opis → delo tree, with counts of
-        references and citing documents (no argument: the archives)."""
-        return _archrefs.archive_tree(self._store, archive, fond, opis)
+        references and citing documents (no argument: the archives); ``limit`` children after
+        the child named ``after`` (None: all)."""
+        return _archrefs.archive_tree(self._store, archive, fond, opis, limit=limit, after=after)
 
     def citing(self, archive: str, fond: str | None = None, opis: str | None = None,
-               delo: str | None = None) -> list[dict[str, Any]]:
-        """The documents and footnotes that cite an archive, fond, opis or delo."""
-        return _archrefs.citing(self._store, archive, fond, opis, delo)
+               delo: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """The documents and footnotes that cite an archive, fond, opis or delo (``limit`` from
+        ``offset``; None: all), by file, then by the citing document's date."""
+        return _archrefs.citing(self._store, archive, fond, opis, delo, limit=limit, offset=offset)
 
     @staticmethod
     def archive_info(code: str) -> dict[str, Any] | None:
@@ -608,3 +611,20 @@ class Archive:
     def claim_kinds(self, limit: int = 200) -> list[dict[str, Any]]:
         """The kinds of claims as compared, most claims first: ``{"kind", "claims"}``."""
         return _claims.claim_kinds(self._store, limit)
+
+    # --- bounded overviews (issue 20) --------------------------------------------------
+    def timeline_years(self) -> list[dict[str, Any]]:
+        """The timeline by year: ``{"year", "documents", "claims", "events"}`` per year of the
+        earliest date (``year`` None: undated), from counts kept with every write."""
+        return _timeline.years(self._store)
+
+    def document_type_counts(self) -> list[dict[str, Any]]:
+        """``{"doc_type", "documents"}`` per stored document type (kept counts, no scan)."""
+        return _documents.type_counts(self._store)
+
+    def suggest(self, q: str, type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """Entities whose label or a variant begins with ``q`` (``type``: PERSON, PLACE, ORG,
+        UNIT): ``{"id", "type", "label", "name"}``, exact names first (search-as-you-type)."""
+        from opis.store.suggest import suggest
+
+        return suggest(self._store, q, type, limit)

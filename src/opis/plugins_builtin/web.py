@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
-               "uploads")
+               "uploads", "suggest")
 VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "upload", "account",
                 "docs")
 

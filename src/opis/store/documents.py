@@ -44,9 +44,15 @@ class DocumentFilter:
 
 
 def count(store, flt: DocumentFilter) -> int:
-    """How many documents ``flt`` keeps."""
-    where, args = flt.where()
+    """How many documents ``flt`` keeps: read from the kept counts per type (0010_timeline_buckets.sql)
+    when only the type filters, counted otherwise."""
     with store.reading("counting the documents"):
+        if not (flt.date_from or flt.date_to or flt.archive):
+            sql, args = "SELECT coalesce(sum(documents), 0) FROM document_type_counts", []
+            if flt.doc_type:
+                sql, args = sql + " WHERE doc_type = ?", [flt.doc_type]
+            return store.conn.execute(sql, args).fetchone()[0]
+        where, args = flt.where()
         return store.conn.execute("SELECT count(*) FROM documents" + where, args).fetchone()[0]
 
 
@@ -80,6 +86,22 @@ def document_types(store) -> list[str]:
                SELECT v FROM t WHERE v IS NOT NULL"""
         ).fetchall()
     return [r[0] for r in rows]
+
+
+def type_counts(store) -> list[dict[str, Any]]:
+    """``{"doc_type", "documents"}`` for every stored type (no type: ``None``, last), from the kept counts."""
+    with store.reading("counting the document types"):
+        rows = store.conn.execute(
+            "SELECT doc_type, documents FROM document_type_counts WHERE documents > 0 ORDER BY doc_type = '', doc_type"
+        ).fetchall()
+    return [{"doc_type": r[0] or None, "documents": r[1]} for r in rows]
+
+
+def rebuild_type_counts(conn) -> None:
+    """Recount ``document_type_counts`` from documents (inside a write transaction)."""
+    conn.execute("DELETE FROM document_type_counts")
+    conn.execute("INSERT INTO document_type_counts (doc_type, documents)"
+                 " SELECT coalesce(doc_type, ''), count(*) FROM documents GROUP BY 1")
 
 
 def titles(store, ids: list[str]) -> dict[str, str | None]:

@@ -14,7 +14,7 @@ router = APIRouter(tags=["documents"])
 @router.get("/documents", summary="List documents by date")
 def list_documents(
     limit: int = Query(50, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=100_000, description="a page costs its depth: deeper, filter by date or type"),
     doc_type: str | None = Query(None, description="report, telegram, article ..."),
     date_from: str | None = Query(None, description="ISO date lower bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
     date_to: str | None = Query(None, description="ISO date upper bound", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
