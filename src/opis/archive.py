@@ -628,3 +628,14 @@ class Archive:
         from opis.store.suggest import suggest
 
         return suggest(self._store, q, type, limit)
+
+    def timeline_page(self, date_from: str | None = None, date_to: str | None = None, place: str | None = None,
+                      person: str | None = None, *, kinds: Iterable[str] = TIMELINE_KINDS, limit: int = 100,
+                      cursor: str | None = None) -> dict[str, Any]:
+        """One bounded page of :meth:`timeline`: ``{"items", "next", "examined_to"}``; pass
+        ``next`` as ``cursor`` for the following page (None: the end). With a place or person
+        named in many documents a page examines a bounded number of rows and may hold fewer
+        than ``limit`` items (``examined_to``: the date it reached). Raises ValueError for a
+        malformed cursor."""
+        return _timeline.timeline_page(self._store, date_from, date_to, place, person, kinds=tuple(kinds),
+                                       limit=limit, cursor=cursor).to_dict()

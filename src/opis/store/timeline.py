@@ -55,18 +55,18 @@ class MentionMatch:
     glosses: tuple[str, ...]
 
     def sql(self, alias: str = "m") -> tuple[str, list[Any]]:
-        """WHERE condition (on mentions ``alias``) and its parameters."""
-        cond = (
-            f"{alias}.type = ? AND {alias}.note IS NULL AND ("
-            f"{alias}.entity_id IN (SELECT value FROM json_each(?))"
-            f" OR {alias}.surface IN (SELECT value FROM json_each(?))"
-            f" OR {alias}.gloss IN (SELECT value FROM json_each(?)))"
-        )
-        return cond, [self.type, json.dumps(self.entity_ids), json.dumps(self.surfaces), json.dumps(self.glosses)]
+        """WHERE condition (on mentions ``alias``) and its parameters (at most MAX_NAMES values of each list)."""
+        alts, args = [], []
+        for column, values in (("entity_id", self.entity_ids), ("surface", self.surfaces), ("gloss", self.glosses)):
+            if values:
+                alts.append(f"{alias}.{column} IN ({','.join('?' * len(values))})")
+                args += list(values)
+        cond = f"{alias}.type = ? AND {alias}.note IS NULL AND ({' OR '.join(alts) or '0'})"
+        return cond, [self.type, *args]
 
 
 MAX_NAMES = 200  # distinct surfaces, glosses or entity ids one filter may name (a prefix matches at most these)
-FEW_DOCUMENTS = 2000  # a filter naming at most this many documents is read from those documents' rows
+FEW_DOCUMENTS = 200  # a filter naming at most this many documents is read from those documents' rows
 
 
 def _cases(name: str) -> list[str]:
@@ -108,17 +108,32 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     return MentionMatch(type_, tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(surfaces)), tuple(dict.fromkeys(glosses)))
 
 
-def _few_documents(conn: sqlite3.Connection, filters: list[MentionMatch]) -> list[str] | None:
-    """The documents every filter's mentions are in, when one filter names at most FEW_DOCUMENTS
-    of them (read then from those documents' rows); None when each names more (walked by date)."""
-    best: list[str] | None = None
-    for f in filters:
-        cond, args = f.sql("m")
-        docs = [r[0] for r in conn.execute(
-            f"SELECT DISTINCT m.doc_id FROM mentions m WHERE {cond} LIMIT {FEW_DOCUMENTS + 1}", args)]
-        if len(docs) <= FEW_DOCUMENTS and (best is None or len(docs) < len(best)):
-            best = docs
-    return best
+MAX_SPANS = 20_000  # matching mentions of one filter read at once (more: each walked document is read)
+
+Spans = dict[str, list[tuple[int | None, int | None]]]  # document id -> spans of the matching mentions
+
+
+def _all_spans(conn: sqlite3.Connection, f: MentionMatch) -> Spans | None:
+    """Every mention ``f`` names, by document (None when there are more than MAX_SPANS): one index
+    range per list of values (entity ids, surfaces, glosses), each mention read once."""
+    cond, args = f.sql("m")
+    seen: dict[int, tuple[str, int | None, int | None]] = {}
+    for column, index, values in (("entity_id", "mentions_entity", f.entity_ids),
+                                  ("surface", "mentions_type_surface", f.surfaces),
+                                  ("gloss", "mentions_gloss", f.glosses)):
+        if not values:
+            continue
+        marks = ",".join("?" * len(values))
+        rows = conn.execute(
+            f"SELECT m.rowid, m.doc_id, m.span_start, m.span_end FROM mentions m INDEXED BY {index}"
+            f" WHERE m.{column} IN ({marks}) AND {cond} LIMIT {MAX_SPANS + 1}", [*values, *args]).fetchall()
+        seen.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        if len(seen) > MAX_SPANS:
+            return None
+    spans: Spans = {}
+    for doc_id, start, end in seen.values():
+        spans.setdefault(doc_id, []).append((start, end))
+    return spans
 
 
 # How long the longest dated interval of each table is, in days (``SPAN`` = an expression index of
@@ -177,18 +192,9 @@ def _date_sql(
     return where, args
 
 
-def _near_sql(filters: list[MentionMatch], alias: str) -> tuple[list[str], list[Any]]:
-    """Each filter: a matching mention in the same document, within NEAR characters of the span."""
-    where, args = [], []
-    for f in filters:
-        cond, cargs = f.sql("m")
-        where.append(
-            f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = {alias}.doc_id AND {cond} AND"
-            f" ({alias}.span_start IS NULL OR {alias}.span_end IS NULL"
-            f" OR (m.span_start < {alias}.span_end + ? AND {alias}.span_start - ? < m.span_end)))"
-        )
-        args += [*cargs, NEAR, NEAR]
-    return where, args
+BUDGET = 2000  # claims or events a filtered page examines at most when walking by date
+BUDGET_DOCUMENTS = 500  # documents (each tested by its mentions of the filter's type)
+BUDGET_KNOWN = 4000  # rows of each kind when every filter's mentions are already known (no reads per document)
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class Scope:
 
     filters: tuple[MentionMatch, ...] = ()
     docs: tuple[str, ...] | None = None
+    spans: tuple[Spans | None, ...] = ()  # per filter: its mentions by document, when few enough to hold
 
     def doc_sql(self, column: str) -> tuple[list[str], list[Any]]:
         """The condition keeping rows of the few documents (none when there is no such list)."""
@@ -205,28 +212,157 @@ class Scope:
             return [], []
         return [f"{column} IN (SELECT value FROM json_each(?))"], [json.dumps(self.docs)]
 
+    @property
+    def walks(self) -> bool:
+        """Whether rows are walked by date and tested one by one (then at most BUDGET of them)."""
+        return bool(self.filters) and self.docs is None
 
-def _documents(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql(conn, "documents", "d", lo, hi, "coalesce(nullif(d.date_latest, ''), d.date_earliest)")
-    few, fargs = scope.doc_sql("d.id")
+
+Key = tuple  # (earliest, latest, kind order, doc id, start, n): the total order of the timeline
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of item is read: its table, alias, index walked by date and key columns."""
+
+    name: str
+    table: str
+    alias: str
+    index: str
+    doc_column: str
+    latest: str  # the SQL of the interval's end, for the overlap test
+    start: str  # the SQL of the span start in the key
+    n: str  # the SQL of the last key column
+
+
+KINDS = {
+    "document": Kind("document", "documents", "d", "documents_timeline", "id",
+                     "coalesce(nullif(d.date_latest, ''), d.date_earliest)", "0", "0"),
+    "claim": Kind("claim", "claims", "c", "claims_timeline", "doc_id", "c.date_latest", "coalesce(c.span_start, 0)", "c.n"),
+    "event": Kind("event", "events", "e", "events_timeline", "doc_id", "e.date_latest", "coalesce(e.span_start, 0)", "e.n"),
+}
+
+
+def _key_terms(k: Kind) -> list[str]:
+    a = k.alias
+    return [f"coalesce({a}.date_earliest, '')", f"coalesce({a}.date_latest, '')", str(KIND_ORDER[k.name]),
+            f"{a}.{k.doc_column}", k.start, k.n]
+
+
+def _key_sql(k: Kind) -> str:
+    return ", ".join(_key_terms(k))
+
+
+def _order_sql(k: Kind, dated: bool = True) -> str:
+    """ORDER BY for the key (its constant terms left out: SQLite reads an integer as a column number).
+    Dated rows are ordered by the date column itself, so that SQLite walks the date index and sorts
+    only the rows of one date, never the whole range."""
+    terms = [t for t in _key_terms(k) if not t.isdigit()]
+    if dated:
+        terms[0] = f"{k.alias}.date_earliest"
+    return "ORDER BY " + ", ".join(terms)
+
+
+def _select_sql(k: Kind) -> str:
+    if k.name == "document":
+        return "d.id, d.title, d.path, d.date_edtf, d.date_earliest, d.date_latest, d.doc_type"
+    if k.name == "claim":
+        return "c.*, d.title AS title, d.date_edtf AS doc_date"
+    return "e.*, d.title AS title"
+
+
+def _from_sql(k: Kind, by_doc: bool | None, join: bool = True) -> str:
+    """The rows of kind ``k`` walked by document (``by_doc``), by date (False) or read by row id (None)."""
+    if k.name == "document":
+        return "documents d"
+    index = "" if by_doc is None else f" INDEXED BY {k.table}_doc" if by_doc else f" INDEXED BY {k.index}"
+    titles = f" JOIN documents d INDEXED BY documents_titles ON d.id = {k.alias}.doc_id" if join else ""
+    return f"{k.table} {k.alias}{index}{titles}"
+
+
+def _conditions(conn, k: Kind, lo, hi, scope: Scope, after: Key | None, dated: bool) -> tuple[list[str], list[Any]]:
+    """Dates, the few documents and the cursor (not the mention tests)."""
+    where, args = _date_sql(conn, k.table, k.alias, lo, hi, k.latest, dated)
+    if not dated:
+        where.append(f"({k.alias}.date_earliest IS NULL OR {k.alias}.date_earliest = '')")
+    few, fargs = scope.doc_sql(f"{k.alias}.{k.doc_column}")
     where, args = where + few, args + fargs
-    for f in scope.filters:
-        cond, cargs = f.sql("m")
-        where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND {cond})")
-        args += cargs
-    sql = (
-        "SELECT d.id, d.title, d.path, d.date_edtf, d.date_earliest, d.date_latest, d.doc_type FROM documents d"
-        " WHERE " + " AND ".join(where)
-        + " ORDER BY d.date_earliest, coalesce(d.date_latest, ''), d.id LIMIT ?"
-    )
-    return [
-        {
-            "kind": "document", "date": {"edtf": d["date_edtf"], "earliest": d["date_earliest"], "latest": d["date_latest"]},
-            "label": d["title"] or d["path"], "doc_id": d["id"], "title": d["title"], "start": None, "end": None,
-            "detail": {"doc_type": d["doc_type"]},
-        }
-        for d in conn.execute(sql, [*args, -1 if limit is None else limit])
-    ]
+    if after is not None:
+        if dated and after[0]:
+            where.append(f"{k.alias}.date_earliest >= ?")
+            args.append(after[0])
+        where.append(f"({_key_sql(k)}) > ({','.join('?' * len(after))})")
+        args += list(after)
+    return where, args
+
+
+def _spans(conn, scope: Scope, docs: list[str]) -> list[Spans]:
+    """For each filter: the spans of its matching mentions in ``docs`` (one index seek per document;
+    the filters whose mentions are all known take them from the scope)."""
+    out = []
+    for f, known in zip(scope.filters, scope.spans, strict=True):
+        if known is not None:
+            out.append(known)
+            continue
+        cond, args = f.sql("m")
+        spans: dict[str, list[tuple[int | None, int | None]]] = {}
+        for doc_id, start, end in conn.execute(
+            f"SELECT m.doc_id, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_timeline"
+            f" WHERE m.doc_id IN (SELECT value FROM json_each(?)) AND {cond}", [json.dumps(docs), *args]):
+            spans.setdefault(doc_id, []).append((start, end))
+        out.append(spans)
+    return out
+
+
+def _near(spans: list[tuple[int | None, int | None]], start: int | None, end: int | None) -> bool:
+    """A mention within NEAR characters of the span (a row without a span: any mention of its document)."""
+    if start is None or end is None:
+        return bool(spans)
+    return any(s is not None and e is not None and s < end + NEAR and start - NEAR < e for s, e in spans)
+
+
+def _rows(conn, k: Kind, lo, hi, scope: Scope, limit: int | None, after: Key | None,
+          dated: bool = True) -> tuple[list[tuple[Key, sqlite3.Row]], Key | None]:
+    """Up to ``limit`` rows of kind ``k`` after the key ``after``, each with its key; and, when a
+    filtered walk stopped at its BUDGET of candidates, the key of the last candidate examined.
+
+    With place/person filters the candidates are read as keys and spans only, their documents'
+    matching mentions once per document, the test made here; only the kept rows are read whole.
+    """
+    where, args = _conditions(conn, k, lo, hi, scope, after, dated)
+    order = _order_sql(k, dated)
+    n = -1 if limit is None else limit
+    if not scope.filters:
+        rows = conn.execute(f"SELECT {_select_sql(k)}, {_key_sql(k)} FROM {_from_sql(k, False)}"
+                            f" WHERE {' AND '.join(where)} {order} LIMIT ?", [*args, n]).fetchall()
+        return [(tuple(r)[-6:], r) for r in rows], None
+    a = k.alias
+    span = "NULL, NULL" if k.name == "document" else f"{a}.span_start, {a}.span_end"
+    known = all(sp is not None for sp in scope.spans)
+    budget = BUDGET_KNOWN if known else BUDGET_DOCUMENTS if k.name == "document" else BUDGET
+    cands = conn.execute(
+        f"SELECT {a}.rowid, {span}, {_key_sql(k)} FROM {_from_sql(k, scope.docs is not None, join=False)}"
+        f" WHERE {' AND '.join(where)} {order} LIMIT ?", [*args, budget if scope.walks else -1]).fetchall()
+    stop = tuple(cands[-1])[3:] if scope.walks and len(cands) >= budget else None
+    spans = scope.spans if known else _spans(conn, scope, list(dict.fromkeys(c[6] for c in cands)))
+    kept: list[tuple[Key, int]] = []
+    for c in cands:
+        if all(_near(sp.get(c[6], []), c[1], c[2]) for sp in spans):
+            kept.append((tuple(c)[3:], c[0]))
+            if limit is not None and len(kept) >= limit:
+                break
+    by_id = {r["rowid_"]: r for r in conn.execute(
+        f"SELECT {a}.rowid AS rowid_, {_select_sql(k)} FROM {_from_sql(k, None)}"
+        f" WHERE {a}.rowid IN (SELECT value FROM json_each(?))", [json.dumps([rid for _, rid in kept])])}
+    return [(key, by_id[rid]) for key, rid in kept], stop
+
+
+def _document_item(d: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "kind": "document", "date": {"edtf": d["date_edtf"], "earliest": d["date_earliest"], "latest": d["date_latest"]},
+        "label": d["title"] or d["path"], "doc_id": d["id"], "title": d["title"], "start": None, "end": None,
+        "detail": {"doc_type": d["doc_type"]},
+    }
 
 
 def _label_claim(c: dict[str, Any]) -> str:
@@ -239,65 +375,129 @@ def _label_claim(c: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _claims(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
-    where, args = _date_sql(conn, "claims", "c", lo, hi, "c.date_latest")
-    few, fargs = scope.doc_sql("c.doc_id")
-    near, nargs = _near_sql(list(scope.filters), "c")
-    index = "claims_doc" if few else "claims_timeline"
-    sql = (
-        f"SELECT c.*, d.title AS title, d.date_edtf AS doc_date FROM claims c INDEXED BY {index}"
-        " JOIN documents d INDEXED BY documents_titles ON d.id = c.doc_id"
-        " WHERE " + " AND ".join(where + few + near)
-        + " ORDER BY c.date_earliest, coalesce(c.date_latest, ''), c.doc_id, coalesce(c.span_start, 0), c.n LIMIT ?"
-    )
-    items = []
-    for r in conn.execute(sql, [*args, *fargs, *nargs, -1 if limit is None else limit]):
-        c = _claim_dict(r)
-        items.append({
-            "kind": "claim", "date": c["date"], "label": _label_claim(c), "doc_id": c["doc_id"], "title": c["title"],
-            "start": c["start"], "end": c["end"], "detail": c,
-        })
-    return items
+def _claim_item(r: sqlite3.Row) -> dict[str, Any]:
+    c = _claim_dict(r)
+    return {"kind": "claim", "date": c["date"], "label": _label_claim(c), "doc_id": c["doc_id"], "title": c["title"],
+            "start": c["start"], "end": c["end"], "detail": c}
 
 
-def _events(conn, lo, hi, scope: Scope, limit: int | None) -> list[dict[str, Any]]:
-    near, nargs = _near_sql(list(scope.filters), "e")
-    few, fargs = scope.doc_sql("e.doc_id")
-    index = "events_doc" if few else "events_timeline"
-    rows: list[sqlite3.Row] = []
-    # undated events ('' and NULL alike) sort first; the dated ones walk the date index in order
-    for dated in (False, True):
-        where, args = _date_sql(conn, "events", "e", lo, hi, "e.date_latest", dated)
-        if not dated:
-            where.append("(e.date_earliest IS NULL OR e.date_earliest = '')")
-        sql = (
-            f"SELECT e.*, d.title AS title FROM events e INDEXED BY {index}"
-            " JOIN documents d INDEXED BY documents_titles ON d.id = e.doc_id WHERE "
-            + " AND ".join(where + few + near)
-            + " ORDER BY e.date_earliest, coalesce(e.date_latest, ''), e.doc_id, coalesce(e.span_start, 0), e.n LIMIT ?"
-        )
-        rows += conn.execute(sql, [*args, *fargs, *nargs, -1 if limit is None else limit - len(rows)]).fetchall()
-        if limit is not None and len(rows) >= limit:
+def _event_item(r: sqlite3.Row) -> dict[str, Any]:
+    e = {
+        "id": r["id"], "doc_id": r["doc_id"], "title": r["title"], "kind": r["kind"], "what": r["what"], "actor": r["actor"],
+        "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
+        "sentence": r["sentence"], "start": r["span_start"], "end": r["span_end"],
+    }
+    label = e["what"] if not e["actor"] else f"{e['what']} [{e['actor']}]"
+    return {"kind": "event", "date": e["date"], "label": label, "doc_id": e["doc_id"], "title": e["title"],
+            "start": e["start"], "end": e["end"], "detail": e}
+
+
+ITEM = {"document": _document_item, "claim": _claim_item, "event": _event_item}
+
+
+def _fetch(conn, kind: str, lo, hi, scope: Scope, limit: int | None,
+           after: Key | None) -> tuple[list[tuple[Key, dict[str, Any]]], Key | None]:
+    """Keyed items of one kind in timeline order (events: the undated ones first), and the key
+    where a budgeted walk stopped (None: nothing left unexamined before the last item)."""
+    k = KINDS[kind]
+    phases = (False, True) if kind == "event" else (True,)
+    out: list[tuple[Key, dict[str, Any]]] = []
+    for dated in phases:
+        if not dated and after is not None and after[0]:
+            continue  # the cursor is past the undated events
+        rows, stop = _rows(conn, k, lo, hi, scope, None if limit is None else limit - len(out), after, dated)
+        out += [(key, ITEM[kind](r)) for key, r in rows]
+        if stop is not None:
+            return out, stop
+        if limit is not None and len(out) >= limit:
             break
-    items = []
-    for r in rows:
-        e = {
-            "id": r["id"], "doc_id": r["doc_id"], "title": r["title"], "kind": r["kind"], "what": r["what"], "actor": r["actor"],
-            "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
-            "sentence": r["sentence"], "start": r["span_start"], "end": r["span_end"],
-        }
-        label = e["what"] if not e["actor"] else f"{e['what']} [{e['actor']}]"
-        items.append({
-            "kind": "event", "date": e["date"], "label": label, "doc_id": e["doc_id"], "title": e["title"],
-            "start": e["start"], "end": e["end"], "detail": e,
-        })
-    return items
+    return out, None
 
 
 def sort_key(item: dict[str, Any]) -> tuple:
     """Timeline order: earliest, latest, events before claims before documents, document, offset."""
     d = item["date"]
     return (d["earliest"] or "", d["latest"] or "", KIND_ORDER[item["kind"]], item["doc_id"], item["start"] or 0)
+
+
+@dataclass
+class TimelinePage:
+    """One page of the timeline and the cursor of the next (None: the timeline ends here).
+    ``examined_to``: when a filtered walk stopped at its budget, the date it reached."""
+
+    items: list[dict[str, Any]]
+    next: str | None = None
+    examined_to: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as JSON."""
+        return {"items": self.items, "next": self.next, "examined_to": self.examined_to}
+
+
+def encode_cursor(key: Key) -> str:
+    """A key as the ``cursor`` parameter of the next page."""
+    return "|".join(str(v) for v in key)
+
+
+def decode_cursor(cursor: str) -> Key:
+    """The key a ``cursor`` names; ValueError when it is not one."""
+    parts = cursor.split("|")
+    if len(parts) != 6:
+        raise ValueError(f"not a timeline cursor: {cursor!r}")
+    return (parts[0], parts[1], int(parts[2]), parts[3], int(parts[4]), int(parts[5]))
+
+
+def _scope(store, place: str | None, person: str | None) -> Scope:
+    """The filters, their mentions when few enough, and the documents when all filters name few."""
+    filters = tuple(mention_match(store, term, type_) for term, type_ in ((place, "PLACE"), (person, "PERSON")) if term)
+    spans = tuple(_all_spans(store.conn, f) for f in filters)
+    docs = None
+    for sp in spans:
+        if sp is not None and len(sp) <= FEW_DOCUMENTS:
+            mine = set(sp)
+            docs = mine if docs is None else docs & mine
+    return Scope(filters, None if docs is None else tuple(sorted(docs)), spans)
+
+
+def timeline_page(
+    store,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    place: str | None = None,
+    person: str | None = None,
+    kinds: tuple[str, ...] = ("document", "claim", "event"),
+    limit: int = 100,
+    cursor: str | None = None,
+) -> TimelinePage:
+    """``limit`` items of the timeline after ``cursor`` (None: from the start), and the next cursor.
+
+    Bounded whatever the corpus: each kind reads at most ``limit`` rows past the cursor by index;
+    with a place/person filter naming many documents it examines at most BUDGET rows of each
+    kind, and the page ends where the examined rows end (the next cursor continues from there).
+    """
+    lo, hi = date_bounds(date_from, date_to)
+    after = decode_cursor(cursor) if cursor else None
+    with store.reading("reading the timeline"):
+        scope = _scope(store, place, person)
+        if scope.docs is not None and not scope.docs:
+            return TimelinePage([])
+        keyed: list[tuple[Key, dict[str, Any]]] = []
+        stops: list[Key] = []
+        for kind in ("document", "claim", "event"):
+            if kind in kinds:
+                got, stop = _fetch(store.conn, kind, lo, hi, scope, limit + 1, after)
+                keyed += got
+                stops += [stop] if stop is not None else []
+    keyed.sort(key=lambda ki: ki[0])
+    stop = min(stops) if stops else None
+    if stop is not None:
+        keyed = [ki for ki in keyed if ki[0] <= stop]
+    if len(keyed) > limit:
+        keyed = keyed[:limit]
+        return TimelinePage([i for _, i in keyed], encode_cursor(keyed[-1][0]))
+    if stop is not None:
+        return TimelinePage([i for _, i in keyed], encode_cursor(stop), stop[0] or None)
+    return TimelinePage([i for _, i in keyed])
 
 
 def timeline(
@@ -310,25 +510,36 @@ def timeline(
     limit: int | None = DEFAULT_LIMIT,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Items ``offset`` .. ``offset + limit`` (None: all) of the timeline, in chronological order.
+    """Items ``offset`` .. ``offset + limit`` (None: all) of the timeline, in chronological order
+    (every matching row is tested: for bounded pages of a filtered timeline use :func:`timeline_page`).
 
     Each kind is read in timeline order, ``offset + limit`` rows at most, so a page costs what
-    its depth costs, never the size of the corpus (callers bound ``offset``).
+    its depth costs (callers bound ``offset``).
     """
     lo, hi = date_bounds(date_from, date_to)
-    filters = tuple(mention_match(store, term, type_) for term, type_ in ((place, "PLACE"), (person, "PERSON")) if term)
-    conn = store.conn
-    scope = Scope(filters, _few_documents(conn, list(filters)) if filters else None)
-    if scope.docs is not None and not scope.docs:
-        return []
     upto = None if limit is None else offset + limit
-    items: list[dict[str, Any]] = []
     with store.reading("reading the timeline"):
-        for kind, fetch in (("document", _documents), ("claim", _claims), ("event", _events)):
+        scope = _scope(store, place, person)
+        if scope.docs is not None and not scope.docs:
+            return []
+        keyed: list[tuple[Key, dict[str, Any]]] = []
+        for kind in ("document", "claim", "event"):
             if kind in kinds:
-                items += fetch(conn, lo, hi, scope, upto)
-    items.sort(key=sort_key)
-    return items[offset:upto]
+                keyed += _fetch_all(store.conn, kind, lo, hi, scope, upto)
+    keyed.sort(key=lambda ki: ki[0])
+    return [i for _, i in keyed[offset:upto]]
+
+
+def _fetch_all(conn, kind: str, lo, hi, scope: Scope, limit: int | None) -> list[tuple[Key, dict[str, Any]]]:
+    """Every matching row of one kind up to ``limit`` (walks without a budget)."""
+    out: list[tuple[Key, dict[str, Any]]] = []
+    after = None
+    while True:
+        got, stop = _fetch(conn, kind, lo, hi, scope, None if limit is None else limit - len(out), after)
+        out += got
+        if stop is None or (limit is not None and len(out) >= limit):
+            return out
+        after = stop
 
 
 def years(store) -> list[dict[str, Any]]:

@@ -1,18 +1,19 @@
 """``/timeline``: the years at a glance (kept counts), then a page of documents, claims and events
-on a zoomable time axis, filterable by dates and by place/person (searchable fields)."""
+on a zoomable time axis, filterable by dates and by place/person (searchable fields), paged by
+a cursor so that every page costs the same whatever the size of the archive."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from opis.archive import Archive
+from opis.web.api.timeline import CURSOR
 from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 PAGE = 100  # items per page
-MAX_OFFSET = 10_000  # a page costs its depth: deeper, the page asks for a narrower range
 
 
 def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -34,20 +35,17 @@ def overview(years: list[dict]) -> list[dict]:
 @router.get("/timeline")
 def timeline_page(request: Request, place: str | None = Query(None, max_length=200), person: str | None = Query(None, max_length=200),
                   date_from: str | None = Query(None, pattern=DATE), date_to: str | None = Query(None, pattern=DATE),
-                  offset: int = Query(0, ge=0, le=MAX_OFFSET), archive: Archive = Depends(get_archive)):
-    # one past the page: the page says when there are more
-    items = archive.timeline(date_from, date_to, place or None, person or None, limit=PAGE + 1, offset=offset)
-    more = len(items) > PAGE
-    items = items[:PAGE]
+                  cursor: str | None = Query(None, max_length=300, pattern=CURSOR), archive: Archive = Depends(get_archive)):
+    page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=PAGE, cursor=cursor)
+    items = page["items"]
     notice = None
-    if more and offset + PAGE > MAX_OFFSET:
-        more = False
-        notice = "More items follow: narrow the range with From/To (a year of the overview), or choose a place or person."
+    if page["examined_to"] and len(items) < PAGE:
+        notice = (f"Searched up to {page['examined_to']}: this page stops there so that it stays fast. "
+                  "Choose “Later” to go on, or narrow the range with From/To.")
     params = {"place": place, "person": person, "date_from": date_from, "date_to": date_to}
     return render(request, "timeline.html", {
         "title": "Timeline", "items": items, "groups": by_year(items), "notice": notice,
-        "years": overview(archive.timeline_years()), "offset": offset, "page_size": PAGE,
-        "next_offset": offset + PAGE if more else None, "prev_offset": max(0, offset - PAGE) if offset else None,
+        "years": overview(archive.timeline_years()), "cursor": cursor or "", "next_cursor": page["next"],
         "params": params, "place": place or "", "person": person or "", "date_from": date_from or "",
         "date_to": date_to or "",
     })
