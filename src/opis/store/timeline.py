@@ -108,7 +108,7 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     return MentionMatch(type_, tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(surfaces)), tuple(dict.fromkeys(glosses)))
 
 
-MAX_SPANS = 20_000  # matching mentions of one filter read at once (more: each walked document is read)
+MAX_SPANS = 5000  # matching mentions of one filter read at once (more: each walked document is read)
 
 Spans = dict[str, list[tuple[int | None, int | None]]]  # document id -> spans of the matching mentions
 
@@ -117,16 +117,23 @@ def _all_spans(conn: sqlite3.Connection, f: MentionMatch) -> Spans | None:
     """Every mention ``f`` names, by document (None when there are more than MAX_SPANS): one index
     range per list of values (entity ids, surfaces, glosses), each mention read once."""
     cond, args = f.sql("m")
+    lists = [(column, index, values) for column, index, values in (
+        ("entity_id", "mentions_entity", f.entity_ids), ("surface", "mentions_type_surface", f.surfaces),
+        ("gloss", "mentions_gloss", f.glosses)) if values]
+    total = 0
+    for column, index, values in lists:  # counted in the indexes first: no row is read for a common name
+        typed, targs = ("m.type = ? AND ", [f.type]) if column == "surface" else ("", [])
+        total += conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY {index} WHERE {typed}m.{column} IN"
+            f" ({','.join('?' * len(values))}) LIMIT {MAX_SPANS + 1})", [*targs, *values]).fetchone()[0]
+    if total > MAX_SPANS:
+        return None
     seen: dict[int, tuple[str, int | None, int | None]] = {}
-    for column, index, values in (("entity_id", "mentions_entity", f.entity_ids),
-                                  ("surface", "mentions_type_surface", f.surfaces),
-                                  ("gloss", "mentions_gloss", f.glosses)):
-        if not values:
-            continue
+    for column, index, values in lists:
         marks = ",".join("?" * len(values))
         rows = conn.execute(
             f"SELECT m.rowid, m.doc_id, m.span_start, m.span_end FROM mentions m INDEXED BY {index}"
-            f" WHERE m.{column} IN ({marks}) AND {cond} LIMIT {MAX_SPANS + 1}", [*values, *args]).fetchall()
+            f" WHERE m.{column} IN ({marks}) AND {cond}", [*values, *args]).fetchall()
         seen.update((r[0], (r[1], r[2], r[3])) for r in rows)
         if len(seen) > MAX_SPANS:
             return None
@@ -192,9 +199,10 @@ def _date_sql(
     return where, args
 
 
-BUDGET = 2000  # claims or events a filtered page examines at most when walking by date
-BUDGET_DOCUMENTS = 500  # documents (each tested by its mentions of the filter's type)
-BUDGET_KNOWN = 4000  # rows of each kind when every filter's mentions are already known (no reads per document)
+BUDGET = 1000  # claims or events a filtered page examines at most when walking by date
+BUDGET_DOCUMENTS = 250  # documents (each tested by its mentions of the filter's type)
+ROUNDS = 2  # budgeted walks one page may make
+BUDGET_KNOWN = 3000  # rows of each kind when every filter's mentions are already known (no reads per document)
 
 
 @dataclass(frozen=True)
@@ -340,10 +348,20 @@ def _rows(conn, k: Kind, lo, hi, scope: Scope, limit: int | None, after: Key | N
     span = "NULL, NULL" if k.name == "document" else f"{a}.span_start, {a}.span_end"
     known = all(sp is not None for sp in scope.spans)
     budget = BUDGET_KNOWN if known else BUDGET_DOCUMENTS if k.name == "document" else BUDGET
-    cands = conn.execute(
-        f"SELECT {a}.rowid, {span}, {_key_sql(k)} FROM {_from_sql(k, scope.docs is not None, join=False)}"
-        f" WHERE {' AND '.join(where)} {order} LIMIT ?", [*args, budget if scope.walks else -1]).fetchall()
-    stop = tuple(cands[-1])[3:] if scope.walks and len(cands) >= budget else None
+    keys = ", ".join(f"{t} AS k{i}_" for i, t in enumerate(_key_terms(k)))
+    inner = (f"SELECT {a}.rowid AS rid_, {span}, {keys} FROM {_from_sql(k, scope.docs is not None, join=False)}"
+             f" WHERE {' AND '.join(where)} {order} LIMIT ?")
+    if known and scope.walks:  # only the candidates of documents with a matching mention, and the last one examined
+        docs = set.intersection(*(set(sp) for sp in scope.spans if sp is not None))
+        rows = conn.execute(
+            f"SELECT * FROM (SELECT *, count(*) OVER () AS n_, row_number() OVER () AS i_ FROM ({inner}))"
+            " WHERE i_ = n_ OR k3_ IN (SELECT value FROM json_each(?))", [*args, budget, json.dumps(sorted(docs))])
+        rows = [tuple(r) for r in rows]
+        stop = rows[-1][3:9] if rows and rows[-1][9] >= budget and rows[-1][10] == rows[-1][9] else None
+        cands = [r[:9] for r in rows if r[6] in docs]
+    else:
+        cands = conn.execute(inner, [*args, budget if scope.walks else -1]).fetchall()
+        stop = tuple(cands[-1])[3:] if scope.walks and len(cands) >= budget else None
     spans = scope.spans if known else _spans(conn, scope, list(dict.fromkeys(c[6] for c in cands)))
     kept: list[tuple[Key, int]] = []
     for c in cands:
@@ -477,27 +495,40 @@ def timeline_page(
     """
     lo, hi = date_bounds(date_from, date_to)
     after = decode_cursor(cursor) if cursor else None
+    items: list[dict[str, Any]] = []
     with store.reading("reading the timeline"):
         scope = _scope(store, place, person)
         if scope.docs is not None and not scope.docs:
             return TimelinePage([])
-        keyed: list[tuple[Key, dict[str, Any]]] = []
-        stops: list[Key] = []
-        for kind in ("document", "claim", "event"):
-            if kind in kinds:
-                got, stop = _fetch(store.conn, kind, lo, hi, scope, limit + 1, after)
-                keyed += got
-                stops += [stop] if stop is not None else []
+        for _ in range(ROUNDS):  # a filtered walk goes on from where its budget stopped, a few times
+            got, last, stop = _round(store.conn, lo, hi, scope, kinds, limit - len(items), after)
+            items += got
+            if len(items) >= limit:
+                return TimelinePage(items, encode_cursor(last))
+            if stop is None:
+                return TimelinePage(items)
+            after = stop
+    return TimelinePage(items, encode_cursor(stop), stop[0] or None)
+
+
+def _round(conn, lo, hi, scope: Scope, kinds: tuple[str, ...], limit: int,
+           after: Key | None) -> tuple[list[dict[str, Any]], Key | None, Key | None]:
+    """Up to ``limit`` items after ``after``, the key of the last, and where a budgeted walk stopped."""
+    keyed: list[tuple[Key, dict[str, Any]]] = []
+    stops: list[Key] = []
+    for kind in ("document", "claim", "event"):
+        if kind in kinds:
+            got, stop = _fetch(conn, kind, lo, hi, scope, limit + 1, after)
+            keyed += got
+            stops += [stop] if stop is not None else []
     keyed.sort(key=lambda ki: ki[0])
     stop = min(stops) if stops else None
     if stop is not None:
         keyed = [ki for ki in keyed if ki[0] <= stop]
-    if len(keyed) > limit:
+    if len(keyed) >= limit:
         keyed = keyed[:limit]
-        return TimelinePage([i for _, i in keyed], encode_cursor(keyed[-1][0]))
-    if stop is not None:
-        return TimelinePage([i for _, i in keyed], encode_cursor(stop), stop[0] or None)
-    return TimelinePage([i for _, i in keyed])
+        return [i for _, i in keyed], keyed[-1][0], None
+    return [i for _, i in keyed], keyed[-1][0] if keyed else None, stop
 
 
 def timeline(

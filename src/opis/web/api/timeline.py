@@ -16,7 +16,7 @@ from opis.web.settings import get_archive
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 CURSOR = r"^[^|]{0,40}\|[^|]{0,40}\|\d\|[^|]{1,64}\|-?\d{1,12}\|-?\d{1,12}$"
-LIMIT = 2001  # the default page: one past the timeline page's former 2000 (kept for old clients)
+LIMIT = 200  # the default page (more: follow the Link header, or ask up to MAX_LIMIT)
 MAX_LIMIT = 2001
 MAX_OFFSET = 10_000  # a page costs its depth: deeper, follow the cursor or narrow the dates
 router = APIRouter(tags=["timeline"])
