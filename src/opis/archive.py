@@ -179,9 +179,8 @@ class Archive:
 
     def count(self, *, doc_type: str | None = None, date_from: str | None = None, date_to: str | None = None,
               archive: str | None = None) -> int:
-        """How many documents are stored (that the filters of :meth:`list` keep)."""
-        if not (doc_type or date_from or date_to or archive):
-            return self._store.count()
+        """How many documents are stored (that the filters of :meth:`list` keep); without a date or
+        archive filter read from the counts kept per type, not counted."""
         return _documents.count(self._store, _documents.DocumentFilter(doc_type, date_from, date_to, archive))
 
     def documents(self) -> Iterator[Document]:
