@@ -69,6 +69,8 @@ def test_timeline_form_offers_suggestions_and_works_without_them(client):
     typed = client.get("/api/timeline", params={"place": "Tacheng", "limit": 50}).json()
     by_id = client.get("/api/timeline", params={"place": "place:tacheng", "limit": 50}).json()
     assert typed and typed == by_id
+    blank = client.get("/timeline", params={"place": "place:tacheng", "person": "", "date_from": "", "date_to": ""})
+    assert blank.status_code == 200 and 'class="tl-item' in blank.text  # the form as a browser submits it
     hostile = client.get("/timeline", params={"place": '"><script>alert(1)</script>'}).text
     assert "<script>alert(1)" not in hostile
 

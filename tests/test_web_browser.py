@@ -166,6 +166,9 @@ def test_timeline_shows_1945_and_1962_and_zooms(server, browser, seed_records):
         pytest.skip("dates not extracted yet")
     d = browser
     d.get(server + "/timeline")
+    overview = {a.text for a in d.find_elements(By.CSS_SELECTOR, ".tl-overview th a")}
+    assert {"1945", "1962"} <= overview  # the years at a glance, each a link to its items
+    d.get(server + "/timeline?date_from=1945&date_to=1962")
     chart = d.find_element(By.ID, "timeline-chart")
     wait(d).until(lambda drv: chart.is_displayed())
     headings = {h.text for h in d.find_elements(By.CSS_SELECTOR, "section h3")}
@@ -184,6 +187,23 @@ def test_timeline_shows_1945_and_1962_and_zooms(server, browser, seed_records):
     first.click()  # a mark opens its document
     wait(d).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".doc-text")))
     assert "/documents/" in d.current_url
+
+
+def test_timeline_place_field_suggests_entities_as_you_type(server, browser):
+    d = browser
+    d.get(server + "/timeline")
+    field = d.find_element(By.ID, "tl-place")
+    field.send_keys("Tach")
+    wait(d).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, ".suggest-list [role=option]"))
+    options = d.find_elements(By.CSS_SELECTOR, ".suggest-list [role=option]")
+    assert any("Tacheng" in o.text for o in options)
+    assert field.get_attribute("aria-expanded") == "true"
+    first = options[0].get_attribute("data-id")
+    field.send_keys(Keys.ARROW_DOWN, Keys.ENTER)  # the first suggestion is chosen: its id fills the field
+    assert field.get_attribute("value") == first and first.startswith("place")
+    field.submit()
+    wait(d).until(EC.url_contains("place=place"))
+    assert d.find_element(By.ID, "tl-place").get_attribute("value") == first
 
 
 def test_keyboard_skip_link_and_visible_focus(server, browser):

@@ -12,7 +12,7 @@ from opis.web.settings import get_archive
 from opis.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # (empty: the form's field left blank)
 PAGE = 100  # items per page
 
 
@@ -36,7 +36,8 @@ def overview(years: list[dict]) -> list[dict]:
 def timeline_page(request: Request, place: str | None = Query(None, max_length=200), person: str | None = Query(None, max_length=200),
                   date_from: str | None = Query(None, pattern=DATE), date_to: str | None = Query(None, pattern=DATE),
                   cursor: str | None = Query(None, max_length=300, pattern=CURSOR), archive: Archive = Depends(get_archive)):
-    page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=PAGE, cursor=cursor)
+    date_from, date_to = date_from or None, date_to or None
+    page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=PAGE, cursor=cursor or None)
     items = page["items"]
     notice = None
     if page["examined_to"] and len(items) < PAGE:
