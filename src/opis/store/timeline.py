@@ -201,8 +201,8 @@ def _date_sql(
 
 BUDGET = 1000  # claims or events a filtered page examines at most when walking by date
 BUDGET_DOCUMENTS = 250  # documents (each tested by its mentions of the filter's type)
-ROUNDS = 2  # budgeted walks one page may make
-BUDGET_KNOWN = 3000  # rows of each kind when every filter's mentions are already known (no reads per document)
+ROUNDS = 1  # budgeted walks one page may make
+BUDGET_KNOWN = 2000  # rows of each kind when every filter's mentions are already known (no reads per document)
 
 
 @dataclass(frozen=True)
