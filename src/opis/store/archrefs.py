@@ -122,11 +122,18 @@ def citing(store, archive: str, fond: str | None = None, opis: str | None = None
            limit: int | None = None, offset: int = 0) -> list[dict]:
     """Documents and notes that cite the given archive/fond/opis/delo (doc_id, title, note, raw).
 
-    In the order of the ``archival_refs_citing`` index: the file's place in the tree, then the
-    citing document's date. ``limit`` references from ``offset`` (None: all); the page is cut
-    from the index before any document row is read.
+    All of them (``limit`` None) by the citing document's date; a page (``limit`` from ``offset``)
+    in the order of the ``archival_refs_citing`` index, the file's place in the tree, then the
+    citing document's date, cut from the index before any document row is read.
     """
     where, params = _where([archive, fond, opis, delo])
+    if limit is None:  # the whole list (opis archives --citing): by the citing document's date, as always
+        with store.reading("reading the references to an archival file"):
+            rows = store.conn.execute(
+                "SELECT r.doc_id, d.title, r.note, r.raw, r.archive, r.fond, r.opis, r.delo, r.folios"
+                f" FROM archival_refs r JOIN documents d ON d.id = r.doc_id WHERE {where}"
+                " ORDER BY d.date_earliest, r.doc_id, r.seq", params).fetchall()
+        return [_citing_item(r) for r in rows]
     with store.reading("reading the references to an archival file"):
         rows = store.conn.execute(
             "SELECT r.doc_id, d.title, r.note, r.raw, r.archive, r.fond, r.opis, r.delo, r.folios"
@@ -137,11 +144,12 @@ def citing(store, archive: str, fond: str | None = None, opis: str | None = None
             " ORDER BY r.archive, r.fond, r.opis, r.delo, r.date_earliest, r.doc_id, r.seq",
             [*params, -1 if limit is None else limit, offset],
         ).fetchall()
-    return [
-        {"doc_id": r["doc_id"], "title": r["title"], "note": r["note"], "raw": r["raw"], "archive": r["archive"],
-         "fond": r["fond"], "opis": r["opis"], "delo": r["delo"], "folios": json.loads(r["folios"] or "[]")}
-        for r in rows
-    ]
+    return [_citing_item(r) for r in rows]
+
+
+def _citing_item(r: sqlite3.Row) -> dict[str, Any]:
+    return {"doc_id": r["doc_id"], "title": r["title"], "note": r["note"], "raw": r["raw"], "archive": r["archive"],
+            "fond": r["fond"], "opis": r["opis"], "delo": r["delo"], "folios": json.loads(r["folios"] or "[]")}
 
 
 def rebuild_nodes(conn: sqlite3.Connection) -> None:

@@ -33,9 +33,10 @@ def suggest(store, q: str, type_: str | None = None, limit: int = 10) -> list[di
     with store.reading("suggesting entities"):
         for exact in (True, False):
             for spelling in _spellings(q):
-                cond, cargs = ("name = ?", [spelling]) if exact else ("name >= ? AND name < ?", [spelling, spelling + TOP])
+                cond, cargs = (("name COLLATE NOCASE = ?", [spelling]) if exact else
+                               ("name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?", [spelling, spelling + TOP]))
                 for entity_id, name in conn.execute(
-                    f"SELECT entity_id, name FROM entity_names WHERE {where}{cond} ORDER BY name LIMIT ?",
+                    f"SELECT entity_id, name FROM entity_names WHERE {where}{cond} ORDER BY name COLLATE NOCASE LIMIT ?",
                     [*args, *cargs, limit]):
                     found.setdefault(entity_id, name)
                 if len(found) >= limit:

@@ -338,41 +338,47 @@ def _rows(conn, k: Kind, lo, hi, scope: Scope, limit: int | None, after: Key | N
     matching mentions once per document, the test made here; only the kept rows are read whole.
     """
     where, args = _conditions(conn, k, lo, hi, scope, after, dated)
-    order = _order_sql(k, dated)
-    n = -1 if limit is None else limit
     if not scope.filters:
         rows = conn.execute(f"SELECT {_select_sql(k)}, {_key_sql(k)} FROM {_from_sql(k, False)}"
-                            f" WHERE {' AND '.join(where)} {order} LIMIT ?", [*args, n]).fetchall()
+                            f" WHERE {' AND '.join(where)} {_order_sql(k, dated)} LIMIT ?",
+                            [*args, -1 if limit is None else limit]).fetchall()
         return [(tuple(r)[-6:], r) for r in rows], None
-    a = k.alias
-    span = "NULL, NULL" if k.name == "document" else f"{a}.span_start, {a}.span_end"
-    known = all(sp is not None for sp in scope.spans)
-    budget = BUDGET_KNOWN if known else BUDGET_DOCUMENTS if k.name == "document" else BUDGET
-    keys = ", ".join(f"{t} AS k{i}_" for i, t in enumerate(_key_terms(k)))
-    inner = (f"SELECT {a}.rowid AS rid_, {span}, {keys} FROM {_from_sql(k, scope.docs is not None, join=False)}"
-             f" WHERE {' AND '.join(where)} {order} LIMIT ?")
-    if known and scope.walks:  # only the candidates of documents with a matching mention, and the last one examined
-        docs = set.intersection(*(set(sp) for sp in scope.spans if sp is not None))
-        rows = conn.execute(
-            f"SELECT * FROM (SELECT *, count(*) OVER () AS n_, row_number() OVER () AS i_ FROM ({inner}))"
-            " WHERE i_ = n_ OR k3_ IN (SELECT value FROM json_each(?))", [*args, budget, json.dumps(sorted(docs))])
-        rows = [tuple(r) for r in rows]
-        stop = rows[-1][3:9] if rows and rows[-1][9] >= budget and rows[-1][10] == rows[-1][9] else None
-        cands = [r[:9] for r in rows if r[6] in docs]
-    else:
-        cands = conn.execute(inner, [*args, budget if scope.walks else -1]).fetchall()
-        stop = tuple(cands[-1])[3:] if scope.walks and len(cands) >= budget else None
-    spans = scope.spans if known else _spans(conn, scope, list(dict.fromkeys(c[6] for c in cands)))
+    cands, stop, spans = _candidates(conn, k, scope, where, args, dated)
     kept: list[tuple[Key, int]] = []
     for c in cands:
         if all(_near(sp.get(c[6], []), c[1], c[2]) for sp in spans):
             kept.append((tuple(c)[3:], c[0]))
             if limit is not None and len(kept) >= limit:
                 break
+    a = k.alias
     by_id = {r["rowid_"]: r for r in conn.execute(
         f"SELECT {a}.rowid AS rowid_, {_select_sql(k)} FROM {_from_sql(k, None)}"
         f" WHERE {a}.rowid IN (SELECT value FROM json_each(?))", [json.dumps([rid for _, rid in kept])])}
     return [(key, by_id[rid]) for key, rid in kept], stop
+
+
+def _candidates(conn, k: Kind, scope: Scope, where: list[str], args: list[Any],
+                dated: bool) -> tuple[list[tuple], Key | None, list[Spans]]:
+    """The rows a filtered page examines, as (row id, span start, span end, *key); the key of the
+    last when the budget stopped the walk; and each filter's mentions in their documents."""
+    a = k.alias
+    span = "NULL, NULL" if k.name == "document" else f"{a}.span_start, {a}.span_end"
+    known = all(sp is not None for sp in scope.spans)
+    budget = BUDGET_KNOWN if known else BUDGET_DOCUMENTS if k.name == "document" else BUDGET
+    keys = ", ".join(f"{t} AS k{i}_" for i, t in enumerate(_key_terms(k)))
+    inner = (f"SELECT {a}.rowid AS rid_, {span}, {keys} FROM {_from_sql(k, scope.docs is not None, join=False)}"
+             f" WHERE {' AND '.join(where)} {_order_sql(k, dated)} LIMIT ?")
+    if known and scope.walks:  # only the candidates of documents with a matching mention, and the last one examined
+        docs = set.intersection(*(set(sp) for sp in scope.spans if sp is not None))
+        rows = [tuple(r) for r in conn.execute(
+            f"SELECT * FROM (SELECT *, count(*) OVER () AS n_, row_number() OVER () AS i_ FROM ({inner}))"
+            " WHERE i_ = n_ OR k3_ IN (SELECT value FROM json_each(?))", [*args, budget, json.dumps(sorted(docs))])]
+        stop = rows[-1][3:9] if rows and rows[-1][9] >= budget and rows[-1][10] == rows[-1][9] else None
+        return [r[:9] for r in rows if r[6] in docs], stop, list(scope.spans)
+    cands = [tuple(r) for r in conn.execute(inner, [*args, budget if scope.walks else -1])]
+    stop = cands[-1][3:] if scope.walks and len(cands) >= budget else None
+    spans = list(scope.spans) if known else _spans(conn, scope, list(dict.fromkeys(c[6] for c in cands)))
+    return cands, stop, spans
 
 
 def _document_item(d: sqlite3.Row) -> dict[str, Any]:

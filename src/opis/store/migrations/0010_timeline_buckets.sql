@@ -163,29 +163,32 @@ DROP INDEX IF EXISTS archival_refs_tree;
 -- Filter drop-downs and curation ask for entities by the first letters of a name (opis.store.suggest):
 -- every entity's label and variants, one row each, in an index by type and name (NOCASE folds
 -- ASCII letters; other scripts are matched as typed and capitalised).
+-- (The key compares names exactly, so that 'Tacheng' and 'TACHENG' are two rows and a trigger
+-- never meets a conflict: a trigger's OR IGNORE gives way to the writing statement's own policy.)
 CREATE TABLE IF NOT EXISTS entity_names (
     type      TEXT NOT NULL,
-    name      TEXT NOT NULL COLLATE NOCASE,
+    name      TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     PRIMARY KEY (type, name, entity_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_names_name ON entity_names(name);
+CREATE INDEX IF NOT EXISTS entity_names_type_nocase ON entity_names(type, name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS entity_names_nocase ON entity_names(name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS entity_names_entity ON entity_names(entity_id);
 CREATE TRIGGER IF NOT EXISTS entity_names_insert AFTER INSERT ON entities BEGIN
-    INSERT OR IGNORE INTO entity_names (type, name, entity_id)
-    SELECT new.type, name, new.id FROM (
+    INSERT INTO entity_names (type, name, entity_id)
+    SELECT new.type, x.name, new.id FROM (
         SELECT new.label AS name
-        UNION SELECT json_extract(v.value, '$.name') FROM json_each(CASE WHEN json_valid(new.variants) THEN new.variants ELSE '[]' END) v)
-    WHERE name > '';
+        UNION SELECT json_extract(v.value, '$.name') FROM json_each(CASE WHEN json_valid(new.variants) THEN new.variants ELSE '[]' END) v) x
+    WHERE x.name > '' AND NOT EXISTS (SELECT 1 FROM entity_names n WHERE n.type = new.type AND n.name = x.name AND n.entity_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS entity_names_update AFTER UPDATE OF type, label, variants ON entities
 WHEN old.type IS NOT new.type OR old.label IS NOT new.label OR old.variants IS NOT new.variants BEGIN
     DELETE FROM entity_names WHERE entity_id = old.id;
-    INSERT OR IGNORE INTO entity_names (type, name, entity_id)
-    SELECT new.type, name, new.id FROM (
+    INSERT INTO entity_names (type, name, entity_id)
+    SELECT new.type, x.name, new.id FROM (
         SELECT new.label AS name
-        UNION SELECT json_extract(v.value, '$.name') FROM json_each(CASE WHEN json_valid(new.variants) THEN new.variants ELSE '[]' END) v)
-    WHERE name > '';
+        UNION SELECT json_extract(v.value, '$.name') FROM json_each(CASE WHEN json_valid(new.variants) THEN new.variants ELSE '[]' END) v) x
+    WHERE x.name > '' AND NOT EXISTS (SELECT 1 FROM entity_names n WHERE n.type = new.type AND n.name = x.name AND n.entity_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS entity_names_delete AFTER DELETE ON entities BEGIN
     DELETE FROM entity_names WHERE entity_id = old.id;
