@@ -151,6 +151,8 @@ def test_upload_over_http_is_ingested_in_the_background(server, tmp_path):
     assert original.headers["content-type"] == "application/octet-stream"
     assert original.headers["content-disposition"].startswith("attachment")
     assert (tmp_path / "originals" / ends[0]["key"]).is_file()
+    doc_page = server.get(f"/documents/{ends[0]['doc_id']}").text  # the page links the original
+    assert f'<dt>Original file</dt><dd><a href="/api/files/{ends[0]["key"]}?name={PAGES[0].name}" download>' in doc_page
     listing = server.get("/api/uploads").json()
     assert listing["counts"]["done"] == 2 and len(listing["uploads"]) == 2
     page = server.get("/upload")

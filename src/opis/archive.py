@@ -460,6 +460,16 @@ class Archive:
         self._store.writable("storing an upload")
         return receive(self._store, self.files, name, stream, max_size=max_size)
 
+    def original(self, doc: Document) -> tuple[str, str] | None:
+        """Where to download the original file of ``doc``: its file store key and the name it
+        was uploaded with, or None when the file was not uploaded (ingested from a path)."""
+        from opis.store import uploads
+
+        key = self.files.holds(doc.provenance.path) if doc.provenance and doc.provenance.path else None
+        if key is None:
+            return None
+        return key, uploads.name_for_key(self._store, key) or key.rsplit("/", 1)[-1]
+
     def uploads(self, limit: int = 50, offset: int = 0, status: str | None = None) -> list[Upload]:
         """Uploads, newest first (``status``: queued, running, done or failed)."""
         from opis.store import uploads

@@ -119,3 +119,12 @@ def requeue_stale(store, older_than: float, max_attempts: int) -> int:
             "UPDATE uploads SET status = 'queued', updated_at = ? WHERE status = 'running' AND updated_at < ?",
             (now, cutoff))
     return cur.rowcount
+
+
+def name_for_key(store, key: str) -> str | None:
+    """The name the file stored under ``key`` was last uploaded with, or None."""
+    with store.reading("reading an upload's name"):
+        row = store.conn.execute("SELECT name FROM uploads WHERE sha256 = ? AND key = ? ORDER BY id DESC LIMIT 1",
+                                 (key.rsplit("/", 1)[-1][:64], key)).fetchone()
+    return row[0] if row else None
+
