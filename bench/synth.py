@@ -55,6 +55,7 @@ import itertools
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -81,7 +82,8 @@ ARTICLE_CHARS = 5000  # a template with at least this much text is an article
 #: probability that a distinct entity of the template is kept in a synthetic document
 KEEP = {"PLACE": 0.6, "PERSON": 0.3, "ORG": 0.5, "UNIT": 0.3}
 AUTHORITY_PLACE_SHARE = 0.5  # a replaced place: an authority place (with coordinates), else a synthetic one
-ZIPF_S = 1.05
+ZIPF_S = 1.05  # Zipf-Mandelbrot: probability of rank r proportional to 1 / (r + ZIPF_Q) ** ZIPF_S
+ZIPF_Q = 10.0  # (a flatter head than pure Zipf: the most frequent synthetic entity is drawn ~1% of the time)
 YEARS = (1900, 1991)
 FONDS = 500
 BATCH = 2000
@@ -142,6 +144,7 @@ def template_store(cache: Path | None = None, files: list[Path] | None = None, l
     os.replace(tmp, path)
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(tmp.parent, ignore_errors=True)
     return path
 
 
@@ -165,12 +168,15 @@ SURNAME_ENDS = ["ov", "in", "enko", "sky", "ev", "ski", "ian", "escu", "er", ""]
 PLACE_ENDS = ["sk", "abad", "grad", "tobe", "kol", "ovo", "shan", "ping", "burg", "ir"]
 ORG_KINDS = ["Committee", "Ministry", "Bureau", "Commission", "Council", "Union", "Directorate", "Institute",
              "Department", "Trust"]
+SCRAMBLE = 10 * 30**5  # 7919 is prime to it: k -> k * 7919 mod SCRAMBLE is a bijection
 UNIT_KINDS = ["Rifle Division", "Border Detachment", "Cavalry Regiment", "Army", "Corps", "Brigade",
               "Frontier Post", "Battalion"]
 
 
 def _stem(k: int, ends: list[str]) -> str:
-    """A unique pronounceable word for ``k`` (two syllables or more, then an ending)."""
+    """A unique pronounceable word for ``k`` (two syllables or more, then an ending); neighbouring
+    ``k`` get unlike words (a bijective scramble of 0..SCRAMBLE-1)."""
+    k = k * 7919 % SCRAMBLE if k < SCRAMBLE else k
     k, end = divmod(k, len(ends))
     k += len(SYLLABLES)
     parts = []
@@ -182,14 +188,12 @@ def _stem(k: int, ends: list[str]) -> str:
 
 def synthetic_label(type_: str, rank: int) -> str:
     """The label of the synthetic entity of ``type_`` at Zipf ``rank`` (unique per type and rank)."""
-    if type_ == "PERSON":
-        k, g = divmod(rank, len(GIVEN))
-        return f"{GIVEN[g]} {_stem(k, SURNAME_ENDS)}"
+    if type_ == "PERSON":  # (the surname alone is unique per rank)
+        return f"{GIVEN[rank * 7919 % len(GIVEN)]} {_stem(rank, SURNAME_ENDS)}"
     if type_ == "PLACE":
         return _stem(rank, PLACE_ENDS)
     if type_ == "ORG":
-        k, g = divmod(rank, len(ORG_KINDS))
-        return f"{ORG_KINDS[g]} of {_stem(k, PLACE_ENDS)}"
+        return f"{ORG_KINDS[rank * 7919 % len(ORG_KINDS)]} of {_stem(rank, PLACE_ENDS)}"
     k, g = divmod(rank, len(UNIT_KINDS))
     k += 1
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
@@ -207,11 +211,11 @@ def synthetic_entity(type_: str, rank: int) -> Entity:
 
 
 class Zipf:
-    """Draws ranks 0..size-1 with probability proportional to 1 / (rank + 1) ** s."""
+    """Draws ranks 0..size-1 with probability proportional to 1 / (rank + q) ** s."""
 
-    def __init__(self, size: int, s: float = ZIPF_S):
+    def __init__(self, size: int, s: float = ZIPF_S, q: float = ZIPF_Q):
         self.size = size
-        self.cum = list(itertools.accumulate(1.0 / (r + 1) ** s for r in range(size)))
+        self.cum = list(itertools.accumulate(1.0 / (r + q) ** s for r in range(size)))
 
     def draw(self, rnd: random.Random) -> int:
         return bisect.bisect_left(self.cum, rnd.random() * self.cum[-1])

@@ -1,29 +1,60 @@
-"""Web benchmark: server time per page on the sample corpus, and the search page at scale.
+"""Web benchmark: every page and API list over N synthetic documents, 1 and 16 connections in flight.
 
-    .venv/bin/python bench/web.py                       # sample corpus only
-    .venv/bin/python bench/web.py --big 100000           # + search pages over 100k documents
+    .venv/bin/python bench/web.py --docs 10000            # builds /tmp/opis-web-10000.db, reused next time
+    .venv/bin/python bench/web.py --docs 1000000 --db /data/opis-web-1m.db
+    .venv/bin/python bench/web.py                         # the sample corpus only (in process, as before)
+    .venv/bin/python bench/web.py --big 100000            # + search pages over bench/search.py's corpus
 
-Requests go straight to the ASGI app in process (httpx's ASGI transport, one event loop; sync
-endpoints run in the thread pool as under a server), so the figures are the server's time:
-routing, middleware, library calls, SQLite/tantivy, template rendering — not the network.
-FastAPI's test client is not used for timing: it starts a thread for every request, which
-added about 15 ms to each.
-For each page it prints p50/p95/max in ms over ``--runs`` requests (after one warm-up). The
-large corpus is the search benchmark's (``bench/search.py``: real seed sentences recombined
-into N records, written with ``opis.search.bulk_load``, tantivy index built from them); an
-existing ``--big-db`` is reused. The last line: ``pages_max_p95_ms=X big_search_max_p95_ms=Y``.
+``--docs N``: the corpus is made by ``bench/synth.py`` from the real documents in the repository
+(seeds, dev record pages, ``tests/data/pages*``) ingested once with the full pipeline as
+templates: N records, mostly record pages and about 5% long articles, with the templates'
+mentions, claims and text per document, dates spread over 1900–1991 and entities redrawn from a
+Zipf distribution over a vocabulary that grows with N plus the real authority places (so a few
+entities are in a large share of the documents, most in one or two). Every record goes through
+``Store.write`` inside ``Store.batch`` transactions, then the tantivy index is built
+(``Archive.reindex(backend="tantivy")``). The builder prints docs/s, the measured distributions
+(mentions and claims per document, the entity frequency head) and the database size. An
+existing ``--db`` holding N documents is reused (fewer: the build resumes; it also needs
+``DB.synth.json``, written at the end of a build, for the probes below).
+
+Then ``opis serve`` runs on a loopback port (uvicorn, ``--workers``) and every URL of ``URLS``
+(pages and API lists; ``{doc}``, ``{place}`` … are filled from the corpus: a document in the
+middle of the listing, the most frequent place, a person found in one document only, a deep
+page, a year, an archive) is timed over real HTTP:
+
+1. **1 connection**: one request at a time (after one warm-up), ``--runs`` requests or
+   ``--budget`` seconds per URL;
+2. **16 connections** (``--concurrency``): the same URL with 16 requests in flight (httpx,
+   async), ``max(--runs, 2×16)`` requests or ``--budget`` seconds. A URL whose single-connection
+   p50 is above ``--slow`` seconds is not run with 16 (it would take minutes): it is reported
+   as skipped and makes the 16-connection maximum ``inf``.
+
+Per URL it prints p50/p95/max in ms and the errors (any status but 200, a transport error, a
+timeout after ``--timeout`` s). Baselines measured in the same run, for comparing machines: a bare
+SQLite primary-key read of ``documents``, a bare tantivy top-10 search (``Soviet``, the engine call
+without opis around it) and the server's floor (a static file over HTTP). The last line:
+``docs=N pages_max_p95_1conn_ms=X pages_max_p95_16conn_ms=Y errors=E`` (X, Y the worst p95 over
+every page and API list).
+
+Without ``--docs`` the old benchmark runs: requests go straight to the ASGI app in process
+(httpx's ASGI transport, one event loop), over the sample corpus (and with ``--big N`` the search
+pages over ``bench/search.py``'s corpus); last line ``pages_max_p95_ms=X big_search_max_p95_ms=Y``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import importlib.util
+import json
 import os
 import sys
 import tempfile
 import time
 import warnings
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,13 +148,283 @@ def big_db(n: int, path: str) -> str:
     return path
 
 
+# --- the synthetic corpus: every page and API list at N documents --------------------------------
+#: what is timed; ``{name}`` is filled from :func:`probes` (add a line to time another URL)
+URLS = [
+    "/", "/?page={deep_page}",
+    "/search?q=Soviet", '/search?q="Central Committee"', "/search?q=Khrushchev AND date:1955..1965",
+    "/documents/{doc}",
+    "/entities/{place}", "/entities/{person}",
+    "/map",
+    "/timeline", "/timeline?date_from={year}&date_to={year}", "/timeline?place={place}",
+    "/archives", "/archives?archive={archive}",
+    "/claims",
+    "/api/documents", "/api/documents?offset={mid}", "/api/documents/{doc}",
+    "/api/search?q=Soviet", '/api/search?q="Central Committee"',
+    "/api/entities", "/api/entities?type=PERSON",
+    "/api/entities/{place}", "/api/entities/{place}/mentions", "/api/entities/{person}/mentions",
+    "/api/entities/{place}/cooccurring",
+    "/api/places",
+    "/api/claims", "/api/claims?about={place}", "/api/claims/compare",
+    "/api/timeline", "/api/timeline?date_from={year}&date_to={year}",
+    "/api/archives",
+]
+BARE_QUERY = "Soviet"
+
+
+def _bench_module(name: str):
+    if str(REPO / "bench") not in sys.path:
+        sys.path.insert(0, str(REPO / "bench"))
+    return importlib.import_module(name)
+
+
+def _sizes_mb(path: str) -> tuple[float, float]:
+    """(the database file with its WAL, the tantivy index) in MB."""
+    db = sum(os.path.getsize(f) for f in (path, path + "-wal") if os.path.exists(f))
+    index = sum(f.stat().st_size for f in Path(path + ".tantivy").rglob("*") if f.is_file())
+    return db / 2**20, index / 2**20
+
+
+def synthetic_db(n: int, db: str, articles: float, seed: int) -> dict:
+    """``db`` holding ``n`` synthetic documents and its tantivy index (built unless reused);
+    returns the facts of the build (``DB.synth.json``: distributions, probes, text size)."""
+    from opis import Archive
+    from opis.store import Store
+
+    synth = _bench_module("synth")
+    meta_path = Path(db + ".synth.json")
+    have = 0
+    if os.path.exists(db):
+        with Store(db) as store:
+            have = store.count()
+        if have > n:
+            raise SystemExit(f"{db} holds {have} documents, more than --docs {n}: use another --db")
+    if have == n and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        print(f"reusing {db}: {have} documents (built {meta.get('built', '?')})")
+        for line in meta.get("lines", []):
+            print("  " + line)
+        return meta
+    templates = synth.load_templates(synth.template_store())
+    kinds = Counter(t.kind for t in templates)
+    print(f"templates: {len(templates)} real documents ({kinds['record']} record pages, {kinds['article']} articles)"
+          f"; building {n - have} documents into {db}" + (f" (resuming at {have})" if have else ""), flush=True)
+    report = synth.build(db, n, templates, seed=seed, articles=articles,
+                         progress=lambda line: print(line, flush=True))
+    for line in report.lines():
+        print("  " + line, flush=True)
+    t = time.perf_counter()
+    with Archive(db) as archive:
+        archive.reindex(backend="tantivy")
+    tantivy_s = time.perf_counter() - t
+    print(f"  tantivy index built in {tantivy_s:.0f}s", flush=True)
+    persons = sorted(e for e, c in report.entity_docs.items() if c == 1 and e.startswith("person"))
+    places = [e for e, _ in report.entity_docs.most_common() if e.startswith("place:")]
+    archives = Counter(r.archive for t in templates for r in t.doc.archival_refs if r.archive)
+    meta = {
+        "docs": n, "built": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "articles": articles,
+        "resumed_at": have, "build_s": round(report.seconds, 1), "docs_per_s": round(report.docs_per_s, 1),
+        "tantivy_s": round(tantivy_s, 1), "text_chars_per_doc": report.text_chars / max(report.written, 1),
+        "lines": report.lines(),
+        "probes": {"place": places[0] if places else "place:china",
+                   "person": persons[len(persons) // 2] if persons else None,
+                   "archive": archives.most_common(1)[0][0] if archives else "GARF"},
+    }
+    meta_path.write_text(json.dumps(meta, indent=1))
+    return meta
+
+
+def probes(db: str, n: int, meta: dict) -> dict[str, str]:
+    """The values the URLs of ``URLS`` are filled with."""
+    from opis import Archive
+
+    with Archive(db, readonly=True) as archive:
+        mid = archive.list(1, n // 2).documents[0]["id"]
+    p = dict(meta.get("probes") or {})
+    return {"doc": mid, "mid": str(n // 2), "deep_page": str(max(1, min(100000, n // 50 // 2))), "year": "1950",
+            "place": p.get("place") or "place:china", "person": p.get("person") or "person:nikita-khrushchev",
+            "archive": p.get("archive") or "GARF"}
+
+
+@dataclass
+class Timing:
+    """The answers to one URL in one mode."""
+
+    url: str
+    ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    first_error: str = ""
+    skipped: str = ""
+
+    def p95(self) -> float:
+        return pct(self.ms, 95) if self.ms else float("inf")
+
+    def line(self) -> str:
+        if self.skipped:
+            return f"  {'skipped':>33}  {self.url}  ({self.skipped})"
+        if not self.ms:
+            return f"  {'no answer':>33}  errors={self.errors} {self.url}  {self.first_error}"
+        err = f" errors={self.errors} ({self.first_error})" if self.errors else ""
+        return (f"  p50={pct(self.ms, 50):8.1f} p95={self.p95():8.1f} max={max(self.ms):8.1f}  n={len(self.ms):<3} "
+                f"{self.url}{err}")
+
+
+def _record(t: Timing, status, detail: str) -> None:
+    t.errors += 1
+    if not t.first_error:
+        t.first_error = f"{status} {detail}"[:160]
+
+
+def time_one_connection(base: str, url: str, runs: int, budget: float, timeout: float) -> Timing:
+    """``url`` requested one at a time: a warm-up, then ``runs`` requests or ``budget`` seconds."""
+    t = Timing(url)
+    with httpx.Client(base_url=base, timeout=timeout) as client:
+        start = time.perf_counter()
+        for k in range(runs + 1):
+            t0 = time.perf_counter()
+            try:
+                r = client.get(url)
+                if r.status_code != 200:
+                    _record(t, r.status_code, r.text[-120:])
+            except httpx.HTTPError as exc:
+                _record(t, type(exc).__name__, str(exc))
+                break  # a timeout: do not wait for it again
+            ms = (time.perf_counter() - t0) * 1000
+            if k or ms > budget * 500:  # the warm-up is kept only when it is all there will be
+                t.ms.append(ms)
+            if time.perf_counter() - start > budget:
+                break
+    return t
+
+
+async def _concurrent(base: str, url: str, total: int, concurrency: int, budget: float, timeout: float) -> Timing:
+    t = Timing(url)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0)
+    left = [total]
+    start = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
+
+        async def worker() -> None:
+            while left[0] > 0 and time.perf_counter() - start < budget:
+                left[0] -= 1
+                t0 = time.perf_counter()
+                try:
+                    r = await client.get(url)
+                    if r.status_code != 200:
+                        _record(t, r.status_code, r.text[-120:])
+                    t.ms.append((time.perf_counter() - t0) * 1000)
+                except httpx.HTTPError as exc:
+                    _record(t, type(exc).__name__, str(exc))
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return t
+
+
+def baselines(db: str, base: str) -> dict[str, float]:
+    """Bare engine times (p50 ms) measured now: SQLite primary-key read, tantivy top-10, HTTP floor."""
+    import sqlite3
+
+    from opis.search import get_backend, prepare
+    from opis.store import Store
+
+    out = {}
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents LIMIT 200 OFFSET ?", (conn.execute(
+        "SELECT count(*) FROM documents").fetchone()[0] // 2,))]
+    times = []
+    for _ in range(5):
+        for i in ids:
+            t = time.perf_counter()
+            conn.execute("SELECT * FROM documents WHERE id = ?", (i,)).fetchone()
+            times.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    out["sqlite_pk_read"] = pct(times, 50)
+    with Store(db, readonly=True) as store:
+        engine = get_backend(store, "tantivy")
+        plan = prepare(store, BARE_QUERY)
+        engine.bare(plan, 10)
+        times = []
+        for _ in range(50):
+            t = time.perf_counter()
+            engine.bare(plan, 10)
+            times.append((time.perf_counter() - t) * 1000)
+    out["tantivy_top10"] = pct(times, 50)
+    floor = time_one_connection(base, "/static/opis.css", 50, 10, 30)
+    out["http_static"] = pct(floor.ms, 50) if floor.ms else float("nan")
+    return out
+
+
+def run_synthetic(args) -> None:
+    web_load = _bench_module("web_load")
+    n = args.docs
+    db = args.db or f"/tmp/opis-web-{n}.db"
+    meta = synthetic_db(n, db, args.articles, args.seed)
+    text_mb = meta.get("text_chars_per_doc", 0) * n / 2**20
+    size, tsize = _sizes_mb(db)
+    print(f"database {db}: {size:.0f} MB ({size * 2**20 / n / 1024:.1f} KB/document"
+          + (f", {size / text_mb:.1f}x the text" if text_mb else "") + f"), tantivy index {tsize:.0f} MB",
+          flush=True)
+    if args.build_only:
+        return
+    values = probes(db, n, meta)
+    urls = [str(httpx.URL(u.format(**values))) for u in URLS]
+    print("probes: " + ", ".join(f"{k}={v}" for k, v in values.items()), flush=True)
+    one: dict[str, Timing] = {}
+    many: dict[str, Timing] = {}
+    with web_load.Server(db, workers=args.workers) as server:
+        print(f"server: {server.base} (opis serve, {args.workers} worker(s)); timing {len(urls)} URLs", flush=True)
+        base = baselines(db, server.base)
+        print("\n1 connection (one request at a time):", flush=True)
+        for url in urls:
+            one[url] = time_one_connection(server.base, url, args.runs, args.budget, args.timeout)
+            print(one[url].line(), flush=True)
+        print(f"\n{args.concurrency} connections in flight (the same URL):", flush=True)
+        for url in urls:
+            single = one[url]
+            if single.ms and pct(single.ms, 50) > args.slow * 1000:
+                many[url] = Timing(url, skipped=f"1-connection p50 {pct(single.ms, 50) / 1000:.1f}s > --slow {args.slow}s")
+            else:
+                total = max(args.runs, 2 * args.concurrency)
+                many[url] = asyncio.run(_concurrent(server.base, url, total, args.concurrency, args.budget, args.timeout))
+            print(many[url].line(), flush=True)
+    worst1 = max(t.p95() for t in one.values())
+    worst16 = max(t.p95() for t in many.values())
+    errors = sum(t.errors for t in (*one.values(), *many.values()))
+    slowest1 = max(one.values(), key=Timing.p95)
+    slowest16 = max(many.values(), key=Timing.p95)
+    print(f"\nbaselines (p50, this run): bare SQLite primary-key read {base['sqlite_pk_read']:.3f} ms, bare tantivy "
+          f"top-10 '{BARE_QUERY}' {base['tantivy_top10']:.2f} ms, static file over HTTP {base['http_static']:.2f} ms")
+    print(f"slowest, 1 connection: {slowest1.url} p95 {worst1:.0f} ms = {worst1 / base['tantivy_top10']:.0f}x the bare "
+          f"tantivy search, {worst1 / base['http_static']:.0f}x the HTTP floor")
+    print(f"slowest, {args.concurrency} connections: {slowest16.url} p95 {worst16:.0f} ms")
+    skipped = sum(1 for t in many.values() if t.skipped)
+    if skipped:
+        print(f"{skipped} URL(s) not run with {args.concurrency} connections (too slow with one)")
+    print(f"docs={n} pages_max_p95_1conn_ms={worst1:.1f} pages_max_p95_16conn_ms={worst16:.1f} errors={errors}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", default=None, help="sample database (default: ingest examples/corpus into a temp file)")
+    ap.add_argument("--db", default=None, help="sample database (default: ingest examples/corpus into a temp file);"
+                    " with --docs: the synthetic database (default: /tmp/opis-web-N.db)")
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--big", type=int, default=0, help="also time search pages over N documents (e.g. 100000)")
     ap.add_argument("--big-db", default=None, help="database for --big (default: /tmp/opis-bench-N.db, as bench/search.py)")
+    ap.add_argument("--docs", type=int, default=0,
+                    help="time every page and API list over N synthetic documents (with --db: that database)")
+    ap.add_argument("--budget", type=float, default=20.0, help="--docs: seconds per URL and mode at most")
+    ap.add_argument("--timeout", type=float, default=60.0, help="--docs: seconds before a request counts as failed")
+    ap.add_argument("--concurrency", type=int, default=16, help="--docs: requests in flight in the second mode")
+    ap.add_argument("--slow", type=float, default=10.0,
+                    help="--docs: skip the concurrent mode for a URL whose 1-connection p50 is above this (s)")
+    ap.add_argument("--workers", type=int, default=1, help="--docs: server processes (opis serve --workers)")
+    ap.add_argument("--articles", type=float, default=0.05, help="--docs: share of long articles among the documents")
+    ap.add_argument("--seed", type=int, default=1, help="--docs: seed of the synthetic corpus")
+    ap.add_argument("--build-only", action="store_true", help="--docs: build (or check) the database, time nothing")
     args = ap.parse_args()
+    if args.docs:
+        run_synthetic(args)
+        return
 
     client = AsgiClient(create_app(sample_db(args.db)))
     print(f"sample corpus: server time per page ({args.runs} requests each)")
