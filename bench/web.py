@@ -28,8 +28,9 @@ page, a year, an archive) is timed over real HTTP:
    async), ``max(--runs, 2×16)`` requests or ``--budget`` seconds. A URL whose single-connection
    p50 times 16 exceeds ``--timeout`` is not run with 16 (its last request in flight would time
    out, and the run would take many minutes): it is reported as skipped and makes the
-   16-connection maximum ``inf``. After a timed-out request the benchmark waits until the
-   server has finished the abandoned work (its CPU use drops) before timing the next URL.
+   16-connection maximum ``inf``. After a timed-out request the server is restarted (the
+   abandoned work would otherwise slow the next URLs); every URL starts with one untimed warm-up
+   request.
 
 Per URL it prints p50/p95/max in ms and the errors (any status but 200, a transport error, a
 timeout after ``--timeout`` s). Baselines measured in the same run, for comparing machines: a bare
@@ -257,6 +258,7 @@ class Timing:
     errors: int = 0
     first_error: str = ""
     skipped: str = ""
+    abandoned: int = 0  # requests given up (timeouts, transport errors): the server may still work on them
 
     def p95(self) -> float:
         return pct(self.ms, 95) if self.ms else float("inf")
@@ -271,33 +273,14 @@ class Timing:
                 f"{self.url}{err}")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time used so far by process ``pid`` and its children (Linux ``/proc``; 0 elsewhere)."""
-    total = 0.0
-    pids = [pid]
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                pids += [int(c) for c in f.read().split()]
-        for p in pids:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError):
-        pass
-    return total
-
-
-def wait_idle(pid: int, limit: float = 900.0) -> float:
-    """Wait until the server has finished the work of abandoned (timed-out) requests: its CPU use
-    below 20% of one core over half a second. Returns the seconds waited."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < limit:
-        before = _cpu_seconds(pid)
-        time.sleep(0.5)
-        if _cpu_seconds(pid) - before < 0.1:
-            break
-    return time.perf_counter() - t0
+def restart(server) -> float:
+    """Stop the server at once (the work of abandoned, timed-out requests dies with it) and start
+    it again on the same port; returns the seconds it took."""
+    t = time.perf_counter()
+    server.proc.kill()
+    server.proc.wait()
+    server.__enter__()
+    return time.perf_counter() - t
 
 
 def _record(t: Timing, status, detail: str) -> None:
@@ -319,6 +302,7 @@ def time_one_connection(base: str, url: str, runs: int, budget: float, timeout: 
                     _record(t, r.status_code, r.text[-120:])
             except httpx.HTTPError as exc:
                 _record(t, type(exc).__name__, str(exc))
+                t.abandoned += 1
                 break  # a timeout: do not wait for it again
             ms = (time.perf_counter() - t0) * 1000
             if k or ms > budget * 500:  # the warm-up is kept only when it is all there will be
@@ -346,7 +330,15 @@ async def _concurrent(base: str, url: str, total: int, concurrency: int, budget:
                     t.ms.append((time.perf_counter() - t0) * 1000)
                 except httpx.HTTPError as exc:
                     _record(t, type(exc).__name__, str(exc))
+                    t.abandoned += 1
 
+        try:
+            await client.get(url)  # warm-up, untimed
+        except httpx.HTTPError as exc:
+            _record(t, type(exc).__name__, str(exc))
+            t.abandoned += 1
+            return t
+        start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return t
 
@@ -401,20 +393,20 @@ def run_synthetic(args) -> None:
     if args.build_only:
         return
     values = probes(db, n, meta)
-    urls = [str(httpx.URL(u.format(**values))) for u in URLS]
+    urls = [str(httpx.URL(u.format(**values))) for u in URLS
+            if not args.only or any(part in u for part in args.only.split(","))]
     print("probes: " + ", ".join(f"{k}={v}" for k, v in values.items()), flush=True)
     one: dict[str, Timing] = {}
     many: dict[str, Timing] = {}
     with web_load.Server(db, workers=args.workers) as server:
         print(f"server: {server.base} (opis serve, {args.workers} worker(s)); timing {len(urls)} URLs", flush=True)
         base = baselines(db, server.base)
-        pid = server.proc.pid
         print("\n1 connection (one request at a time):", flush=True)
         for url in urls:
             one[url] = time_one_connection(server.base, url, args.runs, args.budget, args.timeout)
             print(one[url].line(), flush=True)
-            if one[url].errors:
-                print(f"  (waited {wait_idle(pid):.0f}s for the server to finish abandoned requests)", flush=True)
+            if one[url].abandoned:
+                print(f"  (server restarted in {restart(server):.0f}s: a request was abandoned)", flush=True)
         print(f"\n{args.concurrency} connections in flight (the same URL):", flush=True)
         for url in urls:
             p50 = pct(one[url].ms, 50) / 1000 if one[url].ms else float("inf")
@@ -424,8 +416,8 @@ def run_synthetic(args) -> None:
             else:
                 total = max(args.runs, 2 * args.concurrency)
                 many[url] = asyncio.run(_concurrent(server.base, url, total, args.concurrency, args.budget, args.timeout))
-                if many[url].errors:
-                    print(f"  (waited {wait_idle(pid):.0f}s for the server to finish abandoned requests)", flush=True)
+                if many[url].abandoned:
+                    print(f"  (server restarted in {restart(server):.0f}s: requests were abandoned)", flush=True)
             print(many[url].line(), flush=True)
     worst1 = max(t.p95() for t in one.values())
     worst16 = max(t.p95() for t in many.values())
@@ -458,6 +450,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="--docs: server processes (opis serve --workers)")
     ap.add_argument("--articles", type=float, default=0.05, help="--docs: share of long articles among the documents")
     ap.add_argument("--seed", type=int, default=1, help="--docs: seed of the synthetic corpus")
+    ap.add_argument("--only", default="", help="--docs: time only the URLs (of URLS) containing one of these, comma-separated")
     ap.add_argument("--build-only", action="store_true", help="--docs: build (or check) the database, time nothing")
     args = ap.parse_args()
     if args.docs:
