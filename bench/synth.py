@@ -36,7 +36,12 @@ the rest *record pages*.
 
 Mentions per document, claims per document and text length are therefore the templates'
 (mixed by the weights above); :func:`build` measures them on what it wrote and returns them
-with the head of the entity frequency table (:class:`BuildReport`).
+with the head of the entity frequency table (:class:`BuildReport`). At 10,000 documents (seed
+1): 33.8 mentions, 3.0 claims and 2,649 characters of text per document (the 120 record-page
+templates: about 22 mentions, 1.4 claims, 1,700 characters; the two articles up to 430 mentions
+and 89 claims); 11,777 distinct entities, 24% of them in one document only; in the most
+documents: ``place:soviet-union`` 25%, ``place:china`` 19%, ``place:moscow`` 19%, the most
+frequent synthetic person 10%, ``place:united-states`` 10%.
 
 **Writing.** Through the store's public write path only: each document goes through
 :meth:`opis.store.Store.write` (the record and every derived table of every registered
