@@ -43,6 +43,8 @@ _LINGUA_NAMES = {"en": "ENGLISH", "de": "GERMAN", "fr": "FRENCH", "ru": "RUSSIAN
 
 @dataclass
 class Run:
+    """A stretch of text in one script, with its count of letters."""
+
     script: str
     text: str
     letters: int

@@ -90,6 +90,8 @@ class Apparatus:
 
 @dataclass
 class Mention:
+    """A span of the text that names something, with its type, the entity it links to and the rule source."""
+
     start: int
     end: int
     surface: str
@@ -110,6 +112,8 @@ PUBLICATION_PLACE = "publication_place"
 
 @dataclass
 class Variant:
+    """One written form of an entity's name, with its language and script when known."""
+
     name: str
     lang: str | None = None
     script: str | None = None
@@ -117,6 +121,9 @@ class Variant:
 
 @dataclass
 class Entity:
+    """A person, place or organisation the archive knows, with its name variants, coordinates and authority
+    ids."""
+
     id: str
     type: str
     label: str
@@ -132,6 +139,8 @@ class Entity:
 
 @dataclass
 class Quantity:
+    """A number found in the text, with its range, unit, qualifier, metric conversion and span."""
+
     value: float | None
     text: str
     low: float | None = None
@@ -182,6 +191,8 @@ class Event:
 
 @dataclass
 class Page:
+    """A page of the source: its number, text offsets, language and OCR confidence."""
+
     n: int
     start: int
     end: int
@@ -216,6 +227,9 @@ class FieldSource:
 
 @dataclass
 class Provenance:
+    """Where a record came from: the file, its hash and format, the reader and layout, and the source of each
+    field."""
+
     path: str
     sha256: str
     format: str
@@ -230,6 +244,8 @@ class Provenance:
 
 @dataclass
 class Document:
+    """The structured record of one source document: metadata, text, notes, mentions, claims and provenance."""
+
     id: str
     title: str | None = None
     date: DateValue = field(default_factory=DateValue)
@@ -277,6 +293,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-ready data, without the reader's layout hints and facts."""
         d = to_dict(self)
         d.pop("fields", None)
         d.pop("facts", None)
@@ -289,6 +306,7 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a document from ``to_dict`` data."""
         return from_dict(cls, data)
 
 
@@ -296,6 +314,7 @@ class Document:
 
 
 def to_dict(obj: Any) -> Any:
+    """Dataclasses, lists and dicts as plain JSON-ready data, recursively."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, list | tuple):

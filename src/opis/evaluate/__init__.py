@@ -72,6 +72,8 @@ def value_tally(name: str, gold: Any, got: Any) -> Tally:
 
 @dataclass
 class FieldScore:
+    """Precision and recall counts for one scored field over all documents, with its mismatches."""
+
     field: str
     tp: int = 0
     fp: int = 0
@@ -80,18 +82,22 @@ class FieldScore:
 
     @property
     def precision(self) -> float:
+        """Share of predicted values that are right; 1.0 when nothing was predicted."""
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
 
     @property
     def recall(self) -> float:
+        """Share of gold values that were found; 1.0 when the gold has none."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall; 0.0 when both are zero."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        """The score as JSON-ready data, ratios rounded to four places."""
         return {
             "field": self.field, "tp": self.tp, "fp": self.fp, "fn": self.fn,
             "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
@@ -108,14 +114,19 @@ class Rightness:
 
     @property
     def share(self) -> float:
+        """Share of values wholly right; 1.0 when none were scored."""
         return self.right / self.total if self.total else 1.0
 
     def to_dict(self) -> dict[str, Any]:
+        """The counts and share as JSON-ready data."""
         return {"right": self.right, "total": self.total, "share": round(self.share, 4)}
 
 
 @dataclass
 class Report:
+    """The result of ``opis eval``: scores per field, the matched and unmatched gold files, and wholly-right
+    counts."""
+
     fields: dict[str, FieldScore] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
@@ -125,6 +136,8 @@ class Report:
     right_all: Rightness = field(default_factory=Rightness)
 
     def count_right(self, layout: str | None, tally: Tally) -> None:
+        """Count one tally as wholly right or not, under its field, the page layout ("-" when unknown) and the
+        total."""
         ok = int(tally.fp == 0 and tally.fn == 0)
         for r in (self.right_by_field.setdefault(tally.field, Rightness()),
                   self.right_by_layout.setdefault(layout or "-", Rightness()), self.right_all):
@@ -132,6 +145,7 @@ class Report:
             r.total += 1
 
     def add(self, doc_name: str, tally: Tally) -> None:
+        """Add one document's tally to its field's score, prefixing its misses with the document name."""
         fs = self.fields.setdefault(tally.field, FieldScore(tally.field))
         fs.tp += tally.tp
         fs.fp += tally.fp
@@ -139,6 +153,7 @@ class Report:
         fs.misses += [f"{doc_name}: {m}" for m in tally.misses]
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (the ``--json`` output of ``opis eval``)."""
         return {
             "documents": self.documents,
             "unmatched": self.unmatched,
@@ -167,10 +182,12 @@ def scorers() -> list[Scorer]:
 
 
 def load_gold(gold_dir: str | Path) -> list[dict[str, Any]]:
+    """The gold records of a directory: every ``*.json`` file, in name order."""
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
 
 
 def evaluate(store, gold_dir: str | Path) -> Report:
+    """Score the store's records against the gold files of ``gold_dir``, matched by file name."""
     by_name: dict[str, dict[str, Any]] = {}
     for rec in store.iter_records():
         path = (rec.get("provenance") or {}).get("path") or ""
@@ -193,6 +210,7 @@ def evaluate(store, gold_dir: str | Path) -> Report:
 
 
 def format_report(report: Report, show_misses: bool = True) -> str:
+    """The report as a text table (P/R/F1 per field, wholly-right shares), with up to 200 mismatches."""
     lines = [f"{'field':34} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"]
     for name, fs in sorted(report.fields.items()):
         lines.append(f"{name:34} {fs.precision:6.3f} {fs.recall:6.3f} {fs.f1:6.3f}  {fs.tp}/{fs.fp}/{fs.fn}")

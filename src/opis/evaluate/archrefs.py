@@ -28,6 +28,8 @@ def _canon_archive(code: str | None) -> str | None:
 
 
 def ref_key(ref: dict[str, Any]) -> tuple:
+    """The comparison key of an archival reference: canonical archive code, fond, opis, delo and normalised
+    folios."""
     return (
         _canon_archive(ref.get("archive")),
         *(ref.get(p) for p in PARTS[1:]),

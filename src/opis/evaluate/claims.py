@@ -65,6 +65,8 @@ def _core(d: DateValue) -> DateValue:
 
 
 def dates_agree(gold: Any, got: Any) -> bool:
+    """Whether a gold and an extracted date agree: the same EDTF, or one contains the other (approximate years
+    as that year)."""
     g, m = _date(gold), _date(got)
     if g is None or m is None:
         return False
@@ -89,6 +91,7 @@ def _matches_all(gc: dict[str, Any], c: dict[str, Any]) -> bool:
 
 
 def score_claims(gold_claims: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[Tally]:
+    """Tallies for claims: ``claims`` (all parts match) and ``claims.value`` (the value alone matches)."""
     full, value = Tally("claims"), Tally("claims.value")
     used: set[int] = set()
     used_value: set[int] = set()
@@ -137,6 +140,7 @@ def suspect_reasons(claim: dict[str, Any], text: str) -> list[str]:
 
 
 def score_suspects(record: dict[str, Any]) -> Tally:
+    """Tally of the record's claims that ``suspect_reasons`` flags (fp) against those it accepts (tp)."""
     t = Tally("claims.suspect")
     text = record.get("text") or ""
     for c in record.get("claims") or []:
@@ -154,6 +158,7 @@ def _words(s: str) -> set[str]:
 
 
 def score_regime(facts: list[dict[str, Any]], events: list[dict[str, Any]]) -> Tally:
+    """Tally of the gold regime facts that have a dated event with an agreeing date and a shared word."""
     t = Tally("regime_facts")
     for f in facts:
         words = _words(f.get("fact", ""))
@@ -170,6 +175,7 @@ def score_regime(facts: list[dict[str, Any]], events: list[dict[str, Any]]) -> T
 
 
 def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
+    """Claim and regime-fact tallies for one document; empty when the gold has neither."""
     out: list[Tally] = []
     if "claims" in gold:
         out += score_claims(gold.get("claims") or [], record.get("claims") or [])

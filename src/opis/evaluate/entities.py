@@ -97,6 +97,8 @@ def _glosses(gold: dict[str, Any], record: dict[str, Any]) -> Tally:
 
 
 def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
+    """Entity tallies for one document: per type and overall, sampled recall, linking and glosses, as the gold
+    has them."""
     out: list[Tally] = []
     pred = _predicted(record)
     if gold.get("entities"):

@@ -71,6 +71,8 @@ def printed_reference(record: dict[str, Any]) -> str | None:
 
 
 def score(gold: dict[str, Any], record: dict[str, Any]) -> list[Tally]:
+    """Metadata tallies for one document, one per field the gold states (single values, lists, agents,
+    counts)."""
     meta = gold.get("metadata") or {}
     out: list[Tally] = []
     for name in SINGLE_FIELDS:

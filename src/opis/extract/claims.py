@@ -40,6 +40,9 @@ _PRON = {"them", "they", "these", "those", "it", "which", "whom", "who", "of"}
 
 @dataclass
 class ClaimContext:
+    """What claim extraction reads: the text with its dates, linked places, document date, default source and
+    spans to skip."""
+
     text: str
     dates: list[DateValue] = field(default_factory=list)  # dates found in ``text`` (spans)
     places: list[Mention] = field(default_factory=list)  # linked PLACE mentions (spans)
@@ -69,6 +72,7 @@ def skipped_regions(text: str) -> list[tuple[int, int]]:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the text's paragraphs, split at blank lines."""
     out, pos = [], 0
     for m in re.finditer(r"\n\s*\n", text):
         if m.start() > pos:
@@ -80,6 +84,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def find_claim_quantities(ctx: ClaimContext) -> list[Quantity]:
+    """The quantities of the text outside dates, excluded spans and skipped regions (reference lists, author blocks)."""
     exclude = [(d.start, d.end) for d in ctx.dates if d.start is not None] + list(ctx.exclude) + skipped_regions(ctx.text)
     return find_quantities(ctx.text, exclude)
 
@@ -281,6 +286,8 @@ def _in_relative_clause(text: str, pos: int, pstart: int, sentence_starts: list[
 def claim_date(
     ctx: ClaimContext, qs: int, qe: int, s0: int, s1: int, pstart: int, sentence_starts: list[int] | None = None
 ) -> DateValue | None:
+    """The date a quantity at [qs, qe) refers to: the nearest date in its clause or sentence, else the
+    paragraph's last main-clause date, else the document date (when inherited), else None."""
     sentence_starts = sentence_starts or []
     in_sent = ctx.dates_in(s0, s1)
     if in_sent:

@@ -51,6 +51,7 @@ _MON_ROMAN = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 
 
 def month_number(word: str) -> int | None:
+    """The month number (1-12) of an English or Russian month name or stem, or None."""
     w = word.lower()
     if w in MONTHS_EN:
         return MONTHS_EN[w]
@@ -107,6 +108,8 @@ _RULES: list[_Rule] = []
 
 
 def rule(name: str, pattern: str, needs_year: bool = False, flags: int = 0, relative: bool = False):
+    """Decorator registering a date rule: a named pattern whose match the function turns into a date;
+    ``needs_year`` rules need a known year."""
     def deco(fn):
         _RULES.append(_Rule(name, re.compile(pattern, flags), fn, needs_year or relative, relative))
         return fn

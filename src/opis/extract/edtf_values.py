@@ -15,40 +15,48 @@ SEASONS = {"spring": (21, 3, 5), "summer": (22, 6, 8), "autumn": (23, 9, 11), "f
 
 
 def last_day(year: int, month: int) -> int:
+    """The number of days in a month."""
     return calendar.monthrange(year, month)[1]
 
 
 def iso(year: int, month: int = 1, day: int = 1) -> str:
+    """An ISO date string (YYYY-MM-DD)."""
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def day(year: int, month: int, d: int) -> DateValue:
+    """A single day; a day past the month's end is clamped to its last day."""
     d = min(d, last_day(year, month))
     s = iso(year, month, d)
     return DateValue(edtf=s, earliest=s, latest=s, precision="day")
 
 
 def month(year: int, m: int) -> DateValue:
+    """A month, bounded by its first and last days."""
     return DateValue(edtf=f"{year:04d}-{m:02d}", earliest=iso(year, m), latest=iso(year, m, last_day(year, m)), precision="month")
 
 
 def year(y: int, approximate: bool = False, lo: int | None = None, hi: int | None = None) -> DateValue:
+    """A year, approximate ("1939~") when asked; ``lo``/``hi`` widen its bounds to other years."""
     lo = y if lo is None else lo
     hi = y if hi is None else hi
     return DateValue(edtf=f"{y:04d}" + ("~" if approximate else ""), earliest=iso(lo), latest=iso(hi, 12, 31), precision="year")
 
 
 def years(y1: int, y2: int) -> DateValue:
+    """An interval of whole years (a single year when both are equal)."""
     if y1 == y2:
         return year(y1)
     return DateValue(edtf=f"{y1:04d}/{y2:04d}", earliest=iso(y1), latest=iso(y2, 12, 31), precision="interval")
 
 
 def decade(start: int) -> DateValue:
+    """A decade ("193X") from its first year."""
     return DateValue(edtf=f"{start // 10:03d}X", earliest=iso(start), latest=iso(start + 9, 12, 31), precision="decade")
 
 
 def days(y1: int, m1: int, d1: int, y2: int, m2: int, d2: int) -> DateValue:
+    """An interval between two days, in order (a single day when equal); days past a month's end are clamped."""
     d1 = min(d1, last_day(y1, m1))
     d2 = min(d2, last_day(y2, m2))
     a, b = iso(y1, m1, d1), iso(y2, m2, d2)
@@ -60,6 +68,7 @@ def days(y1: int, m1: int, d1: int, y2: int, m2: int, d2: int) -> DateValue:
 
 
 def months(y1: int, m1: int, y2: int, m2: int) -> DateValue:
+    """An interval between two months (a single month when equal)."""
     if (y1, m1) == (y2, m2):
         return month(y1, m1)
     return DateValue(
@@ -68,6 +77,7 @@ def months(y1: int, m1: int, y2: int, m2: int) -> DateValue:
 
 
 def season(y: int, name: str) -> DateValue:
+    """A season of a year as EDTF season code; a winter runs into the next year."""
     code, m1, m2 = SEASONS[name]
     y2 = y + 1 if m2 < m1 else y
     return DateValue(edtf=f"{y:04d}-{code}", earliest=iso(y, m1), latest=iso(y2, m2, last_day(y2, m2)), precision="season")
@@ -95,6 +105,7 @@ MONTH_PARTS = {
 
 
 def month_part(y: int, m: int, part: str) -> DateValue:
+    """Part of a month ("early", "mid", "second half" ...) as an interval of days."""
     a, b = MONTH_PARTS[part]
     return days(y, m, a, y, m, b or last_day(y, m))
 
@@ -109,6 +120,7 @@ YEAR_PARTS = {
 
 
 def year_part(y: int, part: str) -> DateValue:
+    """Part of a year ("early", "mid", "second half" ...) as an interval of months."""
     a, b = YEAR_PARTS[part]
     return months(y, a, y, b)
 
@@ -131,12 +143,14 @@ def decade_part(start: int, part: str) -> DateValue:
 
 
 def bounds(dv: DateValue | None) -> tuple[str, str] | None:
+    """The (earliest, latest) ISO bounds of a date, or None when it has none."""
     if dv is None or not dv.earliest:
         return None
     return dv.earliest, dv.latest or dv.earliest
 
 
 def overlaps(a: DateValue | None, b: DateValue | None) -> bool:
+    """Whether two dates' bounds overlap; False when either is unknown."""
     ba, bb = bounds(a), bounds(b)
     if ba is None or bb is None:
         return False
@@ -144,6 +158,7 @@ def overlaps(a: DateValue | None, b: DateValue | None) -> bool:
 
 
 def contains(outer: DateValue | None, inner: DateValue | None) -> bool:
+    """Whether ``inner`` lies wholly within ``outer``; False when either is unknown."""
     bo, bi = bounds(outer), bounds(inner)
     if bo is None or bi is None:
         return False

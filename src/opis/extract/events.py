@@ -69,6 +69,8 @@ def _clean(segment: str) -> str:
 
 
 def extract_events(text: str, dates: list[DateValue], exclude: list[tuple[int, int]] | None = None) -> list[Event]:
+    """Dated events: sentences with a precise date (within one year) that say something happened, outside
+    ``exclude`` spans."""
     exclude = exclude or []
     events: list[Event] = []
     ordered = sorted((d for d in dates if d.start is not None), key=lambda d: d.start)

@@ -111,6 +111,7 @@ _PREP_NOUN_BEFORE = re.compile(
 
 
 def normalize_qualifier(q: str | None) -> str | None:
+    """The canonical name of a quantity qualifier ("approximately", "at least" ...), or None when not known."""
     if not q:
         return None
     q = re.sub(r"\s+", " ", q.strip().lower())

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Unit:
+    """A unit of measure: its name, kind, and the metric unit and factor to convert it (None when not
+    convertible)."""
+
     name: str  # the unit as opis names it (singular, as historians write it)
     kind: str  # length | area | mass | money | percent | temperature | duration
     to_unit: str | None = None  # metric unit for conversion
@@ -99,6 +102,7 @@ def match_unit(text: str, pos: int) -> tuple[Unit, int, bool] | None:
 
 
 def convert(value: float | None, unit: Unit) -> float | None:
+    """The value in the unit's metric unit, rounded to three places, or None when unknown or not convertible."""
     if value is None or unit.factor is None:
         return None
     return round(value * unit.factor, 3)
