@@ -106,6 +106,7 @@ def is_person_name(word: str) -> bool:
 
 
 def get(entity_id: str) -> Entity | None:
+    """The authority entity with this id, or None when there is none."""
     rec = resolver().get(entity_id)
     return rec.entity if rec else None
 
@@ -136,6 +137,7 @@ def variants(term: str) -> list[str]:
 
 
 def entries(type: str | None = None) -> Iterator[Entity]:
+    """Every authority entity, or those of one type (PERSON, PLACE, ORG)."""
     for rec in resolver().iter_records(type):
         yield rec.entity
 

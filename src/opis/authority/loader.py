@@ -46,6 +46,7 @@ class Record:
 
     @property
     def id(self) -> str:
+        """The entity's id."""
         return self.entity.id
 
     def names(self) -> list[str]:
@@ -78,6 +79,7 @@ def script_of(name: str) -> str:
 
 
 def parse_variants(cell: str | None) -> list[Variant]:
+    """The name variants of a ``name@lang|name@lang`` cell, each with its script; [] for an empty cell."""
     out: list[Variant] = []
     for part in (cell or "").split("|"):
         part = part.strip()

@@ -61,6 +61,7 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 
 
 def has_han(text: str) -> bool:
+    """Whether the text contains a Chinese (Han) character."""
     return bool(_HAN.search(text))
 
 

@@ -44,6 +44,9 @@ TYPE_ALIASES = {"PER": "PERSON", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
 
 @dataclass
 class Match:
+    """An authority entry a name matched, how it matched (exact, translit, gloss, fuzzy), its score, and which
+    name matched."""
+
     entity: Entity
     method: str  # exact | translit | gloss | fuzzy
     score: float
@@ -155,6 +158,7 @@ class Resolver:
 
     # -- lookups ---------------------------------------------------------------------------
     def get(self, entity_id: str) -> Record | None:
+        """The authority record with this id, or None."""
         return self.records.get(entity_id)
 
     def _rank(self, ids: list[str], type: str | None, name: str | None = None) -> list[str]:
@@ -419,6 +423,7 @@ class Resolver:
 
     # -- scanning text ----------------------------------------------------------------
     def automaton(self):
+        """The Aho-Corasick automaton of the findable normalised names, built on first use."""
         if self._automaton is None:
             auto = ahocorasick.Automaton()
             for key, ids in self.exact.items():
@@ -506,6 +511,7 @@ class Resolver:
         return False
 
     def iter_records(self, type: str | None = None) -> Iterator[Record]:
+        """The authority records, all or those of one type."""
         type = _type_key(type)
         for rec in self.records.values():
             if type is None or rec.entity.type == type:

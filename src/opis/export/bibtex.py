@@ -11,6 +11,7 @@ _SPECIAL = re.compile(r"([&%$#_{}])")
 
 
 def escape(value: str) -> str:
+    """The value with BibTeX's special characters escaped."""
     value = value.replace("\\", r"\textbackslash{}")
     value = _SPECIAL.sub(r"\\\1", value)
     return value.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")

@@ -40,6 +40,8 @@ _GLOSS_RE = re.compile(r"\s*\[([^\]\[]+)\]")
 
 @dataclass
 class NamePart:
+    """A name a title or line states, with the roles it holds and an editor's bracketed gloss."""
+
     surface: str
     roles: list[str] = field(default_factory=list)
     gloss: str | None = None  # an editor's identification: "Filippov [Stalin]" -> "Stalin"
@@ -126,6 +128,8 @@ _TRAILING_PAREN = re.compile(r"\s*\((?:[^()]*)\)\s*$")
 
 @dataclass
 class TitleAgents:
+    """The authors and recipients a document title states."""
+
     authors: list[NamePart] = field(default_factory=list)
     recipients: list[NamePart] = field(default_factory=list)
 

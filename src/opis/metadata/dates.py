@@ -49,6 +49,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def month_number(word: str) -> int | None:
+    """The month number (1-12) of an English or Russian month name or stem (a trailing dot allowed), or None."""
     w = word.lower().rstrip(".")
     if w in MONTHS_EN:
         return MONTHS_EN[w]
@@ -131,6 +132,7 @@ def library_bounds(edtf_string: str) -> tuple[str, str] | None:
 
 
 def make(edtf_string: str, precision: str, text: str | None = None) -> DateValue | None:
+    """A date from an EDTF string with its bounds, or None when the string cannot be read."""
     b = bounds(edtf_string)
     if b is None:
         return None

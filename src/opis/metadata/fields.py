@@ -192,6 +192,8 @@ def record_id_from_url(url: str | None) -> str | None:
 
 @dataclass
 class JournalCitation:
+    """The journal, volume, issue, date, year and pages of a journal article's citation."""
+
     journal: str | None = None
     volume: str | None = None
     issue: str | None = None
@@ -211,6 +213,7 @@ _GOST = re.compile(
 
 
 def pages_range(s: str) -> str:
+    """A page range with its dash normalised to a plain hyphen ("12 – 15" -> "12-15")."""
     return re.sub(r"\s*[–—-]\s*", "-", s.strip())
 
 
@@ -234,6 +237,7 @@ def journal_citation(text: str | None) -> JournalCitation | None:
 
 
 def split_keywords(text: str | None) -> list[str]:
+    """The distinct keywords of a comma- or semicolon-separated list, a leading "and" dropped."""
     if not text:
         return []
     out = []

@@ -31,6 +31,7 @@ class RecordValues:
     sources: list[FieldSource] = field(default_factory=list)
 
     def get(self, name: str, default: Any = None) -> Any:
+        """The resolved value of field ``name``, or ``default``."""
         return self.values.get(name, default)
 
 
@@ -55,11 +56,13 @@ def _pick(facts: list[Fact], name: str, parse: Callable[[str], Any]) -> tuple[An
 
 
 def clean_title(value: str) -> str | None:
+    """A title with its whitespace collapsed and stray commas stripped, or None when empty."""
     s = re.sub(r"\s+", " ", value).strip().strip(",").strip()
     return s or None
 
 
 def read_date(value: str) -> DateValue | None:
+    """The date a field value states, read whole or else found within it; None when it has none."""
     return parse_date(value) or find_date(value)
 
 

@@ -53,6 +53,7 @@ def _by_page(doc: Document) -> None:
     assigns=["languages", "page_info"],
 )
 def language(doc: Document) -> Document:
+    """Set the document's languages and each page's language, per page when the pages tile the text."""
     if doc.page_info and _tiled(doc.page_info, len(doc.text)):
         _by_page(doc)
         return doc

@@ -134,6 +134,7 @@ def clean(raw: str) -> str:
 
 
 def norm_dashes(s: str) -> str:
+    """The string with its en/em and other dashes as plain hyphens."""
     return _DASH_RE.sub("-", s)
 
 
@@ -152,6 +153,7 @@ def norm_folio(s: str) -> str:
 
 
 def split_folios(value: str) -> list[str] | None:
+    """The normalised folios of a comma-separated folio list, or None when the value is not one."""
     v = norm_dashes(value.strip().rstrip("."))
     if not FOLIO_LIST_RE.match(v):
         return None

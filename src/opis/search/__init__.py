@@ -47,6 +47,7 @@ class Hit:
     snippet: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON-ready data."""
         return {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
                 "snippet": self.snippet}
 
@@ -67,6 +68,7 @@ class SearchResult:
 
     @property
     def expanded(self) -> list[str]:
+        """Every variant name the query was expanded with, without repeats."""
         out: list[str] = []
         for names in self.expansions.values():
             out += [n for n in names if n not in out]
@@ -74,9 +76,11 @@ class SearchResult:
 
     @property
     def ids(self) -> list[str]:
+        """The ids of the hits, in rank order."""
         return [h.id for h in self.hits]
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (the search API's and ``opis search --json``'s shape)."""
         return {
             "query": self.query,
             "expanded": self.expanded,
@@ -88,6 +92,7 @@ class SearchResult:
 
 
 def default_backend() -> str:
+    """The search engine to use: ``OPIS_SEARCH_BACKEND`` or the default; raises OpisError for an unknown name."""
     name = os.environ.get("OPIS_SEARCH_BACKEND") or DEFAULT_BACKEND
     if name not in BACKENDS:
         raise OpisError(f"OPIS_SEARCH_BACKEND={name!r}: unknown search backend (use one of {', '.join(BACKENDS)})")

@@ -36,6 +36,8 @@ MAX_TERM = 60
 
 @dataclass(slots=True)
 class Token:
+    """One indexed word: its stemmed term, its folded word and its offsets in the analysed text."""
+
     term: str  # the analysed (folded, stemmed) term as indexed
     word: str  # the folded, unstemmed word (used for prefix matching)
     start: int  # character offsets in the analysed text
@@ -67,6 +69,7 @@ def script_of(word: str) -> str:
 
 
 def stem(folded: str) -> str:
+    """The stem of a folded word (English or Russian Snowball); other scripts unchanged."""
     stemmer = _STEMMERS.get(script_of(folded))
     return stemmer.stemWord(folded) if stemmer else folded
 
@@ -148,6 +151,7 @@ def stemmed_words(text: str | None) -> set[tuple[str, str]]:
 
 
 def keywords(value: str | None) -> list[str]:
+    """The folded, unstemmed terms of a field value (names, codes) for exact field filters."""
     return list(_keywords(value)) if value else []
 
 

@@ -14,6 +14,8 @@ FACET_SIZE = 10  # labels per facet (year and decade: all)
 
 @dataclass
 class RawResult:
+    """What a search engine returns: the total, the (id, score) hits of the page and the facet counts."""
+
     total: int
     hits: list[tuple[str, float]]  # (document id, score), best first
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
@@ -30,13 +32,18 @@ class RawResult:
 
 
 class Backend(Protocol):
+    """What a search engine provides (FTS5, tantivy)."""
+
     name: str
 
-    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult: ...
+    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
+        """One page of hits for a plan, with facet counts when asked; ``wait=False`` may leave facets pending."""
 
-    def bare(self, plan, limit: int = 10) -> list: ...
+    def bare(self, plan, limit: int = 10) -> list:
+        """The bare engine call for the plan, without ranking or facets (what benchmarks compare with)."""
 
-    def rebuild(self) -> int: ...
+    def rebuild(self) -> int:
+        """Rebuild the index from the stored records; returns the number of documents indexed."""
 
 
 def top_facets(counts: dict[str, Counter], size: int = FACET_SIZE) -> dict[str, list[tuple[str, int]]]:

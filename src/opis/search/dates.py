@@ -145,5 +145,6 @@ def query_terms(earliest: str | None, latest: str | None) -> list[str]:
 
 
 def year_of(earliest: str | None) -> int | None:
+    """The year of an ISO date, or None when it is missing or unreadable."""
     d = _parse(earliest)
     return d.year if d else None

@@ -37,6 +37,7 @@ def variants(term: str) -> tuple[str, ...]:
 
 
 def clear_cache() -> None:
+    """Forget the cached name variants (after the authority files change)."""
     variants.cache_clear()
 
 

@@ -33,6 +33,9 @@ _ENTITY_FACET = {"PLACE": "place", "GPE": "place", "LOC": "place", "PERSON": "pe
 
 @dataclass
 class IndexRow:
+    """What the index holds for one document: its analysed text fields, filter terms, facet labels and date
+    bounds."""
+
     id: str
     title: str = ""
     summary: str = ""
@@ -46,6 +49,8 @@ class IndexRow:
 
 
 def lang_label(code_or_name: str) -> str:
+    """The display name of a language code ("ru" -> "Russian"); unknown codes as given, short ones lower-
+    cased."""
     code = code_or_name.strip()
     return LANG_NAMES.get(code.lower(), code if len(code) > 3 else code.lower())
 

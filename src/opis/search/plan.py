@@ -38,12 +38,16 @@ class Prefix:
 
 @dataclass(frozen=True)
 class All:
+    """Matches when every ``must`` node matches and no ``must_not`` node does."""
+
     must: tuple[IR, ...]
     must_not: tuple[IR, ...] = ()
 
 
 @dataclass(frozen=True)
 class Any_:
+    """Matches when any ``should`` node matches."""
+
     should: tuple[IR, ...]
 
 
@@ -52,6 +56,8 @@ IR = Terms | Prefix | All | Any_
 
 @dataclass
 class Plan:
+    """A compiled query: the node tree the engines run, the name expansions used and the terms to highlight."""
+
     query: str
     root: IR
     expansions: dict[str, list[str]] = field(default_factory=dict)  # query term -> variants used
@@ -61,6 +67,7 @@ class Plan:
 
     @property
     def expanded(self) -> list[str]:
+        """Every variant name the query was expanded with, without repeats."""
         out: list[str] = []
         for names in self.expansions.values():
             out += [n for n in names if n not in out]

@@ -51,6 +51,8 @@ _EXCERPT = 70  # characters of a long query shown in an error message
 # --- syntax tree ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Word:
+    """A bare word of the query at character ``pos``; ``prefix`` for ``word*``."""
+
     text: str
     pos: int
     prefix: bool = False
@@ -58,12 +60,16 @@ class Word:
 
 @dataclass(frozen=True)
 class Phrase:
+    """A quoted phrase of the query."""
+
     text: str
     pos: int
 
 
 @dataclass(frozen=True)
 class Field:
+    """A ``field:value`` filter of the query."""
+
     name: str
     value: str
     pos: int
@@ -71,6 +77,8 @@ class Field:
 
 @dataclass(frozen=True)
 class DateRange:
+    """A date filter of the query: ISO bounds, None for an open end."""
+
     earliest: str | None  # ISO yyyy-mm-dd, None = open
     latest: str | None
     text: str
@@ -79,17 +87,23 @@ class DateRange:
 
 @dataclass(frozen=True)
 class Not:
+    """A negated node (``-word``, ``NOT ...``)."""
+
     child: Node
     pos: int
 
 
 @dataclass(frozen=True)
 class And:
+    """Nodes that must all match (juxtaposed terms, ``AND``)."""
+
     children: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Nodes of which one must match (``OR``)."""
+
     children: tuple[Node, ...]
 
 

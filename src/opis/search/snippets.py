@@ -78,6 +78,7 @@ def find_matches(text: str, terms: set[str], prefixes: set[str] = frozenset()) -
 
 
 def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset()) -> str:
+    """A window of the text around its first matches, the matched terms and prefixes marked."""
     return marker(frozenset(terms), frozenset(prefixes)).snippet(text)
 
 
@@ -135,6 +136,8 @@ class Marker:
         return hits
 
     def snippet(self, text: str) -> str:
+        """A window of the text around its matches, marked, whitespace collapsed, with "…" where cut; "" for
+        blank text."""
         if not text or text.isspace():
             return ""
         hits = self.matches(text)

@@ -62,6 +62,7 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Remove a document's FTS5 and search rows; nothing when it has none."""
     row = conn.execute("SELECT rowid FROM search_docs WHERE doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return
@@ -114,6 +115,8 @@ def compile_ir(node: IR) -> str | None:
 
 # --- searching ----------------------------------------------------------------------------
 class FTS5Backend:
+    """Search with SQLite FTS5 over the ``search_fts`` rows."""
+
     name = "fts5"
 
     def __init__(self, store):
@@ -134,6 +137,7 @@ class FTS5Backend:
             raise StoreError(f"full-text search failed ({exc}); try 'opis reindex'", self.store.path) from exc
 
     def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
+        """One page of FTS5 hits by rank, with the total and the facet counts of every match when asked."""
         expr = compile_ir(plan.root)
         if expr is None:
             return RawResult(0, [], {})

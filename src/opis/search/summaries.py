@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 @dataclass(slots=True)
 class Summary:
+    """The stored facet counts of one term, and the (total, facets) last served from them."""
+
     counts: dict[str, Any]  # as stored (see opis.search.tantivy_index._compact)
     served: tuple[int, Any] | None = None  # (total, facets) the last search made of it
 
@@ -58,6 +60,7 @@ class Summaries:
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The summaries database, opened (WAL, schema created) on first use."""
         if self._conn is None:
             conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -67,6 +70,7 @@ class Summaries:
         return self._conn
 
     def close(self) -> None:
+        """Forget the decoded summaries and close the database."""
         self._memo.clear()
         if self._conn is not None:
             self._conn.close()

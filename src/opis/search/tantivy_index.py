@@ -106,6 +106,7 @@ _CLEAN: dict[str, bool] = {}
 
 
 def index_dir(store) -> Path:
+    """The tantivy index directory of a store: its database path with ``.tantivy`` added."""
     return Path(str(store.path) + ".tantivy")
 
 
@@ -204,6 +205,7 @@ def _last_seq(conn: sqlite3.Connection) -> int:
 
 
 def read_state(path: Path) -> dict | None:
+    """The index directory's ``state.json``, or None when absent or unreadable."""
     try:
         return json.loads((path / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -227,6 +229,8 @@ def _write_state(path: Path, state: dict) -> None:
 
 
 class TantivyBackend:
+    """Search with tantivy: an index directory beside the database, kept up to date from the store's changes."""
+
     name = "tantivy"
 
     def __init__(self, store, sync: bool = True):

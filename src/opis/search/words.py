@@ -54,6 +54,7 @@ def pending(conn: sqlite3.Connection) -> bool:
 
 
 def done(conn: sqlite3.Connection) -> None:
+    """Mark the prefix word list as built (clears the pending flag)."""
     conn.execute("DELETE FROM search_meta WHERE key = ?", (PENDING,))
 
 
