@@ -32,6 +32,8 @@ PASS_BYTES = 16 * 1024 * 1024  # a file up to this size is read once and its byt
 
 @dataclass
 class IngestResult:
+    """The outcome of ingesting one file: its status, the document id, or the error, with what was stored."""
+
     path: str
     status: str  # added | unchanged | updated | error | skipped
     id: str | None = None
@@ -44,6 +46,7 @@ class IngestResult:
     fatal: bool = False  # the store cannot take more (disk full): the batch stops after this file
 
     def to_dict(self) -> dict:
+        """The path, id, status and, when set, error and title as JSON-ready data."""
         d = {"path": self.path, "id": self.id, "status": self.status}
         if self.error:
             d["error"] = self.error
@@ -158,6 +161,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def is_write_failure(exc: OSError) -> bool:
+    """Whether an OSError means the store cannot be written at all (disk full, quota, read-only)."""
     return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
 

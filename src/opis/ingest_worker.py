@@ -139,10 +139,12 @@ def stage_out_of_memory(warning: str) -> bool:
 
 
 def memory_message(memory_mb: int | None) -> str:
+    """The error message of a worker killed for memory, naming the limit when there is one."""
     return f"over the memory limit ({memory_mb} MB)" if memory_mb else "out of memory"
 
 
 def timeout_message(seconds: float) -> str:
+    """The error message of a file that ran past the time limit."""
     return f"timed out after {seconds:g} s"
 
 
@@ -273,6 +275,7 @@ class Worker:
             raise OpisError(f"the ingest worker failed to start: {message}")
 
     def alive(self) -> bool:
+        """Whether the worker process is still running."""
         return self.proc.is_alive()
 
     def run(self, source: Source, options: ReadOptions, names: tuple[tuple[str, ...], bool] | None,
@@ -337,12 +340,14 @@ class Worker:
         return f"exit status {code}"
 
     def kill(self) -> None:
+        """Kill the worker process, wait up to 5 s for it and close the pipe."""
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join(5.0)
         self.conn.close()
 
     def close(self) -> None:
+        """Ask the worker to stop, give it 2 s, then kill it."""
         with contextlib.suppress(OSError, ValueError):
             self.conn.send(None)
         self.proc.join(2.0)

@@ -190,6 +190,8 @@ def find_apparatus(text: str) -> list[Apparatus]:
     assigns=["apparatus"],
 )
 def apparatus(doc: Document) -> Document:
+    """Add the editorial apparatus the text holds (glosses, insertions ...) to what the reader found, in text
+    order."""
     found = find_apparatus(doc.text)
     seen = {(a.start, a.end) for a in doc.apparatus}
     doc.apparatus.extend(a for a in found if (a.start, a.end) not in seen)

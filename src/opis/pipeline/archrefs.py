@@ -33,6 +33,8 @@ MAX_LINE = 200
     assigns=["archival_refs"],
 )
 def archrefs(doc: Document) -> Document:
+    """Parse the raw archival references into archive, fond, opis, delo and folios, spans shifted onto the
+    text; unreadable ones kept as ``unparsed``."""
     out = []
     for ref in doc.archival_refs:
         if ref.kind == "archival" and (ref.fond or ref.delo or ref.rule):  # already parsed upstream

@@ -70,6 +70,7 @@ def remove_spans(text: str, spans: list[tuple[int, int]]):
     assigns=["text", "notes", "page_info"],
 )
 def boilerplate(doc: Document) -> Document:
+    """Remove the site boilerplate from the text, moving note anchors and page offsets to match."""
     spans = boilerplate_spans(doc.text)
     if not spans:
         return doc

@@ -18,6 +18,8 @@ from opis.pipeline.dates import is_secondary
 
 
 def context_for(doc: Document) -> ClaimContext:
+    """What claim extraction reads for a document: its dates, linked places outside notes, reference spans,
+    document date and authors as source."""
     dates = doc.dates or find_dates(doc.text, doc.date, prefer_document_year=not is_secondary(doc))
     places = [m for m in doc.mentions if m.type == "PLACE" and m.entity_id and m.note is None and m.start is not None]
     refs = [(r.start, r.end) for r in doc.archival_refs if r.note is None and r.start is not None and r.end is not None]
@@ -62,6 +64,7 @@ def summary_claims(doc: Document, found: list) -> list:
     assigns=["claims", "events"],
 )
 def claims(doc: Document) -> Document:
+    """Add the quantitative claims and dated events of the text (nothing for an empty text)."""
     if not doc.text.strip():
         return doc
     ctx = context_for(doc)

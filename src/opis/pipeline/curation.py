@@ -30,5 +30,7 @@ def curate(doc: Document, corrections: Sequence[dict[str, Any]]) -> Document:
     assigns=["mentions", "entities"],
 )
 def curation(doc: Document) -> Document:
+    """Apply the archive's entity corrections (merges, splits, relinks) to the document; unchanged when there
+    are none."""
     corrections = run_context().corrections
     return curate(doc, corrections) if corrections else doc

@@ -15,6 +15,8 @@ SECONDARY_TYPES = {"article", "book", "chapter", "review", "thesis"}
 
 
 def is_secondary(doc: Document) -> bool:
+    """Whether the document is secondary literature (an article, review ...) whose undated claims are not
+    about its own date."""
     layout = doc.provenance.layout if doc.provenance else None
     return (doc.doc_type or "").lower() in SECONDARY_TYPES or layout == "article"
 
@@ -25,6 +27,7 @@ def is_secondary(doc: Document) -> bool:
     assigns=["dates"],
 )
 def dates(doc: Document) -> Document:
+    """Add the dates the text states, read against the document date, to those already found, in text order."""
     found = find_dates(doc.text, doc.date, prefer_document_year=not is_secondary(doc))
     known = {(d.start, d.end) for d in doc.dates}
     doc.dates.extend(d for d in found if (d.start, d.end) not in known)

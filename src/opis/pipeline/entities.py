@@ -93,6 +93,8 @@ def russian_ner():
 
 @dataclass
 class Candidate:
+    """A candidate mention span before overlaps are resolved: its type, source, priority and gazetteer entity."""
+
     start: int
     end: int
     type: str
@@ -374,10 +376,12 @@ def caps_candidates(text: str, resolve) -> list[Candidate]:
 
 
 def vowels_in(word: str) -> bool:
+    """Whether the word has a vowel (Latin or Cyrillic capitals)."""
     return any(c in "AEIOUYАЕЁИОУЫЭЮЯ" for c in word)
 
 
 def gazetteer_candidates(text: str) -> list[Candidate]:
+    """Candidates for every authority name found in the text, linked to their entity."""
     from opis import authority
 
     out = []
@@ -453,6 +457,7 @@ def model_candidates_many(texts: list[str]) -> list[list[Candidate]]:
 
 
 def model_candidates(text: str) -> list[Candidate]:
+    """Candidates the NER model finds in one text."""
     return model_candidates_many([text])[0]
 
 
@@ -861,6 +866,7 @@ def _blocked_spans(refs) -> list[tuple[int, int]]:
     assigns=["mentions"],
 )
 def entities(doc: Document) -> Document:
+    """Find the mentions of people, places, organisations and units in the text, notes, title and summary."""
     sources = [Source(doc.text, doc.apparatus, _blocked_spans(r for r in doc.archival_refs if r.note is None))]
     for note in doc.notes:
         sources.append(Source(note.text, [], _blocked_spans(note.archival_refs), note=note.n, in_notes=True))

@@ -79,6 +79,8 @@ def collection_key(surface: str, type: str) -> str:
 
 
 def collection_id(surface: str, type: str) -> str:
+    """The id of a collection entity (one the authority files do not have): its type and a slug of its
+    normalised name."""
     return f"{type.lower()}~{_slug(collection_key(surface, type))}"
 
 
@@ -385,6 +387,7 @@ def build_entities(doc: Document, known: dict[str, Entity] | None = None) -> Non
     assigns=["mentions", "entities", "coverage"],
 )
 def linking(doc: Document) -> Document:
+    """Link the mentions to entities, build the document's entities and its geographic coverage."""
     notes = {n.n: n.text for n in doc.notes}
 
     def following(m: Mention) -> str:

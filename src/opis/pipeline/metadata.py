@@ -29,6 +29,7 @@ _DOI_RE = re.compile(r"(?:doi\.org/|\bDOI:?\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGN
     assigns=["title", "date", "doc_type", "authors", "recipients", "classification", "document_number", "original_language", "translators", "contributors", "credits", "funders", "summary", "source_url", "record_id", "doi", "edn", "journal", "volume", "issue", "pages", "year", "keywords", "abstract", "rights", "archival_refs"],
 )
 def metadata(doc: Document) -> Document:
+    """Set the record's metadata by the page's layout: article, archive record, or plain document."""
     layout = doc.provenance.layout if doc.provenance else None
     if layout == "article":
         article_metadata(doc)
@@ -121,6 +122,8 @@ def _page_text(doc: Document) -> str:
 
 
 def article_metadata(doc: Document) -> None:
+    """Set an article's metadata from its labelled front matter: title, DOI, authors, journal citation,
+    keywords ..."""
     f = doc.fields
     doc.doc_type = "article"
     doc.title = doc.title or f.get("Title")
@@ -208,6 +211,8 @@ def opening_sentence(head: list[str], limit: int = 120) -> str | None:
 
 
 def plain_metadata(doc: Document) -> None:
+    """Set a plain document's metadata from its fields and its first lines: title, date, type, classification
+    ..."""
     f = doc.fields
     head = head_lines(doc.text)
     doc.title = doc.title or f.get("Title") or f.get("HTML title") or title_line(head) or opening_sentence(head)

@@ -92,6 +92,7 @@ _CAPS_WORD = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ'’\-]+$")
 
 
 def is_caps(word: str) -> bool:
+    """Whether the word is written all in capitals (Latin or Cyrillic, two letters or more)."""
     return bool(_CAPS_WORD.match(word))
 
 
@@ -120,6 +121,7 @@ _FOLLOWING_HEAD = re.compile(rf"^\s+and\s+{ORDINAL}\s+(?:[A-Z][\w-]*\s+){{0,3}}?
 
 
 def singular_head(name: str) -> str:
+    """A unit name with its plural head word made singular ("5th and 6th Armies" -> "... Army")."""
     m = _UNIT_HEAD_END.search(name)
     if not m:
         return name

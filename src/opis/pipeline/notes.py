@@ -20,6 +20,8 @@ from opis.refs.footnotes import annotate_notes
     assigns=["notes", "bibliography"],
 )
 def notes(doc: Document) -> Document:
+    """Annotate the notes (citations, references), parse the reference list into a bibliography, and link
+    citations to its entries."""
     if doc.notes:
         annotate_notes(doc.notes)
     lines = [ln.strip() for ln in (doc.fields.get("__references__") or "").splitlines() if ln.strip()]

@@ -29,6 +29,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 @dataclass
 class ReadOptions:
+    """How to read files: size, time and memory limits, worker isolation, OCR languages, progress display."""
+
     max_bytes: int = 200 * 1024 * 1024  # per-file size limit
     timeout: float = 600.0  # per-file time limit in seconds for reading and extraction
     memory_mb: int | None = 2048  # per-file memory cap (MB) of the worker process that reads a file

@@ -65,6 +65,8 @@ class _Notes:
 
 
 def paragraph_text(p: etree._Element, notes: _Notes | None) -> str:
+    """The text of a DOCX paragraph: runs, tabs, breaks and note markers; nested content left to its own
+    element."""
     out: list[str] = []
     for el in p.iter():
         tag = el.tag
@@ -114,6 +116,8 @@ def heading_level(p: etree._Element, styles: dict[str, str]) -> int | None:
 
 
 def body_blocks(body: etree._Element, styles: dict[str, str], notes: _Notes | None) -> list[str]:
+    """The text blocks of a DOCX body: paragraphs (headings as Markdown ``#``), tables as tab-separated rows,
+    content controls."""
     blocks: list[str] = []
     for el in body:
         if el.tag == _q("p"):
@@ -139,6 +143,7 @@ def body_blocks(body: etree._Element, styles: dict[str, str], notes: _Notes | No
 
 
 def note_texts(root: etree._Element | None, kind: str) -> dict[str, str]:
+    """The text of each footnote or endnote (``kind``) by id, separators skipped; {} without the part."""
     if root is None:
         return {}
     out = {}
@@ -151,6 +156,7 @@ def note_texts(root: etree._Element | None, kind: str) -> dict[str, str]:
 
 
 def style_names(root: etree._Element | None) -> dict[str, str]:
+    """Style names by style id; {} without a styles part."""
     if root is None:
         return {}
     out = {}
@@ -162,6 +168,7 @@ def style_names(root: etree._Element | None) -> dict[str, str]:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """Read a DOCX file's text, headings and notes; raises ReadError for a corrupt or encrypted file."""
     where = str(path)
     try:
         zf = zipfile.ZipFile(BytesIO(data))

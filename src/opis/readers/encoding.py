@@ -34,12 +34,15 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 @dataclass
 class Decoded:
+    """Decoded text, the codec used and a warning when the encoding was a low-confidence guess."""
+
     text: str
     encoding: str  # Python codec name, e.g. "utf-8", "koi8_r", "cp1251"
     warning: str | None = None  # set when the encoding was guessed with low confidence
 
 
 def has_bom16(data: bytes) -> bool:
+    """Whether the data starts with a UTF-16 byte order mark."""
     return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 

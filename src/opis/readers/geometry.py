@@ -27,6 +27,7 @@ class Line:
 
     @property
     def height(self) -> float:
+        """The line's height in its coordinates' unit (0 when its box is inverted)."""
         return max(self.bottom - self.top, 0.0)
 
 

@@ -33,6 +33,8 @@ META_FIELDS = {
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """Read an HTML file's text, with its title, meta fields and canonical URL; raises ReadError when it
+    cannot be parsed."""
     decoded = decode(data, str(path))
     try:
         soup = BeautifulSoup(decoded.text, "lxml")
@@ -50,6 +52,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
 
 
 def head_fields(soup: BeautifulSoup) -> dict[str, str]:
+    """The title, the known meta fields and the canonical URL of an HTML head."""
     fields: dict[str, str] = {}
     if soup.title and soup.title.string:
         fields["HTML title"] = soup.title.string.strip()
@@ -64,6 +67,7 @@ def head_fields(soup: BeautifulSoup) -> dict[str, str]:
 
 
 def render(node: Tag) -> str:
+    """The text of an HTML element: runs of spaces squeezed, lines trimmed."""
     out: list[str] = []
     _walk(node, out)
     text = "".join(out)

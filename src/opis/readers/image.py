@@ -16,6 +16,7 @@ from opis.readers.paging import Deadline, PageText, assemble, progress
 
 
 def open_image(data: bytes, path: str) -> Image.Image:
+    """A loaded image; raises ReadError for a corrupt, unknown or oversized (decompression bomb) image."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -31,6 +32,7 @@ def open_image(data: bytes, path: str) -> Image.Image:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """OCR every frame of an image file, one page each, within the time limit."""
     where = str(path)
     deadline = Deadline(options.timeout, where)
     img = open_image(data, where)

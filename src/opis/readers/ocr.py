@@ -43,6 +43,8 @@ _ENV = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1"
 
 @dataclass
 class OcrResult:
+    """The text Tesseract read from one image, its mean confidence (0-100, None without words) and languages."""
+
     text: str
     confidence: float | None  # mean word confidence 0-100, weighted by word length; None: no words
     lang: str  # the Tesseract languages used
@@ -51,6 +53,7 @@ class OcrResult:
 
 
 def tesseract_path() -> str:
+    """The path of the Tesseract executable; raises ReadError when it is not installed."""
     exe = shutil.which("tesseract")
     if not exe:
         raise ReadError("OCR needs Tesseract: install the Debian packages tesseract-ocr, "
@@ -59,6 +62,7 @@ def tesseract_path() -> str:
 
 
 def installed_languages() -> set[str]:
+    """The languages the installed Tesseract can read."""
     out = subprocess.run([tesseract_path(), "--list-langs"], capture_output=True, text=True, check=False)
     return {ln.strip() for ln in out.stdout.splitlines()[1:] if ln.strip()}
 
@@ -237,6 +241,7 @@ _NUMERO_RE = re.compile(r"\bN(?:[°®](?= ?\d)|2(?= \d))")
 
 
 def numero_sign(text: str) -> str:
+    """The text with OCR's misreadings of a numero sign before a number ("N° 1041") as "Nº"."""
     return _NUMERO_RE.sub("Nº", text)
 
 

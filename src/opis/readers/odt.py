@@ -64,6 +64,8 @@ def inline(el: etree._Element, notes: _Notes | None) -> str:
 
 
 def blocks_of(container: etree._Element, notes: _Notes) -> list[str]:
+    """The text blocks of an ODT container: paragraphs, headings as Markdown ``#``, list items, tables,
+    sections."""
     blocks: list[str] = []
     for el in container:
         if el.tag == _t("p"):
@@ -97,6 +99,7 @@ def blocks_of(container: etree._Element, notes: _Notes) -> list[str]:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """Read an ODT file's text and notes; raises ReadError for a corrupt or encrypted file."""
     where = str(path)
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:

@@ -25,21 +25,26 @@ class Deadline:
         self.end = time.monotonic() + seconds if seconds else None
 
     def remaining(self) -> float | None:
+        """Seconds left before the deadline, never below 0; None without a limit."""
         if self.end is None:
             return None
         return max(self.end - time.monotonic(), 0.0)
 
     def check(self, where: str) -> None:
+        """Raise ReadError when the time is up; ``where`` names the step."""
         left = self.remaining()
         if left is not None and left <= 0:
             self.expired(where)
 
     def expired(self, where: str) -> None:
+        """Raise the ReadError of a file past its time limit."""
         raise ReadError(f"time limit of {self.seconds:g} s exceeded ({where})", self.path)
 
 
 @dataclass
 class PageText:
+    """The text of one page of a PDF or image, and its OCR confidence when it was read by OCR."""
+
     n: int  # 1-based page number
     text: str
     ocr_confidence: float | None = None  # None when the text came from a text layer

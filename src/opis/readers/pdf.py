@@ -38,6 +38,7 @@ MAX_LAYOUT_WORK = 20_000_000
 
 
 def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
+    """An open PDF; raises ReadError for an encrypted or corrupt file."""
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -48,6 +49,7 @@ def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """Read a PDF page by page (text layer, else OCR) within the time limit."""
     where = str(path)
     deadline = Deadline(options.timeout, where)
     pdf = open_pdf(data, where)
@@ -73,6 +75,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
 
 def read_page(pdf: pdfium.PdfDocument, index: int, options: ReadOptions, deadline: Deadline,
               where: str, notes: list[str] | None = None) -> PageText:
+    """The text of one PDF page in layout order, or by OCR when it has no usable text layer."""
     page = pdf[index]
     try:
         textpage = page.get_textpage()

@@ -10,6 +10,7 @@ from opis.readers.encoding import decode
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> RawDocument:
+    """Read a plain text file, decoded and with Unix line ends."""
     decoded = decode(data, str(path))
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(

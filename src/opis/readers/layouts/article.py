@@ -59,6 +59,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use sentinels around note numbers 
 
 
 def detect(text: str) -> bool:
+    """Whether the text looks like a journal article: an abstract, and a DOI, EDN or keywords."""
     head = text[:15000]
     has_id = bool(DOI_RE.search(head) or EDN_RE.search(head))
     labels = {m.group(1).strip().lower() for m in re.finditer(r"^\**\s*([^:*\n]{2,30}?)\s*:\**", head, re.MULTILINE)}
@@ -75,6 +76,8 @@ def _label(par: Par) -> tuple[str, str] | None:
 
 
 def recognise(raw: RawDocument) -> RawDocument | None:
+    """Read a journal article's front matter, body, notes and references; None when the text is not an
+    article."""
     if not detect(raw.text):
         return None
     page_languages = _languages(raw.text)  # the whole page: bilingual front matter counts

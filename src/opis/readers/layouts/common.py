@@ -35,10 +35,12 @@ RIGHTS_RE = re.compile(
 
 
 def is_boilerplate_line(line: str) -> bool:
+    """Whether the line is site boilerplate (navigation, share links ...)."""
     return bool(BOILERPLATE_LINE_RE.match(line))
 
 
 def is_rights_paragraph(par: str) -> bool:
+    """Whether the paragraph is a rights or copyright statement."""
     return bool(RIGHTS_RE.search(par))
 
 
@@ -54,6 +56,7 @@ class Par:
 
     @property
     def first_line(self) -> str:
+        """The paragraph's first line, stripped."""
         return self.text.split("\n", 1)[0].strip()
 
 
@@ -94,6 +97,7 @@ def strip_sup(text: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
+    """The text without Markdown bold and italic markers."""
     text = _BOLD_RE.sub(r"\1", text)
     text = _ITALIC_RE.sub(r"\1", text)
     return text
@@ -112,10 +116,12 @@ def clean_inline(text: str, keep_italics: bool = False) -> str:
 
 
 def is_heading(line: str) -> bool:
+    """Whether the line is a Markdown ATX heading."""
     return bool(re.match(r"^[ \t]{0,3}#{1,6}[ \t]+\S", line))
 
 
 def heading_text(line: str) -> str:
+    """The words of a Markdown heading, without its hashes and emphasis, on one line."""
     return one_line(strip_emphasis(_HEADING_RE.sub("", line)))
 
 

@@ -24,6 +24,8 @@ LAYOUT = "plain"
 
 
 def recognise(raw: RawDocument) -> RawDocument:
+    """Read any text as a plain document: boilerplate lines dropped, rights kept as a field, notes split from
+    the body."""
     kept: list[str] = []
     rights: list[str] = []
     for p in paragraphs(raw.text):

@@ -62,6 +62,8 @@ def read_page(text: str) -> RecordPage | None:
 
 
 def recognise(raw: RawDocument) -> RawDocument | None:
+    """Read an archive record page: its facts, fields, body and notes; None when no record family recognises
+    it."""
     page = read_page(raw.text)
     if page is None:
         return None

@@ -21,6 +21,7 @@ _HEADER_RE = re.compile(r"^(?:E\.\s?O\.|TAGS|REF|SUBJECT|SUBJ|INFO|ACTION|PAGE \
 
 
 def read(text: str) -> RecordPage | None:
+    """Read a diplomatic cable (SUBJECT, FROM and TO lines near the top); None when the page is not one."""
     lines = page_lines(text)
     top = lines[:40]
     subject = next((ln for ln in top if _SUBJECT_RE.match(ln.text)), None)

@@ -49,6 +49,8 @@ ABBREVIATIONS = {
 
 @dataclass
 class Citation:
+    """A record page's citation block: title, date, repository, reference, credits, URL and its span."""
+
     title: str | None
     date: str | None
     repository: str | None

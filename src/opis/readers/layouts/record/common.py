@@ -98,6 +98,7 @@ def document_head(lines: list[Line]) -> list[Line]:
 
 
 def add_classification_from_head(body: list[Line], sheet: FactSheet) -> None:
+    """Add the classification mark of the document's head lines (SECRET ...), when it has one."""
     head = document_head(body)
     found = marks.classification([ln.text for ln in head])
     if found:

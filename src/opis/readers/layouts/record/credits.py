@@ -33,6 +33,8 @@ _FROM_LANG = re.compile(r"\btranslated\s+from\s+(?:the\s+)?(?P<lang>[A-Z][a-z]+(
 
 @dataclass
 class CreditClause:
+    """One clause of a credit line: its verb, the names it credits and its offsets."""
+
     verb: str  # as printed, lower case: "obtained", "translated", "compiled" ...
     names: list[str]
     start: int  # offsets in the credit text
@@ -40,6 +42,7 @@ class CreditClause:
 
     @property
     def role(self) -> str | None:
+        """The record role the verb stands for, or None when it is not a known credit verb."""
         return ROLES.get(self.verb)
 
 

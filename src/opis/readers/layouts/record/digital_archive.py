@@ -121,6 +121,7 @@ def _starts_record(line: str) -> bool:
 
 
 def read(text: str) -> RecordPage | None:
+    """Read a digital archive's record page: labels, citation, summary, header and body; None when not one."""
     lines = page_lines(text)
     kind = detect(lines, text)
     if kind is None:

@@ -29,9 +29,11 @@ class Fact:
 
     @property
     def confidence(self) -> str:
+        """The fact's confidence (high, medium, low) from its strength."""
         return CONFIDENCE.get(self.strength, "low")
 
     def to_dict(self) -> dict:
+        """The fact as JSON-ready data."""
         return {"value": self.value, "start": self.start, "end": self.end, "rule": self.rule,
                 "confidence": self.confidence}
 
@@ -43,6 +45,7 @@ class FactSheet:
     facts: list[Fact] = field(default_factory=list)
 
     def add(self, name: str, value: str | None, start: int, end: int, rule: str, strength: int = GOOD) -> Fact | None:
+        """Record a fact; nothing (None) for an empty value."""
         value = (value or "").strip()
         if not value:
             return None
@@ -56,8 +59,10 @@ class FactSheet:
         return sorted(found, key=lambda f: -f.strength)
 
     def best(self, name: str) -> Fact | None:
+        """The strongest fact for field ``name``, or None."""
         found = self.all(name)
         return found[0] if found else None
 
     def has(self, name: str) -> bool:
+        """Whether any fact for field ``name`` was recorded."""
         return any(f.field == name for f in self.facts)

@@ -23,6 +23,7 @@ TOP = 15  # how far down the title and date may stand
 
 
 def read(text: str) -> RecordPage | None:
+    """Read a page that opens with a title line and a date line; None when it does not."""
     lines = page_lines(text)
     content = [i for i, ln in enumerate(lines[:TOP]) if not ln.chrome]
     for a, b in zip(content, content[1:], strict=False):

@@ -81,6 +81,8 @@ _SPACED_RE = re.compile(r"\b(?:[A-Za-z] ){3,}[A-Za-z]\b")
 
 @dataclass
 class Line:
+    """One line of a record page: its cleaned words, offsets, and whether it is site chrome."""
+
     text: str  # the words: bullets, emphasis and link markup removed, spaces squeezed
     start: int  # offsets of the line in the page text
     end: int
@@ -108,6 +110,7 @@ def unspaced(text: str) -> str:
 
 
 def clean(text: str) -> str:
+    """A page line's words: bullets, heading hashes, emphasis and link markup removed, spaces squeezed."""
     text = _BULLET_RE.sub("", text)
     text = strip_links(strip_emphasis(text)).replace("\u00a0", " ")
     text = re.sub(r"^#{1,6}\s+", "", text.strip())

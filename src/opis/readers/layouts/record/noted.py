@@ -14,6 +14,7 @@ FAMILY = "source_noted"
 
 
 def read(text: str) -> RecordPage | None:
+    """Read a page with a heading and a bracketed source note; None when it has no such note."""
     lines = page_lines(text)
     content = [i for i, ln in enumerate(lines) if not ln.chrome]
     note_at = source_note.find(lines)

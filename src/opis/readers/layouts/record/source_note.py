@@ -21,6 +21,7 @@ def find(lines: list[Line]) -> int | None:
 
 
 def add_facts(line: Line, sheet: FactSheet, rule: str) -> None:
+    """Add the archival reference and classification a "Source:" note states."""
     m = SOURCE_RE.match(line.text)
     if not m:
         return
