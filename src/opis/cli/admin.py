@@ -12,6 +12,7 @@ from opis.errors import OpisError
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``check``, ``backup`` and ``restore`` commands to the CLI."""
     for cmd in (check, backup_cmd, restore_cmd):
         cli.add_command(cmd)
 

@@ -9,6 +9,7 @@ from opis.errors import OpisError
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``claims`` and ``timeline`` commands to the CLI."""
     cli.add_command(claims)
     cli.add_command(timeline)
 

@@ -14,6 +14,7 @@ from opis.errors import NotFound, OpisError
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``ingest``, ``list``, ``show``, ``dump`` and ``eval`` commands to the CLI."""
     for cmd in (ingest, list_, show, dump, eval_):
         cli.add_command(cmd)
 

@@ -18,6 +18,7 @@ _SPAN = re.compile(r"^(?P<doc>[0-9A-Za-z_-]+):(?:n(?P<note>\d+):)?(?P<start>\d+)
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``entities`` and ``entity`` commands to the CLI."""
     cli.add_command(entities_cmd)
     cli.add_command(entity)
 

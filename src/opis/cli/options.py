@@ -18,6 +18,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 
 def open_db(db: str, must_exist: bool = True) -> Store:
+    """Open the store at ``db``; exits with an error when it does not exist (``must_exist``) or cannot be
+    opened."""
     import os
 
     if must_exist and not os.path.exists(db):
@@ -43,9 +45,11 @@ def open_archive(db: str, must_exist: bool = True, readonly: bool = False, verif
 
 
 def echo_json(data: Any, indent: int | None = 2) -> None:
+    """Print data as JSON (non-ASCII kept, unknown types as strings)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def fail(message: str, code: int = 1) -> None:
+    """Print "Error: message" to stderr and exit with ``code``."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)

@@ -13,6 +13,7 @@ from opis.export import exporters
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``refs``, ``archives`` and ``export`` commands to the CLI."""
     cli.add_command(refs)
     cli.add_command(archives)
     cli.add_command(export_command())

@@ -14,6 +14,7 @@ BACKEND_CHOICE = click.Choice(["tantivy", "fts5"])
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``search`` and ``reindex`` commands to the CLI."""
     cli.add_command(search_cmd)
     cli.add_command(reindex_cmd)
 

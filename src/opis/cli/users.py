@@ -12,6 +12,7 @@ ROLES = ("reader", "editor", "admin")
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``users`` command group to the CLI."""
     cli.add_command(users)
 
 

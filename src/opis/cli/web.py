@@ -12,6 +12,7 @@ MAX_IN_FLIGHT = 1024  # connections a worker process serves at once; beyond: 503
 
 
 def register(cli: click.Group) -> None:
+    """Add the ``serve`` command to the CLI."""
     cli.add_command(serve)
 
 

@@ -39,6 +39,8 @@ def level_key(value: str | None) -> str | None:
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
+    """Write the document's archival references (in the text and in notes) to ``archival_refs``; other kinds
+    are not indexed."""
     for seq, note, ref in _rows(doc):
         if ref.kind != "archival":
             continue
@@ -52,6 +54,7 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Remove the document's rows from ``archival_refs``."""
     conn.execute("DELETE FROM archival_refs WHERE doc_id = ?", (doc_id,))
 
 

@@ -34,6 +34,8 @@ from opis.store.sqlite import BUSY_TIMEOUT, READ_ERRORS, Store, quick_check
 
 @dataclass
 class BackupResult:
+    """What a backup wrote: its path, the number of documents, its size in bytes and the time it took."""
+
     path: str
     documents: int
     bytes: int
@@ -42,6 +44,9 @@ class BackupResult:
 
 @dataclass
 class RestoreResult:
+    """What a restore did: the database restored, its source, where the replaced database was kept aside,
+    documents and time."""
+
     path: str
     source: str
     kept_aside: str | None  # where the database restored over was put

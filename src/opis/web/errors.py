@@ -28,6 +28,7 @@ RETRY = {503: {"Retry-After": "1"}}
 
 
 def classify(exc: Exception) -> tuple[int, str]:
+    """The HTTP status and error name of an opis error (400 bad_request when not listed)."""
     for cls, code, name in STATUS:
         if isinstance(exc, cls):
             return code, name
@@ -51,6 +52,8 @@ def _answer(request: Request, code: int, name: str, detail, extra: dict | None =
 
 
 def install(app: FastAPI) -> None:
+    """Install the app's error handlers: opis errors, HTTP errors and unexpected failures answered as JSON or
+    an HTML page."""
     @app.exception_handler(OpisError)
     async def opis_error(request: Request, exc: OpisError):
         code, name = classify(exc)

@@ -52,6 +52,8 @@ class Gate:
 
     @contextmanager
     def hold(self) -> Iterator[None]:
+        """Hold the gate for one search: the thread lock, and the ``flock`` between processes when the lock
+        file can be opened."""
         with self._thread:
             fd = self._file()
             if fd is not None:

@@ -36,6 +36,8 @@ HEADERS = {
 
 
 def install(app: FastAPI, settings: Settings) -> None:
+    """Install the middleware that identifies the client, refuses writes it may not make, answers HEAD like
+    GET and adds the security headers."""
     @app.middleware("http")
     async def guard_and_headers(request: Request, call_next):
         head = request.method == "HEAD"

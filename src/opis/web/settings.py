@@ -36,6 +36,9 @@ def parse_size(value: str | int) -> int:
 
 @dataclass(frozen=True)
 class Settings:
+    """The server's settings: the database, whether writes are allowed, the bearer token, the body size limit
+    and the file store."""
+
     db_path: str
     allow_write: bool = False
     token: str | None = None
@@ -45,6 +48,8 @@ class Settings:
     @classmethod
     def make(cls, db_path: str, allow_write: bool = False, token: str | None = None,
              max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> Settings:
+        """Checked settings; raises StoreError when the database does not exist, or writes are allowed with
+        neither an admin account nor a token."""
         if not os.path.exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
         with Archive(db_path) as archive:  # (applies pending migrations once, at start)

@@ -19,6 +19,8 @@ _MARK = re.compile(r"(</?mark>)", re.IGNORECASE)
 
 
 def snippet_html(snippet: str) -> Markup:
+    """A search snippet as safe HTML: its text escaped, only ``<mark>`` kept (nested marks flattened, an
+    unclosed one closed)."""
     out: list[str] = []
     depth = 0
     for part in _MARK.split(snippet or ""):

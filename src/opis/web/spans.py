@@ -41,6 +41,7 @@ class Span:
 
     @property
     def is_link(self) -> bool:
+        """Whether the span renders as a link."""
         return self.tag == "a"
 
 
@@ -160,4 +161,5 @@ def render_text(doc: Document | Mapping[str, Any]) -> Markup:
 
 
 def render_plain(text: str, spans: Iterable[Span] = ()) -> Markup:
+    """The text escaped as HTML, with the spans wrapped."""
     return render_spans(text or "", spans)

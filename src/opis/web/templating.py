@@ -40,25 +40,30 @@ NAV = [
 
 
 def entity_url(entity_id: str) -> str:
+    """The web page URL of an entity."""
     return "/entities/" + quote(entity_id, safe=":")
 
 
 def document_url(doc_id: str) -> str:
+    """The web page URL of a document."""
     return "/documents/" + quote(doc_id, safe="")
 
 
 def archive_url(archive: str | None = None, fond: str | None = None, opis: str | None = None, delo: str | None = None) -> str:
+    """The archives page URL of a level of the archive tree."""
     params = {k: v for k, v in (("archive", archive), ("fond", fond), ("opis", opis), ("delo", delo)) if v}
     return "/archives" + ("?" + urlencode(params) if params else "")
 
 
 def query_url(path: str, params: dict[str, Any], **changes: Any) -> str:
+    """``path`` with the query parameters and ``changes`` merged, empty values dropped."""
     merged = {**params, **changes}
     merged = {k: v for k, v in merged.items() if v not in (None, "", 0) or k == "offset" and v}
     return path + ("?" + urlencode(merged, doseq=True) if merged else "")
 
 
 def names(items: list[Any] | None) -> str:
+    """The names of a list of agents (dicts or strings), joined with "; "."""
     out = []
     for item in items or []:
         out.append(item.get("name") if isinstance(item, dict) else str(item))
@@ -66,6 +71,7 @@ def names(items: list[Any] | None) -> str:
 
 
 def year(value: str | None) -> str:
+    """The year of an ISO date; "" when unknown."""
     return (value or "")[:4]
 
 
@@ -79,6 +85,7 @@ def shown(value: Any) -> Any:
 
 @cache
 def environment() -> Environment:
+    """The Jinja environment of the web pages (autoescaping, with the URL helpers and filters), made once."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -94,6 +101,7 @@ def environment() -> Environment:
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a page template with the request, the signed-in identity and ``context``."""
     who = getattr(request.state, "identity", None)
     settings = getattr(request.app.state, "settings", None)
     ctx = {"request": request, "path": request.url.path, "title": None, "who": who,

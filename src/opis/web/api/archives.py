@@ -21,6 +21,9 @@ def tree(
     after: str | None = Query(None, max_length=200, description="the last child of the previous page"),
     arch: Archive = Depends(get_archive),
 ):
+    """The children of one level of the archive → fond → opis → delo tree (no parameter: the archives), each
+    with its counts of references and citing documents. A page of ``limit`` children after the child named
+    ``after``."""
     return arch.archive_tree(archive, fond, opis, limit=limit, after=after)
 
 
@@ -34,4 +37,6 @@ def citing(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     arch: Archive = Depends(get_archive),
 ):
+    """The documents and footnotes that cite an archive, fond, opis or delo, by file and then by the citing
+    document's date; ``limit`` from ``offset``."""
     return arch.citing(archive, fond, opis, delo, limit=limit, offset=offset)

@@ -23,11 +23,14 @@ def claims(
     offset: int = Query(0, ge=0),
     archive: Archive = Depends(get_archive),
 ):
+    """The numbers the documents state (what, when, where, who says so), oldest first, ``limit`` from
+    ``offset``. ``about`` is an entity id or words; dates bound the claims' dates."""
     return archive.claims(about, date_from, date_to, kind=kind, limit=limit, offset=offset)
 
 
 @router.get("/claims/kinds", summary="Kinds of claims with their counts, most first")
 def kinds(limit: int = Query(200, ge=1, le=1000), archive: Archive = Depends(get_archive)):
+    """The kinds of claims with the number of claims of each, most first, ``limit`` kinds at most."""
     return archive.claim_kinds(limit)
 
 
@@ -41,4 +44,6 @@ def compare(
     offset: int = Query(0, ge=0),
     archive: Archive = Depends(get_archive),
 ):
+    """A page of claims (``limit`` from ``offset``, in date order), grouped by what they count, so that
+    different sources' numbers for the same thing stand side by side."""
     return archive.claims(about, date_from, date_to, compare=True, kind=kind, limit=limit, offset=offset)

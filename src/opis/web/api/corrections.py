@@ -17,16 +17,22 @@ router = APIRouter(tags=["corrections"])
 
 
 class CorrectionIn(BaseModel):
+    """A correction to add: its kind (e.g. ``entity.link``, ``entity.merge``) and the arguments that kind
+    needs."""
+
     kind: str = Field(..., pattern=r"^[a-z]+\.[a-z_]+$", examples=["entity.link"])
     args: dict[str, Any] = Field(default_factory=dict)
 
 
 @router.get("/corrections", summary="Curator corrections, re-applied after every re-ingest")
 def list_corrections(archive: Archive = Depends(get_archive)):
+    """Every stored correction, oldest first: id, kind, arguments and when it was made."""
     return archive.corrections()
 
 
 @router.post("/corrections", status_code=201,
              summary="Add a correction (needs --allow-write and 'Authorization: Bearer TOKEN'); 422 when refused")
 def add_correction(body: CorrectionIn, archive: Archive = Depends(get_archive)):
+    """Store a correction and apply it at once to the documents it concerns. It is checked first: a refused
+    correction (unknown kind, missing or wrong arguments) answers 422 and nothing is stored."""
     return archive.correct(body.kind, body.args).to_dict()

@@ -21,16 +21,22 @@ def list_documents(
     archive: str | None = Query(None, description="archive code cited, e.g. GARF"),
     arch: Archive = Depends(get_archive),
 ):
+    """A page of documents by date (undated last), ``limit`` from ``offset``, with the total the filters keep.
+    Undated documents pass the date filters."""
     return arch.list(limit, offset, doc_type=doc_type, date_from=date_from, date_to=date_to, archive=archive).to_dict()
 
 
 @router.get("/documents/{doc_id}", summary="One record (the JSON of `opis show --json`)")
 def get_document(doc_id: str, archive: Archive = Depends(get_archive)):
+    """The record of one document by id (or unique id prefix), as ``opis show --json`` prints it; 404 when
+    unknown."""
     return archive.record(doc_id)
 
 
 @router.get("/documents/{doc_id}/text", summary="The text with its spans (apparatus, mentions, notes) and safe HTML")
 def get_text(doc_id: str, archive: Archive = Depends(get_archive)):
+    """The document's text with its apparatus, mentions and notes (character offsets into ``text``), and the
+    text as safe HTML."""
     rec = archive.record(doc_id)
     return {
         "id": rec["id"],

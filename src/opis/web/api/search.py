@@ -19,4 +19,6 @@ def search(
     exact: bool = Query(False, description="no variant expansion or stemming"),
     archive: Archive = Depends(get_archive),
 ):
+    """Search the documents: hits with snippets, the total, facet counts and the variant names the query was
+    expanded with; ``limit`` from ``offset``. A malformed query answers 400 with the position of the error."""
     return lib.search(archive, q, limit=limit, offset=offset, exact=exact)

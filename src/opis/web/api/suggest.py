@@ -19,4 +19,6 @@ def suggest(
     limit: int = Query(10, ge=1, le=MAX_LIMIT),
     archive: Archive = Depends(get_archive),
 ):
+    """Entities whose label or a variant begins with ``q`` (id, type, label and the name that matched), exact
+    names first, for search-as-you-type."""
     return archive.suggest(q, type, limit)

@@ -35,6 +35,8 @@ def timeline(
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="items to skip (instead of a cursor)"),
     archive: Archive = Depends(get_archive),
 ):
+    """Dated items (documents, claims, events) in date order, ``limit`` at a time. The next page's cursor is
+    in the ``Link`` header (rel="next") and ``X-Next-Cursor``; ``offset`` skips items instead."""
     if offset:
         return archive.timeline(date_from, date_to, place or None, person or None, limit=limit, offset=offset)
     page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=limit, cursor=cursor)
@@ -48,4 +50,6 @@ def timeline(
 
 @router.get("/timeline/years", summary="Documents, claims and events per year (kept counts)")
 def timeline_years(archive: Archive = Depends(get_archive)):
+    """Documents, claims and events per year of their earliest date (``year`` null: undated), from counts kept
+    with every write."""
     return archive.timeline_years()

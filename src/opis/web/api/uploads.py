@@ -33,6 +33,8 @@ MAX_FILES = 1000  # parts one request may carry
              summary="Upload files for ingest (multipart 'files'; needs --allow-write and the token)")
 def add_uploads(request: Request, files: Annotated[list[UploadFile], File(description="the files to ingest")],
                 archive: Archive = Depends(get_archive)):
+    """Queue files for ingest: 202 with the uploads taken and those refused (with the reason), 422 when none
+    was taken."""
     limit = request.app.state.settings.max_body
     taken, refused = [], []
     for part in files[:MAX_FILES]:
@@ -53,12 +55,15 @@ def add_uploads(request: Request, files: Annotated[list[UploadFile], File(descri
 def list_uploads(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                  status: str | None = Query(None, pattern="^(" + "|".join(STATUSES) + ")$"),
                  archive: Archive = Depends(get_archive)):
+    """Uploads, newest first (optionally of one status), ``limit`` from ``offset``, with the number of uploads
+    in each status."""
     return {"counts": archive.upload_counts(),
             "uploads": [u.to_dict() for u in archive.uploads(limit, offset, status)]}
 
 
 @router.get("/uploads/{upload_id}", summary="One upload: where its ingest stands")
 def get_upload(upload_id: int, archive: Archive = Depends(get_archive)):
+    """One upload by its number: file name, size, status, error and the document it became; 404 when unknown."""
     return archive.get_upload(upload_id).to_dict()
 
 
@@ -66,6 +71,8 @@ def get_upload(upload_id: int, archive: Archive = Depends(get_archive)):
             response_class=FileResponse)
 def get_file(key: Annotated[str, Path(max_length=200)], name: str | None = Query(None, max_length=255),
              archive: Archive = Depends(get_archive)):
+    """The original file stored under ``key``, as a download named ``name`` (default: the stored file's name);
+    404 when unknown."""
     try:
         path = archive.files.path(key)
     except OpisError as exc:

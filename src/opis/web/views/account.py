@@ -53,6 +53,7 @@ def _login_page(request: Request, next_url: str, error: str | None = None, code:
 
 @router.get("/login")
 def login_form(request: Request, next: str | None = None):
+    """The sign-in page."""
     return _login_page(request, _safe_next(next))
 
 
@@ -60,6 +61,8 @@ def login_form(request: Request, next: str | None = None):
 def login(request: Request, name: str = Form("", max_length=64), password: str = Form("", max_length=1024),
           csrf: str = Form("", max_length=100), next: str = Form("/", max_length=2000),
           archive: Archive = Depends(get_archive)):
+    """Sign in from the form: a session cookie and a redirect to ``next``, or the form again with the reason
+    (403, 401, 429)."""
     target = _safe_next(next)
     expected = request.cookies.get(LOGIN_COOKIE)
     if not (expected and csrf and secrets.compare_digest(expected, csrf)):
@@ -87,6 +90,7 @@ def _session_form_ok(request: Request, csrf: str) -> bool:
 
 @router.post("/logout")
 def logout(request: Request, csrf: str = Form("", max_length=100), archive: Archive = Depends(get_archive)):
+    """Sign out: end the session, drop its cookie and go to the home page."""
     if not _session_form_ok(request, csrf):
         return render(request, "error.html", {"title": "Not signed out", "code": 403, "error": "csrf",
                                               "detail": "The form had expired: reload the page and sign out again."},
@@ -109,6 +113,7 @@ def _account_page(request: Request, archive: Archive, message: str | None = None
 
 @router.get("/account")
 def account(request: Request, archive: Archive = Depends(get_archive)):
+    """The account page of the signed-in user: password and API tokens."""
     return _account_page(request, archive)
 
 
@@ -116,6 +121,7 @@ def account(request: Request, archive: Archive = Depends(get_archive)):
 def change_password(request: Request, current: str = Form("", max_length=1024), new: str = Form("", max_length=1024),
                     again: str = Form("", max_length=1024), csrf: str = Form("", max_length=100),
                     archive: Archive = Depends(get_archive)):
+    """Change the password; every session ends, so the user signs in again."""
     who = identity(request)
     if not _session_form_ok(request, csrf) or who.user is None:
         return _account_page(request, archive, error="The form had expired: try again.", code=403)
@@ -133,6 +139,7 @@ def change_password(request: Request, current: str = Form("", max_length=1024), 
 @router.post("/account/tokens")
 def new_token(request: Request, label: str = Form("api", max_length=100), csrf: str = Form("", max_length=100),
               archive: Archive = Depends(get_archive)):
+    """Make a new API token and show it once."""
     who = identity(request)
     if not _session_form_ok(request, csrf) or who.user is None:
         return _account_page(request, archive, error="The form had expired: try again.", code=403)
@@ -144,6 +151,7 @@ def new_token(request: Request, label: str = Form("api", max_length=100), csrf: 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke(request: Request, token_id: int, csrf: str = Form("", max_length=100),
            archive: Archive = Depends(get_archive)):
+    """Revoke one of the user's API tokens."""
     who = identity(request)
     if not _session_form_ok(request, csrf) or who.user is None:
         return _account_page(request, archive, error="The form had expired: try again.", code=403)

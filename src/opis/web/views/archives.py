@@ -21,6 +21,7 @@ def archives_page(request: Request, archive: str | None = Query(None, max_length
                   fond: str | None = Query(None, max_length=200), opis: str | None = Query(None, max_length=200),
                   delo: str | None = Query(None, max_length=200), after: str | None = Query(None, max_length=200),
                   offset: int = Query(0, ge=0, le=MAX_OFFSET), arch: Archive = Depends(get_archive)):
+    """The archives page: a level of the archive tree, or the documents citing a delo."""
     path = {"archive": archive, "fond": fond, "opis": opis, "delo": delo}
     ctx = {"path": path, "level": None, "children": None, "citing": None, "next_after": None,
            "next_offset": None, "info": arch.archive_info(archive) if archive else None}

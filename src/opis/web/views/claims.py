@@ -20,6 +20,7 @@ WINDOW = 200  # dated claims compared per page
 def claims_page(request: Request, about: str | None = Query(None, max_length=200),
                 kind: str | None = Query(None, max_length=200), page: int = Query(1, ge=1, le=100_000),
                 archive: Archive = Depends(get_archive)):
+    """The claims page: claims grouped by what they count, a window at a time."""
     offset = (page - 1) * WINDOW
     groups = archive.claims(about or None, compare=True, kind=kind or None, limit=WINDOW, offset=offset)
     more = bool(archive.claims(about or None, kind=kind or None, limit=1, offset=offset + WINDOW))

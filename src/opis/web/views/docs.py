@@ -12,6 +12,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/docs")
 def docs_page(request: Request):
+    """The REST API page (Swagger UI when its files are installed)."""
     from opis.web.app import STATIC_DIR
 
     have = (STATIC_DIR / "vendor" / "swagger-ui" / "swagger-ui-bundle.js").exists()

@@ -28,6 +28,7 @@ def citations(doc: Document) -> list[dict]:
 
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, doc_id: str, archive: Archive = Depends(get_archive)):
+    """The page of one document."""
     doc = archive.get(doc_id)
     return render(request, "document.html", {"rec": doc, "title": doc.title, "cites": citations(doc),
                                              "original": archive.original(doc)})

@@ -18,6 +18,7 @@ SCRIPTS = {"Latn": "Latin", "Cyrl": "Cyrillic", "Hani": "Chinese", "Hans": "Chin
 
 
 def variants_by_script(entity: dict) -> list[tuple[str, list[str]]]:
+    """An entity's variant names grouped by script (or language), groups in name order."""
     groups: dict[str, list[str]] = {}
     for v in entity.get("variants") or []:
         name = v.get("name") if isinstance(v, dict) else str(v)

@@ -16,6 +16,7 @@ MAX_PAGE = 2000  # a page costs its depth (an index walk of (page - 1) * PAGE en
 @router.get("/")
 def home(request: Request, doc_type: str | None = Query(None, max_length=100), page: int = Query(1, ge=1, le=MAX_PAGE),
          archive: Archive = Depends(get_archive)):
+    """The home page: documents by date, a page at a time, optionally of one type."""
     listing = archive.list(PAGE, (page - 1) * PAGE, doc_type=doc_type or None).to_dict()
     types = archive.document_type_counts()
     return render(request, "home.html", {

@@ -17,6 +17,7 @@ MAX_POINTS = 1000  # places drawn and listed (the most discussed first); all are
 
 @router.get("/map")
 def map_page(request: Request, archive: Archive = Depends(get_archive)):
+    """The map page of the places the documents discuss."""
     places = archive.places(limit=MAX_POINTS)
     total = len(places) if len(places) < MAX_POINTS else archive.count_places()
     return render(request, "map.html", {"title": "Map", "places": places, "total": total})

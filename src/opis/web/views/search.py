@@ -38,6 +38,7 @@ def facet_filter(name: str, label: str) -> str | None:
 
 
 def facet_links(q: str, facets: dict) -> list[dict]:
+    """The facets as link lists that add a filter to the query (15 labels each; years left to the histogram)."""
     out = []
     for name, values in facets.items():
         items = []
@@ -64,6 +65,7 @@ def histogram(q: str, facets: dict) -> list[dict]:
 @router.get("/search")
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
                 exact: bool = Query(False), archive: Archive = Depends(get_archive)):
+    """The search page: hits, facets and the year histogram of a query."""
     ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
            "words_pending": False, "params": {"q": q, "exact": "1" if exact else None}}
     if q.strip():

@@ -36,6 +36,7 @@ def overview(years: list[dict]) -> list[dict]:
 def timeline_page(request: Request, place: str | None = Query(None, max_length=200), person: str | None = Query(None, max_length=200),
                   date_from: str | None = Query(None, pattern=DATE), date_to: str | None = Query(None, pattern=DATE),
                   cursor: str | None = Query(None, max_length=300, pattern=CURSOR), archive: Archive = Depends(get_archive)):
+    """The timeline page: dated items by year, a page at a time by cursor."""
     date_from, date_to = date_from or None, date_to or None
     page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=PAGE, cursor=cursor or None)
     items = page["items"]

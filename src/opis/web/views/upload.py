@@ -16,6 +16,7 @@ RECENT = 50  # uploads listed on the page
 
 @router.get("/upload")
 def upload_page(request: Request, archive: Archive = Depends(get_archive)):
+    """The upload page: whether uploading is possible and the recent uploads."""
     settings = request.app.state.settings
     who = identity(request)
     return render(request, "upload.html", {
