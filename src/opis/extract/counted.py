@@ -218,6 +218,7 @@ class _Measure:
 
     @property
     def doc(self):
+        """The spaCy document of the measure's sentence."""
         return self.sent.doc
 
 

@@ -56,6 +56,7 @@ class _Notes:
         self.texts: list[tuple[int, str]] = []
 
     def marker(self, kind: str, note_id: str) -> str:
+        """The ``<sup>n</sup>`` marker of a note reference, numbering the note at its first reference."""
         key = (kind, note_id)
         if key not in self.numbers:
             n = len(self.numbers) + 1

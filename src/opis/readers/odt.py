@@ -34,6 +34,7 @@ class _Notes:
         self.texts: list[tuple[int, str]] = []
 
     def add(self, note: etree._Element) -> str:
+        """Number an inline ODT note, keep its text, and return its ``<sup>n</sup>`` marker."""
         n = len(self.texts) + 1
         body = note.find(_t("note-body"))
         paras = [" ".join(inline(p, None).split()) for p in body.iter(_t("p"), _t("h"))] if body is not None else []

@@ -103,6 +103,8 @@ class _Lowerer:
         return Terms(TEXT, tuple(alts))
 
     def lower(self, node: Node, negated: bool = False) -> IR | None:
+        """The engine node of a query node; None when it holds nothing to match. Terms under a ``NOT``
+        (``negated``) are not highlighted."""
         if isinstance(node, Word):
             if node.prefix:
                 return self._prefix(node.text, negated)

@@ -355,9 +355,11 @@ class _Parser:
         self.depth = 0  # open parentheses around the current position
 
     def peek(self) -> _Tok | None:
+        """The next token, or None at the end."""
         return self.toks[self.i] if self.i < len(self.toks) else None
 
     def take(self) -> _Tok:
+        """Consume and return the next token."""
         tok = self.toks[self.i]
         self.i += 1
         return tok
@@ -368,6 +370,7 @@ class _Parser:
             raise _error(self.q, op.pos, f"'{op.text or op.kind}' needs a term after it")
 
     def parse_or(self) -> Node:
+        """Parse ``a OR b ...`` (the lowest precedence)."""
         items = [self.parse_and()]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
@@ -376,6 +379,7 @@ class _Parser:
         return items[0] if len(items) == 1 else Or(tuple(items))
 
     def parse_and(self) -> Node:
+        """Parse terms joined by ``AND`` or juxtaposed."""
         items = [self.parse_unary()]
         while (tok := self.peek()) is not None and tok.kind not in ("OR", "RPAREN"):
             if tok.kind == "AND":
@@ -385,6 +389,7 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def parse_unary(self) -> Node:
+        """Parse a term with an optional ``NOT``/``-``; raises QuerySyntaxError on a double negation."""
         tok = self.peek()
         if tok is not None and tok.kind == "NOT":
             self.take()
@@ -396,6 +401,8 @@ class _Parser:
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
+        """Parse a term or a parenthesised group; raises QuerySyntaxError for a misplaced operator or
+        parenthesis."""
         tok = self.peek()
         if tok is None:
             raise _error(self.q, len(self.q), "the query ends too early")
