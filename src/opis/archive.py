@@ -137,7 +137,7 @@ class Archive:
 
     # --- ingest ------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], options: ReadOptions | None = None, *, progress: bool = False,
-               pipeline: Pipeline | None = None) -> Iterator[IngestResult]:
+               pipeline: Pipeline | None = None, jobs: int = 1) -> Iterator[IngestResult]:
         """Read, process and store files; directories are walked recursively.
 
         Yields one :class:`opis.ingest.IngestResult` per file (status ``added``, ``updated``,
@@ -145,11 +145,12 @@ class Archive:
         already stored (same content) is not processed again; curator corrections are
         re-applied to every new version. ``options``: :class:`opis.readers.ReadOptions`
         (OCR languages, a forced format ...); ``pipeline``: a :class:`opis.pipeline.Pipeline`
-        other than the default.
+        other than the default; ``jobs``: files read and extracted at once, each in its own
+        worker process (this process alone writes, in the files' order).
         """
         from opis.ingest import ingest_paths
 
-        return ingest_paths(self._store, paths, options, progress=progress, pipeline=pipeline)
+        return ingest_paths(self._store, paths, options, progress=progress, pipeline=pipeline, jobs=jobs)
 
     # --- documents ---------------------------------------------------------------------
     def get(self, id_or_prefix: str) -> Document:

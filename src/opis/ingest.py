@@ -14,13 +14,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from opis.errors import StoreError
-from opis.ingest_worker import Source, extract, extract_isolated
+from opis.ingest_worker import Extracted, Source, extract, extract_isolated
 from opis.pipeline import Pipeline, default_pipeline
 from opis.readers import ReadOptions, sha256_file
 from opis.store import Store
@@ -86,18 +87,29 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
     """
     options = options or ReadOptions()
     pipeline = pipeline or default_pipeline()
-    source = Source(path)
-    sha = None
-    try:
-        if corrections is None:
+    if corrections is None:
+        try:
             corrections = store.corrections()
+        except (DatabaseError, StoreError) as exc:
+            return _not_stored(path, exc)
+    prepared = prepare_file(store, path, options)
+    if isinstance(prepared, IngestResult):
+        return prepared
+    return store_extracted(store, path, prepared, extract_file(prepared, options, pipeline, corrections))
+
+
+def prepare_file(store: Store, path: str, options: ReadOptions) -> Source | IngestResult:
+    """The first step of a file's ingest, in the process that writes the store: read and hash it
+    once; an :class:`IngestResult` when it ends here (already stored, unreadable), else the
+    :class:`Source` to extract."""
+    source = Source(path)
+    try:
         if os.path.isfile(path):
             source = read_source(path, options)
-            sha = source.sha256
-            existing = store.find_by_sha256(sha)
+            existing = store.find_by_sha256(source.sha256)
             if existing:
                 result = IngestResult(path, "unchanged", existing)
-                store.log_ingest(path, sha, result.status, None, existing)
+                store.log_ingest(path, source.sha256, result.status, None, existing)
                 return result
     except OSError as exc:
         if not is_write_failure(exc):
@@ -105,16 +117,27 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
         return _not_stored(path, exc)
     except (DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
+    return source
+
+
+def extract_file(source: Source, options: ReadOptions, pipeline: Pipeline,
+                 corrections: Sequence[dict[str, Any]], slot: int = 0) -> Extracted:
+    """The second step: read and extract a prepared file (in worker process ``slot`` under its
+    limits, unless ``options.isolate`` is off). Touches no store, so several run at once."""
     if options.isolate:
-        out = extract_isolated(source, options, pipeline, corrections)
-    else:
-        out = extract(source, options, pipeline, corrections=corrections)
+        return extract_isolated(source, options, pipeline, corrections, slot=slot)
+    return extract(source, options, pipeline, corrections=corrections)
+
+
+def store_extracted(store: Store, path: str, source: Source, out: Extracted) -> IngestResult:
+    """The last step, in the process that writes the store: store the extracted document and
+    log it, or log why there is none."""
     if out.doc is None:
         return _failed(store, path, out.error or "no document")
     doc = out.doc
     try:
         status = store.upsert(doc)
-        store.log_ingest(path, doc.provenance.sha256 if doc.provenance else sha, status, None, doc.id)
+        store.log_ingest(path, doc.provenance.sha256 if doc.provenance else source.sha256, status, None, doc.id)
     except (OSError, DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
     except Exception as exc:  # a store bug must not stop the batch; name the file and the problem
@@ -180,11 +203,14 @@ def ingest_paths(
     options: ReadOptions | None = None,
     progress: bool = False,
     pipeline: Pipeline | None = None,
+    jobs: int = 1,
 ) -> Iterator[IngestResult]:
     """Ingest files and directories (recursively), one :class:`IngestResult` per file, in order.
 
     A file that fails is reported with its error and the batch goes on; nothing already stored is
-    touched by a failing file. ``progress`` shows a progress bar for more than one file.
+    touched by a failing file. ``progress`` shows a progress bar for more than one file. ``jobs``:
+    files extracted at once, each in its own worker process; this process alone writes the
+    store, in the order of the files.
     """
     items = list(expand_paths(paths))
     bar = None
@@ -193,7 +219,20 @@ def ingest_paths(
 
         bar = tqdm(total=len(items), unit="file", leave=False)
     pipeline = pipeline or default_pipeline()
+    options = options or ReadOptions()
     corrections = _corrections(store)
+    results = (_sequential(store, items, options, pipeline, corrections) if jobs <= 1 or corrections is None
+               else _parallel(store, items, options, pipeline, corrections, jobs))
+    for result in results:
+        if bar:
+            bar.update(1)
+        yield result
+    if bar:
+        bar.close()
+
+
+def _sequential(store: Store, items: list[tuple[str, str | None]], options: ReadOptions, pipeline: Pipeline,
+                corrections) -> Iterator[IngestResult]:
     stopped: str | None = None
     for path, err in items:
         if stopped:
@@ -204,11 +243,60 @@ def ingest_paths(
             result = ingest_file(store, path, options, pipeline, corrections)
             if result.fatal:
                 stopped = "the disk is full"
-        if bar:
-            bar.update(1)
         yield result
-    if bar:
-        bar.close()
+
+
+def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOptions, pipeline: Pipeline,
+              corrections, jobs: int) -> Iterator[IngestResult]:
+    """Files prepared and stored here, in order; extracted by ``jobs`` worker processes at once
+    (at most ``2 * jobs`` files in flight, so memory stays bounded)."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    slots = iter(range(jobs))
+    local = threading.local()
+
+    def run(source: Source):
+        if not hasattr(local, "slot"):
+            with _slot_lock:
+                local.slot = next(slots)
+        return extract_file(source, options, pipeline, corrections, slot=local.slot)
+
+    pending: deque = deque()
+    stopped: str | None = None
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="opis-ingest") as pool:
+        def finish_one() -> IngestResult:
+            path, source, job = pending.popleft()
+            if not isinstance(job, Extracted) and hasattr(job, "result"):
+                job = job.result()
+            return job if isinstance(job, IngestResult) else store_extracted(store, path, source, job)
+
+        for path, err in items:
+            if stopped:
+                pending.append((path, None, IngestResult(path, "skipped", error=f"not attempted: {stopped}")))
+            elif err:
+                pending.append((path, None, IngestResult(path, "error", error=err)))
+            else:
+                prepared = prepare_file(store, path, options)
+                if isinstance(prepared, IngestResult):
+                    pending.append((path, None, prepared))
+                else:
+                    pending.append((path, prepared, pool.submit(run, prepared)))
+            while len(pending) > 2 * jobs or (pending and _done(pending[0][2])):
+                result = finish_one()
+                stopped = stopped or ("the disk is full" if result.fatal else None)
+                yield result
+        while pending:
+            result = finish_one()
+            stopped = stopped or ("the disk is full" if result.fatal else None)
+            yield result
+
+
+def _done(job) -> bool:
+    return not hasattr(job, "done") or job.done()
+
+
+_slot_lock = threading.Lock()
 
 
 def _corrections(store: Store) -> list[dict[str, Any]] | None:

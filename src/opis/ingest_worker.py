@@ -253,6 +253,7 @@ class Worker:
     def __init__(self, memory_mb: int | None):
         self.memory_mb = memory_mb
         self.corrections: list[dict[str, Any]] = []  # what the worker was last sent
+        self.busy = threading.Lock()  # one file at a time, whichever thread asks
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, memory_mb), name="opis-ingest-worker", daemon=True)
@@ -355,47 +356,68 @@ class Worker:
 
 
 _lock = threading.Lock()
-_workers: dict[int | None, Worker] = {}
+_workers: dict[tuple[int | None, int], Worker] = {}  # by (memory limit, slot)
 _unavailable: str | None = None  # why workers cannot be started here (then files run in-process)
 
 
-def extract_isolated(source: str | Source, options: ReadOptions, pipeline, corrections: Corrections = ()) -> Extracted:
+def extract_isolated(source: str | Source, options: ReadOptions, pipeline, corrections: Corrections = (),
+                     slot: int = 0) -> Extracted:
     """``extract`` in a worker process under the file's time and memory limits.
 
     The pipeline travels by its component names and strictness (``Pipeline.names``, ``.strict``),
-    the ``corrections`` once per worker (and again only when they change).
+    the ``corrections`` once per worker (and again only when they change). ``slot``: which worker
+    process of this process runs the file (``opis ingest --jobs N`` extracts N files at once, one
+    per slot; a slot is used by one thread at a time).
     A pipeline the worker cannot rebuild by name (a component registered from outside opis, e.g.
     in a notebook or a test) runs in this process; so does every file where no worker process can
     be started, and a warning then says once that the limits are soft.
     """
-    global _unavailable
     if pipeline is not None and not rebuildable(pipeline):
         return extract(source, options, pipeline, corrections=corrections)
     source = source if isinstance(source, Source) else Source(source)
     names = None if pipeline is None else (tuple(pipeline.names), bool(getattr(pipeline, "strict", False)))
-    with _lock:
-        worker = _workers.get(options.memory_mb)
-        if worker is None or not worker.alive():
-            if _unavailable is None:
-                try:
-                    worker = _workers[options.memory_mb] = Worker(options.memory_mb)
-                except LimitTooLow as exc:  # this file's limit, not a reason to give up workers
-                    return Extracted(None, error=exc.message)
-                except (OpisError, OSError) as exc:
-                    _unavailable = str(exc)
-                    print(f"warning: no worker process ({_unavailable}); files are read in-process, "
-                          "without hard time and memory limits", file=sys.stderr)
-            if _unavailable is not None:
-                worker = None
-        if worker is None:
-            from opis.pipeline import default_pipeline
+    key = (options.memory_mb, slot)
+    try:
+        worker = _worker(key)
+    except LimitTooLow as exc:  # this file's limit, not a reason to give up workers
+        return Extracted(None, error=exc.message)
+    if worker is None:
+        from opis.pipeline import default_pipeline
 
-            return extract(source, options, pipeline or default_pipeline(), corrections=corrections)
+        return extract(source, options, pipeline or default_pipeline(), corrections=corrections)
+    with worker.busy:
         out, replace = worker.run(source, options, names, corrections)
-        if replace:
-            worker.kill()
-            _workers.pop(options.memory_mb, None)
-        return out
+    if replace:
+        worker.kill()
+        with _lock:
+            if _workers.get(key) is worker:
+                del _workers[key]
+    return out
+
+
+def _worker(key: tuple[int | None, int]) -> Worker | None:
+    """The live worker of ``key``, started when needed; None when workers cannot run here."""
+    global _unavailable
+    with _lock:
+        worker = _workers.get(key)
+        if worker is not None and worker.alive():
+            return worker
+        if _unavailable is not None:
+            return None
+    try:
+        worker = Worker(key[0])  # started outside the lock: several slots load their models at once
+    except LimitTooLow:
+        raise
+    except (OpisError, OSError) as exc:
+        with _lock:
+            if _unavailable is None:
+                _unavailable = str(exc)
+                print(f"warning: no worker process ({_unavailable}); files are read in-process, "
+                      "without hard time and memory limits", file=sys.stderr)
+        return None
+    with _lock:
+        _workers[key] = worker
+    return worker
 
 
 def rebuildable(pipeline) -> bool:

@@ -29,7 +29,9 @@ def register(cli: click.Group) -> None:
 @click.option("--memory-limit", type=int, default=2048, show_default=True,
               help="Per-file memory cap (MB) of the worker process that reads and extracts a file.")
 @click.option("--ocr-lang", default=None, help="Tesseract languages for scans, e.g. 'rus+eng' (default: detect).")
-def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang):
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Files read and extracted at once, each in its own worker process (one writer stores them).")
+def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs):
     """Ingest files or directories (recursively) into the database.
 
     Prints one line per input (status, id, date, type, title); errors name the file and the
@@ -46,7 +48,7 @@ def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang):
     failed = 0
     counts: dict[str, int] = {}
     stopped = None
-    for r in ingest_paths(store, paths, options, progress=tty and not as_json):
+    for r in ingest_paths(store, paths, options, progress=tty and not as_json, jobs=jobs):
         counts[r.status] = counts.get(r.status, 0) + 1
         if as_json:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
