@@ -165,6 +165,8 @@ def test_signed_in_editor_writes_with_the_pages_csrf_token_only(app):
     assert wrong.status_code == 403
     ok = client.post("/api/corrections", json=RENAME, headers={"X-CSRF-Token": csrf_of(client)})
     assert ok.status_code == 201, ok.text
+    assert ok.json()["author"] == "eve"
+    assert [(c["kind"], c["author"]) for c in client.get("/api/corrections").json()] == [("entity.rename", "eve")]
     page = client.get("/")
     assert "eve" in page.text and 'action="/logout"' in page.text
 

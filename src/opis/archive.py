@@ -73,10 +73,12 @@ class Correction:
     kind: str
     args: dict[str, Any]
     documents: list[str] = field(default_factory=list)
+    author: str | None = None  # the account that made it; None: the command line or the server's token
 
     def to_dict(self) -> dict[str, Any]:
         """The correction as JSON (``POST /api/corrections``)."""
-        return {"id": self.id, "kind": self.kind, "args": self.args, "documents": self.documents}
+        return {"id": self.id, "kind": self.kind, "args": self.args, "documents": self.documents,
+                "author": self.author}
 
 
 class Archive:
@@ -235,8 +237,9 @@ class Archive:
         get_backend(self._store)
 
     # --- corrections -------------------------------------------------------------------
-    def correct(self, kind: str, args: dict[str, Any]) -> Correction:
+    def correct(self, kind: str, args: dict[str, Any], *, author: str | None = None) -> Correction:
         """Store a curator correction and apply it at once to the stored documents it concerns.
+        ``author``: the account making it (kept with it; None for the command line).
 
         The correction is checked first, and nothing is stored when it is refused (a
         :class:`~opis.authority.curation.CorrectionError`): its arguments
@@ -265,7 +268,7 @@ class Archive:
             args.update(self._span(args))
             affected = [args["doc_id"]]
         self._store.writable("storing a correction")
-        cid = self._store.add_correction(kind, args)
+        cid = self._store.add_correction(kind, args, author)
         applied = [{"id": cid, "kind": kind, "args": args}]
         from opis.pipeline.curation import curate
 
@@ -273,10 +276,10 @@ class Archive:
             doc = self._store.get(doc_id)
             curate(doc, applied)
             self._store.write(doc)
-        return Correction(cid, kind, args, list(affected))
+        return Correction(cid, kind, args, list(affected), author)
 
     def corrections(self) -> list[dict[str, Any]]:
-        """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at"}``."""
+        """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at", "author"}``."""
         return self._store.corrections()
 
     def _known_entity(self, entity_id: str) -> None:

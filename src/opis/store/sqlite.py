@@ -520,19 +520,21 @@ class Store:
                 "SELECT path, sha256, status, error, doc_id, at FROM ingest_log ORDER BY rowid").fetchall()
         return [dict(r) for r in rows]
 
-    def add_correction(self, kind: str, args: dict[str, Any]) -> int:
-        """Store a curator correction (``entity.merge``, ``entity.rename`` …) and return its id;
-        it is applied to records by ``opis.authority.curation``."""
+    def add_correction(self, kind: str, args: dict[str, Any], author: str | None = None) -> int:
+        """Store a curator correction (``entity.merge``, ``entity.rename`` …) made by ``author``
+        (an account name; None: the command line) and return its id; it is applied to records
+        by ``opis.authority.curation``."""
         with self.writing("storing a correction"):
             cur = self.conn.execute(
-                "INSERT INTO corrections (kind, args, created_at) VALUES (?,?,?)",
-                (kind, json.dumps(args, ensure_ascii=False), _now()),
+                "INSERT INTO corrections (kind, args, created_at, author) VALUES (?,?,?,?)",
+                (kind, json.dumps(args, ensure_ascii=False), _now(), author),
             )
         return cur.lastrowid
 
     def corrections(self) -> list[dict[str, Any]]:
-        """Every stored correction, oldest first: ``{id, kind, args, created_at}``."""
+        """Every stored correction, oldest first: ``{id, kind, args, created_at, author}``."""
         with self.reading("reading the corrections"):
-            rows = self.conn.execute("SELECT id, kind, args, created_at FROM corrections ORDER BY id").fetchall()
-            return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"]), "created_at": r["created_at"]}
-                    for r in rows]
+            rows = self.conn.execute(
+                "SELECT id, kind, args, created_at, author FROM corrections ORDER BY id").fetchall()
+            return [{"id": r["id"], "kind": r["kind"], "args": json.loads(r["args"]), "created_at": r["created_at"],
+                     "author": r["author"]} for r in rows]

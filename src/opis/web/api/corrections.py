@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from opis.archive import Archive
+from opis.web.auth import identity
 from opis.web.settings import get_archive
 
 router = APIRouter(tags=["corrections"])
@@ -32,7 +33,9 @@ def list_corrections(archive: Archive = Depends(get_archive)):
 
 @router.post("/corrections", status_code=201,
              summary="Add a correction (needs --allow-write and 'Authorization: Bearer TOKEN'); 422 when refused")
-def add_correction(body: CorrectionIn, archive: Archive = Depends(get_archive)):
-    """Store a correction and apply it at once to the documents it concerns. It is checked first: a refused
-    correction (unknown kind, missing or wrong arguments) answers 422 and nothing is stored."""
-    return archive.correct(body.kind, body.args).to_dict()
+def add_correction(request: Request, body: CorrectionIn, archive: Archive = Depends(get_archive)):
+    """Store a correction and apply it at once to the documents it concerns, with the account that
+    sent it as its author. It is checked first: a refused correction (unknown kind, missing or
+    wrong arguments) answers 422 and nothing is stored."""
+    who = identity(request)
+    return archive.correct(body.kind, body.args, author=who.user.name if who.user else None).to_dict()
