@@ -52,10 +52,10 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
         ],
     )
     conn.executemany(
-        "INSERT INTO mentions (doc_id, entity_id, type, surface, gloss, source, note, span_start, span_end, role)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(doc.id, m.entity_id, m.type, m.surface, m.gloss, m.source, m.note, m.start, m.end, m.role)
-         for m in doc.mentions if m.type in ENTITY_TYPES],
+        "INSERT INTO mentions (doc_id, n, entity_id, type, surface, gloss, source, note, span_start, span_end, role)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [(doc.id, n, m.entity_id, m.type, m.surface, m.gloss, m.source, m.note, m.start, m.end, m.role)
+         for n, m in enumerate(m for m in doc.mentions if m.type in ENTITY_TYPES)],
     )
     aggregates.add_mentions(conn, doc.id, doc.date.earliest if doc.date else None)
 

@@ -128,13 +128,13 @@ def _all_spans(conn: sqlite3.Connection, f: MentionMatch) -> Spans | None:
             f" ({','.join('?' * len(values))}) LIMIT {MAX_SPANS + 1})", [*targs, *values]).fetchone()[0]
     if total > MAX_SPANS:
         return None
-    seen: dict[int, tuple[str, int | None, int | None]] = {}
+    seen: dict[tuple[str, int], tuple[str, int | None, int | None]] = {}
     for column, index, values in lists:
         marks = ",".join("?" * len(values))
         rows = conn.execute(
-            f"SELECT m.rowid, m.doc_id, m.span_start, m.span_end FROM mentions m INDEXED BY {index}"
+            f"SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY {index}"
             f" WHERE m.{column} IN ({marks}) AND {cond}", [*values, *args]).fetchall()
-        seen.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        seen.update(((r[0], r[1]), (r[0], r[2], r[3])) for r in rows)
         if len(seen) > MAX_SPANS:
             return None
     spans: Spans = {}
@@ -315,7 +315,7 @@ def _spans(conn, scope: Scope, docs: list[str]) -> list[Spans]:
         cond, args = f.sql("m")
         spans: dict[str, list[tuple[int | None, int | None]]] = {}
         for doc_id, start, end in conn.execute(
-            f"SELECT m.doc_id, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_timeline"
+            f"SELECT m.doc_id, m.span_start, m.span_end FROM mentions m"
             f" WHERE m.doc_id IN (SELECT value FROM json_each(?)) AND {cond}", [json.dumps(docs), *args]):
             spans.setdefault(doc_id, []).append((start, end))
         out.append(spans)

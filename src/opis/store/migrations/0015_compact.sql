@@ -1,0 +1,29 @@
+-- Compact storage (issue 20): the database at most five times the text it holds.
+-- Mentions stored clustered by document: one WITHOUT ROWID table keyed by (doc_id, n), n the
+-- mention's position among the document's stored mentions. A document's mentions are one range
+-- of the table itself, so the covering index that held them in that order (mentions_timeline, a
+-- second copy of the table) is gone. The indexes by entity, surface and gloss stay (their rows
+-- end with the key, doc_id and n).
+CREATE TABLE mentions_by_doc (
+    doc_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    n          INTEGER NOT NULL,
+    type       TEXT NOT NULL,
+    entity_id  TEXT,
+    surface    TEXT NOT NULL,
+    gloss      TEXT,
+    note       INTEGER,
+    span_start INTEGER,
+    span_end   INTEGER,
+    source     TEXT,
+    role       TEXT,
+    PRIMARY KEY (doc_id, n)
+) WITHOUT ROWID;
+INSERT INTO mentions_by_doc (doc_id, n, type, entity_id, surface, gloss, note, span_start, span_end, source, role)
+    SELECT doc_id, row_number() OVER (PARTITION BY doc_id ORDER BY rowid) - 1, type, entity_id, surface, gloss,
+        note, span_start, span_end, source, role
+    FROM mentions;
+DROP TABLE mentions;
+ALTER TABLE mentions_by_doc RENAME TO mentions;
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, doc_id);
+CREATE INDEX IF NOT EXISTS mentions_type_surface ON mentions(type, surface);
+CREATE INDEX IF NOT EXISTS mentions_gloss ON mentions(gloss) WHERE gloss IS NOT NULL;
