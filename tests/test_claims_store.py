@@ -30,3 +30,25 @@ def test_bad_dates_in_queries_are_clear_errors(store):
 
     with pytest.raises(QuerySyntaxError, match="not a date"):
         list_claims(store, date_from="sometime")
+
+
+def test_sentences_kept_as_offsets_read_back_as_written(store):
+    """A sentence found in the text is stored as its offsets and cut from the text when read:
+    every claim and event lists the sentence of its record, on the claims list and the timeline."""
+    from opis.store import timeline
+
+    r = ingest_file(store, str(SEEDS["003"]))
+    rec = store.get_dict(r.id)
+    stored = store.conn.execute("SELECT count(*), count(sentence), count(sentence_start) FROM claims").fetchone()
+    assert stored[0] == len(rec["claims"]) and stored[2] > 0 and stored[1] < stored[0]
+    assert sorted((c["start"] or -1, c["sentence"] or "") for c in list_claims(store)) == sorted(
+        (c.get("start") or -1, c.get("sentence") or "") for c in rec["claims"])
+    by_n = {e["start"]: e["sentence"] for e in rec["events"]}
+    events = list_events(store)
+    assert events and all(e["sentence"] == by_n[e["start"]] for e in events)
+    assert store.conn.execute("SELECT count(sentence_start) FROM events").fetchone()[0] > 0
+    items = timeline.timeline_page(store, kinds=("claim", "event"), limit=1000).items
+    assert len(items) > len(events) and all("_sentence_at" not in i["detail"] for i in items)
+    texts = {(i["kind"], i["start"]): i["detail"]["sentence"] for i in items}
+    assert {(k, s): v for (k, s), v in texts.items() if k == "event"} == {("event", s): v for s, v in by_n.items()
+                                                                        if ("event", s) in texts}

@@ -27,7 +27,10 @@ CLAIM_COLUMNS = (
     "date_edtf, date_earliest, date_latest, place, place_label, reported_by, quantity_text, sentence, span_start, span_end,"
     " sentence_start, sentence_end"
 )
-EVENT_COLUMNS = "doc_id, n, kind, what, actor, date_edtf, date_earliest, date_latest, sentence, span_start, span_end"
+EVENT_COLUMNS = (
+    "doc_id, n, kind, what, actor, date_edtf, date_earliest, date_latest, sentence, span_start, span_end,"
+    " sentence_start, sentence_end"
+)
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
@@ -40,19 +43,27 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
             doc.id, n, value, None if c.value is None else str(c.value), q.low if q else None, q.high if q else None,
             c.unit, c.qualifier, q.normalized_value if q else None, q.normalized_unit if q else None, c.what,
             claim_kind(c.what, c.unit), d.edtf if d else None, d.earliest if d else None, d.latest if d else None,
-            c.place, c.place_label, c.reported_by, q.text if q else None, c.sentence, c.start, c.end,
-            *_sentence_span(doc.text, c.sentence, c.start),
+            c.place, c.place_label, c.reported_by, q.text if q else None, *_sentence(doc.text, c.sentence, c.start, c.end),
         ))
     if rows:
         conn.executemany(f"INSERT INTO claims ({CLAIM_COLUMNS}) VALUES ({', '.join('?' * 24)})", rows)
         aggregates.add_claims(conn, doc.id)
     erows = [
-        (doc.id, n, e.kind, e.what, e.actor, e.date.edtf, e.date.earliest, e.date.latest, e.sentence, e.start, e.end)
+        (doc.id, n, e.kind, e.what, e.actor, e.date.edtf, e.date.earliest, e.date.latest,
+         *_sentence(doc.text, e.sentence, e.start, e.end))
         for n, e in enumerate(doc.events)
         if e.date is not None
     ]
     if erows:
-        conn.executemany(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 11)})", erows)
+        conn.executemany(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 13)})", erows)
+
+
+def _sentence(text: str, sentence: str | None, start: int | None, end: int | None) -> tuple:
+    """The columns sentence, span_start, span_end, sentence_start, sentence_end of a claim or
+    event: a sentence found in the text is kept as its offsets only (cut from the text when
+    read, :func:`with_sentences`), any other (from a summary or a footnote) as written."""
+    at = _sentence_span(text, sentence, start)
+    return (sentence if at[0] is None else None), start, end, *at
 
 
 def _sentence_span(text: str, sentence: str | None, start: int | None) -> tuple[int | None, int | None]:
@@ -95,6 +106,28 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None,
     return lo, hi
 
 
+CUT = "_sentence_at"  # (start, end) of a sentence still to be cut from the text (with_sentences)
+
+
+def sentence_of(r: sqlite3.Row) -> dict[str, Any]:
+    """The ``sentence`` of a claim or event row: as stored, or, when it is kept as offsets into
+    the document text, the offsets under ``CUT`` (filled by :func:`with_sentences`)."""
+    if r["sentence"] is None and r["sentence_start"] is not None:
+        return {"sentence": None, CUT: (r["sentence_start"], r["sentence_end"])}
+    return {"sentence": r["sentence"]}
+
+
+def with_sentences(store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill the ``sentence`` of the claims and events in ``items`` that keep it as offsets, cut
+    from their documents' texts (read for these documents only); returns ``items``."""
+    todo = [c for c in items if CUT in c]
+    texts = store.texts(c["doc_id"] for c in todo) if todo else {}
+    for c in todo:
+        start, end = c.pop(CUT)
+        c["sentence"] = texts.get(c["doc_id"], "")[start:end]
+    return items
+
+
 def _claim_dict(r: sqlite3.Row) -> dict[str, Any]:
     value: Any = r["value"]
     if value is not None and float(value).is_integer():
@@ -108,7 +141,7 @@ def _claim_dict(r: sqlite3.Row) -> dict[str, Any]:
         "what": r["what"], "kind": r["kind"],
         "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
         "place": r["place"], "place_label": r["place_label"], "reported_by": r["reported_by"],
-        "text": r["quantity_text"], "sentence": r["sentence"], "start": r["span_start"], "end": r["span_end"],
+        "text": r["quantity_text"], **sentence_of(r), "start": r["span_start"], "end": r["span_end"],
     }
 
 
@@ -275,7 +308,7 @@ def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             args += [-1 if limit is None else limit, offset]
-        return [_claim_dict(r) for r in store.conn.execute(sql, args)]
+        return with_sentences(store, [_claim_dict(r) for r in store.conn.execute(sql, args)])
     conds, cargs = _prefilter(q)
     if limit is not None:
         sql += f" LIMIT {MAX_SCAN}"
@@ -297,7 +330,7 @@ def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any
             skip -= 1
             continue
         out.append(c)
-    return out
+    return with_sentences(store, out)
 
 
 def claim_kinds(store, limit: int = 200) -> list[dict[str, Any]]:
@@ -419,11 +452,11 @@ def list_events(store, date_from: str | None = None, date_to: str | None = None)
     args: list[Any] = []
     _overlapping("e", lo, hi, sql, args)
     sql.append("ORDER BY e.date_earliest, e.date_latest, e.doc_id, e.n")
-    return [
+    return with_sentences(store, [
         {
             "id": r["id"], "doc_id": r["doc_id"], "title": r["title"], "kind": r["kind"], "what": r["what"], "actor": r["actor"],
             "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
-            "sentence": r["sentence"], "start": r["span_start"], "end": r["span_end"],
+            **sentence_of(r), "start": r["span_start"], "end": r["span_end"],
         }
         for r in store.conn.execute(" ".join(sql), args)
-    ]
+    ])

@@ -94,6 +94,7 @@ def _link_claims(conn: sqlite3.Connection, batch: int = 500) -> None:
     from opis.store import claims
     from opis.store.documents import unpack_record
 
+    _event_sentences(conn)  # the claims indexer of today writes them
     last = ""
     while True:
         rows = conn.execute(
@@ -110,7 +111,17 @@ def _link_claims(conn: sqlite3.Connection, batch: int = 500) -> None:
         last = rows[-1][0]
 
 
-DATA_STEPS = {"0011_storage.sql": _pack_records, "0014_claim_links.sql": _link_claims}
+def _event_sentences(conn: sqlite3.Connection) -> None:
+    """0015_compact.sql: the columns sentence_start, sentence_end of events (added once: the
+    claims indexer of 0014's step may have added them already)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    for column in ("sentence_start", "sentence_end"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {column} INTEGER")
+
+
+DATA_STEPS = {"0011_storage.sql": _pack_records, "0014_claim_links.sql": _link_claims,
+              "0015_compact.sql": _event_sentences}
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from opis.store.claims import _claim_dict, date_bounds
+from opis.store.claims import _claim_dict, date_bounds, sentence_of, with_sentences
 
 NEAR = 400  # characters: a claim or event is "about" a place mentioned this close to it
 DEFAULT_LIMIT = 2000
@@ -409,7 +409,7 @@ def _event_item(r: sqlite3.Row) -> dict[str, Any]:
     e = {
         "id": r["id"], "doc_id": r["doc_id"], "title": r["title"], "kind": r["kind"], "what": r["what"], "actor": r["actor"],
         "date": {"edtf": r["date_edtf"], "earliest": r["date_earliest"], "latest": r["date_latest"]},
-        "sentence": r["sentence"], "start": r["span_start"], "end": r["span_end"],
+        **sentence_of(r), "start": r["span_start"], "end": r["span_end"],
     }
     label = e["what"] if not e["actor"] else f"{e['what']} [{e['actor']}]"
     return {"kind": "event", "date": e["date"], "label": label, "doc_id": e["doc_id"], "title": e["title"],
@@ -483,6 +483,16 @@ def _scope(store, place: str | None, person: str | None) -> Scope:
     return Scope(filters, None if docs is None else tuple(sorted(docs)), spans)
 
 
+def _with_sentences(store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items, the sentences of their claims and events cut from the texts (this page's only)."""
+    with_sentences(store, [i["detail"] for i in items if i["kind"] != "document"])
+    return items
+
+
+def _page(store, items: list[dict[str, Any]], cursor: str | None = None, examined_to: str | None = None) -> TimelinePage:
+    return TimelinePage(_with_sentences(store, items), cursor, examined_to)
+
+
 def timeline_page(
     store,
     date_from: str | None = None,
@@ -505,16 +515,16 @@ def timeline_page(
     with store.reading("reading the timeline"):
         scope = _scope(store, place, person)
         if scope.docs is not None and not scope.docs:
-            return TimelinePage([])
+            return _page(store, [])
         for _ in range(ROUNDS):  # a filtered walk goes on from where its budget stopped, a few times
             got, last, stop = _round(store.conn, lo, hi, scope, kinds, limit - len(items), after)
             items += got
             if len(items) >= limit:
-                return TimelinePage(items, encode_cursor(last))
+                return _page(store, items, encode_cursor(last))
             if stop is None:
-                return TimelinePage(items)
+                return _page(store, items)
             after = stop
-    return TimelinePage(items, encode_cursor(stop), stop[0] or None)
+    return _page(store, items, encode_cursor(stop), stop[0] or None)
 
 
 def _round(conn, lo, hi, scope: Scope, kinds: tuple[str, ...], limit: int,
@@ -564,7 +574,7 @@ def timeline(
             if kind in kinds:
                 keyed += _fetch_all(store.conn, kind, lo, hi, scope, upto)
     keyed.sort(key=lambda ki: ki[0])
-    return [i for _, i in keyed[offset:upto]]
+    return _with_sentences(store, [i for _, i in keyed[offset:upto]])
 
 
 def _fetch_all(conn, kind: str, lo, hi, scope: Scope, limit: int | None) -> list[tuple[Key, dict[str, Any]]]:

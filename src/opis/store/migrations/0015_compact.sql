@@ -27,3 +27,9 @@ ALTER TABLE mentions_by_doc RENAME TO mentions;
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, doc_id);
 CREATE INDEX IF NOT EXISTS mentions_type_surface ON mentions(type, surface);
 CREATE INDEX IF NOT EXISTS mentions_gloss ON mentions(gloss) WHERE gloss IS NOT NULL;
+
+-- The sentence of a claim or event found in the document text is kept as its offsets only
+-- (sentence_start..sentence_end) and cut from the text when a page shows it; the column
+-- sentence holds the others (a sentence of a summary or a footnote). Rows written before keep
+-- their sentence until the next 'opis reindex' rewrites them. Events get the two offset
+-- columns in the Python step of this migration (opis.store.migrations._event_sentences).
