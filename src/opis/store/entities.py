@@ -215,7 +215,7 @@ def count_places(store) -> int:
 def affected_documents(store, entity_ids: list[str]) -> list[str]:
     """Ids of the documents that mention any of ``entity_ids`` (for applying a correction)."""
     marks = ",".join("?" for _ in entity_ids)
-    rows = store.conn.execute(f"SELECT DISTINCT doc_id FROM mentions WHERE entity_id IN ({marks})", entity_ids)
+    rows = store.conn.execute(f"SELECT DISTINCT doc_id FROM entity_docs WHERE entity_id IN ({marks})", entity_ids)
     return [r[0] for r in rows]
 
 

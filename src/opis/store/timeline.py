@@ -74,10 +74,12 @@ def _cases(name: str) -> list[str]:
     return list(dict.fromkeys([name, name[:1].upper() + name[1:], name.title(), name.lower(), name.upper()]))
 
 
-def _prefixed(conn: sqlite3.Connection, column: str, where: str, args: list[Any], prefix: str) -> list[str]:
-    """Distinct values of ``column`` in mentions starting with ``prefix`` (an index range, at most MAX_NAMES)."""
+def _prefixed(conn: sqlite3.Connection, column: str, where: str, args: list[Any], prefix: str,
+              table: str = "mentions") -> list[str]:
+    """Distinct values of ``column`` in mentions starting with ``prefix`` (an index range, at most
+    MAX_NAMES); the entity ids are read from ``entity_docs`` (the entities that have mentions)."""
     sql = (
-        f"SELECT DISTINCT {column} FROM mentions WHERE {where} AND {column} >= ? AND {column} < ?"
+        f"SELECT DISTINCT {column} FROM {table} WHERE {where} AND {column} >= ? AND {column} < ?"
         f" ORDER BY {column} LIMIT {MAX_NAMES}"
     )
     return [r[0] for r in conn.execute(sql, [*args, prefix, prefix + "\U0010ffff"])]
@@ -99,7 +101,7 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     if entity_id and ":" in entity_id:
         prefixes.add(entity_id)
     for prefix in sorted(prefixes):
-        ids += _prefixed(conn, "entity_id", "entity_id IS NOT NULL", [], prefix)
+        ids += _prefixed(conn, "entity_id", "1", [], prefix, "entity_docs")
     surfaces: list[str] = []
     glosses: list[str] = []
     for spelling in _cases(term if ":" not in term else name):
@@ -113,27 +115,46 @@ MAX_SPANS = 5000  # matching mentions of one filter read at once (more: each wal
 Spans = dict[str, list[tuple[int | None, int | None]]]  # document id -> spans of the matching mentions
 
 
+# How the mentions of one list of values are counted (an upper bound read from an index alone)
+# and read: entity ids through their documents (entity_docs, with the entity's mentions in each)
+# and each document's range of mentions; surfaces and glosses through their indexes.
+_SPAN_SQL = {
+    "entity_id": (
+        "SELECT coalesce(sum(x.mentions), 0) FROM (SELECT mentions FROM entity_docs WHERE entity_id IN ({marks})"
+        " LIMIT {limit}) AS x",
+        "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM entity_docs x"
+        " JOIN mentions m ON m.doc_id = x.doc_id AND m.entity_id = x.entity_id"
+        " WHERE x.entity_id IN ({marks}) AND {cond}"),
+    "surface": (
+        "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_type_surface WHERE m.type = ?"
+        " AND m.surface IN ({marks}) LIMIT {limit})",
+        "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_type_surface"
+        " WHERE m.surface IN ({marks}) AND {cond}"),
+    "gloss": (
+        "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_gloss WHERE m.gloss IN ({marks})"
+        " LIMIT {limit})",
+        "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_gloss"
+        " WHERE m.gloss IN ({marks}) AND {cond}"),
+}
+
+
 def _all_spans(conn: sqlite3.Connection, f: MentionMatch) -> Spans | None:
     """Every mention ``f`` names, by document (None when there are more than MAX_SPANS): one index
     range per list of values (entity ids, surfaces, glosses), each mention read once."""
     cond, args = f.sql("m")
-    lists = [(column, index, values) for column, index, values in (
-        ("entity_id", "mentions_entity", f.entity_ids), ("surface", "mentions_type_surface", f.surfaces),
-        ("gloss", "mentions_gloss", f.glosses)) if values]
+    lists = [(column, values) for column, values in (
+        ("entity_id", f.entity_ids), ("surface", f.surfaces), ("gloss", f.glosses)) if values]
     total = 0
-    for column, index, values in lists:  # counted in the indexes first: no row is read for a common name
-        typed, targs = ("m.type = ? AND ", [f.type]) if column == "surface" else ("", [])
-        total += conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY {index} WHERE {typed}m.{column} IN"
-            f" ({','.join('?' * len(values))}) LIMIT {MAX_SPANS + 1})", [*targs, *values]).fetchone()[0]
+    for column, values in lists:  # counted in the indexes first: no row is read for a common name
+        targs = [f.type] if column == "surface" else []
+        sql = _SPAN_SQL[column][0].format(marks=",".join("?" * len(values)), limit=MAX_SPANS + 1)
+        total += conn.execute(sql, [*targs, *values]).fetchone()[0]
     if total > MAX_SPANS:
         return None
     seen: dict[tuple[str, int], tuple[str, int | None, int | None]] = {}
-    for column, index, values in lists:
-        marks = ",".join("?" * len(values))
-        rows = conn.execute(
-            f"SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY {index}"
-            f" WHERE m.{column} IN ({marks}) AND {cond}", [*values, *args]).fetchall()
+    for column, values in lists:
+        sql = _SPAN_SQL[column][1].format(marks=",".join("?" * len(values)), cond=cond)
+        rows = conn.execute(sql, [*values, *args]).fetchall()
         seen.update(((r[0], r[1]), (r[0], r[2], r[3])) for r in rows)
         if len(seen) > MAX_SPANS:
             return None
