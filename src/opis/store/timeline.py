@@ -105,7 +105,7 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     surfaces: list[str] = []
     glosses: list[str] = []
     for spelling in _cases(term if ":" not in term else name):
-        surfaces += _prefixed(conn, "surface", "type = ?", [type_], spelling)
+        surfaces += _prefixed(conn, "surface", "type = ? AND note IS NULL", [type_], spelling)
         glosses += _prefixed(conn, "gloss", "gloss IS NOT NULL", [], spelling)
     return MentionMatch(type_, tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(surfaces)), tuple(dict.fromkeys(glosses)))
 
@@ -127,7 +127,7 @@ _SPAN_SQL = {
         " WHERE x.entity_id IN ({marks}) AND {cond}"),
     "surface": (
         "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_type_surface WHERE m.type = ?"
-        " AND m.surface IN ({marks}) LIMIT {limit})",
+        " AND m.surface IN ({marks}) AND m.note IS NULL LIMIT {limit})",
         "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_type_surface"
         " WHERE m.surface IN ({marks}) AND {cond}"),
     "gloss": (
