@@ -75,7 +75,7 @@ def add_claims(conn: sqlite3.Connection, doc_id: str) -> None:
 
 def remove_claims(conn: sqlite3.Connection, doc_id: str) -> None:
     """Take the stored claims of ``doc_id`` out of the claim aggregates (before they are deleted)."""
-    conn.execute("DELETE FROM claim_entities WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM claim_entities WHERE claim_id IN (SELECT id FROM claims WHERE doc_id = ?)", (doc_id,))
     gone = conn.execute(_KINDS.format(where="doc_id = ?"), (doc_id,)).fetchall()
     conn.executemany("UPDATE claim_kinds SET claims = claims - ? WHERE kind = ?", [(n, k) for k, n in gone])
     conn.execute("DELETE FROM claim_kinds WHERE claims <= 0")

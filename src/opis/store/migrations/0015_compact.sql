@@ -39,3 +39,8 @@ CREATE INDEX IF NOT EXISTS mentions_gloss ON mentions(gloss) WHERE gloss IS NOT 
 -- timeline indexes (claims_timeline, events_timeline), which begin with the same two columns.
 DROP INDEX IF EXISTS claims_date;
 DROP INDEX IF EXISTS events_date;
+
+-- A document's claim links are found through its claims (claims_doc, then the claim ids): an
+-- index by claim id replaces the one by document id (an integer in place of a text key).
+DROP INDEX IF EXISTS claim_entities_doc;
+CREATE INDEX IF NOT EXISTS claim_entities_claim ON claim_entities(claim_id);
