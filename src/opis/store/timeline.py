@@ -115,16 +115,14 @@ MAX_SPANS = 5000  # matching mentions of one filter read at once (more: each wal
 Spans = dict[str, list[tuple[int | None, int | None]]]  # document id -> spans of the matching mentions
 
 
-# How the mentions of one list of values are counted (an upper bound read from an index alone)
-# and read: entity ids through their documents (entity_docs, with the entity's mentions in each)
-# and each document's range of mentions; surfaces and glosses through their indexes.
+# How the mentions of one list of values are counted (in the index alone) and read: by the
+# indexes of entity ids and of surfaces (both of the mentions outside footnotes) and of glosses.
 _SPAN_SQL = {
     "entity_id": (
-        "SELECT coalesce(sum(x.mentions), 0) FROM (SELECT mentions FROM entity_docs WHERE entity_id IN ({marks})"
-        " LIMIT {limit}) AS x",
-        "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM entity_docs x"
-        " JOIN mentions m ON m.doc_id = x.doc_id AND m.entity_id = x.entity_id"
-        " WHERE x.entity_id IN ({marks}) AND {cond}"),
+        "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_entity WHERE m.entity_id IN ({marks})"
+        " AND m.note IS NULL LIMIT {limit})",
+        "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_entity"
+        " WHERE m.entity_id IN ({marks}) AND {cond}"),
     "surface": (
         "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_type_surface WHERE m.type = ?"
         " AND m.surface IN ({marks}) AND m.note IS NULL LIMIT {limit})",
