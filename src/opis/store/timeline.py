@@ -45,6 +45,11 @@ def _resolve(term: str, type_: str) -> tuple[str | None, str]:
     return entity_id, term.lower()
 
 
+# The mentions a place/person filter tests: the condition of the partial indexes mentions_entity
+# and mentions_type_surface (migration 0015), written as there for SQLite to use them.
+FILTERED = "type IN ('PERSON', 'PLACE')"
+
+
 @dataclass(frozen=True)
 class MentionMatch:
     """The mentions of one --place/--person filter: a mention type and the values that name it."""
@@ -61,7 +66,7 @@ class MentionMatch:
             if values:
                 alts.append(f"{alias}.{column} IN ({','.join('?' * len(values))})")
                 args += list(values)
-        cond = f"{alias}.type = ? AND {alias}.note IS NULL AND ({' OR '.join(alts) or '0'})"
+        cond = f"{alias}.type = ? AND {alias}.{FILTERED} AND {alias}.note IS NULL AND ({' OR '.join(alts) or '0'})"
         return cond, [self.type, *args]
 
 
@@ -105,7 +110,7 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     surfaces: list[str] = []
     glosses: list[str] = []
     for spelling in _cases(term if ":" not in term else name):
-        surfaces += _prefixed(conn, "surface", "type = ? AND note IS NULL", [type_], spelling)
+        surfaces += _prefixed(conn, "surface", f"type = ? AND {FILTERED} AND note IS NULL", [type_], spelling)
         glosses += _prefixed(conn, "gloss", "gloss IS NOT NULL", [], spelling)
     return MentionMatch(type_, tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(surfaces)), tuple(dict.fromkeys(glosses)))
 
@@ -120,12 +125,12 @@ Spans = dict[str, list[tuple[int | None, int | None]]]  # document id -> spans o
 _SPAN_SQL = {
     "entity_id": (
         "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_entity WHERE m.entity_id IN ({marks})"
-        " AND m.note IS NULL LIMIT {limit})",
+        f" AND m.{FILTERED} AND m.note IS NULL LIMIT {{limit}})",
         "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_entity"
         " WHERE m.entity_id IN ({marks}) AND {cond}"),
     "surface": (
         "SELECT count(*) FROM (SELECT 1 FROM mentions m INDEXED BY mentions_type_surface WHERE m.type = ?"
-        " AND m.surface IN ({marks}) AND m.note IS NULL LIMIT {limit})",
+        f" AND m.surface IN ({{marks}}) AND m.{FILTERED} AND m.note IS NULL LIMIT {{limit}})",
         "SELECT m.doc_id, m.n, m.span_start, m.span_end FROM mentions m INDEXED BY mentions_type_surface"
         " WHERE m.surface IN ({marks}) AND {cond}"),
     "gloss": (

@@ -3,10 +3,10 @@
 -- mention's position among the document's stored mentions. A document's mentions are one range
 -- of the table itself, so the covering index that held them in that order (mentions_timeline, a
 -- second copy of the table) is gone. The indexes by entity, surface and gloss stay (their rows
--- end with the key, doc_id and n); those by entity and surface hold only the mentions outside
--- footnotes, the only ones the timeline's place/person filters test. An entity's mentions page
--- reads its documents from entity_docs and each document's range of the table; the documents
--- a correction concerns are read from entity_docs too.
+-- end with the key, doc_id and n); those by entity and surface hold only the places and people
+-- outside footnotes, the only mentions the timeline's place/person filters test. An entity's
+-- mentions page reads its documents from entity_docs and each document's range of the table;
+-- the documents a correction concerns are read from entity_docs too.
 CREATE TABLE mentions_by_doc (
     doc_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     n          INTEGER NOT NULL,
@@ -27,8 +27,10 @@ INSERT INTO mentions_by_doc (doc_id, n, type, entity_id, surface, gloss, note, s
     FROM mentions;
 DROP TABLE mentions;
 ALTER TABLE mentions_by_doc RENAME TO mentions;
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id) WHERE note IS NULL;
-CREATE INDEX IF NOT EXISTS mentions_type_surface ON mentions(type, surface) WHERE note IS NULL;
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id)
+    WHERE type IN ('PERSON', 'PLACE') AND note IS NULL;
+CREATE INDEX IF NOT EXISTS mentions_type_surface ON mentions(type, surface)
+    WHERE type IN ('PERSON', 'PLACE') AND note IS NULL;
 CREATE INDEX IF NOT EXISTS mentions_gloss ON mentions(gloss) WHERE gloss IS NOT NULL;
 
 -- The sentence of a claim or event found in the document text is kept as its offsets only
