@@ -40,6 +40,8 @@ BATCH = 500
 
 @dataclass
 class Check:
+    """One check of ``opis check``: its name, a one-line summary, and the problems it found (the
+    first ``MAX_LISTED`` listed, all of them counted)."""
     name: str
     summary: str = ""
     problems: list[str] = field(default_factory=list)
@@ -48,28 +50,34 @@ class Check:
 
     @property
     def ok(self) -> bool:
+        """Whether the check found nothing wrong."""
         return self.count == 0
 
     def add(self, problem: str) -> None:
+        """Count a problem, and list it while fewer than ``MAX_LISTED`` are listed."""
         self.count += 1
         if len(self.problems) < MAX_LISTED:
             self.problems.append(problem)
 
     def to_dict(self) -> dict[str, Any]:
+        """The check as JSON (``opis check --json``): ``problems`` is the count, ``listed`` the ones named."""
         return {"name": self.name, "ok": self.ok, "summary": self.summary, "problems": self.count,
                 "listed": self.problems, "seconds": round(self.seconds, 3)}
 
 
 @dataclass
 class CheckReport:
+    """Every check run on one database (``opis check``), in the order they ran."""
     path: str
     checks: list[Check] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Whether every check passed."""
         return all(c.ok for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON: the database, whether it is sound, and each check."""
         return {"db": self.path, "ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
 
     def format(self) -> str:

@@ -34,6 +34,8 @@ EVENT_COLUMNS = (
 
 
 def write(conn: sqlite3.Connection, doc: Document) -> None:
+    """Write the document's claims and events with their entity links and kept counts (the
+    indexer's write; the caller has deleted the document's older rows)."""
     rows = []
     for n, c in enumerate(doc.claims):
         q = c.quantity
@@ -88,6 +90,8 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
 
 # --- queries -------------------------------------------------------------------------------------
 def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """The ISO bounds of a date range given as EDTF or text (either end None: open); a date that
+    cannot be read raises QuerySyntaxError."""
     lo = hi = None
     if date_from:
         dv = parse_date(date_from)
@@ -447,6 +451,8 @@ def _overlapping(alias: str, lo: str | None, hi: str | None, sql: list[str], arg
 
 
 def list_events(store, date_from: str | None = None, date_to: str | None = None) -> list[dict[str, Any]]:
+    """Dated events (decrees, orders, agreements ...) overlapping the range, oldest first, with
+    their document's title and the sentence cut from its text."""
     lo, hi = date_bounds(date_from, date_to)
     sql = ["SELECT e.*, d.title AS title FROM events e JOIN documents d ON d.id = e.doc_id WHERE 1=1"]
     args: list[Any] = []

@@ -19,6 +19,7 @@ _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, a
 
 
 def migration_files() -> list[tuple[str, str]]:
+    """Every migration shipped with opis as ``(file name, SQL)``, in the order they apply."""
     folder = resources.files("opis.store") / "migrations"
     files = sorted(
         (f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".sql")
