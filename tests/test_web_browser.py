@@ -48,29 +48,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+def start_server(db: str, *options: str) -> tuple[str, subprocess.Popen]:
+    """``opis serve`` on ``db`` (with ``options``) on a free loopback port, once it answers:
+    its base URL and process (stop it with :func:`stop_server`)."""
     port = free_port()
-    cmd = [sys.executable, "-c", "from opis.cli import main; main()", "serve", "--db", seed_db.path, "--port", str(port)]
+    cmd = [sys.executable, "-c", "from opis.cli import main; main()", "serve", "--db", db, "--port", str(port),
+           *options]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             urllib.request.urlopen(base + "/api/documents?limit=1", timeout=2).read()
-            break
+            return base, proc
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 pytest.fail(f"opis serve did not start: {proc.stderr.read() if proc.stderr else ''}")
             time.sleep(0.2)
-    yield base
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server of :func:`start_server` (killed if it does not stop within 10 s)."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(seed_db):
+    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    base, proc = start_server(seed_db.path)
+    yield base
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")

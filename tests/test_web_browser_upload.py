@@ -3,54 +3,35 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# (importing the browser tests' helpers skips this module too where chromium is missing)
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from opis.archive import Archive  # noqa: E402
-from test_web_browser import ARTIFACTS, AXE, CHROMEDRIVER, CHROMIUM, FLAGS, free_port, shot, wait  # noqa: E402
+from test_web_browser import (  # noqa: E402  (skips this module too where chromium is missing)
+    ARTIFACTS,
+    AXE,
+    CHROMEDRIVER,
+    CHROMIUM,
+    FLAGS,
+    shot,
+    start_server,
+    stop_server,
+    wait,
+)
 
 DEV = Path(__file__).parent / "data" / "dev" / "corpus"
 
 
 def _serve(folder: Path, *write: str):
-    db = folder / "web.db"
-    port = free_port()
-    cmd = [sys.executable, "-c", "from opis.cli import main; main()", "serve", "--db", str(db), "--port", str(port),
-           "--allow-write", *write]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/uploads", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"opis serve did not start: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.2)
-    return base, proc
-
-
-def _stop(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    return start_server(str(folder / "web.db"), "--allow-write", *write)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +40,7 @@ def writable_server(tmp_path_factory):
     Archive(folder / "web.db").close()
     base, proc = _serve(folder, "--token", "browser-secret")
     yield base, folder
-    _stop(proc)
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +51,7 @@ def team_server(tmp_path_factory):
         archive.add_user("eve", "editor", "eve-editor-password")
     base, proc = _serve(folder)
     yield base, folder
-    _stop(proc)
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
