@@ -231,6 +231,19 @@ def test_keyboard_skip_link_and_visible_focus(server, browser):
     assert d.switch_to.active_element.get_attribute("id") == "main"
 
 
+def serious_violations(driver) -> list[dict]:
+    """axe-core's serious and critical violations on the page the driver shows (id, impact, the
+    first nodes); an axe failure counts as a critical one."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
 def _pages(server: str, seed_records) -> list[tuple[str, str]]:
     pages = [("home", "/"), ("search", "/search?q=Xinjiang"), ("archives", "/archives"), ("timeline", "/timeline"),
              ("map", "/map"), ("claims", "/claims")]
@@ -243,18 +256,10 @@ def _pages(server: str, seed_records) -> list[tuple[str, str]]:
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core npm package not installed (make install)")
 def test_axe_core_finds_no_serious_violations(server, browser, seed_records):
     d = browser
-    axe = AXE.read_text(encoding="utf-8")
     problems = {}
     for _name, path in _pages(server, seed_records):
         d.get(server + path)
-        d.execute_script(axe)
-        result = d.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-            "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
-            ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [String(e)]}]));"
-        )
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        bad = serious_violations(d)
         if bad:
             problems[path] = bad
     (ARTIFACTS / "axe.json").write_text(json.dumps(problems, indent=2), encoding="utf-8")

@@ -9,18 +9,13 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from opis.archive import Archive  # noqa: E402
 from test_web_browser import (  # noqa: E402  (skips this module too where chromium is missing)
-    ARTIFACTS,
     AXE,
-    CHROMEDRIVER,
-    CHROMIUM,
-    FLAGS,
+    browser,  # noqa: F401, F811  (the fixture, module-scoped here too)
+    serious_violations,
     shot,
     start_server,
     stop_server,
@@ -54,20 +49,7 @@ def team_server(tmp_path_factory):
     stop_server(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    opts = Options()
-    opts.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, "--window-size=1280,900"]:
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
-    driver.set_page_load_timeout(30)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-
-
-def test_upload_two_pages_and_a_bad_file_from_the_page(writable_server, browser):
+def test_upload_two_pages_and_a_bad_file_from_the_page(writable_server, browser):  # noqa: F811
     base, folder = writable_server
     pages = sorted(DEV.glob("*.txt"))[3:5]
     bad = folder / "scan.pdf"
@@ -93,17 +75,7 @@ def test_upload_two_pages_and_a_bad_file_from_the_page(writable_server, browser)
     assert d.find_element(By.TAG_NAME, "h1").text
 
 
-def _axe(d) -> list[dict]:
-    d.execute_script(AXE.read_text(encoding="utf-8"))
-    result = d.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-        "v => ({id: v.id, impact: v.impact}))))"
-        ".catch(e => done([{id: 'axe-error', impact: 'critical'}]));")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
-
-
-def test_editor_signs_in_uploads_and_signs_out(team_server, browser):
+def test_editor_signs_in_uploads_and_signs_out(team_server, browser):  # noqa: F811
     base, _folder = team_server
     d = browser
     d.delete_all_cookies()
@@ -111,7 +83,7 @@ def test_editor_signs_in_uploads_and_signs_out(team_server, browser):
     assert "Sign in" in d.find_element(By.TAG_NAME, "main").text and not d.find_elements(By.ID, "upload-files")
     d.find_element(By.LINK_TEXT, "Sign in").click()
     wait(d).until(lambda drv: "/login" in drv.current_url)
-    problems = {"/login": _axe(d)} if AXE.exists() else {}
+    problems = {"/login": serious_violations(d)} if AXE.exists() else {}
     d.find_element(By.ID, "login-name").send_keys("eve")
     d.find_element(By.ID, "login-password").send_keys("eve-editor-password")
     d.find_element(By.CSS_SELECTOR, ".login-form button[type=submit]").click()
@@ -123,9 +95,9 @@ def test_editor_signs_in_uploads_and_signs_out(team_server, browser):
     wait(d, 180).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#sent-list li.sent-done"))
     shot(d, "21-upload-signed-in")
     if AXE.exists():
-        problems["/upload"] = _axe(d)
+        problems["/upload"] = serious_violations(d)
         d.get(base + "/account")
-        problems["/account"] = _axe(d)
+        problems["/account"] = serious_violations(d)
     d.get(base + "/account")
     assert "eve" in d.find_element(By.TAG_NAME, "main").text
     d.find_element(By.CSS_SELECTOR, ".account-nav button[type=submit]").click()

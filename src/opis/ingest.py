@@ -16,6 +16,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -251,7 +252,6 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
     """Files prepared and stored here, in order; extracted by ``jobs`` worker processes at once
     (at most ``2 * jobs`` files in flight, so memory stays bounded)."""
     from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
 
     slots = iter(range(jobs))
     local = threading.local()
@@ -267,9 +267,9 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="opis-ingest") as pool:
         def finish_one() -> IngestResult:
             path, source, job = pending.popleft()
-            if not isinstance(job, Extracted) and hasattr(job, "result"):
-                job = job.result()
-            return job if isinstance(job, IngestResult) else store_extracted(store, path, source, job)
+            if isinstance(job, IngestResult):
+                return job
+            return store_extracted(store, path, source, job.result())
 
         for path, err in items:
             if stopped:
@@ -292,8 +292,8 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
             yield result
 
 
-def _done(job) -> bool:
-    return not hasattr(job, "done") or job.done()
+def _done(job: IngestResult | Future) -> bool:
+    return isinstance(job, IngestResult) or job.done()
 
 
 _slot_lock = threading.Lock()

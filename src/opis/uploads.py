@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from opis.errors import OpisError
-from opis.files import FileStore
+from opis.files import FileStore, FileTooLarge
 from opis.store import uploads as _uploads
 from opis.store.uploads import Upload
 
@@ -67,8 +67,6 @@ def receive(store, files: FileStore, sent_name: str | None, stream: BinaryIO,
     finds it stored and reports ``unchanged`` with the document's id.
     """
     name = clean_name(sent_name)
-    from opis.files import FileTooLarge
-
     try:
         stored = files.put(stream, name.name, max_size=max_size)
     except FileTooLarge as exc:
