@@ -57,6 +57,51 @@ def store(tmp_path):
     s.close()
 
 
+# --- PostgreSQL: one throwaway cluster per test session, a fresh database per test ---------------
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The base URL of a PostgreSQL server for the tests: ``OPIS_TEST_PG`` when set (CI starts one
+    with ``scripts/pg-throwaway``), otherwise a throwaway cluster started here and stopped at the
+    end of the session. PostgreSQL is a supported store, so its absence is a failure, not a skip."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    url = os.environ.get("OPIS_TEST_PG")
+    if url:
+        yield url
+        return
+    folder = tempfile.mkdtemp(prefix="opis-pg-")
+    script = REPO / "scripts" / "pg-throwaway"
+    started = subprocess.run([str(script), "start", folder], capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start a throwaway PostgreSQL: {started.stderr.strip()}", pytrace=False)
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(script), "stop", folder], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture()
+def pg_url(postgres_server, request):
+    """A URL of a new, empty PostgreSQL database of its own for one test (dropped afterwards)."""
+    import re
+    import uuid
+
+    import psycopg
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = postgres_server.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 # --- test groups: unit (the inner loop, `make test-fast`), integration, browser ------------------
 
 # Files that ingest whole corpora, start servers or processes, drive a browser, build the docs or
