@@ -1,13 +1,35 @@
-"""Chicago notes-bibliography, as the digital archives print their "Citation" line.
+"""Chicago notes-bibliography (The Chicago Manual of Style, 17th ed.).
 
-Archive record: ``"Title", November 16, 1945, Wilson Center Digital Archive, RGASPI, f. 558,
-op. 11, d. 98, ll. 0144. Obtained by X and translated by Y. <URL>`` — with the credit verbs the
-source uses (``Document.credits``: "Contributed by", "Obtained by" ...).
-Article: ``Family, Given, and Given Family. "Title." *Journal* 25, no. 2 (2026): 268–283. https://doi.org/…``.
+Archive record — a specific item of a collection (14.232–14.241), in the order the digital archive
+prints its own citation, with the manual's punctuation::
+
+    “Title,” November 16, 1945, Wilson Center Digital Archive, RGASPI, f. 558, op. 11, d. 98,
+    ll. 0144. Contributed by X and translated by Y. https://digitalarchive.umd.edu/document/208925.
+
+* the item's title in quotation marks, the comma inside the closing mark (6.9; a title ending in
+  ``?`` or ``!`` takes no comma, 6.119), as the archive gives the title (not re-capitalised);
+* the date as month day, year (``n.d.`` when undated, ``ca.`` before an approximate one);
+* the digital archive that publishes the record, then the holding archive and the signature
+  (the archive's name is put before a signature that does not name it); folio ranges with an
+  en dash (6.78);
+* the credits in the source's own words, then the URL as it is, no angle brackets, and a
+  period (14.6, 14.18).
+
+Journal article — bibliography entry (14.171): ``Family, Given, and Given Family. “Title.”
+*Journal* 25, no. 2 (May 2026): 268–83. https://doi.org/…`` with the page range abbreviated
+(9.64), the journal in italics, up to ten authors (first seven and *et al.* beyond, 14.76).
+
+:func:`marked` returns the citation with the source's inline marks (``*Journal*``); :func:`render`
+the plain text (``opis export``); :func:`render_html` the HTML (the Cite panel).
 """
 
 from __future__ import annotations
 
+import re
+
+from markupsafe import Markup
+
+from opis import inline
 from opis.export import common
 from opis.model import Document
 
@@ -49,47 +71,118 @@ def _credit_line(doc: Document) -> str:
     return line[:1].upper() + line[1:]
 
 
-def render(doc: Document) -> str:
-    """The document's Chicago citation, as the digital archives print it."""
+def quoted(title: str, punct: str) -> str:
+    """``title`` in curly quotation marks with ``punct`` (``,`` or ``.``) inside the closing mark,
+    left out when the title ends in its own question or exclamation mark."""
+    title = title.strip()
+    if title.endswith(("?", "!")):
+        return f"“{title}”"
+    return f"“{title.rstrip('.')}{punct}”"
+
+
+def cited_date(doc: Document) -> str:
+    """The date as the manual writes it: 'September 5, 1945', 'May 2026', 'ca. 1920', 'n.d.'."""
+    text = common.long_date(common.date_parts(doc))
+    edtf = (doc.date.edtf if doc.date else None) or ""
+    if text != "n.d." and ("~" in edtf or "%" in edtf):
+        return f"ca. {text}"
+    if text != "n.d." and "?" in edtf:
+        return f"{text}?"
+    return text
+
+
+def located_signature(doc: Document) -> str | None:
+    """The holding archive and the signature: the signature as written (folio ranges with an
+    en dash), the archive's name put first when the signature does not already name it."""
+    ref = common.main_ref(doc)
+    sig = common.signature(doc)
+    if not ref or not sig:
+        return common.repository(doc)
+    for folio in ref.folios or []:
+        if re.fullmatch(r"\d+[a-z]?\s*-\s*\d+[a-z]?", folio) and folio in sig:
+            head, _, tail = sig.rpartition(folio)
+            sig = head + re.sub(r"\s*-\s*", "–", folio) + tail
+    named = [n for n in (ref.archive, ref.archive_name) if n]
+    if named and not any(n.lower() in sig.lower() for n in named):
+        sig = f"{named[-1]}, {sig}"
+    return sig
+
+
+def marked(doc: Document) -> str:
+    """The document's Chicago citation with the source's inline marks (``*Journal*``)."""
     if common.is_article(doc):
         return _article(doc)
-    parts = [f"\"{doc.title or 'Untitled'}\"", common.long_date(common.date_parts(doc))]
+    parts = [quoted(doc.title or "Untitled", ","), cited_date(doc)]
     if pub := common.publisher(doc):
         parts.append(pub)
-    if sig := common.signature(doc):
+    if sig := located_signature(doc):
         parts.append(sig)
-    out = ", ".join(parts) + "."
+    out = parts[0] + " " + ", ".join(parts[1:]).rstrip(".") + "."
     if line := _credit_line(doc):
-        out += f" {line}."
+        out += f" {line.rstrip('.')}."
     if u := common.url(doc):
-        out += f" <{u}>"
+        out += f" {u}."
     return out
 
 
+def render(doc: Document) -> str:
+    """The document's Chicago citation as plain text (``opis export``)."""
+    return inline.to_plain(marked(doc))
+
+
+def render_html(doc: Document) -> Markup:
+    """The document's Chicago citation as HTML, the journal title in ``<em>``."""
+    return inline.to_html(marked(doc))
+
+
+def page_range(pages: str) -> str:
+    """A page range as the manual abbreviates it (9.64): 268–83, 101–8, 321–28, 498–532, 96–117."""
+    m = re.fullmatch(r"\s*(\d+)\s*[-–—]+\s*(\d+)\s*", pages or "")
+    if not m:
+        return (pages or "").replace("-", "–")
+    first, last = m.groups()
+    start = int(first)
+    if start < 100 or start % 100 == 0 or len(first) != len(last):
+        return f"{first}–{last}"
+    same = 0
+    while same < len(first) and first[same] == last[same]:
+        same += 1
+    keep = max(len(last) - same, 2 if start % 100 >= 10 else 1)
+    return f"{first}–{last[-keep:]}"
+
+
+def _authors(names: list[str]) -> str:
+    """'Family, Given, Given Family, and Given Family' (the first name inverted); the first
+    seven and 'et al.' for more than ten."""
+    if not names:
+        return ""
+    first = common.split_name(names[0])
+    first_s = f"{first['family']}, {first['given']}" if first.get("given") else first["family"]
+    if len(names) > 10:
+        return ", ".join([first_s, *names[1:7]]) + ", et al"
+    rest = names[1:]
+    if not rest:
+        return first_s
+    if len(rest) == 1:
+        return f"{first_s}, and {rest[0]}"
+    return first_s + "".join(f", {n}" for n in rest[:-1]) + f", and {rest[-1]}"
+
+
 def _article(doc: Document) -> str:
-    names = common.agent_names(doc)
-    authors = ""
-    if names:
-        first = common.split_name(names[0])
-        first_s = f"{first['family']}, {first.get('given', '')}".strip(", ")
-        rest = names[1:]
-        if not rest:
-            authors = first_s
-        else:
-            authors = first_s + "".join(f", {n}" for n in rest[:-1]) + f", and {rest[-1]}"
-    out = f"{authors}. " if authors else ""
-    out += f"\"{doc.title or 'Untitled'}.\""
+    authors = _authors(common.agent_names(doc))
+    out = f"{authors.rstrip('.')}. " if authors else ""
+    out += quoted(doc.title or "Untitled", ".")
     if doc.journal:
-        out += f" *{doc.journal}*"
+        out += " " + inline.emphasis(inline.to_plain(doc.journal))
         if doc.volume:
             out += f" {doc.volume}"
         if doc.issue:
-            out += f", no. {doc.issue}"
-        year = common.date_parts(doc)[:1]
-        if year:
-            out += f" ({year[0]})"
+            out += f", no. {doc.issue}" if doc.volume else f", no. {doc.issue}".lstrip(",")
+        parts = common.date_parts(doc)
+        if parts:
+            out += f" ({common.long_date(parts[:2])})"
         if doc.pages:
-            out += f": {doc.pages.replace('-', '–')}"
+            out += f": {page_range(doc.pages)}"
     out += "."
     if doc.doi:
         out += f" https://doi.org/{doc.doi}."

@@ -8,12 +8,17 @@ from opis.model import Agent, ArchivalRef, Document
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
-# Publishers of digital archives recognised from a record's URL (for "…, Wilson Center Digital Archive, …")
-DIGITAL_ARCHIVES = {
-    "digitalarchive.wilsoncenter.org": "Wilson Center Digital Archive",
-    "digitalarchive.umd.edu": "Wilson Center Digital Archive",
-    "wilson-center-digital-archive": "Wilson Center Digital Archive",
+# Digital archives that publish records, recognised from a record's URL or, for a saved page
+# without its URL, from the words of its rights statement (the Wilson Center Digital Archive is
+# run by its History and Public Policy Program; names from the archive's own pages).
+DIGITAL_ARCHIVES: dict[str, dict[str, tuple[str, ...]]] = {
+    "Wilson Center Digital Archive": {
+        "hosts": ("digitalarchive.wilsoncenter.org", "digitalarchive.umd.edu", "wilson-center-digital-archive"),
+        "rights": ("History and Public Policy Program",),
+    },
 }
+# Seasons of EDTF level 1 (2026-21 is spring 2026).
+SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
 
 
 def is_article(doc: Document) -> bool:
@@ -56,12 +61,23 @@ def date_parts(doc: Document) -> list[int]:
 
 
 def long_date(parts: list[int]) -> str:
-    """'November 16, 1945', 'November 1945', '1945' or 'n.d.'."""
-    if len(parts) == 3:
+    """'November 16, 1945', 'November 1945', 'Summer 1925', '1945' or 'n.d.'."""
+    if len(parts) == 3 and 1 <= parts[1] <= 12:
         return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
-    if len(parts) == 2:
+    if len(parts) >= 2 and parts[1] in SEASONS:
+        return f"{SEASONS[parts[1]]} {parts[0]}"
+    if len(parts) == 2 and 1 <= parts[1] <= 12:
         return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0]) if parts else "n.d."
+    if parts:
+        return str(parts[0])
+    return "n.d."
+
+
+def calendar_parts(doc: Document) -> list[int]:
+    """The date parts a calendar date can hold: a season (EDTF month 21-24) is left out, so
+    ``[2026, 21]`` becomes ``[2026]`` (for CSL, BibTeX and ISO dates)."""
+    parts = date_parts(doc)
+    return parts[:1] if len(parts) >= 2 and not 1 <= parts[1] <= 12 else parts
 
 
 def iso_parts(parts: list[int]) -> str:
@@ -90,12 +106,22 @@ def signature(doc: Document) -> str | None:
 
 
 def publisher(doc: Document) -> str | None:
-    """The digital archive that publishes the record, from its URL."""
+    """The digital archive that publishes the record: from its URL, else (a page saved without
+    its address) from the program its rights statement names. None for an article."""
+    if is_article(doc):
+        return None
     url = doc.source_url or ""
-    for host, name in DIGITAL_ARCHIVES.items():
-        if host in url:
+    rights = doc.rights or ""
+    for name, signs in DIGITAL_ARCHIVES.items():
+        if any(host in url for host in signs["hosts"]) or any(p in rights for p in signs["rights"]):
             return name
     return None
+
+
+def repository(doc: Document) -> str | None:
+    """The name of the archive holding the original (``archive_name``, else its code)."""
+    ref = main_ref(doc)
+    return (ref.archive_name or ref.archive) if ref else None
 
 
 def url(doc: Document) -> str | None:

@@ -1,0 +1,93 @@
+"""Inline markup of the source: emphasis as the readers keep it (Markdown asterisks, ``*Ibid.*``,
+``*RUDN Journal of Russian History*``, ``**bold**``), turned into the markup of each output.
+
+A text is cut into :class:`Run` s (plain, ``em`` or ``strong``) by :func:`runs`; the outputs are
+
+* :func:`to_html` — escaped HTML with ``<em>``/``<strong>`` (for the web pages);
+* :func:`to_plain` — the words only (plain-text exports: Chicago, RIS, CSL-JSON, JSON-LD);
+* :func:`to_latex` — ``\\emph{…}``/``\\textbf{…}`` around text escaped by the caller's function
+  (BibTeX);
+* TEI builds ``<hi rend="italic">`` from the runs itself (:mod:`opis.export.tei`).
+
+Only paired marks are markup: an asterisk with a word character on its inner side and none on
+its outer side opens or closes emphasis (``*Ibid.*``), so ``5 * 3``, ``***`` and a footnote
+star ``word*`` stay text. A snippet cut out of a longer text (``cut=True``) may hold one half of
+a pair at its edges; there such a lone mark is dropped instead of shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# A pair of one or two asterisks around a span that starts and ends with a non-space, not
+# glued to a word outside (so "a*b*c" is not emphasis), on one line.
+_PAIR = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^\n]*?[^\s*])\1(?![\w*])")
+# A lone mark at the edge of a cut snippet: asterisks touching a word on one side only.
+_LONE = re.compile(r"(?<![\w*])\*{1,2}(?=[^\s*])|(?<=[^\s*])\*{1,2}(?![\w*])")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text and its style: ``""`` (plain), ``"em"`` or ``"strong"``."""
+
+    text: str
+    style: str = ""
+
+
+def runs(text: str | None, *, cut: bool = False) -> list[Run]:
+    """The text cut into plain and emphasised runs (marks removed). ``cut``: the text is a snippet
+    of a longer one, so a lone mark at its edge is dropped."""
+    text = text or ""
+    out: list[Run] = []
+    pos = 0
+    for m in _PAIR.finditer(text):
+        if m.start() > pos:
+            out.append(Run(_lone(text[pos:m.start()], cut)))
+        out.append(Run(m.group(2), "strong" if len(m.group(1)) == 2 else "em"))
+        pos = m.end()
+    if pos < len(text):
+        out.append(Run(_lone(text[pos:], cut)))
+    return [r for r in out if r.text]
+
+
+def _lone(text: str, cut: bool) -> str:
+    return _LONE.sub("", text) if cut else text
+
+
+def has_markup(text: str | None) -> bool:
+    """True when the text holds at least one emphasised span."""
+    return bool(text) and _PAIR.search(text or "") is not None
+
+
+def to_plain(text: str | None, *, cut: bool = False) -> str:
+    """The text without its inline marks (``*Ibid.*`` -> ``Ibid.``)."""
+    return "".join(r.text for r in runs(text, cut=cut))
+
+
+def to_html(text: str | None, *, cut: bool = False) -> Markup:
+    """The text as safe HTML: escaped, emphasis as ``<em>``, strong emphasis as ``<strong>``."""
+    parts = []
+    for r in runs(text, cut=cut):
+        body = escape(r.text)
+        parts.append(Markup(f"<{r.style}>{body}</{r.style}>") if r.style else body)
+    return Markup("").join(parts)
+
+
+def to_latex(text: str | None, escape_text: Callable[[str], str]) -> str:
+    """The text as LaTeX (BibTeX field values): each run escaped with ``escape_text``, emphasis
+    as ``\\emph{…}``, strong emphasis as ``\\textbf{…}``."""
+    out = []
+    for r in runs(text):
+        body = escape_text(r.text)
+        out.append({"em": f"\\emph{{{body}}}", "strong": f"\\textbf{{{body}}}"}.get(r.style, body))
+    return "".join(out)
+
+
+def emphasis(text: str) -> str:
+    """``text`` marked as emphasis in the source's own markup (``*text*``), for values built by
+    opis (the journal title of a Chicago citation) that the outputs above then render."""
+    return f"*{text}*" if text else text
