@@ -652,3 +652,17 @@ class Archive:
         malformed cursor."""
         return _timeline.timeline_page(self._store, date_from, date_to, place, person, kinds=tuple(kinds),
                                        limit=limit, cursor=cursor).to_dict()
+
+    # --- exports of many documents (issue 18) ------------------------------------------
+    def export_all(self, format: str, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Many documents in an export format at once: ``{file name: text}`` — GeoJSON
+        (``places.geojson``), CSV (``documents.csv``, ``entities.csv``, ``claims.csv``), and one
+        file of BibTeX, RIS, CSL-JSON or Chicago citations. ``ids`` (ids or prefixes): those
+        documents; None: every stored document, streamed. Raises
+        :class:`opis.export.ExportError` for an unknown format or one that exports a single
+        document (TEI, JSON-LD)."""
+        from opis.export import export_all, get_exporter
+
+        get_exporter(format)  # an unknown format fails before any document is read
+        docs = self.documents() if ids is None else (self.get(i) for i in ids)
+        return export_all(docs, format)

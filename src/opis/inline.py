@@ -58,6 +58,23 @@ def _lone(text: str, cut: bool) -> str:
     return _LONE.sub("", text) if cut else text
 
 
+@dataclass(frozen=True)
+class Pair:
+    """An emphasised span found in a text: the marks' span ``[start, end)``, the words' span
+    ``[inner_start, inner_end)`` and whether it is strong (``**…**``)."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    strong: bool
+
+
+def pairs(text: str | None) -> list[Pair]:
+    """Every emphasised span of the text with its offsets (for outputs built from spans, TEI)."""
+    return [Pair(m.start(), m.end(), m.start(2), m.end(2), len(m.group(1)) == 2) for m in _PAIR.finditer(text or "")]
+
+
 def has_markup(text: str | None) -> bool:
     """True when the text holds at least one emphasised span."""
     return bool(text) and _PAIR.search(text or "") is not None

@@ -136,15 +136,57 @@ def export_command() -> click.Command:
     names = tuple(exporters())
 
     @click.command(name="export")
-    @click.argument("ident")
-    @click.option("--format", "fmt", default="chicago", show_default=True, type=click.Choice(names))
+    @click.argument("ident", required=False)
+    @click.option("--format", "fmt", default="chicago", show_default=True, type=click.Choice(names),
+                  help="The export format (docs: Exports).")
+    @click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+                  help="Write the export into this folder (one file per table for csv) and print the paths.")
+    @click.option("--table", default=None,
+                  help="With csv on standard output: the table to print (documents, entities or claims; default documents).")
     @db_option
-    def export_cmd(ident, fmt, db):
+    def export_cmd(ident, fmt, out, table, db):
         with open_archive(db) as archive:
             try:
-                click.echo(archive.export(ident, fmt).rstrip("\n"))
+                files = _export_files(archive, ident, fmt, out is not None)
             except OpisError as exc:
                 fail(str(exc))
+            if out is not None:
+                for path in _write(files, out):
+                    click.echo(path)
+                return
+            if len(files) > 1:
+                name = f"{table or 'documents'}.csv"
+                if name not in files:
+                    fail(f"no table {table!r} in the {fmt} export (choose from {', '.join(n.split('.')[0] for n in files)})")
+                click.echo(files[name].rstrip("\r\n"))
+            else:
+                click.echo(next(iter(files.values())).rstrip("\n"))
 
-    export_cmd.help = f"Export a record's citation: {', '.join(names)} (json is JSON-LD)."
+    export_cmd.help = (f"Export a record's citation or record ({', '.join(names)}; json is JSON-LD); without "
+                       "IDENT, every document (bibtex, ris, csl-json, chicago, geojson, csv).")
     return export_cmd
+
+
+def _export_files(archive, ident: str | None, fmt: str, to_folder: bool) -> dict[str, str]:
+    """The export as ``{file name: text}``: one document's (by IDENT) or every document's."""
+    exporter = exporters()[fmt]
+    if ident is None:
+        return archive.export_all(fmt)
+    if exporter.render_all is not None and (not exporter.citation or to_folder):
+        return archive.export_all(fmt, [ident])
+    doc_id = archive.resolve_id(ident)
+    return {f"{doc_id}.{exporter.extension}": archive.export(doc_id, fmt)}
+
+
+def _write(files: dict[str, str], folder: str) -> list[str]:
+    """Write each file into ``folder`` (made if missing); the paths written."""
+    from pathlib import Path
+
+    where = Path(folder)
+    where.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in files.items():
+        path = where / name
+        path.write_text(text, encoding="utf-8", newline="")
+        paths.append(str(path))
+    return paths

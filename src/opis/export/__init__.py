@@ -1,4 +1,5 @@
-"""Citation exports of a document: ``export(doc, fmt)`` for every format opis writes.
+"""Exports of a document (``export(doc, fmt)``) or of many (``export_all(docs, fmt)``) in every
+format opis writes.
 
 ``doc`` is an :class:`opis.model.Document` (as :meth:`opis.Archive.get` returns it). Each format
 is an :class:`Exporter` registered through the ``register_exporters`` hook; the built-ins (one
@@ -9,7 +10,7 @@ module per format, each with ``render(doc) -> str``) are listed in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,10 @@ from opis.model import Document
 class Exporter:
     """An export format: its name, ``render(doc) -> str`` (``doc`` an :class:`opis.model.Document`),
     the media type and file extension the web serves it with, its label on the Cite panel and
-    other names it is accepted under."""
+    other names it is accepted under. ``render_all(docs) -> {file name: text}`` exports many
+    documents at once (None: the format exports one document at a time); ``render_html(doc)``
+    gives the citation as HTML for the Cite panel (the source's emphasis as ``<em>``);
+    ``citation`` is False for data exports (GeoJSON, CSV) that the Cite panel leaves out."""
 
     name: str
     render: Callable[[Document], str]
@@ -29,6 +33,9 @@ class Exporter:
     extension: str = "txt"
     label: str = ""
     aliases: tuple[str, ...] = ()
+    render_all: Callable[[Iterable[Document]], dict[str, str]] | None = None
+    render_html: Callable[[Document], str] | None = None
+    citation: bool = True
 
 
 class ExportError(OpisError):
@@ -64,3 +71,12 @@ def export(doc: Document | dict[str, Any], fmt: str) -> str:
     --json``) is read into a Document first."""
     exporter = get_exporter(fmt)
     return exporter.render(Document.from_dict(doc) if isinstance(doc, dict) else doc)
+
+
+def export_all(docs: Iterable[Document], fmt: str) -> dict[str, str]:
+    """Many documents in ``fmt``, as ``{file name: text}`` (one file, or one per table for CSV).
+    ExportError for a format that exports one document at a time (TEI, JSON-LD)."""
+    exporter = get_exporter(fmt)
+    if exporter.render_all is None:
+        raise ExportError(f"the {exporter.name} export takes one document at a time (give its id)")
+    return exporter.render_all(docs)

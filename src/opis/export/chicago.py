@@ -30,45 +30,9 @@ import re
 from markupsafe import Markup
 
 from opis import inline
+from opis.display import for_html
 from opis.export import common
 from opis.model import Document
-
-
-def _people(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _credit_groups(doc: Document) -> list[tuple[list[str], list[str]]]:
-    """[(verbs, names)]: the record's credits in the source's order and wording ('contributed',
-    'obtained', 'translated' ...), verbs sharing the same names merged ('Obtained and translated by X').
-    Records without ``credits`` fall back to 'obtained' for contributors and 'translated' for translators."""
-    by_verb: dict[str, list[str]] = {}
-    for c in doc.credits or []:
-        verb = c.role.removesuffix(" by").strip()
-        if c.name and verb:
-            by_verb.setdefault(verb, []).append(c.name)
-    if not by_verb:
-        if doc.contributors:
-            by_verb["obtained"] = list(doc.contributors)
-        if doc.translators:
-            by_verb["translated"] = list(doc.translators)
-    groups: list[tuple[list[str], list[str]]] = []
-    for verb, names in by_verb.items():
-        same = next((g for g in groups if g[1] == names), None)
-        if same:
-            same[0].append(verb)
-        else:
-            groups.append(([verb], names))
-    return groups
-
-
-def _credit_line(doc: Document) -> str:
-    """'Contributed by X and translated by Y' (first verb capitalised), or ''."""
-    clauses = [f"{_people(verbs)} by {_people(names)}" for verbs, names in _credit_groups(doc)]
-    line = " and ".join(clauses)
-    return line[:1].upper() + line[1:]
 
 
 def quoted(title: str, punct: str) -> str:
@@ -118,7 +82,7 @@ def marked(doc: Document) -> str:
     if sig := located_signature(doc):
         parts.append(sig)
     out = parts[0] + " " + ", ".join(parts[1:]).rstrip(".") + "."
-    if line := _credit_line(doc):
+    if line := common.credit_line(doc):
         out += f" {line.rstrip('.')}."
     if u := common.url(doc):
         out += f" {u}."
@@ -132,7 +96,12 @@ def render(doc: Document) -> str:
 
 def render_html(doc: Document) -> Markup:
     """The document's Chicago citation as HTML, the journal title in ``<em>``."""
-    return inline.to_html(marked(doc))
+    return inline.to_html(for_html(marked(doc)))
+
+
+def render_all(docs) -> dict[str, str]:
+    """Several documents' citations, one a line (``citations.txt``)."""
+    return {"citations.txt": "".join(render(d) + "\n" for d in docs)}
 
 
 def page_range(pages: str) -> str:

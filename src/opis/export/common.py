@@ -105,6 +105,61 @@ def signature(doc: Document) -> str | None:
     return ref.raw.strip().rstrip(".") if ref and ref.raw else None
 
 
+def archive_and_location(doc: Document) -> tuple[str | None, str | None]:
+    """The holding archive (its code) and the place of the document in it: the signature without
+    the archive's code when it begins with it (``("GARF", "Fond R-9401ss, Opis' 2, Delo 98, 377-379")``),
+    for fields that keep them apart (CSL ``archive``/``archive_location``, RIS ``DB``/``AN``)."""
+    ref = main_ref(doc)
+    sig = signature(doc)
+    if not ref:
+        return None, None
+    code = ref.archive
+    if sig and code:
+        for name in (code, ref.archive_name):
+            if name and sig.lower().startswith(name.lower()):
+                rest = sig[len(name):].lstrip(" ,:;")
+                return code, rest or sig
+    return code, sig
+
+
+def _people(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _credit_groups(doc: Document) -> list[tuple[list[str], list[str]]]:
+    """[(verbs, names)]: the record's credits in the source's order and wording ('contributed',
+    'obtained', 'translated' ...), verbs sharing the same names merged ('Obtained and translated by X').
+    Records without ``credits`` fall back to 'obtained' for contributors and 'translated' for translators."""
+    by_verb: dict[str, list[str]] = {}
+    for c in doc.credits or []:
+        verb = c.role.removesuffix(" by").strip()
+        if c.name and verb:
+            by_verb.setdefault(verb, []).append(c.name)
+    if not by_verb:
+        if doc.contributors:
+            by_verb["obtained"] = list(doc.contributors)
+        if doc.translators:
+            by_verb["translated"] = list(doc.translators)
+    groups: list[tuple[list[str], list[str]]] = []
+    for verb, names in by_verb.items():
+        same = next((g for g in groups if g[1] == names), None)
+        if same:
+            same[0].append(verb)
+        else:
+            groups.append(([verb], names))
+    return groups
+
+
+def credit_line(doc: Document) -> str:
+    """'Contributed by X and translated by Y': the record's credits in the source's words and order
+    (first verb capitalised), or ''."""
+    clauses = [f"{_people(verbs)} by {_people(names)}" for verbs, names in _credit_groups(doc)]
+    line = " and ".join(clauses)
+    return line[:1].upper() + line[1:]
+
+
 def publisher(doc: Document) -> str | None:
     """The digital archive that publishes the record: from its URL, else (a page saved without
     its address) from the program its rights statement names. None for an article."""
@@ -140,6 +195,21 @@ def cite_key(doc: Document) -> str:
     base = re.sub(r"[^A-Za-z0-9]", "", _ascii(base)) or "doc"
     parts = date_parts(doc)
     return f"{base}{parts[0] if parts else ''}_{doc.record_id or (doc.id or '')[:8]}"
+
+
+# The text a web page shows where Cloudflare hides an e-mail address ("[email protected]",
+# "[email&#160;protected]" once decoded): not words of the record.
+_EMAIL_PLACEHOLDER = re.compile(r"\s*(?:at\s+)?\[email(?:\s|&#160;|&nbsp;|\u00a0)+protected\]", re.IGNORECASE)
+
+
+def clean(text: str | None) -> str | None:
+    """A record value for export: without e-mail-protection placeholders of saved web pages,
+    whitespace collapsed; None when nothing is left."""
+    if not text:
+        return None
+    text = _EMAIL_PLACEHOLDER.sub("", text)
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    return text or None
 
 
 def _ascii(s: str) -> str:

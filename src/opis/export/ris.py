@@ -1,11 +1,14 @@
 """RIS (Zotero/EndNote): MANSCPT for archive records, JOUR for articles.
 
-Archive fields follow Zotero's RIS mapping: ``DB`` archive, ``AN`` location in the archive,
-``DP`` the digital archive that publishes the record.
+Archive fields follow Zotero's RIS mapping: ``DB`` the holding archive, ``AN`` the signature,
+``DP`` the digital archive that publishes the record; ``AV`` (the RIS "location in archives")
+repeats the signature, ``N1`` carries the credits in the source's words, ``M3`` the kind of
+document. Values lose the source's inline marks.
 """
 
 from __future__ import annotations
 
+from opis import inline
 from opis.export import common
 from opis.model import Document
 
@@ -21,7 +24,7 @@ def render(doc: Document) -> str:
     for n in doc.translators or []:
         sn = common.split_name(n)
         lines.append(("A4", f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]))
-    parts = common.date_parts(doc)
+    parts = common.calendar_parts(doc)
     if parts:
         lines.append(("PY", str(parts[0])))
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/"))
@@ -37,17 +40,29 @@ def render(doc: Document) -> str:
         lines.append(("DB", code))
     if sig := common.signature(doc):
         lines.append(("AN", _one_line(sig)))
+        lines.append(("AV", _one_line(sig)))
     if pub := common.publisher(doc):
         lines.append(("DP", pub))
+    if credits := common.credit_line(doc):
+        lines.append(("N1", credits))
+    if doc.doc_type and not common.is_article(doc):
+        lines.append(("M3", doc.doc_type))
+    for kw in doc.keywords or []:
+        lines.append(("KW", _one_line(kw)))
     if u := common.url(doc):
         lines.append(("UR", u))
-    if doc.summary:
-        lines.append(("AB", _one_line(doc.summary)))
+    if abstract := doc.abstract or doc.summary:
+        lines.append(("AB", _one_line(abstract)))
     if doc.original_language:
         lines.append(("LA", doc.original_language))
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines) + "\n"
 
 
+def render_all(docs) -> dict[str, str]:
+    """Several documents as one RIS file."""
+    return {"references.ris": "".join(render(d) for d in docs)}
+
+
 def _one_line(s: str) -> str:
-    return " ".join(s.split())
+    return " ".join(inline.to_plain(s).split())

@@ -75,6 +75,27 @@ def render(node: Tag) -> str:
     return re.sub(r" *\n *", "\n", text)
 
 
+def cf_email(node: Tag) -> str | None:
+    """The address behind Cloudflare's e-mail protection (``data-cfemail`` or an
+    ``/cdn-cgi/l/email-protection#…`` link: hex, the first byte XORed with the rest), "" when the
+    element is such markup but cannot be decoded, None when it is not."""
+    hexed = node.get("data-cfemail")
+    href = node.get("href") or ""
+    if hexed is None and "/cdn-cgi/l/email-protection" in href:
+        hexed = href.partition("#")[2]
+        if not hexed:  # the address is in an inner span, or nowhere
+            inner = node.find(attrs={"data-cfemail": True})
+            return cf_email(inner) if isinstance(inner, Tag) else ""
+    if hexed is None:
+        return None
+    try:
+        raw = bytes.fromhex(str(hexed))
+        decoded = bytes(b ^ raw[0] for b in raw[1:]).decode("utf-8")
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return ""
+    return decoded if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", decoded) else ""
+
+
 def _walk(node: Tag, out: list[str]) -> None:
     for child in node.children:
         if isinstance(child, Comment):
@@ -85,7 +106,10 @@ def _walk(node: Tag, out: list[str]) -> None:
         if not isinstance(child, Tag) or child.name in DROP:
             continue
         name = child.name
-        if name == "br":
+        email = cf_email(child)
+        if email is not None:  # e-mail protection markup: the address, never "[email protected]"
+            out.append(email)
+        elif name == "br":
             out.append("\n")
         elif name in HEADINGS:
             out.append("\n\n" + "#" * HEADINGS[name] + " " + _inline(child) + "\n\n")

@@ -75,6 +75,14 @@ def year(value: str | None) -> str:
     return (value or "")[:4]
 
 
+def inline_html(text: str | None, cut: bool = False) -> Markup:
+    """The ``inline`` filter: text with the source's emphasis (``*Ibid.*``) as ``<em>``, escaped,
+    control and bidi characters shown as escapes (``inline_cut``: a snippet, lone marks dropped)."""
+    from opis.inline import to_html
+
+    return to_html(for_html(text) if text else text, cut=cut)
+
+
 def shown(value: Any) -> Any:
     """The environment's ``finalize``: plain strings lose their control and bidi override
     characters (shown as escapes); markup built by opis (already made safe) passes as it is."""
@@ -96,7 +104,8 @@ def environment() -> Environment:
     )
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
-    env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated)
+    env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated, inline=inline_html,
+                       inline_cut=lambda text: inline_html(text, cut=True))
     return env
 
 

@@ -14,15 +14,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def citations(doc: Document) -> list[dict]:
-    """Every export format, rendered."""
+    """Every citation format, rendered (``html``: the citation with the source's emphasis, for
+    the formats that give one); data exports (GeoJSON, CSV) are left to the API."""
     out = []
     for fmt, exporter in exporters().items():
+        if not exporter.citation:
+            continue
         label = exporter.label or fmt
+        html = None
         try:
             body = exporter.render(doc)
+            html = exporter.render_html(doc) if exporter.render_html else None
         except Exception as exc:  # one failing format must not hide the others
             body = f"(could not export: {exc})"
-        out.append({"format": fmt, "label": label, "body": body})
+        out.append({"format": fmt, "label": label, "body": body, "html": html})
     return out
 
 
