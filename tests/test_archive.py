@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-FORMATS = ["chicago", "bibtex", "ris", "csl-json", "tei", "json"]
+FORMATS = ["chicago", "bibtex", "ris", "csl-json", "tei", "json", "geojson", "csv"]
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -109,7 +109,7 @@ def test_export_every_format(archive, fmt):
     doc = next(d for d in archive.documents() if d.title)
     body = archive.export(doc.id[:10], fmt)
     assert body.strip()
-    if fmt in ("csl-json", "json"):
+    if fmt in ("csl-json", "json", "geojson"):
         json.loads(body)
     elif fmt == "tei":
         ET.fromstring(body)

@@ -121,7 +121,7 @@ def test_the_plugin_is_loaded_from_its_entry_point(plugin):
     pm = get_plugin_manager()
     assert pm.get_plugin("example") is plugin
     assert names()[-1] == FORMAT  # after the built-ins, which keep their order
-    assert names()[:-1] == ("chicago", "bibtex", "ris", "csl-json", "tei", "json")
+    assert names()[:-1] == ("chicago", "bibtex", "ris", "csl-json", "tei", "json", "geojson", "csv")
 
 
 def test_archive_exports_the_plugin_format(plugin, db):

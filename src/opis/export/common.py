@@ -212,6 +212,21 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+# Language names the readers record (original_language: "Russian") and their BCP 47 codes.
+LANGUAGE_CODES = {"russian": "ru", "english": "en", "chinese": "zh", "kazakh": "kk", "german": "de", "french": "fr",
+                  "mongolian": "mn", "uyghur": "ug", "uighur": "ug", "japanese": "ja", "polish": "pl",
+                  "hungarian": "hu", "korean": "ko", "ukrainian": "uk", "czech": "cs", "romanian": "ro",
+                  "bulgarian": "bg", "serbian": "sr", "italian": "it", "spanish": "es", "vietnamese": "vi",
+                  "persian": "fa", "turkish": "tr", "uzbek": "uz", "kyrgyz": "ky", "tajik": "tg", "albanian": "sq"}
+
+
+def lang_code(value: str) -> str:
+    """A language as a BCP 47 code ("Russian" -> "ru", "en" stays), "und" when unknown."""
+    c = value.strip()
+    c = LANGUAGE_CODES.get(c.lower(), c)
+    return c if re.fullmatch(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*", c) else "und"
+
+
 def _ascii(s: str) -> str:
     from unidecode import unidecode
 

@@ -54,7 +54,7 @@ def item(doc: Document) -> dict[str, Any]:
     if doc.keywords:
         out["keyword"] = ", ".join(doc.keywords)
     if doc.original_language:
-        out["language"] = doc.original_language
+        out["language"] = common.lang_code(doc.original_language)
     return out
 
 

@@ -91,7 +91,7 @@ def render(doc: Document) -> str:
         out["description"] = summary
         out["dc:description"] = summary
     if doc.original_language:
-        out["inLanguage"] = doc.original_language
+        out["inLanguage"] = common.lang_code(doc.original_language)
     if doc.keywords:
         out["keywords"] = doc.keywords
     if sig := common.signature(doc):

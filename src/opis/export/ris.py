@@ -13,17 +13,35 @@ from opis.export import common
 from opis.model import Document
 
 
+def _inverted(name: str) -> str:
+    sn = common.split_name(name)
+    return f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]
+
+
+def _archive_lines(doc: Document) -> list[tuple[str, str]]:
+    """DB, AN, AV, DP, N1, M3: the holding archive, the signature, the digital archive, the credits."""
+    lines = []
+    if code := common.archive_code(doc):
+        lines.append(("DB", code))
+    if sig := common.signature(doc):
+        lines.append(("AN", _one_line(sig)))
+        lines.append(("AV", _one_line(sig)))
+    if pub := common.publisher(doc):
+        lines.append(("DP", pub))
+    if credits := common.credit_line(doc):
+        lines.append(("N1", credits))
+    if doc.doc_type and not common.is_article(doc):
+        lines.append(("M3", doc.doc_type))
+    return lines
+
+
 def render(doc: Document) -> str:
     """The document as one RIS record."""
     lines: list[tuple[str, str]] = [("TY", "JOUR" if common.is_article(doc) else "MANSCPT")]
     if doc.title:
         lines.append(("TI", _one_line(doc.title)))
-    for n in common.agent_names(doc):
-        sn = common.split_name(n)
-        lines.append(("AU", f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]))
-    for n in doc.translators or []:
-        sn = common.split_name(n)
-        lines.append(("A4", f"{sn['family']}, {sn['given']}" if sn.get("given") else sn["family"]))
+    lines += [("AU", _inverted(n)) for n in common.agent_names(doc)]
+    lines += [("A4", _inverted(n)) for n in doc.translators or []]
     parts = common.calendar_parts(doc)
     if parts:
         lines.append(("PY", str(parts[0])))
@@ -36,17 +54,7 @@ def render(doc: Document) -> str:
         lines.append(("SP", sp))
         if ep:
             lines.append(("EP", ep))
-    if code := common.archive_code(doc):
-        lines.append(("DB", code))
-    if sig := common.signature(doc):
-        lines.append(("AN", _one_line(sig)))
-        lines.append(("AV", _one_line(sig)))
-    if pub := common.publisher(doc):
-        lines.append(("DP", pub))
-    if credits := common.credit_line(doc):
-        lines.append(("N1", credits))
-    if doc.doc_type and not common.is_article(doc):
-        lines.append(("M3", doc.doc_type))
+    lines += _archive_lines(doc)
     for kw in doc.keywords or []:
         lines.append(("KW", _one_line(kw)))
     if u := common.url(doc):

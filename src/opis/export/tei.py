@@ -114,7 +114,7 @@ def _ms_desc(sd, doc: Document) -> None:
     if summary := doc.summary or doc.abstract:
         _el(_el(contents, "summary"), "p", inline.to_plain(summary))
     if doc.original_language:
-        _el(contents, "textLang", mainLang=_lang(doc.original_language))
+        _el(contents, "textLang", mainLang=common.lang_code(doc.original_language))
     if any(a.kind == "handwritten" for a in doc.apparatus or []):
         hands = _el(_el(ms, "physDesc"), "handDesc")
         _el(hands, "handNote", "Handwritten additions on the original, as the transcription marks them.",
@@ -149,15 +149,6 @@ def _bibl_struct(sd, doc: Document) -> None:
     _el(imprint, "date", common.long_date(parts) if parts else None, when=common.iso_parts(parts) if parts else None)
 
 
-def _lang(code: str) -> str:
-    """A language code as TEI's ``teidata.language`` wants it (BCP 47), from a code or a name."""
-    names = {"russian": "ru", "english": "en", "chinese": "zh", "kazakh": "kk", "german": "de", "french": "fr",
-             "mongolian": "mn", "uyghur": "ug", "japanese": "ja", "polish": "pl", "hungarian": "hu"}
-    c = code.strip().lower()
-    c = names.get(c, c)
-    return c if re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", c) else "und"
-
-
 def _profile(header, doc: Document, ids: set[str]) -> None:
     profile = _el(header, "profileDesc")
     if parts := common.calendar_parts(doc):
@@ -165,7 +156,7 @@ def _profile(header, doc: Document, ids: set[str]) -> None:
     langs = [*([doc.original_language] if doc.original_language else []), *(doc.languages or [])]
     if langs:
         usage = _el(profile, "langUsage")
-        for code in dict.fromkeys(_lang(x) for x in langs):
+        for code in dict.fromkeys(common.lang_code(x) for x in langs):
             _el(usage, "language", ident=code)
     if doc.keywords:
         kw = _el(_el(profile, "textClass"), "keywords")
@@ -336,7 +327,7 @@ def _back(text_el, doc: Document, unanchored) -> None:
 def render(doc: Document) -> str:
     """The document as a TEI P5 file (header, standOff entity lists, text with its markup)."""
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
-    lang = _lang((doc.languages or ["en"])[0])
+    lang = common.lang_code((doc.languages or ["en"])[0])
     root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
     entities = standoff(doc)
     ids = {xml_id(e.id) for e in doc.entities or []} if entities is not None else set()
