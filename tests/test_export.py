@@ -137,6 +137,10 @@ def test_inline_emphasis_in_each_output():
     # a snippet cut inside an emphasised title: the lone mark is dropped there, kept elsewhere
     assert inline.to_plain("in the *Journal of", cut=True) == "in the Journal of"
     assert inline.to_plain("in the *Journal of") == "in the *Journal of"
+    # a highlighted word inside an emphasised title: the elements nest, the marks are gone
+    snippet = "O. Mozokhin, *VCHK – OGPU* [x], 5"
+    assert str(inline.to_html(snippet, cut=True, highlight=(14, 18))) == (
+        "O. Mozokhin, <mark><em>VCHK</em></mark><em> – OGPU</em> [x], 5")
 
 
 # --- BibTeX, RIS, CSL-JSON ----------------------------------------------------------------

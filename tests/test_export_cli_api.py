@@ -83,6 +83,11 @@ def test_pages_show_emphasis_not_asterisks(client, ids):
     cited = tree.select("ul.citing q")
     assert cited and not any("*" in q.get_text() for q in cited)
     assert any(q.find("em") is not None for q in cited)  # "*Ibid.*" of the notes
+    # an entity named in a footnote next to an italic title: the snippet shows the emphasis
+    entity = BeautifulSoup(client.get("/entities/org:cheka").text, "lxml")
+    quotes = entity.select("ul.mentions blockquote")
+    assert quotes and not any("*" in q.get_text() for q in quotes)
+    assert any(q.find("em") is not None and q.find("mark") is not None for q in quotes)
 
 
 def test_html_reader_decodes_cloudflare_email_protection():

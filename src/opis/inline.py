@@ -85,13 +85,52 @@ def to_plain(text: str | None, *, cut: bool = False) -> str:
     return "".join(r.text for r in runs(text, cut=cut))
 
 
-def to_html(text: str | None, *, cut: bool = False) -> Markup:
-    """The text as safe HTML: escaped, emphasis as ``<em>``, strong emphasis as ``<strong>``."""
-    parts = []
-    for r in runs(text, cut=cut):
-        body = escape(r.text)
-        parts.append(Markup(f"<{r.style}>{body}</{r.style}>") if r.style else body)
-    return Markup("").join(parts)
+def _styles(text: str, cut: bool) -> tuple[list[str], list[bool]]:
+    """Per character of ``text``: its style ("", "em", "strong") and whether it is a mark to drop."""
+    style = [""] * len(text)
+    dropped = [False] * len(text)
+    taken = [False] * len(text)
+    for p in pairs(text):
+        for i in range(p.start, p.end):
+            taken[i] = True
+            dropped[i] = not p.inner_start <= i < p.inner_end
+            if not dropped[i]:
+                style[i] = "strong" if p.strong else "em"
+    if cut:
+        for m in _LONE.finditer(text):
+            if not any(taken[m.start():m.end()]):
+                for i in range(m.start(), m.end()):
+                    dropped[i] = True
+    return style, dropped
+
+
+def to_html(text: str | None, *, cut: bool = False, highlight: tuple[int, int] | None = None) -> Markup:
+    """The text as safe HTML: escaped, emphasis as ``<em>``, strong emphasis as ``<strong>``;
+    ``highlight`` (start, end offsets into ``text``, marks included) wrapped in ``<mark>``, the
+    emphasis closed and reopened around it so the elements nest."""
+    text = text or ""
+    if highlight is None and not cut:
+        parts = []
+        for r in runs(text):
+            body = escape(r.text)
+            parts.append(Markup(f"<{r.style}>{body}</{r.style}>") if r.style else body)
+        return Markup("").join(parts)
+    style, dropped = _styles(text, cut)
+    lo, hi = highlight or (-1, -1)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        j = i
+        inside = lo <= i < hi
+        while j < len(text) and style[j] == style[i] and (lo <= j < hi) == inside:
+            j += 1
+        chunk = "".join(c for k, c in enumerate(text[i:j], i) if not dropped[k])
+        body = str(escape(chunk))
+        if chunk and style[i]:
+            body = f"<{style[i]}>{body}</{style[i]}>"
+        out.append(f"<mark>{body}</mark>" if inside and chunk else body)
+        i = j
+    return Markup("".join(out).replace("</mark><mark>", ""))
 
 
 def to_latex(text: str | None, escape_text: Callable[[str], str]) -> str:

@@ -10,6 +10,7 @@ import click
 from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
 from opis.errors import OpisError
 from opis.export import exporters
+from opis.inline import to_plain
 
 
 def register(cli: click.Group) -> None:
@@ -114,7 +115,7 @@ def archives(archive, fond, opis, delo, show_citing, db, as_json):
             else:
                 for r in rows:
                     where = f"note {r['note']}" if r["note"] is not None else "document"
-                    click.echo(f"{r['doc_id']}  {where:8}  {r['raw']}  — {r['title'] or ''}")
+                    click.echo(f"{r['doc_id']}  {where:8}  {to_plain(r['raw'])}  — {to_plain(r['title'] or '')}")
             return
         rows = arch.archive_tree(archive, fond, opis)
         if as_json:

@@ -75,12 +75,22 @@ def year(value: str | None) -> str:
     return (value or "")[:4]
 
 
-def inline_html(text: str | None, cut: bool = False) -> Markup:
+def inline_html(text: str | None) -> Markup:
     """The ``inline`` filter: text with the source's emphasis (``*Ibid.*``) as ``<em>``, escaped,
-    control and bidi characters shown as escapes (``inline_cut``: a snippet, lone marks dropped)."""
+    control and bidi characters shown as escapes."""
     from opis.inline import to_html
 
-    return to_html(for_html(text) if text else text, cut=cut)
+    return to_html(for_html(text) if text else text)
+
+
+def inline_mark(text: str | None, surface: str | None) -> Markup:
+    """The ``inline_mark`` filter: a snippet (lone marks at its edges dropped) with the source's
+    emphasis as ``<em>`` and the first occurrence of ``surface`` in ``<mark>``."""
+    from opis.inline import to_html
+
+    text = for_html(text) if text else ""
+    at = text.find(surface) if surface else -1
+    return to_html(text, cut=True, highlight=(at, at + len(surface)) if at >= 0 and surface else None)
 
 
 def shown(value: Any) -> Any:
@@ -105,7 +115,7 @@ def environment() -> Environment:
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
     env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated, inline=inline_html,
-                       inline_cut=lambda text: inline_html(text, cut=True))
+                       inline_mark=inline_mark)
     return env
 
 
