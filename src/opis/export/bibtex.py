@@ -61,7 +61,8 @@ def fields(doc: Document) -> list[tuple[str, str]]:
     if location:
         out.append(("archive_location", escape(location)))
     if sig := common.signature(doc):
-        named = sig if not archive or archive.lower() in sig.lower() else f"{archive}, {sig}"
+        ref = common.main_ref(doc)
+        named = sig if not archive or (ref and common.names_archive(sig, ref)) else f"{archive}, {sig}"
         out.append(("note", escape(named)))
     if pub := common.publisher(doc):
         out.append(("howpublished", escape(pub)))

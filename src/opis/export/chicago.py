@@ -66,9 +66,9 @@ def located_signature(doc: Document) -> str | None:
         if re.fullmatch(r"\d+[a-z]?\s*-\s*\d+[a-z]?", folio) and folio in sig:
             head, _, tail = sig.rpartition(folio)
             sig = head + re.sub(r"\s*-\s*", "–", folio) + tail
-    named = [n for n in (ref.archive, ref.archive_name) if n]
-    if named and not any(n.lower() in sig.lower() for n in named):
-        sig = f"{named[-1]}, {sig}"
+    name = ref.archive_name or ref.archive
+    if name and not common.names_archive(sig, ref):
+        sig = f"{name}, {sig}"
     return sig
 
 

@@ -105,6 +105,24 @@ def signature(doc: Document) -> str | None:
     return ref.raw.strip().rstrip(".") if ref and ref.raw else None
 
 
+def archive_names(ref: ArchivalRef) -> list[str]:
+    """Every name the reference's archive goes by: its code and name, and from the archive
+    authority its other names and former names (``TsKhSD`` for RGANI), longest first."""
+    names = [n for n in (ref.archive, ref.archive_name) if n]
+    if ref.archive:
+        from opis.authority.archives import lookup
+
+        entry = lookup(ref.archive)
+        if entry is not None:
+            names += entry.names
+    return sorted(dict.fromkeys(names), key=len, reverse=True)
+
+
+def names_archive(sig: str, ref: ArchivalRef) -> bool:
+    """True when the signature already names its archive (by any of its names, as a whole word)."""
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", sig, re.IGNORECASE) for n in archive_names(ref))
+
+
 def archive_and_location(doc: Document) -> tuple[str | None, str | None]:
     """The holding archive (its code) and the place of the document in it: the signature without
     the archive's code when it begins with it (``("GARF", "Fond R-9401ss, Opis' 2, Delo 98, 377-379")``),
@@ -115,8 +133,8 @@ def archive_and_location(doc: Document) -> tuple[str | None, str | None]:
         return None, None
     code = ref.archive
     if sig and code:
-        for name in (code, ref.archive_name):
-            if name and sig.lower().startswith(name.lower()):
+        for name in archive_names(ref):
+            if sig.lower().startswith(name.lower()) and not sig[len(name):len(name) + 1].isalnum():
                 rest = sig[len(name):].lstrip(" ,:;")
                 return code, rest or sig
     return code, sig

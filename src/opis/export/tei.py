@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from lxml import etree
@@ -24,12 +25,14 @@ from lxml import etree
 from opis import inline
 from opis.export import common
 from opis.export.tei_parts import bibl_item, standoff, xml_id
-from opis.export.tei_text import TEI_NS, Mark, attrs_of, emit, nest, tei
+from opis.export.tei_text import TEI_NS, Mark, attrs_of, emit, nest, skips_of, tei
 from opis.model import Document
 
 NAME_TAGS = {"PERSON": ("persName", None), "PLACE": ("placeName", None), "ORG": ("orgName", None),
              "UNIT": ("orgName", "unit")}
 HAND_ID = "hand-annotator"
+APPARATUS_TAGS = {"insertion": ("supplied", {"reason": "editorial"}), "gloss": ("gloss", {}),
+                  "handwritten": ("add", {"hand": f"#{HAND_ID}"}), "note": ("note", {"type": "editorial"})}
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
@@ -196,30 +199,24 @@ def _blocks(doc: Document, text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
-def _apparatus_marks(doc: Document) -> tuple[list[Mark], list[tuple[int, int]]]:
-    """The apparatus as TEI marks, and the bracket characters they replace."""
+def _apparatus_marks(doc: Document) -> list[Mark]:
+    """The apparatus as TEI marks, each with the bracket characters it replaces (``skips``)."""
     marks: list[Mark] = []
-    skips: list[tuple[int, int]] = []
     for a in doc.apparatus or []:
         kind = a.kind
         if kind == "sic" and a.target_start is not None and a.target_end is not None and a.target_end <= a.start:
-            marks.append(Mark(a.target_start, a.target_end, "sic", rank=3))
-            skips.append((a.start, a.end))
-        elif kind in ("insertion", "gloss", "handwritten", "note") and a.end - a.start >= 2:
-            tag, attrs = {"insertion": ("supplied", {"reason": "editorial"}),
-                          "gloss": ("gloss", {}),
-                          "handwritten": ("add", {"hand": f"#{HAND_ID}"}),
-                          "note": ("note", {"type": "editorial"})}[kind]
+            marks.append(Mark(a.target_start, a.target_end, "sic", rank=3, skips=[(a.start, a.end)]))
+        elif kind in APPARATUS_TAGS and a.end - a.start >= 2:
+            tag, attrs = APPARATUS_TAGS[kind]
             inner = _inner(a.text, a.content)
             if inner is None:
                 continue
             s, e = a.start + inner[0], a.start + inner[1]
-            marks.append(Mark(s, e, tag, attrs, rank=2))
-            skips.extend([(a.start, s), (e, a.end)])
+            marks.append(Mark(s, e, tag, dict(attrs), rank=2, skips=[(a.start, s), (e, a.end)]))
         elif kind in ("illegible", "omission"):
-            marks.append(Mark(a.start, a.start, "gap", {"reason": "illegible" if kind == "illegible" else "omitted"}))
-            skips.append((a.start, a.end))
-    return marks, skips
+            marks.append(Mark(a.start, a.start, "gap", {"reason": "illegible" if kind == "illegible" else "omitted"},
+                              skips=[(a.start, a.end)]))
+    return marks
 
 
 def _inner(raw: str, content: str | None) -> tuple[int, int] | None:
@@ -241,30 +238,36 @@ def _mention_marks(doc: Document, note: int | None, ids: set[str]) -> list[Mark]
     return out
 
 
-def _emphasis(text: str) -> tuple[list[Mark], list[tuple[int, int]]]:
-    """The source's inline emphasis (``*…*``) as ``hi`` marks and the asterisks to leave out."""
-    marks, skips = [], []
-    for m in inline.pairs(text):
-        marks.append(Mark(m.inner_start, m.inner_end, "hi", {"rend": "bold" if m.strong else "italic"}, rank=6))
-        skips.extend([(m.start, m.inner_start), (m.inner_end, m.end)])
-    return marks, skips
+def _emphasis(text: str) -> list[Mark]:
+    """The source's inline emphasis (``*…*``) as ``hi`` marks, the asterisks left out."""
+    return [Mark(m.inner_start, m.inner_end, "hi", {"rend": "bold" if m.strong else "italic"}, rank=6,
+                 skips=[(m.start, m.inner_start), (m.inner_end, m.end)]) for m in inline.pairs(text)]
 
 
 def _note_filler(doc: Document, n: int, text: str, ids: set[str]):
     def fill(el: etree._Element) -> None:
-        marks, skips = _emphasis(text)
-        marks += _mention_marks(doc, n, ids)
-        emit(el, text, 0, len(text), nest(marks), sorted(skips))
+        tree = nest(_emphasis(text) + _mention_marks(doc, n, ids))
+        emit(el, text, 0, len(text), tree, skips_of(tree))
 
     return fill
 
 
-def _body(text_el, doc: Document, ids: set[str]) -> None:
+def _within_blocks(marks: list[Mark], blocks: list[tuple[int, int, bool]]) -> list[Mark]:
+    """The marks that lie inside one paragraph (points anywhere): a mark over several paragraphs
+    cannot nest in them, so it is left out and its words stay."""
+    starts = [b[0] for b in blocks]
+    kept = []
+    for m in marks:
+        i = bisect.bisect_right(starts, m.start) - 1
+        if m.start == m.end or (i >= 0 and m.end <= blocks[i][1]):
+            kept.append(m)
+    return kept
+
+
+def _body(text_el, doc: Document, ids: set[str]) -> list:
+    """The body: paragraphs (sections under headings) with their marks; the notes without an anchor."""
     text = doc.text or ""
-    marks, skips = _apparatus_marks(doc)
-    emph, emph_skips = _emphasis(text)
-    marks += emph + _mention_marks(doc, None, ids)
-    skips += emph_skips
+    marks = _apparatus_marks(doc) + _emphasis(text) + _mention_marks(doc, None, ids)
     anchored = set()
     for note in doc.notes or []:
         if note.anchor is not None and 0 <= note.anchor <= len(text):
@@ -272,23 +275,20 @@ def _body(text_el, doc: Document, ids: set[str]) -> None:
             marks.append(Mark(note.anchor, note.anchor, "note", {"n": str(note.n), "place": "foot", "xml_id": f"fn{note.n}"},
                               rank=1, fill=_note_filler(doc, note.n, note.text, ids)))
     blocks = _blocks(doc, text)
+    marks = _within_blocks(marks, blocks) + [Mark(s, e, "head" if h else "p", rank=0) for s, e, h in blocks]
+    tree = nest(marks)
+    # the spaces between paragraphs are not content
+    gaps = [(prev_end, s) for (_s0, prev_end, _h0), (s, _e, _h) in zip([(0, 0, False), *blocks], blocks, strict=False)]
+    skips = sorted(skips_of(tree) + gaps + [(blocks[-1][1] if blocks else 0, len(text) + 1)])
     body = _el(text_el, "body")
     divs = [i for i, b in enumerate(blocks) if b[2]]
-    for s, e, heading in blocks:
-        marks.append(Mark(s, e, "head" if heading else "p", rank=0))
-    # gaps between paragraphs are not content
-    prev = 0
-    for s, e, _h in blocks:
-        skips.append((prev, s))
-        prev = e
-    skips.append((prev, len(text) + 1))
-    tree = nest(marks)
-    if not divs:
-        emit(body, text, 0, len(text), tree, sorted(skips))
+    if not blocks:
+        _el(body, "p")
+    elif not divs:
+        emit(body, text, 0, len(text), tree, skips)
     else:
-        _sections(body, text, blocks, divs, tree, sorted(skips))
-    unanchored = [n for n in doc.notes or [] if n.n not in anchored]
-    return unanchored
+        _sections(body, text, blocks, divs, tree, skips)
+    return [n for n in doc.notes or [] if n.n not in anchored]
 
 
 def _sections(body, text: str, blocks, divs: list[int], tree: list[Mark], skips) -> None:

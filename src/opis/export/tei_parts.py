@@ -22,7 +22,9 @@ def xml_id(entity_id: str | None) -> str | None:
     """An ``xml:id`` (an XML name) for an entity id: ``person:joseph-stalin`` -> ``person.joseph-stalin``."""
     if not entity_id:
         return None
-    x = re.sub(r"[^\w.-]", ".", entity_id)
+    # ':' (type:name) reads as '.', every other character an XML name cannot hold as _hex_, so
+    # two ids never meet ('org:politburo' and 'org~politburo' stay apart)
+    x = re.sub(r"[^\w.-]", lambda m: "." if m.group() == ":" else f"_{ord(m.group()):x}_", entity_id)
     return x if re.match(r"[A-Za-z_]", x) else f"e.{x}"
 
 

@@ -36,7 +36,8 @@ def attrs_of(attrs: dict[str, str | None]) -> dict[str, str]:
 class Mark:
     """An element over ``[start, end)`` of the text (``start == end``: at a point). ``fill`` builds
     the content of a point element (a footnote's text); ``rank`` orders marks over the same span
-    (lower outside)."""
+    (lower outside); ``skips`` are the characters the element stands for (the brackets of an
+    editorial mark), left out of the text only when the mark is kept."""
 
     start: int
     end: int
@@ -44,6 +45,7 @@ class Mark:
     attrs: dict[str, str | None] = field(default_factory=dict)
     rank: int = 5
     fill: Callable[[etree._Element], None] | None = None
+    skips: list[tuple[int, int]] = field(default_factory=list)  # characters the element replaces
     children: list[Mark] = field(default_factory=list)
 
 
@@ -77,6 +79,15 @@ def nest(marks: list[Mark]) -> list[Mark]:
         (stack[-1].children if stack else roots).append(m)
         stack.append(m)
     return roots
+
+
+def skips_of(tree: list[Mark]) -> list[tuple[int, int]]:
+    """The skipped ranges of every mark kept in the nested ``tree``."""
+    out: list[tuple[int, int]] = []
+    for m in tree:
+        out.extend(m.skips)
+        out.extend(skips_of(m.children))
+    return out
 
 
 def _visible(text: str, lo: int, hi: int, skips: list[tuple[int, int]]) -> str:
