@@ -178,6 +178,8 @@ TRICKY = [
                   {"id": "org~politburo", "type": "ORG", "label": "Politburo (unlinked)"},
                   {"id": "place:tacheng", "type": "PLACE", "label": "Tacheng", "lat": 46.75, "lon": 82.95}]},
     {"id": "a2", "title": "Empty", "text": ""},
+    {"id": "a3", "title": "Two pages", "text": "To Comrade Stalin\nMoscow\n\nPage two begins here.",
+     "page_info": [{"n": 1, "start": 0, "end": 26}, {"n": 2, "start": 27, "end": 49}]},
 ]
 
 
@@ -212,6 +214,9 @@ def test_tei_stays_valid_on_records_that_strain_the_markup(tmp_path):
     words = "".join(root.find(".//{http://www.tei-c.org/ns/1.0}body").itertext())
     assert "to Cde. Molotov" in words and "agreed" in words  # the words of the dropped mark stay
     assert root.find(".//{http://www.tei-c.org/ns/1.0}gloss").text == "Tacheng"
+    paged = etree.parse(str(paths[2])).getroot()
+    assert [pb.get("n") for pb in paged.iter("{http://www.tei-c.org/ns/1.0}pb")] == ["1", "2"]
+    assert len(list(paged.iter("{http://www.tei-c.org/ns/1.0}lb"))) == 1  # the line break inside the address
     if shutil.which("jing"):
         result = _jing(paths)
         assert result.returncode == 0, result.stdout

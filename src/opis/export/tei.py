@@ -8,7 +8,8 @@
   keywords, the summary or abstract (``abstract``) and sender and recipients (``correspDesc``).
 * ``standOff``: the people, places, organisations and units mentioned (``listPerson``,
   ``listPlace``, ``listOrg``) with their authority ids (Wikidata, GeoNames) and coordinates.
-* ``text``: paragraphs (``p``; an article's section headings as ``div``/``head``), footnotes
+* ``text``: paragraphs (``p``; an article's section headings as ``div``/``head``; line breaks
+  ``lb``, page starts of a paged source ``pb``), footnotes
   at their anchors (``note place="foot"``), names as ``persName``/``placeName``/``orgName``
   whose ``ref`` points to the standOff entry, the editorial apparatus (``sic``, ``supplied``,
   ``gloss``, ``add hand``, ``gap``, editorial ``note``), the source's emphasis (``hi``); the
@@ -252,6 +253,20 @@ def _note_filler(doc: Document, n: int, text: str, ids: set[str]):
     return fill
 
 
+def _breaks(doc: Document, text: str, blocks: list[tuple[int, int, bool]]) -> list[Mark]:
+    """Line breaks inside a paragraph as ``lb`` (the newline left out) and the start of each
+    page of a paged source (PDF, scans) as ``pb n="…"``."""
+    out = []
+    for s, e, _h in blocks:
+        for m in re.finditer(r"\n", text[s:e]):
+            at = s + m.start()
+            out.append(Mark(at, at, "lb", rank=7, skips=[(at, at + 1)]))
+    for page in doc.page_info or []:
+        if 0 <= page.start <= len(text):
+            out.append(Mark(page.start, page.start, "pb", {"n": str(page.n)}, rank=1))
+    return out
+
+
 def _within_blocks(marks: list[Mark], blocks: list[tuple[int, int, bool]]) -> list[Mark]:
     """The marks that lie inside one paragraph (points anywhere): a mark over several paragraphs
     cannot nest in them, so it is left out and its words stay."""
@@ -276,6 +291,7 @@ def _body(text_el, doc: Document, ids: set[str]) -> list:
                               rank=1, fill=_note_filler(doc, note.n, note.text, ids)))
     blocks = _blocks(doc, text)
     marks = _within_blocks(marks, blocks) + [Mark(s, e, "head" if h else "p", rank=0) for s, e, h in blocks]
+    marks += _breaks(doc, text, blocks)
     tree = nest(marks)
     # the spaces between paragraphs are not content
     gaps = [(prev_end, s) for (_s0, prev_end, _h0), (s, _e, _h) in zip([(0, 0, False), *blocks], blocks, strict=False)]
