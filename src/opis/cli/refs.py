@@ -163,8 +163,9 @@ def export_command() -> click.Command:
             else:
                 click.echo(next(iter(files.values())).rstrip("\n"))
 
+    many = [n for n, e in exporters().items() if e.render_all is not None]
     export_cmd.help = (f"Export a record's citation or record ({', '.join(names)}; json is JSON-LD); without "
-                       "IDENT, every document (bibtex, ris, csl-json, chicago, geojson, csv).")
+                       f"IDENT, every document ({', '.join(many)}).")
     return export_cmd
 
 
