@@ -240,6 +240,8 @@ def test_tei_names_point_to_authority_entries(docs, prefix):
     ids = {e.get(XML_ID) for e in root.iter() if e.get(XML_ID)}
     refs = [e.get("ref") for tag in ("persName", "placeName", "orgName") for e in root.iterfind(f".//t:{tag}[@ref]", TEI)]
     assert refs and all(r[1:] in ids for r in refs)
+    pointers = [v for e in root.iter() for k, v in e.attrib.items() if v.startswith("#")]  # ref, corresp, hand
+    assert all(v[1:] in ids for v in pointers), [v for v in pointers if v[1:] not in ids]
     linked = {m.entity_id for m in docs[prefix].mentions if m.entity_id and m.start is not None}
     listed = {i.text for i in root.iterfind(".//t:standOff//t:idno[@type='opis']", TEI)}
     assert linked <= listed

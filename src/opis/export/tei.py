@@ -25,7 +25,7 @@ from lxml import etree
 
 from opis import inline
 from opis.export import common
-from opis.export.tei_parts import bibl_item, standoff, xml_id
+from opis.export.tei_parts import LISTS, bibl_item, standoff, xml_id
 from opis.export.tei_text import TEI_NS, Mark, attrs_of, emit, nest, skips_of, tei
 from opis.model import Document
 
@@ -326,7 +326,7 @@ def _back(text_el, doc: Document, unanchored) -> None:
     if unanchored:
         notes = _el(back, "div", type="notes")
         for note in unanchored:
-            _el(notes, "note", inline.to_plain(note.text), n=str(note.n), place="end")
+            _el(notes, "note", inline.to_plain(note.text), n=str(note.n), place="end", xml_id=f"fn{note.n}")
     if doc.bibliography:
         lb = _el(_el(back, "div", type="bibliography"), "listBibl")
         for item in doc.bibliography:
@@ -346,7 +346,7 @@ def render(doc: Document) -> str:
     lang = common.lang_code((doc.languages or ["en"])[0])
     root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
     entities = standoff(doc)
-    ids = {xml_id(e.id) for e in doc.entities or []} if entities is not None else set()
+    ids = {xml_id(e.id) for e in doc.entities or [] if e.type in LISTS}
     header = _el(root, "teiHeader")
     fd = _el(header, "fileDesc")
     _title_stmt(fd, doc, ids)
