@@ -46,7 +46,7 @@ def render(doc: Document) -> str:
     if parts:
         lines.append(("PY", str(parts[0])))
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/"))
-    for value, tag in ((doc.journal, "JO"), (doc.volume, "VL"), (doc.issue, "IS"), (doc.doi, "DO")):
+    for value, tag in ((doc.journal, "T2"), (doc.journal, "JO"), (doc.volume, "VL"), (doc.issue, "IS"), (doc.doi, "DO")):
         if value:
             lines.append((tag, str(value)))
     if doc.pages:
