@@ -107,7 +107,7 @@ def pg_url(postgres_server, request):
 # Files that ingest whole corpora, start servers or processes, drive a browser, build the docs or
 # fuzz: the integration group. Everything else is a unit test. `make test` runs all of them.
 INTEGRATION = {
-    "test_archive.py", "test_claims_precision.py", "test_docs.py", "test_entities_precision.py",
+    "test_archive.py", "test_claims_precision.py", "test_docs.py", "test_entities_precision.py", "test_export_acceptance.py",
     "test_formats_ingest.py", "test_formats_ocr.py", "test_formats_pdf.py", "test_fuzz_parsers.py",
     "test_fuzz_query.py", "test_fuzz_readers.py", "test_plugins.py", "test_records_real_pages.py",
     "test_reliability_readers.py", "test_reliability_store.py", "test_reliability_web.py",
