@@ -109,6 +109,11 @@ def test_chicago_rules_on_records_the_samples_do_not_cover():
         "f. 5, op. 1, d. 7, ll. 12–14.")
     approximate = {**undated_question, "title": "Report", "date": {"edtf": "1920~"}}
     assert export(approximate, "chicago").startswith("“Report,” ca. 1920, ")
+    # a quotation ending the title takes the comma inside both marks (6.9); an apostrophe does not
+    nested = {**approximate, "title": "Cable from the Foreign Ministry, ‘On Our Attitude towards Hungary’"}
+    assert export(nested, "chicago").startswith("“Cable from the Foreign Ministry, ‘On Our Attitude towards Hungary,’” ca.")
+    apostrophe = {**approximate, "title": "Appeal to the Soldiers’"}
+    assert export(apostrophe, "chicago").startswith("“Appeal to the Soldiers’,” ca.")
     # an identifier with hyphens is not a range: it keeps its hyphens
     assert "PRC FMA 118-01764-05, 39–42" in CHICAGO["001"]
 

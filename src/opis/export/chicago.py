@@ -41,7 +41,17 @@ def quoted(title: str, punct: str) -> str:
     title = title.strip()
     if title.endswith(("?", "!")):
         return f"“{title}”"
+    if _ends_in_nested_quote(title):  # a quotation at the end of the title: ‘…,’” (6.9)
+        inner = title[:-1].rstrip(".")
+        return f"“{inner}{'' if inner.endswith(('?', '!')) else punct}{title[-1]}”"
     return f"“{title.rstrip('.')}{punct}”"
+
+
+def _ends_in_nested_quote(title: str) -> bool:
+    """True when the title ends with a quotation inside it (‘…’ or ' …'), not an apostrophe."""
+    if title.endswith("’"):
+        return "‘" in title
+    return title.endswith("'") and re.search(r"(?:^|\s)'\S", title[:-1]) is not None
 
 
 def cited_date(doc: Document) -> str:
