@@ -112,6 +112,8 @@ def test_chicago_rules_on_records_the_samples_do_not_cover():
     # a quotation ending the title takes the comma inside both marks (6.9); an apostrophe does not
     nested = {**approximate, "title": "Cable from the Foreign Ministry, ‘On Our Attitude towards Hungary’"}
     assert export(nested, "chicago").startswith("“Cable from the Foreign Ministry, ‘On Our Attitude towards Hungary,’” ca.")
+    inner = {**approximate, "title": 'Briefing ("Interview with Soviet Television")'}
+    assert export(inner, "chicago").startswith("“Briefing (‘Interview with Soviet Television’),” ca.")
     apostrophe = {**approximate, "title": "Appeal to the Soldiers’"}
     assert export(apostrophe, "chicago").startswith("“Appeal to the Soldiers’,” ca.")
     # an identifier with hyphens is not a range: it keeps its hyphens

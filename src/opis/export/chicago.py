@@ -38,7 +38,8 @@ from opis.model import Document
 def quoted(title: str, punct: str) -> str:
     """``title`` in curly quotation marks with ``punct`` (``,`` or ``.``) inside the closing mark,
     left out when the title ends in its own question or exclamation mark."""
-    title = title.strip()
+    # a quotation inside the title takes single marks inside the double ones (6.11)
+    title = re.sub(r'"([^"]+)"|“([^”]+)”', lambda m: f"‘{m.group(1) or m.group(2)}’", title.strip())
     if title.endswith(("?", "!")):
         return f"“{title}”"
     if _ends_in_nested_quote(title):  # a quotation at the end of the title: ‘…,’” (6.9)
