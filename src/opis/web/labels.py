@@ -14,4 +14,4 @@ def shorten(text: str | None, limit: int = 80) -> str:
     cut = words[: limit - 1]
     at_boundary = words[limit - 1] == " "
     head = cut if at_boundary or " " not in cut else cut.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:–—-(") + ELLIPSIS
+    return head.rstrip(" ,;:–—-(.") + ELLIPSIS

@@ -23,6 +23,8 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 from markupsafe import Markup
 
 from opis.display import for_html, html_isolated
+from opis.metadata.human_dates import human
+from opis.web.labels import shorten
 from opis.web.spans import render_text
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -30,6 +32,7 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV = [
     ("/", "Documents"),
     ("/search", "Search"),
+    ("/entities", "Entities"),
     ("/archives", "Archives"),
     ("/timeline", "Timeline"),
     ("/map", "Map"),
@@ -96,7 +99,8 @@ def environment() -> Environment:
     )
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
-    env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated)
+    env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated, human_date=human,
+                       short=shorten)
     return env
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 
 from opis.archive import Archive
+from opis.metadata.human_dates import sort_key, year_of
 from opis.web.api.timeline import CURSOR
 from opis.web.settings import get_archive
 from opis.web.templating import render
@@ -16,12 +17,27 @@ DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # (empty: the form's field left blank)
 PAGE = 100  # items per page
 
 
-def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
-    """The page's items grouped under the year of their earliest date, in timeline order."""
-    groups: dict[str, list[dict]] = {}
-    for item in items:
-        groups.setdefault(((item.get("date") or {}).get("earliest") or "")[:4] or "undated", []).append(item)
-    return list(groups.items())
+def _date(item: dict) -> dict:
+    return item.get("date") or {}
+
+
+def by_year(items: list[dict]) -> list[dict]:
+    """The page's items grouped by the year the source states (an approximate "1925~" under
+    1925, whatever its widened search bounds), then by document, each in date order:
+    ``[{"year", "documents": [{"doc_id", "title", "entries"}]}]`` (``year`` "undated" last)."""
+    keyed = sorted(((sort_key(_date(i).get("edtf"), _date(i).get("earliest")), n, i) for n, i in enumerate(items)),
+                   key=lambda t: (t[0], t[1]))
+    years: dict[str, dict[str, dict]] = {}
+    for key, _, item in keyed:
+        year = year_of(_date(item).get("edtf"), _date(item).get("earliest")) or "undated"
+        docs = years.setdefault(year, {})
+        doc_id = item.get("doc_id") or ""
+        group = docs.setdefault(doc_id, {"doc_id": doc_id, "title": item.get("title"), "entries": []})
+        if item.get("kind") == "document":
+            group["title"] = group["title"] or item.get("label")
+        group["entries"].append(item)
+    order = sorted(years, key=lambda y: (y == "undated", y))
+    return [{"year": y, "documents": list(years[y].values())} for y in order]
 
 
 def overview(years: list[dict]) -> list[dict]:
