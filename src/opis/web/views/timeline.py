@@ -25,10 +25,9 @@ def by_year(items: list[dict]) -> list[dict]:
     """The page's items grouped by the year the source states (an approximate "1925~" under
     1925, whatever its widened search bounds), then by document, each in date order:
     ``[{"year", "documents": [{"doc_id", "title", "entries"}]}]`` (``year`` "undated" last)."""
-    keyed = sorted(((sort_key(_date(i).get("edtf"), _date(i).get("earliest")), n, i) for n, i in enumerate(items)),
-                   key=lambda t: (t[0], t[1]))
+    ordered = sorted(enumerate(items), key=lambda p: (sort_key(_date(p[1]).get("edtf"), _date(p[1]).get("earliest")), p[0]))
     years: dict[str, dict[str, dict]] = {}
-    for key, _, item in keyed:
+    for _, item in ordered:
         year = year_of(_date(item).get("edtf"), _date(item).get("earliest")) or "undated"
         docs = years.setdefault(year, {})
         doc_id = item.get("doc_id") or ""
