@@ -65,27 +65,36 @@ def _century(hundreds: int) -> str:
     return f"{n}{suffix} century"
 
 
+def _same_year(a: tuple, b: tuple) -> str | None:
+    """An interval within one year in words ("March–May 1945", "August 16–31, 1945"), or years
+    ("1920–1939"); None when the two ends are not of one of these shapes."""
+    (ya, ma, da, qa), (yb, mb, db, qb) = a, b
+    if qa or qb:
+        return None
+    if ma is None and mb is None:
+        return f"{ya}–{yb}" if ya != yb else str(ya)
+    if ya != yb or not ma or not mb or ma > 12 or mb > 12 or (da is None) != (db is None):
+        return None
+    first, last = MONTHS[ma - 1], MONTHS[mb - 1]
+    if da is None:  # March–May 1945
+        return f"{first}–{last} {ya}" if ma != mb else f"{first} {ya}"
+    if ma == mb:  # August 16–31, 1945
+        return f"{first} {da}–{db}, {ya}" if da != db else f"{first} {da}, {ya}"
+    return f"{first} {da} – {last} {db}, {ya}"
+
+
 def _interval(a: str, b: str) -> str | None:
     """The words of an interval of two simple dates, sharing the year or month where they can."""
-    if a in ("", "..") and b in ("", ".."):
-        return None
-    if a in ("", ".."):
-        end = _simple(b)
-        return f"until {end}" if end else None
-    if b in ("", ".."):
-        start = _simple(a)
-        return f"from {start}" if start else None
+    open_a, open_b = a in ("", ".."), b in ("", "..")
+    if open_a or open_b:
+        if open_a and open_b:
+            return None
+        words = _simple(a if open_b else b)
+        return (f"from {words}" if open_b else f"until {words}") if words else None
     pa, pb = _parts(a), _parts(b)
-    if pa and pb and not pa[3] and not pb[3]:
-        (ya, ma, da, _), (yb, mb, db, _) = pa, pb
-        if ya == yb and ma and mb and ma <= 12 and mb <= 12 and (da is None) == (db is None):
-            if da is None:  # March–May 1945
-                return f"{MONTHS[ma - 1]}–{MONTHS[mb - 1]} {ya}" if ma != mb else f"{MONTHS[ma - 1]} {ya}"
-            if ma == mb:  # August 16–31, 1945
-                return f"{MONTHS[ma - 1]} {da}–{db}, {ya}" if da != db else f"{MONTHS[ma - 1]} {da}, {ya}"
-            return f"{MONTHS[ma - 1]} {da} – {MONTHS[mb - 1]} {db}, {ya}"
-        if ma is None and mb is None:
-            return f"{ya}–{yb}" if ya != yb else str(ya)
+    both = _same_year(pa, pb) if pa and pb else None
+    if both:
+        return both
     start, end = _simple(a), _simple(b)
     if start is None or end is None:
         return None
