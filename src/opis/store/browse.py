@@ -2,10 +2,10 @@
 paged, and the counts per type, read from the aggregates of :mod:`opis.store.aggregates`.
 
 Portable SQL (``?`` parameters, no engine-specific functions). Costs: the default order (most
-documents) and the name order within one type walk an index (``entities_type_rank``,
-``entities_type``) for one page; the type counts stop at ``COUNT_CAP`` entities a type; the
-name order over all types and the mentions order sort the entities that some document
-mentions (no index keeps those orders).
+documents) and the name order within one type walk an index (``entities_rank``,
+``entities_type_rank``, ``entities_type``) for one page; the type counts stop at ``COUNT_CAP``
+entities a type; the name order over all types and the mentions order sort the entities that
+some document mentions (no index keeps those orders).
 """
 
 from __future__ import annotations
@@ -28,10 +28,15 @@ def entity_page(store, type_: str | None = None, sort: str = "documents", limit:
     all), in ``sort`` order (documents, mentions or name), ``limit`` from ``offset``."""
     order = SORTS.get(sort, SORTS["documents"])
     where, args = "n_documents > 0", []
-    if type_:
+    if type_ and sort == "name":
+        # by name within a type: walk the (type, label) index, the count a check on each row
+        # ("+" keeps the planner off the partial indexes, which would sort the whole type)
+        where, order = "type = ? AND +n_documents > 0", "type, label"
+        args.append(type_.upper())
+    elif type_:
         where += " AND type = ?"
         args.append(type_.upper())
-        order = ("type, " + order) if sort != "name" else "type, label, id"
+        order = "type, " + order
     sql = f"SELECT {_COLUMNS} FROM entities WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
     with store.reading("listing entities"):
         return [dict(r) for r in store.conn.execute(sql, [*args, limit, offset]).fetchall()]
