@@ -185,3 +185,25 @@ def test_home_list_dates_in_words(client, seed_records):
     dates = re.findall(r'<td class="date"><time[^>]*>([^<]*)</time>', page)
     assert len(dates) == len(seed_records)
     assert not any(RAW_EDTF.search(d) for d in dates)
+
+
+def test_timeline_groups_keep_every_item_once_in_stated_date_order(client):
+    from opis.metadata.human_dates import sort_key
+    from opis.web.views.timeline import ACCORDING, by_year
+
+    items = client.get("/api/timeline", params={"limit": 500}).json()
+    groups = by_year(items)
+    seen = []
+    for y in groups:
+        keys = []
+        for d in y["documents"]:
+            said = {m.group(1) for e in d["entries"] if (m := ACCORDING.search(e.get("label") or ""))}
+            for e in d["entries"]:
+                seen.append((e["kind"], e.get("doc_id"), e.get("start"), e.get("label")))
+                keys.append(sort_key(e["date"].get("edtf"), e["date"].get("earliest")))
+                if e.get("shown") is not None:  # the reporting party said once, above the claims
+                    assert d["according_to"] in said and len(said) == 1
+                    assert e["label"] == f'{e["shown"]} (according to {d["according_to"]})'
+            assert y["year"] == "undated" or all(k[:4] == y["year"] for k in keys)
+    assert sorted(seen, key=str) == sorted(((i["kind"], i.get("doc_id"), i.get("start"), i.get("label")) for i in items), key=str)
+    assert any(d.get("according_to") for y in groups for d in y["documents"])
