@@ -73,6 +73,13 @@ def names(items: list[Any] | None) -> str:
     return "; ".join(n for n in out if n)
 
 
+def language(code: str | None) -> str:
+    """The English name of a language code ("ru" → "Russian"); the code itself when unknown."""
+    from opis.search.fields import LANG_NAMES
+
+    return LANG_NAMES.get((code or "").split("-")[0].lower(), code or "")
+
+
 def year(value: str | None) -> str:
     """The year of an ISO date; "" when unknown."""
     return (value or "")[:4]
@@ -100,7 +107,7 @@ def environment() -> Environment:
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
     env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated, human_date=human,
-                       short=shorten)
+                       short=shorten, language=language)
     return env
 
 
