@@ -178,7 +178,7 @@ def test_timeline_shows_1945_and_1962_and_zooms(server, browser, seed_records):
         pytest.skip("dates not extracted yet")
     d = browser
     d.get(server + "/timeline")
-    overview = {a.text for a in d.find_elements(By.CSS_SELECTOR, ".tl-overview th a")}
+    overview = {a.text for a in d.find_elements(By.CSS_SELECTOR, ".tl-year-links a")}
     assert {"1945", "1962"} <= overview  # the years at a glance, each a link to its items
     d.get(server + "/timeline?date_from=1945&date_to=1962")
     chart = d.find_element(By.ID, "timeline-chart")

@@ -666,3 +666,28 @@ class Archive:
         get_exporter(format)  # an unknown format fails before any document is read
         docs = self.documents() if ids is None else (self.get(i) for i in ids)
         return export_all(docs, format)
+
+    # --- entity index pages (issue 18) --------------------------------------------------
+    def entity_index(self, type: str | None = None, sort: str = "documents", limit: int = 50, offset: int = 0,
+                     q: str | None = None) -> list[dict[str, Any]]:
+        """A page of the people, places, organisations and units the documents mention
+        (``type``: PERSON, PLACE, ORG, UNIT or all), with their document and mention counts, in
+        ``sort`` order ("documents", "mentions" or "name"); ``q``: only entities whose name
+        begins with it (up to 50, as :meth:`suggest` finds them, in ``sort`` order)."""
+        from opis.store import browse
+
+        if q:
+            found = browse.entities_by_id(self._store, (e["id"] for e in self.suggest(q, type, limit=50)))
+            found = [e for e in found if e["documents"]]
+            key = {"name": lambda e: (e["label"] or "").casefold(),
+                   "mentions": lambda e: (-e["mentions"], -e["documents"])}.get(
+                       sort, lambda e: (-e["documents"], -e["mentions"]))
+            return sorted(found, key=key)[offset:offset + limit]
+        return browse.entity_page(self._store, type, sort, limit, offset)
+
+    def entity_type_counts(self) -> dict[str, int]:
+        """How many people, places, organisations and units the documents mention (``PERSON``,
+        ``PLACE``, ``ORG``, ``UNIT``; each counted up to 100,000)."""
+        from opis.store import browse
+
+        return browse.type_counts(self._store)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
                "uploads", "suggest")
-VIEW_MODULES = ("home", "search", "document", "entity", "archives", "timeline", "map", "claims", "upload", "account",
+VIEW_MODULES = ("home", "search", "document", "entity", "entities", "archives", "timeline", "map", "claims", "upload", "account",
                 "docs")
 
 

@@ -113,13 +113,38 @@ def _entity_href(entity_id: str) -> str:
     return "/entities/" + quote(entity_id, safe=":")
 
 
+HEADING_MAX = 120  # characters: a longer paragraph is body text
+_SENTENCE_END = (".", ",", ";", ":", "!", "?", "»", "”", '"', ")", "]")
+
+
+def heading_spans(doc: Document) -> list[Span]:
+    """The section headings of an article's text, as ``<h3>`` spans.
+
+    The record keeps no heading spans (the reader drops the Markdown ``##``), so an article's
+    headings are found as they show in its text: a paragraph of its own, short, starting with a
+    capital letter and not ending like a sentence. Only for articles (layout or type): archival
+    records have short lines of another kind (classification, addressees, dates)."""
+    layout = doc.provenance.layout if doc.provenance else None
+    if "article" not in (layout, doc.doc_type):
+        return []
+    text, out, pos = doc.text or "", [], 0
+    for para in text.split("\n\n"):
+        start, body = pos, para.strip()
+        pos += len(para) + 2
+        if not body or len(body) > HEADING_MAX or "\n" in body or not body[0].isupper() or body.endswith(_SENTENCE_END):
+            continue
+        lead = start + para.index(body)
+        out.append(Span(lead, lead + len(body), "h3", (("class", "doc-heading"),), order=-3))
+    return out
+
+
 def layer_spans(
     doc: Document,
     entity_href: Callable[[str], str] = _entity_href,
 ) -> tuple[list[Span], dict[int, list[str]]]:
     """The spans of a document's apparatus, mentions and note anchors over ``doc.text``."""
     text = doc.text or ""
-    spans: list[Span] = []
+    spans: list[Span] = heading_spans(doc)
     points: dict[int, list[str]] = {}
     for app in doc.apparatus or []:
         kind = str(app.kind or "note")

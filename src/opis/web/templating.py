@@ -23,6 +23,8 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_aut
 from markupsafe import Markup
 
 from opis.display import for_html, html_isolated
+from opis.metadata.human_dates import human
+from opis.web.labels import shorten
 from opis.web.spans import render_text
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -30,6 +32,7 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV = [
     ("/", "Documents"),
     ("/search", "Search"),
+    ("/entities", "Entities"),
     ("/archives", "Archives"),
     ("/timeline", "Timeline"),
     ("/map", "Map"),
@@ -68,6 +71,13 @@ def names(items: list[Any] | None) -> str:
     for item in items or []:
         out.append(item.get("name") if isinstance(item, dict) else str(item))
     return "; ".join(n for n in out if n)
+
+
+def language(code: str | None) -> str:
+    """The English name of a language code ("ru" → "Russian"); the code itself when unknown."""
+    from opis.search.fields import LANG_NAMES
+
+    return LANG_NAMES.get((code or "").split("-")[0].lower(), code or "")
 
 
 def year(value: str | None) -> str:
@@ -115,7 +125,7 @@ def environment() -> Environment:
     env.globals.update(NAV=NAV, entity_url=entity_url, document_url=document_url, archive_url=archive_url,
                        query_url=query_url)
     env.filters.update(names=names, year=year, render_text=render_text, bdi=html_isolated, inline=inline_html,
-                       inline_mark=inline_mark)
+                       inline_mark=inline_mark, human_date=human, short=shorten, language=language)
     return env
 
 

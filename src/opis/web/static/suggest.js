@@ -43,7 +43,7 @@
       asked = q;
       let found = [];
       try {
-        const url = `/api/suggest?${new URLSearchParams({ q, type, limit: "8" })}`;
+        const url = `/api/suggest?${new URLSearchParams(type ? { q, type, limit: "8" } : { q, limit: "8" })}`;
         const r = await fetch(url, { headers: { Accept: "application/json" } });
         if (r.ok) found = await r.json();
       } catch (_) { found = []; }

@@ -1,4 +1,5 @@
-"""``/documents/{id}``: metadata panel, text with apparatus and linked mentions, footnotes, Cite."""
+"""``/documents/{id}``: metadata panel, abstract and keywords, text with headings, apparatus and linked
+mentions, footnotes linked both ways, the reference list linked to the notes that cite it, Cite."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from opis.archive import Archive
 from opis.export import exporters
 from opis.model import Document
+from opis.web import references
 from opis.web.settings import get_archive
 from opis.web.templating import render
 
@@ -35,5 +37,9 @@ def citations(doc: Document) -> list[dict]:
 def document_page(request: Request, doc_id: str, archive: Archive = Depends(get_archive)):
     """The page of one document."""
     doc = archive.get(doc_id)
-    return render(request, "document.html", {"rec": doc, "title": doc.title, "cites": citations(doc),
-                                             "original": archive.original(doc)})
+    listed = {str(b.get("id")): b for b in doc.bibliography if b.get("id")}
+    return render(request, "document.html", {
+        "rec": doc, "title": doc.title, "cites": citations(doc), "original": archive.original(doc),
+        "references": references.entries(doc.bibliography, doc.notes),
+        "note_refs": lambda note: references.note_refs(note, listed),
+    })

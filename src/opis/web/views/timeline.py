@@ -4,9 +4,12 @@ a cursor so that every page costs the same whatever the size of the archive."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Depends, Query, Request
 
 from opis.archive import Archive
+from opis.metadata.human_dates import sort_key, year_of
 from opis.web.api.timeline import CURSOR
 from opis.web.settings import get_archive
 from opis.web.templating import render
@@ -16,12 +19,44 @@ DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # (empty: the form's field left blank)
 PAGE = 100  # items per page
 
 
-def by_year(items: list[dict]) -> list[tuple[str, list[dict]]]:
-    """The page's items grouped under the year of their earliest date, in timeline order."""
-    groups: dict[str, list[dict]] = {}
-    for item in items:
-        groups.setdefault(((item.get("date") or {}).get("earliest") or "")[:4] or "undated", []).append(item)
-    return list(groups.items())
+ACCORDING = re.compile(r"\s*\(according to ([^()]*)\)$")
+
+
+def _date(item: dict) -> dict:
+    return item.get("date") or {}
+
+
+def _hoist_reporter(group: dict) -> None:
+    """When every claim of a document's group in a year is "(according to X)" of one X, say X
+    once under the document's title and show each claim's label without it (``shown``)."""
+    claims = [e for e in group["entries"] if e.get("kind") == "claim"]
+    found = {m.group(1) if (m := ACCORDING.search(e.get("label") or "")) else None for e in claims}
+    if len(claims) > 1 and len(found) == 1 and None not in found:
+        group["according_to"] = found.pop()
+        for e in claims:
+            e["shown"] = ACCORDING.sub("", e.get("label") or "")
+
+
+def by_year(items: list[dict]) -> list[dict]:
+    """The page's items grouped by the year the source states (an approximate "1925~" under
+    1925, whatever its widened search bounds), then by document, each in date order:
+    ``[{"year", "documents": [{"doc_id", "title", "entries", "according_to"?}]}]`` (``year``
+    "undated" last); an entry's ``shown`` is its label without the group's reporting party."""
+    ordered = sorted(enumerate(items), key=lambda p: (sort_key(_date(p[1]).get("edtf"), _date(p[1]).get("earliest")), p[0]))
+    years: dict[str, dict[str, dict]] = {}
+    for _, item in ordered:
+        year = year_of(_date(item).get("edtf"), _date(item).get("earliest")) or "undated"
+        docs = years.setdefault(year, {})
+        doc_id = item.get("doc_id") or ""
+        group = docs.setdefault(doc_id, {"doc_id": doc_id, "title": item.get("title"), "entries": []})
+        if item.get("kind") == "document":
+            group["title"] = group["title"] or item.get("label")
+        group["entries"].append(dict(item))
+    for docs in years.values():
+        for group in docs.values():
+            _hoist_reporter(group)
+    order = sorted(years, key=lambda y: (y == "undated", y))
+    return [{"year": y, "documents": list(years[y].values())} for y in order]
 
 
 def overview(years: list[dict]) -> list[dict]:
