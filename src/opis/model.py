@@ -190,6 +190,29 @@ class Event:
 
 
 @dataclass
+class Heading:
+    """A section heading of the text: its span in ``Document.text``, its level (1 = top, as the
+    source marks it: Markdown ``#`` count, HTML ``h1``–``h6``, a word processor's heading style) and
+    the rule that found it."""
+
+    start: int
+    end: int
+    level: int
+    rule: str  # e.g. "markdown.atx_heading", "html.h2", "docx.heading_style"
+
+
+@dataclass
+class AltMetadata:
+    """The record's title, abstract and keywords in another language, as the source gives them
+    (a journal article's front matter in a second language); ``lang`` is the ISO 639-1 code."""
+
+    lang: str
+    title: str | None = None
+    abstract: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Page:
     """A page of the source: its number, text offsets, language and OCR confidence."""
 
@@ -272,6 +295,8 @@ class Document:
     year: int | None = None
     keywords: list[str] = field(default_factory=list)
     abstract: str | None = None
+    #: title, abstract and keywords in other languages (journal front matter), one entry a language
+    alt_metadata: list[AltMetadata] = field(default_factory=list)
     rights: str | None = None
     archival_refs: list[ArchivalRef] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -284,6 +309,7 @@ class Document:
     dates: list[DateValue] = field(default_factory=list)
     apparatus: list[Apparatus] = field(default_factory=list)
     page_info: list[Page] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)  # section headings of the text, with spans
     text: str = ""
     provenance: Provenance | None = None
     # Layout hints from the reader (labelled blocks such as "Citation"); not part of the record JSON.

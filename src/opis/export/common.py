@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from opis.model import Agent, ArchivalRef, Document
+from opis.readers.layouts.common import drop_email_placeholders
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -215,17 +216,12 @@ def cite_key(doc: Document) -> str:
     return f"{base}{parts[0] if parts else ''}_{doc.record_id or (doc.id or '')[:8]}"
 
 
-# The text a web page shows where Cloudflare hides an e-mail address ("[email protected]",
-# "[email&#160;protected]" once decoded): not words of the record.
-_EMAIL_PLACEHOLDER = re.compile(r"\s*(?:at\s+)?\[email(?:\s|&#160;|&nbsp;|\u00a0)+protected\]", re.IGNORECASE)
-
-
 def clean(text: str | None) -> str | None:
     """A record value for export: without e-mail-protection placeholders of saved web pages,
     whitespace collapsed; None when nothing is left."""
     if not text:
         return None
-    text = _EMAIL_PLACEHOLDER.sub("", text)
+    text = drop_email_placeholders(text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return text or None
 

@@ -50,7 +50,7 @@ DEFAULT_PIPELINE: list[str] = [
 
 # What a Document holds when it leaves the reader (``document_from_raw``), before any stage.
 READER_PROVIDES: frozenset[str] = frozenset(
-    {"text", "fields", "facts", "notes", "page_info", "languages", "warnings", "provenance"}
+    {"text", "fields", "facts", "notes", "page_info", "headings", "languages", "warnings", "provenance"}
 )
 
 _DOCUMENT_ATTRS: frozenset[str] = frozenset(f.name for f in dataclass_fields(Document))
@@ -148,6 +148,7 @@ def document_from_raw(raw: RawDocument) -> Document:
     """Start a Document from what a reader returned (id from the content hash)."""
     doc = Document(id=raw.sha256[:16], text=raw.text, fields=dict(raw.fields), facts=list(raw.facts))
     doc.page_info = list(raw.pages)
+    doc.headings = list(raw.headings)
     doc.languages = list(raw.languages)
     doc.warnings = list(raw.warnings)
     doc.provenance = Provenance(

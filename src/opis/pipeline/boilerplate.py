@@ -66,14 +66,16 @@ def remove_spans(text: str, spans: list[tuple[int, int]]):
 
 @component(
     "boilerplate",
-    requires=["text", "notes", "page_info"],
-    assigns=["text", "notes", "page_info"],
+    requires=["text", "notes", "page_info", "headings"],
+    assigns=["text", "notes", "page_info", "headings"],
 )
 def boilerplate(doc: Document) -> Document:
-    """Remove the site boilerplate from the text, moving note anchors and page offsets to match."""
+    """Remove the site boilerplate from the text, moving note anchors, page offsets and heading
+    spans to match (a heading inside removed text goes with it)."""
     spans = boilerplate_spans(doc.text)
     if not spans:
         return doc
+    old = doc.text
     doc.text, move = remove_spans(doc.text, spans)
     doc.text = doc.text.rstrip()
     for note in doc.notes:
@@ -81,4 +83,11 @@ def boilerplate(doc: Document) -> Document:
             note.anchor = min(move(note.anchor), len(doc.text))
     for page in doc.page_info:
         page.start, page.end = move(page.start), min(move(page.end), len(doc.text))
+    kept = []
+    for h in doc.headings:
+        start, end = move(h.start), min(move(h.end), len(doc.text))
+        if doc.text[start:end] == old[h.start:h.end]:  # untouched by the removal
+            h.start, h.end = start, end
+            kept.append(h)
+    doc.headings = kept
     return doc

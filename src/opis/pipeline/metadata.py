@@ -17,6 +17,7 @@ from opis.metadata import fields as fx
 from opis.metadata.dates import find_date, parse_date
 from opis.model import Agent, ArchivalRef, Credit, DateValue, Document
 from opis.pipeline import component
+from opis.readers.layouts.common import drop_email_placeholders
 from opis.readers.layouts.record.marks import classification as classification_marks
 
 HEAD_PARAGRAPHS = 14  # how far into the text the document head (address, marks, number) may reach
@@ -99,7 +100,7 @@ def archive_metadata(doc: Document) -> None:
     doc.source_url = r.get("source_url")
     doc.record_id = r.get("record_id")
     rights = [f.value for f in doc.facts if f.field == "rights"]
-    doc.rights = "\n".join(dict.fromkeys(rights)) or doc.fields.get("Rights")
+    doc.rights = rights_value("\n".join(dict.fromkeys(rights)) or doc.fields.get("Rights"))
     if doc.provenance is not None:
         doc.provenance.fields = r.sources
     _set_agents(doc, doc.title, head)
@@ -142,7 +143,15 @@ def article_metadata(doc: Document) -> None:
     doc.abstract = f.get("Abstract") or f.get("Аннотация")
     doc.funders = fx.funders_from_funding(f.get("Funding"))
     doc.source_url = f.get("URL") or (f"https://doi.org/{doc.doi}" if doc.doi else None)
-    doc.rights = f.get("Rights")
+    doc.rights = rights_value(f.get("Rights"))
+
+
+def rights_value(text: str | None) -> str | None:
+    """A rights statement as the record keeps it: without the e-mail-protection placeholder of a
+    saved web page ("please contact … at [email protected]."), None when nothing is left."""
+    if not text:
+        return None
+    return re.sub(r"[ \t]+", " ", drop_email_placeholders(text)).strip() or None
 
 
 def dated_line(line: str) -> DateValue | None:
@@ -232,5 +241,5 @@ def plain_metadata(doc: Document) -> None:
     doc.doi = doi if isinstance(doi, str) or doi is None else doi.group(1).rstrip(".,;)")
     doc.source_url = f.get("URL")
     doc.record_id = fx.record_id_from_url(doc.source_url)
-    doc.rights = f.get("Rights")
+    doc.rights = rights_value(f.get("Rights"))
     _set_agents(doc, doc.title, head)

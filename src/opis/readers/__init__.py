@@ -208,6 +208,9 @@ def read(path: str | Path, options: ReadOptions | None = None, *, data: bytes | 
 
     before = raw.text
     raw = recognise(raw)
+    from opis.readers.headings import find_headings
+
+    raw.headings = find_headings(before, raw.text, fmt)
     if not raw.text.strip() and not raw.fields.get("Title"):
         raise ReadError(f"no text found in this {fmt} file (only markup or page furniture)", str(p))
     if raw.pages and raw.text != before:  # keep page offsets valid in the cleaned text

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opis.model import Page
+from opis.model import Heading, Page
 
 # raw.fields key under which the record reader keeps the page text its facts' spans point into
 PAGE_TEXT_KEY = "__page_text__"
@@ -38,6 +38,7 @@ class RawDocument:
     notes: list[RawNote] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)  # section headings, spans into ``text``
     languages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     facts: list = field(default_factory=list)  # record facts with spans (opis.readers.layouts.record.facts.Fact)

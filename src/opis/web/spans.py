@@ -118,12 +118,28 @@ _SENTENCE_END = (".", ",", ";", ":", "!", "?", "»", "”", '"', ")", "]")
 
 
 def heading_spans(doc: Document) -> list[Span]:
-    """The section headings of an article's text, as ``<h3>`` spans.
+    """The section headings of the text as ``<h3>``–``<h6>`` spans.
 
-    The record keeps no heading spans (the reader drops the Markdown ``##``), so an article's
-    headings are found as they show in its text: a paragraph of its own, short, starting with a
-    capital letter and not ending like a sentence. Only for articles (layout or type): archival
-    records have short lines of another kind (classification, addressees, dates)."""
+    The record's own headings (``doc.headings``, kept by the reader from the source's markup) come
+    first: the highest level the text uses is ``<h3>`` (the page's sections are ``<h2>``), each
+    level below one step smaller. Only a record without headings (plain text, a PDF) falls back
+    to :func:`guessed_heading_spans`."""
+    text = doc.text or ""
+    kept = [h for h in doc.headings or [] if 0 <= h.start < h.end <= len(text)]
+    if not kept:
+        return guessed_heading_spans(doc)
+    top = min(h.level for h in kept)
+    return [
+        Span(h.start, h.end, f"h{min(3 + h.level - top, 6)}", (("class", "doc-heading"),), order=-3)
+        for h in kept
+    ]
+
+
+def guessed_heading_spans(doc: Document) -> list[Span]:
+    """Headings of an article whose record keeps none, found as they show in its text: a
+    paragraph of its own, short, starting with a capital letter and not ending like a sentence.
+    Only for articles (layout or type): archival records have short lines of another kind
+    (classification, addressees, dates)."""
     layout = doc.provenance.layout if doc.provenance else None
     if "article" not in (layout, doc.doc_type):
         return []

@@ -34,6 +34,19 @@ RIGHTS_RE = re.compile(
 )
 
 
+# The text a saved web page shows where Cloudflare's e-mail protection hid an address ("[email
+# protected]", with a no-break space or its entity between the words), with the "at" before it:
+# page furniture, never words of the record. The one rule for it: the metadata stage drops it from
+# values, the exports from what they write (opis.export.common.clean).
+EMAIL_PLACEHOLDER_RE = re.compile(r"\s*(?:\bat\s+)?\[email(?:\s|&#160;|&nbsp;|\u00a0)+protected\]", re.IGNORECASE)
+
+
+def drop_email_placeholders(text: str) -> str:
+    """``text`` without Cloudflare's e-mail-protection placeholders ("… contact us at [email
+    protected]." -> "… contact us.")."""
+    return EMAIL_PLACEHOLDER_RE.sub("", text)
+
+
 def is_boilerplate_line(line: str) -> bool:
     """Whether the line is site boilerplate (navigation, share links ...)."""
     return bool(BOILERPLATE_LINE_RE.match(line))
