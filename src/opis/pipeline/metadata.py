@@ -15,7 +15,7 @@ import re
 from opis.metadata import agents as ag
 from opis.metadata import fields as fx
 from opis.metadata.dates import find_date, parse_date
-from opis.model import Agent, ArchivalRef, Credit, DateValue, Document
+from opis.model import Agent, AltMetadata, ArchivalRef, Credit, DateValue, Document, FieldSource
 from opis.pipeline import component
 from opis.readers.layouts.common import drop_email_placeholders
 from opis.readers.layouts.record.marks import classification as classification_marks
@@ -27,7 +27,7 @@ _DOI_RE = re.compile(r"(?:doi\.org/|\bDOI:?\s*)(10\.\d{4,9}/[^\s<>\"]+)", re.IGN
 @component(
     "metadata",
     requires=["text", "fields", "facts", "provenance"],
-    assigns=["title", "date", "doc_type", "authors", "recipients", "classification", "document_number", "original_language", "translators", "contributors", "credits", "funders", "summary", "source_url", "record_id", "doi", "edn", "journal", "volume", "issue", "pages", "year", "keywords", "abstract", "rights", "archival_refs"],
+    assigns=["title", "date", "doc_type", "authors", "recipients", "classification", "document_number", "original_language", "translators", "contributors", "credits", "funders", "summary", "source_url", "record_id", "doi", "edn", "journal", "volume", "issue", "pages", "year", "keywords", "abstract", "alt_metadata", "rights", "archival_refs"],
 )
 def metadata(doc: Document) -> Document:
     """Set the record's metadata by the page's layout: article, archive record, or plain document."""
@@ -144,6 +144,33 @@ def article_metadata(doc: Document) -> None:
     doc.funders = fx.funders_from_funding(f.get("Funding"))
     doc.source_url = f.get("URL") or (f"https://doi.org/{doc.doi}" if doc.doi else None)
     doc.rights = rights_value(f.get("Rights"))
+    doc.alt_metadata = alt_metadata(doc)
+
+
+def alt_metadata(doc: Document) -> list[AltMetadata]:
+    """The title, abstract and keywords in a second language from the reader's ``alt.*`` facts
+    (journal front matter), each value's rule and span added to the provenance; [] when the page
+    has no such block."""
+    facts = {f.field: f for f in doc.facts if str(getattr(f, "field", "")).startswith("alt.")}
+    lang = facts.get("alt.lang")
+    if lang is None or not (facts.get("alt.title") or facts.get("alt.abstract")):
+        return []
+    page = _page_text(doc)
+    alt = AltMetadata(lang=lang.value)
+    for name, fact in facts.items():
+        key = name[4:]
+        if key == "title":
+            alt.title = fact.value
+        elif key == "abstract":
+            alt.abstract = fact.value
+        elif key == "keywords":
+            alt.keywords = fx.split_keywords(fact.value)
+        if doc.provenance is not None:
+            doc.provenance.fields.append(FieldSource(
+                field=f"alt_metadata.{key}", value=fact.value, rule=fact.rule, confidence=fact.confidence,
+                start=fact.start, end=fact.end, quote=page[fact.start:fact.end] if page and key != "lang" else None,
+            ))
+    return [alt]
 
 
 def rights_value(text: str | None) -> str | None:

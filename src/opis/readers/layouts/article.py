@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from opis.readers.base import RawDocument, RawNote
+from opis.readers.base import PAGE_TEXT_KEY, RawDocument, RawNote
 from opis.readers.layouts.common import (
     Par,
     clean_inline,
@@ -84,6 +84,9 @@ def recognise(raw: RawDocument) -> RawDocument | None:
     pars = paragraphs(raw.text)
     fields: dict[str, str] = {}
     body_start = _front_matter(pars, fields)
+    raw.facts = second_language_facts(pars[:body_start], fields)
+    if raw.facts:  # the facts' spans point into the page as read
+        raw.fields[PAGE_TEXT_KEY] = raw.text
     body, notes, references, tail = _split_rest(pars[body_start:], fields)
     raw.layout = LAYOUT
     raw.fields.update({k: v for k, v in fields.items() if v})
@@ -132,6 +135,50 @@ def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
         if lab:
             fields[lab[0]] = one_line(clean_inline(lab[1]))
     return last_label + 1 if last_label >= 0 else limit
+
+
+ABSTRACT_LABELS = {"abstract", "аннотация", "резюме"}
+KEYWORD_LABELS = {"keywords", "key words", "ключевые слова"}
+SECOND_LANGUAGE = "article.second_language"  # rule prefix of the second-language front matter
+
+
+def second_language_facts(front: list[Par], fields: dict[str, str]) -> list:
+    """The title, abstract and keywords of the front matter's block in a second language, as facts
+    with their spans in the page (``alt.lang``, ``alt.title``, ``alt.abstract``, ``alt.keywords``).
+
+    A bilingual article's front matter is two blocks, each opening with its title (a heading):
+    title, byline, affiliations, labelled abstract and keywords. The block whose title is not the
+    record's (``fields["Title"]``) is the second language, when its words are in another language
+    than the record's block; otherwise (one block, same language, no record title) nothing."""
+    from opis.lang import detect_language
+    from opis.readers.layouts.record.facts import STRONG, FactSheet
+
+    titles = [i for i, p in enumerate(front) if is_heading(p.text)][:2]
+    if len(titles) < 2 or not fields.get("Title"):
+        return []
+    blocks = [front[titles[0]:titles[1]], front[titles[1]:]]
+    record = next((k for k, b in enumerate(blocks) if one_line(clean_inline(b[0].text)) == fields["Title"]), None)
+    if record is None:
+        return []
+    other = blocks[1 - record]
+    langs = [detect_language(" ".join(clean_inline(p.text) for p in b)) for b in blocks]
+    lang = langs[1 - record]
+    if not lang or lang == langs[record]:
+        return []
+    sheet = FactSheet()
+    head = other[0]
+    sheet.add("alt.lang", lang, head.start, other[-1].start + len(other[-1].text), SECOND_LANGUAGE + ".block", STRONG)
+    sheet.add("alt.title", one_line(clean_inline(head.text)), head.start, head.start + len(head.text),
+              SECOND_LANGUAGE + ".title", STRONG)
+    for p in other[1:]:
+        m = _LABEL_RE.match(p.text)
+        label = m.group(1).strip().lower() if m else ""
+        name = "alt.abstract" if label in ABSTRACT_LABELS else "alt.keywords" if label in KEYWORD_LABELS else None
+        if m and name and not sheet.has(name):
+            value = one_line(clean_inline(m.group(2)))
+            sheet.add(name, value, p.start + m.start(2), p.start + len(p.text.rstrip("* ")),
+                      f"{SECOND_LANGUAGE}.{name[4:]}", STRONG)
+    return sheet.facts
 
 
 def _front_ids(front_text: str, fields: dict[str, str]) -> None:
