@@ -5,13 +5,16 @@ carries: the rule that found it and the page's words at its span."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from opis.evaluate import evaluate
 from opis.ingest import ingest_paths
+from opis.readers.layouts.common import clean_inline, one_line
 from opis.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -122,3 +125,71 @@ def test_a_failing_stage_costs_its_layer_not_the_document(tmp_path, monkeypatch)
     assert any("stage 'claims' failed: ValueError" in w for w in doc.warnings) and not doc.claims
     store.close()
     monkeypatch.setattr(pl, "_DEFAULT", None)
+
+
+# --- the text kept whole: every stored record of every real page of the repository -----------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _stored_records(scored, seed_records):
+    _, _, records = scored
+    return [*records, *seed_records.values()]
+
+
+def _lost_letters(rec: dict) -> list[str]:
+    """Paragraphs of the record's text and notes whose first two words are not two neighbouring
+    words of the source file: a letter (or a word) lost where the paragraph starts."""
+    source = html.unescape(Path(rec["provenance"]["path"]).read_text(encoding="utf-8"))
+    words = [w.casefold() for w in _WORD.findall(source)]
+    pairs = set(zip(words, words[1:]))
+    lost = []
+    for text in [rec["text"], *(n["text"] for n in rec["notes"])]:
+        for m in re.finditer(r"(?:^|\n)[^\w\n]*([^\W\d_]+)[^\w\n]+([^\W\d_]+)", text):
+            if (m.group(1).casefold(), m.group(2).casefold()) not in pairs:
+                lost.append(text[m.start():m.start() + 60].strip())
+    return lost
+
+
+def test_no_paragraph_loses_its_first_letter(scored, seed_records):
+    """Each paragraph of what the record stores starts with words of the source: a paragraph that
+    lost its first letter ('he Soviet-Chinese border …' for 'The …') reads as two words the source
+    never puts side by side."""
+    records = _stored_records(scored, seed_records)
+    assert len(records) >= 30
+    for rec in records:
+        assert not _lost_letters(rec), (rec["provenance"]["path"], _lost_letters(rec)[:3])
+
+
+def test_lost_letter_check_finds_a_lost_letter(seed_records):
+    rec = dict(seed_records["002"])
+    paragraphs = rec["text"].split("\n\n")
+    cut = next(i for i, p in enumerate(paragraphs) if p[:1].isupper() and len(p) > 200)
+    paragraphs[cut] = paragraphs[cut][1:]
+    assert _lost_letters({**rec, "text": "\n\n".join(paragraphs)})
+
+
+def test_no_record_keeps_the_e_mail_protection_placeholder(scored, seed_records):
+    """Saved web pages show '[email protected]' where an address was hidden: never a record's words
+    (the rights statements of several pages end in it)."""
+    records = _stored_records(scored, seed_records)
+    carrying = [r for r in records if "email protected" in Path(r["provenance"]["path"]).read_text(encoding="utf-8")]
+    for rec in records:
+        meta = {k: v for k, v in rec.items() if k not in ("text", "notes", "provenance", "mentions")}
+        assert "[email" not in json.dumps(meta, ensure_ascii=False), rec["provenance"]["path"]
+    for rec in carrying:
+        if rec.get("rights"):
+            assert rec["rights"].rstrip().endswith((".", ")")), rec["rights"]
+
+
+def test_headings_and_second_language_hold_on_real_pages(scored, seed_records):
+    """A stored heading span is a heading line of the source, word for word; record pages carry no
+    second-language front matter (only journal articles do)."""
+    for rec in _stored_records(scored, seed_records):
+        source = Path(rec["provenance"]["path"]).read_text(encoding="utf-8")
+        lines = {one_line(clean_inline(m.group(1))).casefold()
+                 for m in re.finditer(r"^#{1,6}\s+(.+)$", source, re.MULTILINE)}
+        for h in rec["headings"]:
+            assert one_line(clean_inline(rec["text"][h["start"]:h["end"]])).casefold() in lines
+        if rec["provenance"]["layout"] != "article":
+            assert rec["alt_metadata"] == []

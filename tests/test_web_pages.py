@@ -54,16 +54,26 @@ def test_article_page_shows_authors_with_affiliations_abstract_keywords_and_edn(
 
 
 def test_article_headings_are_headings_and_archive_records_have_none(client, article, seed_records):
+    """The page draws the record's own headings (spans kept by the reader), the top level as
+    ``<h3>``, each level below one step smaller; archive records have none."""
     page = client.get(f"/documents/{article['id']}").text
-    headings = re.findall(r'<h3 class="doc-heading">(.*?)</h3>', page)
-    assert headings, "no section heading in the article's text"
-    text = article["text"]
-    for h in headings:  # each is a paragraph of its own in the text, shorter than a sentence
-        plain = re.sub(r"<[^>]+>", "", h)
-        assert f"\n\n{html.unescape(plain)}\n\n" in f"\n\n{text}\n\n" and not plain.endswith(".")
+    drawn = re.findall(r'<h([3-6]) class="doc-heading">(.*?)</h\1>', page, re.S)
+    assert article["headings"], "the article's record keeps no heading"
+    top = min(h["level"] for h in article["headings"])
+    expected = [(str(3 + h["level"] - top), article["text"][h["start"]:h["end"]]) for h in article["headings"]]
+    assert [(n, html.unescape(re.sub(r"<[^>]+>", "", h))) for n, h in drawn] == expected
     for rec in seed_records.values():
         if rec.get("doc_type") != "article":
             assert 'class="doc-heading"' not in client.get(f"/documents/{rec['id']}").text
+
+
+def test_article_page_shows_the_second_language(client, article):
+    page = client.get(f"/documents/{article['id']}").text
+    (alt,) = article["alt_metadata"]
+    section = re.search(r'<section class="abstract abstract-alt"[^>]*lang="(\w+)">(.*?)</section>', page, re.S)
+    assert section and section.group(1) == alt["lang"]
+    for value in (alt["title"], alt["abstract"], *alt["keywords"]):
+        assert f"<bdi>{_esc(value)}</bdi>" in section.group(2)
 
 
 def test_footnotes_link_both_ways_and_references_link_to_their_notes(client, article):
