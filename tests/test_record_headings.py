@@ -161,3 +161,13 @@ def test_one_language_article_has_no_second_language(tmp_path):
     full = process(read(ARTICLE, OPTIONS))
     assert doc.alt_metadata == []
     assert (doc.title, doc.abstract, doc.keywords) == (full.title, full.abstract, full.keywords)
+
+
+def test_odt_and_plain_layout_headings(tmp_path):
+    """An ODT transcription (``text:h``, read by the plain layout): its heading is a span with the
+    ODT rule, and the text under it is not one."""
+    from test_formats_docx import CONTENT_XML, make_odt
+
+    written = re.findall(r"<text:h[^>]*>(.*?)</text:h>", CONTENT_XML)
+    doc = process(read(make_odt(tmp_path / "report.odt"), OPTIONS))
+    assert [(doc.text[h.start:h.end], h.rule) for h in doc.headings] == [(w, "odt.heading") for w in written]
