@@ -142,7 +142,7 @@ def _lost_letters(rec: dict) -> list[str]:
     words of the source file: a letter (or a word) lost where the paragraph starts."""
     source = html.unescape(Path(rec["provenance"]["path"]).read_text(encoding="utf-8"))
     words = [w.casefold() for w in _WORD.findall(source)]
-    pairs = set(zip(words, words[1:]))
+    pairs = set(zip(words, words[1:], strict=False))
     lost = []
     for text in [rec["text"], *(n["text"] for n in rec["notes"])]:
         for m in re.finditer(r"(?:^|\n)[^\w\n]*([^\W\d_]+)[^\w\n]+([^\W\d_]+)", text):
