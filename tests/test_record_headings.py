@@ -171,3 +171,36 @@ def test_odt_and_plain_layout_headings(tmp_path):
     written = re.findall(r"<text:h[^>]*>(.*?)</text:h>", CONTENT_XML)
     doc = process(read(make_odt(tmp_path / "report.odt"), OPTIONS))
     assert [(doc.text[h.start:h.end], h.rule) for h in doc.headings] == [(w, "odt.heading") for w in written]
+
+
+def test_second_language_at_the_end(tmp_path):
+    """The same article as journals print it that give the other language at the end: its Russian
+    block moved after the reference list. The same second-language values, the same body and
+    references, and the block is not read as a reference."""
+    source = ARTICLE.read_text(encoding="utf-8")
+    start, end = source.index("## Казахско"), source.index("### Introduction")
+    block = source[start:end]
+    tail = source.index("### Information about the authors")
+    moved = source[:start] + source[end:tail] + "\n\n" + block + "\n\n" + source[tail:]
+    path = tmp_path / "russian_at_the_end.md"
+    path.write_text(moved, encoding="utf-8")
+    got, full = process(read(path, OPTIONS)), process(read(ARTICLE, OPTIONS))
+    assert got.alt_metadata == full.alt_metadata and got.alt_metadata
+    assert got.text == full.text and got.bibliography == full.bibliography
+    fs = got.field_source("alt_metadata.abstract")
+    assert fs.quote == moved[fs.start:fs.end] and fs.start > moved.index("## References")
+
+
+def test_second_language_first(tmp_path):
+    """The same article with its Russian block first: the record is the Russian article (its title,
+    abstract and keywords), the English block its second language."""
+    source = ARTICLE.read_text(encoding="utf-8")
+    en, ru, intro = source.index("## Kazakh-Xinjiang"), source.index("## Казахско"), source.index("### Introduction")
+    path = tmp_path / "russian_first.md"
+    path.write_text(source[:en] + source[ru:intro] + "\n\n" + source[en:ru] + source[intro:], encoding="utf-8")
+    got, full = process(read(path, OPTIONS)), process(read(ARTICLE, OPTIONS))
+    (alt,) = got.alt_metadata
+    (ru_alt,) = full.alt_metadata
+    assert alt.lang == "en"
+    assert (alt.title, alt.abstract, alt.keywords) == (full.title, full.abstract, full.keywords)
+    assert (got.title, got.abstract, got.keywords) == (ru_alt.title, ru_alt.abstract, ru_alt.keywords)

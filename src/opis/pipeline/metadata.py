@@ -122,6 +122,10 @@ def _page_text(doc: Document) -> str:
 # --- journal articles ----------------------------------------------------------------------
 
 
+ABSTRACT_KEYS = ("Abstract", "Аннотация", "Резюме")  # the front matter's labels, in the order preferred
+KEYWORD_KEYS = ("Keywords", "Key words", "Ключевые слова")
+
+
 def article_metadata(doc: Document) -> None:
     """Set an article's metadata from its labelled front matter: title, DOI, authors, journal citation,
     keywords ..."""
@@ -139,12 +143,15 @@ def article_metadata(doc: Document) -> None:
             cited.journal, cited.volume, cited.issue, cited.pages, cited.year,
         )
         doc.date = (find_date(cited.date or "") or parse_date(str(cited.year))) or DateValue()
-    doc.keywords = fx.split_keywords(f.get("Keywords") or f.get("Key words"))
-    doc.abstract = f.get("Abstract") or f.get("Аннотация")
+    doc.alt_metadata = alt_metadata(doc)
+    alt = doc.alt_metadata[0] if doc.alt_metadata else None
+    # the record's own abstract and keywords: the labelled ones that are not the second language's
+    doc.abstract = next((v for v in (f.get(k) for k in ABSTRACT_KEYS) if v and (not alt or v != alt.abstract)), None)
+    keywords = (fx.split_keywords(f.get(k)) for k in KEYWORD_KEYS)
+    doc.keywords = next((v for v in keywords if v and (not alt or v != alt.keywords)), [])
     doc.funders = fx.funders_from_funding(f.get("Funding"))
     doc.source_url = f.get("URL") or (f"https://doi.org/{doc.doi}" if doc.doi else None)
     doc.rights = rights_value(f.get("Rights"))
-    doc.alt_metadata = alt_metadata(doc)
 
 
 def alt_metadata(doc: Document) -> list[AltMetadata]:

@@ -84,10 +84,15 @@ def recognise(raw: RawDocument) -> RawDocument | None:
     pars = paragraphs(raw.text)
     fields: dict[str, str] = {}
     body_start = _front_matter(pars, fields)
-    raw.facts = second_language_facts(pars[:body_start], fields)
+    rest = pars[body_start:]
+    back = back_matter_block(rest) if not fields.get("Title (ru)") and not fields.get("Title (2)") else None
+    if back:
+        first, last = back
+        back_pars, rest = rest[first:last + 1], rest[:first] + rest[last + 1:]
+    raw.facts = second_language_facts(pars[:body_start], fields, back_pars if back else None)
     if raw.facts:  # the facts' spans point into the page as read
         raw.fields[PAGE_TEXT_KEY] = raw.text
-    body, notes, references, tail = _split_rest(pars[body_start:], fields)
+    body, notes, references, tail = _split_rest(rest, fields)
     raw.layout = LAYOUT
     raw.fields.update({k: v for k, v in fields.items() if v})
     raw.text, anchors = _clean_body(body, {n for n, _ in notes})
@@ -127,7 +132,7 @@ def _front_matter(pars: list[Par], fields: dict[str, str]) -> int:
         if titles and i < titles[0] and re.search(r"\barticle\b|стать", t, re.IGNORECASE) and len(t) < 80:
             fields["Article type"] = t
     for k, ti in enumerate(titles[:2]):
-        suffix = "" if k == 0 and not _CYRILLIC.search(front[ti].text) else (" (ru)" if _CYRILLIC.search(front[ti].text) else f" ({k + 1})")
+        suffix = "" if k == 0 else (" (ru)" if _CYRILLIC.search(front[ti].text) else f" ({k + 1})")
         fields["Title" + suffix] = one_line(clean_inline(front[ti].text))
         _authors_after(front, ti, fields, suffix)
     for p in front:
@@ -142,21 +147,56 @@ KEYWORD_LABELS = {"keywords", "key words", "ключевые слова"}
 SECOND_LANGUAGE = "article.second_language"  # rule prefix of the second-language front matter
 
 
-def second_language_facts(front: list[Par], fields: dict[str, str]) -> list:
-    """The title, abstract and keywords of the front matter's block in a second language, as facts
+BACK_REACH = 6  # paragraphs between a back-matter title and its abstract (byline, affiliations)
+
+
+def back_matter_block(rest: list[Par]) -> tuple[int, int] | None:
+    """(first, last) indices in ``rest`` (what follows the front matter) of a second-language
+    block that closes the article, as journals that print the other language at the end do: a
+    heading (its title) followed, within BACK_REACH paragraphs and before any other heading, by a
+    labelled abstract, then more labelled paragraphs (keywords, citation ...); None when there is
+    none."""
+    for i, p in enumerate(rest):
+        if not is_heading(p.text):
+            continue
+        abstract = None
+        for j in range(i + 1, min(i + 1 + BACK_REACH, len(rest))):
+            if is_heading(rest[j].text):
+                break
+            lab = _label(rest[j])
+            if lab and lab[0].lower() in ABSTRACT_LABELS:
+                abstract = j
+                break
+        if abstract is None:
+            continue
+        last = abstract
+        while last + 1 < len(rest) and _label(rest[last + 1]):
+            last += 1
+        return i, last
+    return None
+
+
+def second_language_facts(front: list[Par], fields: dict[str, str], back: list[Par] | None = None) -> list:
+    """The title, abstract and keywords of the article's block in a second language, as facts
     with their spans in the page (``alt.lang``, ``alt.title``, ``alt.abstract``, ``alt.keywords``).
 
-    A bilingual article's front matter is two blocks, each opening with its title (a heading):
-    title, byline, affiliations, labelled abstract and keywords. The block whose title is not the
-    record's (``fields["Title"]``) is the second language, when its words are in another language
-    than the record's block; otherwise (one block, same language, no record title) nothing."""
+    A bilingual article prints two blocks, each opening with its title (a heading): title, byline,
+    affiliations, labelled abstract and keywords; both in the front matter, or the second one at
+    the end (``back``, see :func:`back_matter_block`). The block whose title is not the record's
+    (``fields["Title"]``) is the second language, when its words are in another language than the
+    record's block; otherwise (one block, same language, no record title) nothing."""
     from opis.lang import detect_language
     from opis.readers.layouts.record.facts import STRONG, FactSheet
 
     titles = [i for i, p in enumerate(front) if is_heading(p.text)][:2]
-    if len(titles) < 2 or not fields.get("Title"):
+    if not titles or not fields.get("Title"):
         return []
-    blocks = [front[titles[0]:titles[1]], front[titles[1]:]]
+    if back:
+        blocks = [front[titles[0]:], back]
+    elif len(titles) == 2:
+        blocks = [front[titles[0]:titles[1]], front[titles[1]:]]
+    else:
+        return []
     record = next((k for k, b in enumerate(blocks) if one_line(clean_inline(b[0].text)) == fields["Title"]), None)
     if record is None:
         return []
