@@ -204,3 +204,21 @@ def test_second_language_first(tmp_path):
     assert alt.lang == "en"
     assert (alt.title, alt.abstract, alt.keywords) == (full.title, full.abstract, full.keywords)
     assert (got.title, got.abstract, got.keywords) == (ru_alt.title, ru_alt.abstract, ru_alt.keywords)
+
+
+def test_headings_and_second_language_round_trip_through_the_store(article, tmp_path):
+    """The record with its heading spans and second-language block is read back from the store
+    exactly as it was written (the JSON of ``opis show --json``, key for key)."""
+    import json
+
+    from opis.model import Document
+    from opis.store import Store
+
+    _, doc = article
+    assert doc.headings and doc.alt_metadata
+    want = json.dumps(doc.to_dict(), ensure_ascii=False)
+    with Store(tmp_path / "rt.db") as store:
+        store.write(Document.from_dict(json.loads(want)))
+        assert json.dumps(store.get_dict(doc.id), ensure_ascii=False) == want
+        back = store.get(doc.id)
+    assert back.headings == doc.headings and back.alt_metadata == doc.alt_metadata
