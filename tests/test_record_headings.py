@@ -222,3 +222,16 @@ def test_headings_and_second_language_round_trip_through_the_store(article, tmp_
         assert json.dumps(store.get_dict(doc.id), ensure_ascii=False) == want
         back = store.get(doc.id)
     assert back.headings == doc.headings and back.alt_metadata == doc.alt_metadata
+
+
+def test_tei_sections_open_at_the_record_headings(article):
+    """The TEI body has one ``div``/``head`` per heading span of the record, with its words."""
+    from lxml import etree
+
+    from opis.export import exporters
+
+    _, doc = article
+    tree = etree.fromstring(exporters()["tei"].render(doc).encode("utf-8"))
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    heads = ["".join(h.itertext()) for h in tree.findall(".//t:body//t:head", ns)]
+    assert heads == [doc.text[h.start:h.end] for h in doc.headings]

@@ -189,14 +189,16 @@ def is_heading(block: str) -> bool:
 
 
 def _blocks(doc: Document, text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, heading) of each paragraph of the text."""
+    """(start, end, heading) of each paragraph of the text: the record's own heading spans
+    (``doc.headings``), or for an article that keeps none, the paragraphs that read as headings."""
     out = []
     article = common.is_article(doc)
+    kept = {(h.start, h.end) for h in doc.headings or []}
     for m in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
         if m.group().strip():
             s = m.start() + len(m.group()) - len(m.group().lstrip())
             e = m.start() + len(m.group().rstrip())
-            out.append((s, e, article and is_heading(m.group())))
+            out.append((s, e, (s, e) in kept if kept else article and is_heading(m.group())))
     return out
 
 
