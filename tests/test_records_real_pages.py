@@ -193,3 +193,14 @@ def test_headings_and_second_language_hold_on_real_pages(scored, seed_records):
             assert one_line(clean_inline(rec["text"][h["start"]:h["end"]])).casefold() in lines
         if rec["provenance"]["layout"] != "article":
             assert rec["alt_metadata"] == []
+
+
+def test_article_paragraphs_broken_by_a_page_are_joined(seed_records):
+    """In the article (notes interleaved with the body at each page end), a paragraph that starts in
+    lower case continues the one before, unless that one introduces it (ends with a colon): also
+    when the page broke after a closing quote ('… among “former White Guards”' | 'with regard to')."""
+    article = next(r for r in seed_records.values() if r["doc_type"] == "article")
+    paragraphs = article["text"].split("\n\n")
+    for before, par in zip(paragraphs, paragraphs[1:], strict=False):
+        if par[:1].islower():
+            assert before.rstrip().endswith(":"), (before[-60:], par[:60])

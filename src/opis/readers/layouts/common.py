@@ -155,10 +155,26 @@ def join_broken_paragraphs(pars: list[str], force: set[int] | None = None) -> li
     force = force or set()
     out: list[str] = []
     for i, p in enumerate(pars):
-        if out and not out[-1].rstrip().endswith(_END_PUNCT) and p[:1].isalpha() and (
-            (p[:1].islower() and len(out[-1]) >= 80) or i in force
-        ) and not is_heading(out[-1]):
+        if out and _continues(out[-1], p, i in force):
             out[-1] = out[-1].rstrip() + " " + p.lstrip()
         else:
             out.append(p)
     return out
+
+
+_CLOSERS = "\"”»)]'"
+_STOPS = tuple(".!?:;…")
+
+
+def _continues(prev: str, nxt: str, forced: bool) -> bool:
+    """Whether ``nxt`` goes on with the sentence ``prev`` leaves open (see join_broken_paragraphs).
+    Where footnotes were cut out between the two (``forced``), a part that ends with a closing
+    quote or bracket after a word, not after a stop ('… among “former White Guards”'), is open
+    too when the next part starts in lower case ('with regard to the case …')."""
+    if is_heading(prev) or not nxt[:1].isalpha():
+        return False
+    end = prev.rstrip()
+    if not end.endswith(_END_PUNCT):
+        return (nxt[:1].islower() and len(prev) >= 80) or forced
+    core = end.rstrip(_CLOSERS)
+    return forced and nxt[:1].islower() and core != end and not core.endswith(_STOPS)
