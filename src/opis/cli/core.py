@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)  # required, checked below (--queue may have taken the first)
 @db_option
 @json_option
 @click.option("--max-bytes", type=int, default=200 * 1024 * 1024, show_default=True, help="Per-file size limit.")
@@ -31,20 +31,37 @@ def register(cli: click.Group) -> None:
 @click.option("--ocr-lang", default=None, help="Tesseract languages for scans, e.g. 'rus+eng' (default: detect).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Files read and extracted at once, each in its own worker process (one writer stores them).")
-def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs):
+@click.option("--queue", "queue", is_flag=False, flag_value="", default=None, metavar="[URL]",
+              help="Queue one job per file for 'opis worker' instead of ingesting here; the queue's PostgreSQL URL"
+                   " (default: OPIS_QUEUE, else the store's database when it is PostgreSQL).")
+@click.option("--files", envvar="OPIS_FILES", default=None, type=click.Path(file_okay=False),
+              help="With --queue: the file store the queued files are kept in for the workers (env OPIS_FILES;"
+                   " default: DB.files).")
+def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs, queue, files):
     """Ingest files or directories (recursively) into the database.
 
     Prints one line per input (status, id, date, type, title); errors name the file and the
     problem, the batch goes on, and the exit code is 1 if any input failed. Each file is read
     under hard limits (--timeout, --memory-limit); a full disk ends the batch after its summary.
+    With --queue, each file is kept in the file store and queued for 'opis worker' instead.
     """
     from opis.ingest import ingest_paths
     from opis.readers import ReadOptions
 
-    store = open_db(db, must_exist=False)
     tty = sys.stderr.isatty()
     options = ReadOptions(max_bytes=max_bytes, timeout=timeout, memory_mb=memory_limit or None, ocr_lang=ocr_lang,
                           progress=tty)
+    if queue is not None:
+        from opis.cli.jobs import enqueue, queue_arguments
+
+        paths, queue = queue_arguments(paths, queue)
+        if not paths:
+            raise click.UsageError("Missing argument 'PATHS...'.")
+        enqueue(paths, db, queue, files, options, as_json)
+        return
+    if not paths:
+        raise click.UsageError("Missing argument 'PATHS...'.")
+    store = open_db(db, must_exist=False)
     failed = 0
     counts: dict[str, int] = {}
     stopped = None
