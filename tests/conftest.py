@@ -109,7 +109,7 @@ def pg_url(postgres_server, request):
 INTEGRATION = {
     "test_archive.py", "test_claims_precision.py", "test_docs.py", "test_entities_precision.py", "test_export_acceptance.py",
     "test_formats_ingest.py", "test_formats_ocr.py", "test_formats_pdf.py", "test_fuzz_parsers.py",
-    "test_fuzz_query.py", "test_fuzz_readers.py", "test_plugins.py", "test_records_real_pages.py",
+    "test_fuzz_query.py", "test_fuzz_readers.py", "test_plugins.py", "test_queue.py", "test_records_real_pages.py",
     "test_reliability_readers.py", "test_reliability_store.py", "test_reliability_web.py",
     "test_timeline_scale.py", "test_web_api.py", "test_web_api_spans.py",
 }

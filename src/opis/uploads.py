@@ -5,7 +5,9 @@ uploads table, :mod:`opis.store.uploads`); :func:`run_next` ingests the oldest q
 the usual pipeline and limits (each file in a worker process with its time and memory limits)
 and records how it ended; :class:`UploadRunner` is the thread a writable server runs to do that
 in the background, one file at a time (SQLite has one writer). A server that stops mid-file
-leaves the row ``running``; the next runner started puts it back in the queue.
+leaves the row ``running``; the next runner started puts it back in the queue. With a job queue
+configured (:func:`make_runner`), each upload is a job of :mod:`opis.queue` instead, run by the
+``opis worker`` processes, which keep its row in step.
 
 The name a file is sent with is shown to people and never used as a path: the file lies in the
 file store under its hash.
@@ -126,6 +128,10 @@ class UploadRunner:
         """Look at the queue now."""
         self._wake.set()
 
+    def submit(self, uploads) -> None:
+        """Uploads were just taken: look at the queue now (the thread reads them from the table)."""
+        self.wake()
+
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to stop after the file it is reading, and wait up to ``timeout`` s."""
         self._stop.set()
@@ -148,6 +154,19 @@ class UploadRunner:
                 log.exception("uploads: unexpected error")
             self._wake.wait(self.poll)
             self._wake.clear()
+
+
+def make_runner(db_path: str, files: FileStore, queue: str | None = None):
+    """What ingests a writable server's uploads: with a job queue (``queue``, else ``OPIS_QUEUE``,
+    else the store's own database when it is PostgreSQL; see :func:`opis.queue.queue_url`), jobs
+    for ``opis worker`` (:class:`opis.queue.QueueUploads`); without one, the server's own
+    :class:`UploadRunner` thread."""
+    import os
+
+    from opis.queue import ENV, QueueUploads, queue_url
+
+    url = queue_url(queue or os.environ.get(ENV) or None, db_path)
+    return QueueUploads(url) if url else UploadRunner(db_path, files)
 
 
 def default_root(db_path: str | Path) -> Path:

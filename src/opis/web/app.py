@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from opis import __version__
 from opis.files import FileStore
-from opis.uploads import UploadRunner, default_root
+from opis.uploads import default_root, make_runner
 from opis.web import api, errors, limits, security, views
 from opis.web.db import StorePool
 from opis.web.settings import DEFAULT_MAX_BODY, Settings
@@ -56,8 +56,9 @@ def build(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.pool = StorePool(settings.db_path, read_only=not settings.allow_write)
-    # a writable server ingests uploaded files in the background, one at a time
-    app.state.uploads = (UploadRunner(settings.db_path, FileStore(settings.files or default_root(settings.db_path)))
+    # a writable server ingests uploaded files in the background, one at a time, or queues them for
+    # the workers when a job queue is configured (OPIS_QUEUE, or a PostgreSQL store)
+    app.state.uploads = (make_runner(settings.db_path, FileStore(settings.files or default_root(settings.db_path)))
                          if settings.allow_write else None)
     security.install(app, settings)
     limits.install(app, settings)

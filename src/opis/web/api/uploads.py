@@ -47,7 +47,7 @@ def add_uploads(request: Request, files: Annotated[list[UploadFile], File(descri
     refused += [{"name": p.filename, "error": f"more than {MAX_FILES} files in one request"} for p in files[MAX_FILES:]]
     runner = request.app.state.uploads
     if runner is not None and taken:
-        runner.wake()
+        runner.submit(taken)
     return JSONResponse({"uploads": taken, "refused": refused}, status_code=202 if taken else 422)
 
 
