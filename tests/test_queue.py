@@ -93,9 +93,21 @@ def test_enqueue_keeps_each_content_once_and_queues_it_once(pg_url, tmp_path):
     JobQueue(pg_url).open().close()  # the schema is applied once; opening again is fine
 
 
-def test_cli_story_two_workers_ingest_the_queue_and_search_finds_tacheng(pg_url, tmp_path):
-    db, files = tmp_path / "team.db", tmp_path / "files"
-    queued = opis("ingest", "--queue", pg_url, str(SEEDS), "--db", str(db), "--files", str(files))
+def _store_engines():
+    """The stores the story runs on: SQLite always; PostgreSQL once the store speaks it."""
+    import importlib.util
+
+    pg = importlib.util.find_spec("opis.store.engine") is not None
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+        not pg, reason="the PostgreSQL store is not in this tree yet"))]
+
+
+@pytest.mark.parametrize("engine", _store_engines())
+def test_cli_story_two_workers_ingest_the_queue_and_search_finds_tacheng(engine, pg_url, tmp_path):
+    # SQLite store + the queue on PostgreSQL (--queue URL); or a PostgreSQL store that is its own queue
+    db, files = (tmp_path / "team.db", tmp_path / "files") if engine == "sqlite" else (pg_url, tmp_path / "files")
+    where = ("--queue", pg_url) if engine == "sqlite" else ("--queue",)
+    queued = opis("ingest", *where, str(SEEDS), "--db", str(db), "--files", str(files))
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.count("queued") == len(list(SEEDS.iterdir()))
     workers = [start_worker(db, pg_url, files, "--heartbeat", "1") for _ in range(2)]
@@ -115,7 +127,7 @@ def test_cli_story_two_workers_ingest_the_queue_and_search_finds_tacheng(pg_url,
     found = opis("search", "Tacheng", "--db", str(db), "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["total"] >= 1
-    again = opis("ingest", "--queue", pg_url, str(SEEDS), "--db", str(db), "--files", str(files))
+    again = opis("ingest", *where, str(SEEDS), "--db", str(db), "--files", str(files))
     assert again.stdout.count("unchanged") == len(list(SEEDS.iterdir()))  # stored already: nothing queued
 
 

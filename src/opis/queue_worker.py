@@ -33,6 +33,7 @@ from opis.files import FileStore
 from opis.ingest import IngestResult, extract_file, prepare_file, store_extracted
 from opis.queue import ATTEMPTS, QUEUE, TASK, ensure_schema, options_from
 from opis.store import jobqueue as _sql
+from opis.store.failures import DatabaseError
 
 log = logging.getLogger("opis.worker")
 
@@ -148,9 +149,10 @@ def run_job(runtime: Runtime, job_id: int, attempts: int, args: dict[str, Any]) 
             upload_jobs.start(archive.store, upload)
         with runtime.slot() as slot:
             result = ingest_stored(archive, runtime.files, str(args["key"]), options_from(args.get("options")), slot)
-    except OpisError as exc:  # the store could not be read or written at all
+    except (OpisError, DatabaseError) as exc:  # the store could not be opened, read or written at all
         runtime.drop_archive()
-        result = IngestResult(name, "error", error=f"not stored: {exc.message}", fatal=True)
+        why = exc.message if isinstance(exc, OpisError) else str(exc)
+        result = IngestResult(name, "error", error=f"not stored: {why}", fatal=True)
     retry = result.status == "error" and (result.fatal or (result.error or "").startswith("not stored"))
     error = f"{name}: {result.error}" if result.status == "error" else None
     last = attempts + 1 >= ATTEMPTS

@@ -53,15 +53,11 @@ def queue_arguments(paths: tuple[str, ...], queue: str) -> tuple[tuple[str, ...]
 
 
 def files_root(files: str | None, db: str) -> str:
-    """The file store folder: ``files``, else ``<db>.files`` beside a database file."""
-    from opis.queue import is_postgres
+    """The file store folder: ``files``, else the store's default (``<db>.files`` beside a database
+    file). Workers on several machines must be given the same shared folder."""
     from opis.uploads import default_root
 
-    if files:
-        return files
-    if is_postgres(db):
-        fail("a PostgreSQL store needs --files DIR (or OPIS_FILES): the file store every worker reads")
-    return str(default_root(db))
+    return files or str(default_root(db))
 
 
 def enqueue(paths, db: str, queue: str, files: str | None, options, as_json: bool) -> None:

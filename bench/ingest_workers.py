@@ -1,0 +1,168 @@
+"""Benchmark: ingest of N distinct documents inline, with ``--jobs 2``, and by two ``opis worker``
+processes on the queue; speed-ups against the single process, queue overhead per job, memory per
+worker.
+
+    .venv/bin/python bench/ingest_workers.py [--docs 2000] [--pg URL] [--workers 2]
+
+The corpus: ``--docs`` files cycled from the repository's real documents (the sample corpus, the
+dev record pages and ``tests/data/pages*``, each distinct file once; :func:`bench.ingest.make_corpus`):
+copy ``i`` of a file ends with its own line, so every file has its own checksum and none is
+deduplicated. In one run, each on a fresh SQLite store (and, for the queue, a fresh queue database):
+
+1. ``opis ingest DIR`` — one process, one extraction process (the baseline);
+2. ``opis ingest DIR --jobs 2`` — two extraction processes, one writer;
+3. ``opis ingest --queue URL DIR`` (enqueue: every file into the file store, one job each), then
+   ``--workers`` ``opis worker --until-empty`` processes started together; the time is until the
+   last one exits (and, separately, with the enqueue);
+4. the queue overhead per job: the same N jobs deferred again into a fresh queue, their documents
+   already stored, run by one worker: each job then only reads its file, hashes it and finds it
+   stored, so the time per job is the queue's own cost (fetch, start, outcome, finish) plus that
+   look-up. The enqueue's cost per job is printed too.
+
+Memory: the resident set of each worker process, alone and with its extraction process, sampled
+every 0.5 s (peak). The load average is printed before and after each step: the machine is
+shared, so compare the ratios, not the times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from ingest import DEFAULT_CORPORA, make_corpus, source_files  # noqa: E402
+from queue_setup import REPO, fresh_database, opis, postgres, rss_tree_mb, start_worker  # noqa: E402
+
+sys.path.insert(0, str(REPO / "src"))
+
+
+def load() -> str:
+    """The 1-minute load average, as printed."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+class Sampler:
+    """Peak RSS of some processes (alone, and with their children), sampled every 0.5 s."""
+
+    def __init__(self, procs: list[subprocess.Popen]):
+        self.procs = procs
+        self.own = [0.0] * len(procs)
+        self.tree = [0.0] * len(procs)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for i, p in enumerate(self.procs):
+                own, tree = rss_tree_mb(p.pid)
+                self.own[i], self.tree[i] = max(self.own[i], own), max(self.tree[i], tree)
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(label: str, fn) -> float:
+    """Run ``fn``; print and return its wall time."""
+    before = load()
+    t0 = time.perf_counter()
+    fn()
+    wall = time.perf_counter() - t0
+    print(f"  {label:44} {wall:8.1f} s   (load average {before} -> {load()})", flush=True)
+    return wall
+
+
+def count(db: str) -> int:
+    """Documents in the store ``db``."""
+    from opis.archive import Archive
+
+    with Archive(db) as archive:
+        return archive.count()
+
+
+def run_workers(n: int, db: str, url: str, files: str, tmp: Path) -> Sampler:
+    """``n`` workers started together, run until the queue is empty; their memory sampled."""
+    procs = [start_worker(db, url, files, "--until-empty", log=tmp / f"worker{i}.log") for i in range(n)]
+    with Sampler(procs) as sampler:
+        codes = [p.wait() for p in procs]
+    if any(codes):
+        raise SystemExit(f"a worker failed: {codes}; see {tmp}/worker*.log")
+    return sampler
+
+
+def overhead(server: str, db: str, files: str, tmp: Path) -> tuple[float, float, int]:
+    """(ms per job of a worker whose jobs find their documents stored, ms per job to defer, jobs)."""
+    from opis.archive import Archive
+    from opis.queue import JobQueue
+
+    url = fresh_database(server, "overhead")
+    with Archive(db) as archive, JobQueue(url) as q:
+        stored = [p for p in Path(files).rglob("*") if p.is_file()]
+        t0 = time.perf_counter()
+        for p in stored:
+            key = p.relative_to(files).as_posix()
+            q.defer_file(key, str(p), p.stem)
+        defer_ms = (time.perf_counter() - t0) / len(stored) * 1000
+        assert archive.count() == len(stored)
+    wall = timed(f"one worker, {len(stored)} jobs already stored", lambda: run_workers(1, db, url, files, tmp))
+    with JobQueue(url) as q:
+        counts = q.counts()
+    assert counts["done"] == len(stored), counts
+    return wall / len(stored) * 1000, defer_ms, len(stored)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=2000, help="documents to ingest (the corpus cycled)")
+    ap.add_argument("--workers", type=int, default=2, help="opis worker processes (and --jobs)")
+    ap.add_argument("--pg", default=None, help="a PostgreSQL server URL (default: OPIS_TEST_PG or a throwaway one)")
+    args = ap.parse_args()
+    files_in = source_files(DEFAULT_CORPORA)
+    print(f"corpus: {args.docs} distinct documents cycled from {len(files_in)} real files; "
+          f"{os.cpu_count()} CPUs; load average {load()}", flush=True)
+    with postgres(args.pg) as server, tempfile.TemporaryDirectory() as tmpname:
+        tmp = Path(tmpname)
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        make_corpus(files_in, corpus, args.docs)
+        n = args.docs
+        inline = timed("opis ingest (one process)", lambda: opis("ingest", str(corpus), "--db", str(tmp / "a.db")))
+        jobs = timed(f"opis ingest --jobs {args.workers}",
+                     lambda: opis("ingest", str(corpus), "--db", str(tmp / "b.db"), "--jobs", str(args.workers)))
+        url = fresh_database(server, "workers")
+        db, files = str(tmp / "c.db"), str(tmp / "files")
+        enqueue = timed("opis ingest --queue (enqueue only)",
+                        lambda: opis("ingest", "--queue", url, str(corpus), "--db", db, "--files", files))
+        holder: dict[str, Sampler] = {}
+        workers = timed(f"{args.workers} opis worker processes",
+                        lambda: holder.setdefault("s", run_workers(args.workers, db, url, files, tmp)))
+        counts = [count(str(tmp / "a.db")), count(str(tmp / "b.db")), count(db)]
+        assert counts == [n, n, n], f"documents stored: {counts}"
+        per_job, defer_ms, n_over = overhead(server, db, files, tmp)
+        sampler = holder["s"]
+    print(f"documents stored: {counts} (inline, --jobs, workers)")
+    print(f"speed-up vs one process: --jobs {args.workers} {inline / jobs:.2f}x; "
+          f"{args.workers} workers {inline / workers:.2f}x ({inline / (enqueue + workers):.2f}x with the enqueue)")
+    print(f"per document: one process {inline / n * 1000:.0f} ms, --jobs {jobs / n * 1000:.0f} ms, "
+          f"workers {workers / n * 1000:.0f} ms (+ enqueue {enqueue / n * 1000:.1f} ms)")
+    print(f"queue overhead per job: {per_job:.1f} ms to run a job whose document is stored "
+          f"(fetch, read + hash + look-up, outcome, finish; {n_over} jobs, one worker), {defer_ms:.1f} ms to defer one")
+    for i, (own, tree) in enumerate(zip(sampler.own, sampler.tree, strict=True)):
+        print(f"worker {i + 1}: peak RSS {own:.0f} MiB, {tree:.0f} MiB with its extraction process")
+    print(f"load average at the end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
