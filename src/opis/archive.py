@@ -691,3 +691,15 @@ class Archive:
         from opis.store import browse
 
         return browse.type_counts(self._store)
+
+    # --- the job queue (issue 16) -------------------------------------------------------
+    def enqueue(self, paths: Iterable[str | Path], queue: str, options: ReadOptions | None = None) -> Iterator[Any]:
+        """Queue files and directories (recursively) for ``opis worker`` processes instead of
+        ingesting them here: each file is kept in this archive's file store (:attr:`files`) and one
+        job per file is deferred to the job queue at ``queue`` (a PostgreSQL URL; see
+        :mod:`opis.queue`). Yields one :class:`opis.queue.Enqueued` per file: ``queued``,
+        ``already queued``, ``unchanged`` (its content is stored) or ``error``."""
+        from opis.queue import JobQueue, enqueue_paths
+
+        with JobQueue(queue) as q:
+            yield from enqueue_paths(q, self._store, self.files, paths, options)

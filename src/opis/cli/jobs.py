@@ -63,16 +63,14 @@ def files_root(files: str | None, db: str) -> str:
 def enqueue(paths, db: str, queue: str, files: str | None, options, as_json: bool) -> None:
     """``opis ingest --queue``: put the files in the file store and queue one job per file; one
     line per file, a summary, and exit code 1 if any file could not be queued."""
-    from opis.cli.options import open_db
-    from opis.files import FileStore
-    from opis.queue import JobQueue, QueueError, enqueue_paths, shown
+    from opis.archive import Archive
+    from opis.queue import shown
 
     url = resolve_queue(queue, db)
-    store = open_db(db, must_exist=False)
     counts: dict[str, int] = {}
     try:
-        with JobQueue(url) as q:
-            for e in enqueue_paths(q, store, FileStore(files_root(files, db)), paths, options):
+        with Archive(db, files=files_root(files, db)) as archive:
+            for e in archive.enqueue(paths, url, options):
                 counts[e.status] = counts.get(e.status, 0) + 1
                 if as_json:
                     echo_json(e.to_dict(), indent=None)
@@ -81,10 +79,8 @@ def enqueue(paths, db: str, queue: str, files: str | None, options, as_json: boo
                 else:
                     what = f"job {e.job_id}" if e.job_id is not None else (e.doc_id or "")
                     click.echo(f"{e.status:14} {what:18} {for_terminal(e.path)}")
-    except QueueError as exc:
+    except OpisError as exc:  # the queue or the store cannot be opened
         fail(str(exc))
-    finally:
-        store.close()
     if not as_json:
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing"
         click.echo(f"{summary} -> queue {shown(url)} (run 'opis worker' to ingest them)", err=True)
