@@ -181,6 +181,10 @@ def make_app(runtime: Runtime):
                           {"key": key, "name": name, "sha256": sha256, "options": options, "upload": upload})
         r = outcome.result
         if r.status == "error":
+            log.warning("job %s failed%s: %s: %s", job.id, " (to retry)" if outcome.retry else "", name, r.error)
+        else:
+            log.info("job %s %s %s %s", job.id, r.status, r.id, name)
+        if r.status == "error":
             raise (StoreUnavailable if outcome.retry else FileFailed)(f"{name}: {r.error}")
         return {"result": r.status, "doc_id": r.id}
 
@@ -241,8 +245,19 @@ async def _run(config: WorkerConfig) -> None:
                     await watcher
 
 
+class _OwnLines(logging.Filter):
+    """Drop procrastinate's report of a job that raised (a traceback): the worker logs its own
+    line naming the file and the problem."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "action", None) not in ("job_error", "job_error_retry")
+
+
 def run_worker(config: WorkerConfig) -> None:
     """Run a worker until SIGTERM / Ctrl-C (or, with ``until_empty``, until the queue is empty)."""
+    logging.getLogger("procrastinate").addFilter(_OwnLines())
+    for name in ("procrastinate.worker", "procrastinate.worker.opis-worker"):
+        logging.getLogger(name).addFilter(_OwnLines())
     ensure_schema(config.queue)
     Path(config.files).mkdir(parents=True, exist_ok=True)
     asyncio.run(_run(config))

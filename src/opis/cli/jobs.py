@@ -112,6 +112,7 @@ def worker(db, queue, files, concurrency, heartbeat, stalled_after, until_empty)
                           heartbeat=heartbeat, stalled_after=max(stalled_after, heartbeat * 2),
                           until_empty=until_empty)
     logging.basicConfig(level=logging.WARNING, format="opis worker: %(message)s")
+    logging.getLogger("opis.worker").setLevel(logging.INFO)  # one line per job
     click.echo(f"opis worker: {concurrency} at once, queue {shown(url)}, store {db}, files {config.files}", err=True)
     try:
         run_worker(config)
