@@ -143,8 +143,8 @@ def run_job(runtime: Runtime, job_id: int, attempts: int, args: dict[str, Any]) 
 
     upload = args.get("upload")
     name = str(args.get("name") or args.get("key"))
-    archive = runtime.archive()
     try:
+        archive = runtime.archive()
         if upload is not None:
             upload_jobs.start(archive.store, upload)
         with runtime.slot() as slot:
@@ -153,14 +153,16 @@ def run_job(runtime: Runtime, job_id: int, attempts: int, args: dict[str, Any]) 
         runtime.drop_archive()
         why = exc.message if isinstance(exc, OpisError) else str(exc)
         result = IngestResult(name, "error", error=f"not stored: {why}", fatal=True)
+    except Exception as exc:  # noqa: BLE001 - a bug must fail this job with its line, not the worker
+        result = IngestResult(name, "error", error=f"unexpected {type(exc).__name__}: {exc}")
     retry = result.status == "error" and (result.fatal or (result.error or "").startswith("not stored"))
     error = f"{name}: {result.error}" if result.status == "error" else None
     last = attempts + 1 >= ATTEMPTS
     _sql.record_outcome(runtime.queue_conn(), job_id, None if error else result.status, result.id,
                         error if (not retry or last) else f"{error} (will retry)")
     if upload is not None and (not retry or last):
-        with contextlib.suppress(OpisError):
-            uploads.finish(archive.store, upload, None if error else result.status, result.id, error)
+        with contextlib.suppress(OpisError, DatabaseError):
+            uploads.finish(runtime.archive().store, upload, None if error else result.status, result.id, error)
     return JobOutcome(result, retry)
 
 
