@@ -6,8 +6,9 @@ worker.
 
 The corpus: ``--docs`` files cycled from the repository's real documents (the sample corpus, the
 dev record pages and ``tests/data/pages*``, each distinct file once; :func:`bench.ingest.make_corpus`):
-copy ``i`` of a file ends with its own line, so every file has its own checksum and none is
-deduplicated. In one run, each on a fresh SQLite store (and, for the queue, a fresh queue database):
+copy ``i`` of a file ends with its own line, so every file has its own checksum, and the record
+ids in its archive addresses (``…/document/165416``) get the copy's number appended, so no copy is
+taken for an update of another: N files make N documents (checked). In one run, each on a fresh SQLite store (and, for the queue, a fresh queue database):
 
 1. ``opis ingest DIR`` — one process, one extraction process (the baseline);
 2. ``opis ingest DIR --jobs 2`` — two extraction processes, one writer;
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,17 @@ from ingest import DEFAULT_CORPORA, make_corpus, source_files  # noqa: E402
 from queue_setup import REPO, fresh_database, opis, postgres, rss_tree_mb, start_worker  # noqa: E402
 
 sys.path.insert(0, str(REPO / "src"))
+
+
+RECORD_URL = re.compile(rb"(/document/)(\d{1,8})\b")
+
+
+def distinct_corpus(files: list[Path], dst: Path, docs: int) -> None:
+    """``docs`` files made from ``files`` (:func:`make_corpus`), each copy's record ids its own."""
+    for i, path in enumerate(make_corpus(files, dst, docs)):
+        copy = i // len(files)
+        data = path.read_bytes()
+        path.write_bytes(RECORD_URL.sub(lambda m, c=copy: m.group(1) + m.group(2) + b"%03d" % c, data))
 
 
 def load() -> str:
@@ -136,7 +149,7 @@ def main() -> None:
         tmp = Path(tmpname)
         corpus = tmp / "corpus"
         corpus.mkdir()
-        make_corpus(files_in, corpus, args.docs)
+        distinct_corpus(files_in, corpus, args.docs)
         n = args.docs
         inline = timed("opis ingest (one process)", lambda: opis("ingest", str(corpus), "--db", str(tmp / "a.db")))
         jobs = timed(f"opis ingest --jobs {args.workers}",
