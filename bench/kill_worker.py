@@ -11,13 +11,17 @@ uninterrupted one (trial ``i`` of N waits ``i/N`` of it), so the kills land in e
 models loading, extraction, the store write, the job's completion. A trial where the job had
 already ended before the kill is repeated with half the delay. A second worker
 is started; the trial passes when its job ends ``done``, was run at least twice, and the store
-holds exactly one document (and one with that checksum). Prints one line per trial and the
-totals; exits 1 if any trial failed.
+holds exactly one document (and one with that checksum). ``--after-write`` more trials kill the
+worker as soon as the document is in the store (the store polled every 2 ms), so the job is
+killed after its write and before it is marked done: run again, it must find the document stored
+(``unchanged``) and write nothing. Prints one line per trial and the totals; exits 1 if any
+trial failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import tempfile
@@ -61,8 +65,20 @@ def job_length(server: str, page: Path, tmp: Path) -> float:
     return length
 
 
-def trial(server: str, page: Path, delay: float, tmp: Path) -> dict:
-    """One kill: the job's fate and what the store holds."""
+def stored(db: str) -> bool:
+    """Whether the SQLite store ``db`` holds a document yet (read without waiting on its writer)."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.01)) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+
+
+def trial(server: str, page: Path, delay: float | None, tmp: Path) -> dict:
+    """One kill, ``delay`` seconds after the job started (None: as soon as its document is in the
+    store, before the job is marked done): the job's fate and what the store holds."""
     from opis.archive import Archive
     from opis.queue import JobQueue
 
@@ -73,7 +89,10 @@ def trial(server: str, page: Path, delay: float, tmp: Path) -> dict:
         [row] = q.recent()
         first = start_worker(db, url, files, *FAST, log=tmp / "first.log")
         wait_for(lambda: q.job(row.id).status == "running")
-        time.sleep(delay)
+        if delay is None:
+            wait_for(lambda: stored(db), step=0.002)
+        else:
+            time.sleep(delay)
         first.send_signal(signal.SIGKILL)
         first.wait(30)
         at_kill = q.job(row.id).status
@@ -93,14 +112,18 @@ def trial(server: str, page: Path, delay: float, tmp: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trials", type=int, default=10)
+    ap.add_argument("--after-write", type=int, default=3,
+                    help="more trials, each killing the worker as soon as its document is in the store")
     ap.add_argument("--pg", default=None, help="a PostgreSQL server URL (default: OPIS_TEST_PG or a throwaway one)")
     args = ap.parse_args()
     pages = sorted((REPO / "tests" / "data" / "dev" / "corpus").glob("*.txt"))
     passed = 0
     with postgres(args.pg) as server:
-        with tempfile.TemporaryDirectory() as tmp:
-            length = job_length(server, pages[-1], Path(tmp))
-        print(f"one job, not killed: {length:.2f} s from running to done (the kills spread over it)", flush=True)
+        length = 0.0
+        if args.trials:
+            with tempfile.TemporaryDirectory() as tmp:
+                length = job_length(server, pages[-1], Path(tmp))
+            print(f"one job, not killed: {length:.2f} s from running to done (the kills spread over it)", flush=True)
         for i in range(args.trials):
             delay = length * i / args.trials
             while True:
@@ -118,8 +141,21 @@ def main() -> None:
                   f"{job.result if job else '-'}, {r['count']} document(s) stored; recovered in "
                   f"{r['recovered']:.1f} s; second worker exit {r['stop_code']}  {'ok' if ok else 'FAILED'}",
                   flush=True)
-    print(f"{passed}/{args.trials} trials: job run again, its document stored exactly once")
-    sys.exit(0 if passed == args.trials else 1)
+        for i in range(args.after_write):
+            with tempfile.TemporaryDirectory() as tmp:
+                r = trial(server, pages[(args.trials + i) % len(pages)], None, Path(tmp))
+            job = r["job"]
+            during = r["status_at_kill"] == "running"
+            ok = job is not None and job.status == "done" and r["count"] == 1 and r["found"] == job.doc_id
+            passed += ok
+            print(f"after-write trial {i + 1}: killed once its document was stored ({r['status_at_kill']} at the "
+                  f"kill{'' if during else ': the job had ended, not a kill during it'}) -> "
+                  f"{job.status if job else 'not ended'} after {job.attempts if job else '?'} runs, "
+                  f"{job.result if job else '-'}, {r['count']} document(s) stored  {'ok' if ok else 'FAILED'}",
+                  flush=True)
+    total = args.trials + args.after_write
+    print(f"{passed}/{total} trials: job run again, its document stored exactly once")
+    sys.exit(0 if passed == total else 1)
 
 
 if __name__ == "__main__":
