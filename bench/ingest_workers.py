@@ -15,10 +15,15 @@ taken for an update of another: N files make N documents (checked). In one run, 
 3. ``opis ingest --queue URL DIR`` (enqueue: every file into the file store, one job each), then
    ``--workers`` ``opis worker --until-empty`` processes started together; the time is until the
    last one exits (and, separately, with the enqueue);
-4. the queue overhead per job: the same N jobs deferred again into a fresh queue, their documents
-   already stored, run by one worker: each job then only reads its file, hashes it and finds it
-   stored, so the time per job is the queue's own cost (fetch, start, outcome, finish) plus that
-   look-up. The enqueue's cost per job is printed too.
+4. the queue overhead per job: the same jobs deferred again into a fresh queue, their documents
+   already stored, run by one worker: each job then only reads its file, hashes it, finds it
+   stored and logs it; ``opis ingest`` of the same files does the same without a queue. The
+   difference per file is the queue's own cost (fetch, start, outcome, finish). The enqueue's cost
+   per job is printed too.
+
+``--rounds R`` splits the documents into R rounds and runs the three ways in each, in an order
+rotated from round to round, so that a change in the load of a shared machine falls on each of
+them in turn (each round pays the models' loading again).
 
 Memory: the resident set of each worker process, alone and with its extraction process, sampled
 every 0.5 s (peak). The load average is printed before and after each step: the machine is
@@ -115,8 +120,9 @@ def run_workers(n: int, db: str, url: str, files: str, tmp: Path) -> Sampler:
     return sampler
 
 
-def overhead(server: str, db: str, files: str, tmp: Path) -> tuple[float, float, int]:
-    """(ms per job of a worker whose jobs find their documents stored, ms per job to defer, jobs)."""
+def overhead(server: str, db: str, files: str, tmp: Path) -> tuple[float, float, float, int]:
+    """(ms per job of a worker whose jobs find their documents stored, ms per file of ``opis ingest``
+    finding them stored, ms per job to defer, jobs)."""
     from opis.archive import Archive
     from opis.queue import JobQueue
 
@@ -133,47 +139,82 @@ def overhead(server: str, db: str, files: str, tmp: Path) -> tuple[float, float,
     with JobQueue(url) as q:
         counts = q.counts()
     assert counts["done"] == len(stored), counts
-    return wall / len(stored) * 1000, defer_ms, len(stored)
+    inline = timed(f"opis ingest, the same {len(stored)} files already stored",
+                   lambda: opis("ingest", files, "--db", db))
+    return wall / len(stored) * 1000, inline / len(stored) * 1000, defer_ms, len(stored)
+
+
+def one_round(r: int, corpus: Path, server: str, workers: int, tmp: Path) -> dict:
+    """Ingest ``corpus`` the three ways, each into a fresh store (and queue), in an order rotated
+    by the round ``r`` so that a change of the machine's load falls on each mode in turn."""
+    out: dict = {"tmp": tmp}
+    url = fresh_database(server, "workers")
+    out["db"], out["files"] = str(tmp / "c.db"), str(tmp / "files")
+
+    def inline() -> None:
+        out["inline"] = timed("opis ingest (one process)", lambda: opis("ingest", str(corpus), "--db", str(tmp / "a.db")))
+
+    def jobs() -> None:
+        out["jobs"] = timed(f"opis ingest --jobs {workers}",
+                            lambda: opis("ingest", str(corpus), "--db", str(tmp / "b.db"), "--jobs", str(workers)))
+
+    def queue() -> None:
+        out["enqueue"] = timed("opis ingest --queue (enqueue only)", lambda: opis(
+            "ingest", "--queue", url, str(corpus), "--db", out["db"], "--files", out["files"]))
+        out["workers"] = timed(f"{workers} opis worker processes", lambda: out.setdefault(
+            "sampler", run_workers(workers, out["db"], url, out["files"], tmp)))
+
+    modes = [inline, jobs, queue]
+    for mode in modes[r % 3:] + modes[:r % 3]:
+        mode()
+    n = len(list(corpus.iterdir()))
+    out["counts"] = [count(str(tmp / "a.db")), count(str(tmp / "b.db")), count(out["db"])]
+    assert out["counts"] == [n, n, n], f"documents stored: {out['counts']}"
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=2000, help="documents to ingest (the corpus cycled)")
     ap.add_argument("--workers", type=int, default=2, help="opis worker processes (and --jobs)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="split the documents into this many rounds, the three ways in a rotated order in each")
     ap.add_argument("--pg", default=None, help="a PostgreSQL server URL (default: OPIS_TEST_PG or a throwaway one)")
     args = ap.parse_args()
     files_in = source_files(DEFAULT_CORPORA)
-    print(f"corpus: {args.docs} distinct documents cycled from {len(files_in)} real files; "
+    n = args.docs
+    print(f"corpus: {n} distinct documents cycled from {len(files_in)} real files, in {args.rounds} round(s); "
           f"{os.cpu_count()} CPUs; load average {load()}", flush=True)
     with postgres(args.pg) as server, tempfile.TemporaryDirectory() as tmpname:
         tmp = Path(tmpname)
-        corpus = tmp / "corpus"
-        corpus.mkdir()
-        distinct_corpus(files_in, corpus, args.docs)
-        n = args.docs
-        inline = timed("opis ingest (one process)", lambda: opis("ingest", str(corpus), "--db", str(tmp / "a.db")))
-        jobs = timed(f"opis ingest --jobs {args.workers}",
-                     lambda: opis("ingest", str(corpus), "--db", str(tmp / "b.db"), "--jobs", str(args.workers)))
-        url = fresh_database(server, "workers")
-        db, files = str(tmp / "c.db"), str(tmp / "files")
-        enqueue = timed("opis ingest --queue (enqueue only)",
-                        lambda: opis("ingest", "--queue", url, str(corpus), "--db", db, "--files", files))
-        holder: dict[str, Sampler] = {}
-        workers = timed(f"{args.workers} opis worker processes",
-                        lambda: holder.setdefault("s", run_workers(args.workers, db, url, files, tmp)))
-        counts = [count(str(tmp / "a.db")), count(str(tmp / "b.db")), count(db)]
-        assert counts == [n, n, n], f"documents stored: {counts}"
-        per_job, defer_ms, n_over = overhead(server, db, files, tmp)
-        sampler = holder["s"]
+        everything = tmp / "all"
+        everything.mkdir()
+        distinct_corpus(files_in, everything, n)
+        paths = sorted(everything.iterdir())
+        rounds = []
+        for r in range(args.rounds):
+            part = tmp / f"round{r}"
+            (part / "corpus").mkdir(parents=True)
+            for p in paths[r::args.rounds]:
+                p.rename(part / "corpus" / p.name)
+            print(f"round {r + 1}:", flush=True)
+            rounds.append(one_round(r, part / "corpus", server, args.workers, part))
+        last = rounds[-1]
+        per_job, per_file, defer_ms, n_over = overhead(server, last["db"], last["files"], last["tmp"])
+    inline, jobs, enqueue, workers = (sum(r[k] for r in rounds) for k in ("inline", "jobs", "enqueue", "workers"))
+    counts = [sum(r["counts"][i] for r in rounds) for i in range(3)]
     print(f"documents stored: {counts} (inline, --jobs, workers)")
     print(f"speed-up vs one process: --jobs {args.workers} {inline / jobs:.2f}x; "
           f"{args.workers} workers {inline / workers:.2f}x ({inline / (enqueue + workers):.2f}x with the enqueue)")
     print(f"per document: one process {inline / n * 1000:.0f} ms, --jobs {jobs / n * 1000:.0f} ms, "
           f"workers {workers / n * 1000:.0f} ms (+ enqueue {enqueue / n * 1000:.1f} ms)")
-    print(f"queue overhead per job: {per_job:.1f} ms to run a job whose document is stored "
-          f"(fetch, read + hash + look-up, outcome, finish; {n_over} jobs, one worker), {defer_ms:.1f} ms to defer one")
-    for i, (own, tree) in enumerate(zip(sampler.own, sampler.tree, strict=True)):
-        print(f"worker {i + 1}: peak RSS {own:.0f} MiB, {tree:.0f} MiB with its extraction process")
+    print(f"queue overhead per job: {per_job - per_file:.1f} ms ({per_job:.1f} ms for a worker to run a job whose "
+          f"document is stored, {per_file:.1f} ms for opis ingest to find one file stored; {n_over} jobs), "
+          f"{defer_ms:.1f} ms to defer one")
+    for r in rounds:
+        sampler = r["sampler"]
+        for i, (own, tree) in enumerate(zip(sampler.own, sampler.tree, strict=True)):
+            print(f"worker {i + 1}: peak RSS {own:.0f} MiB, {tree:.0f} MiB with its extraction process")
     print(f"load average at the end: {load()}")
 
 
