@@ -252,6 +252,7 @@ class _OwnLines(logging.Filter):
     line naming the file and the problem."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but procrastinate's job-error reports."""
         return getattr(record, "action", None) not in ("job_error", "job_error_retry")
 
 
