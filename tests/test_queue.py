@@ -46,8 +46,9 @@ def _env() -> dict:
 
 
 def start_worker(db, queue, files, *extra: str) -> subprocess.Popen:
-    """An ``opis worker`` process (its output to a file, so a full pipe never blocks it)."""
-    log = open(Path(db).with_suffix(f".worker{time.monotonic_ns()}.log"), "w")  # noqa: SIM115 - closed with the process
+    """An ``opis worker`` process (its output to a file beside the file store, so a full pipe never
+    blocks it)."""
+    log = open(Path(files).parent / f"worker{time.monotonic_ns()}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen([sys.executable, "-c", MAIN, "worker", "--db", str(db), "--queue", queue,
                              "--files", str(files), *extra], stdout=log, stderr=subprocess.STDOUT, env=_env())
 

@@ -157,15 +157,16 @@ class UploadRunner:
 
 
 def make_runner(db_path: str, files: FileStore, queue: str | None = None):
-    """What ingests a writable server's uploads: with a job queue (``queue``, else ``OPIS_QUEUE``,
-    else the store's own database when it is PostgreSQL; see :func:`opis.queue.queue_url`), jobs
-    for ``opis worker`` (:class:`opis.queue.QueueUploads`); without one, the server's own
-    :class:`UploadRunner` thread."""
+    """What ingests a writable server's uploads: with a job queue named (``queue``, else
+    ``OPIS_QUEUE``; with a PostgreSQL store it may be the store's own URL), jobs for
+    ``opis worker`` processes (:class:`opis.queue.QueueUploads`); without one, the server's own
+    :class:`UploadRunner` thread. A server never picks the queue by itself: uploads queued with no
+    worker running would wait for ever."""
     import os
 
     from opis.queue import ENV, QueueUploads, queue_url
 
-    url = queue_url(queue or os.environ.get(ENV) or None, db_path)
+    url = queue_url(queue or os.environ.get(ENV) or None, None)
     return QueueUploads(url) if url else UploadRunner(db_path, files)
 
 

@@ -57,7 +57,7 @@ def build(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.pool = StorePool(settings.db_path, read_only=not settings.allow_write)
     # a writable server ingests uploaded files in the background, one at a time, or queues them for
-    # the workers when a job queue is configured (OPIS_QUEUE, or a PostgreSQL store)
+    # the workers when a job queue is named (OPIS_QUEUE)
     app.state.uploads = (make_runner(settings.db_path, FileStore(settings.files or default_root(settings.db_path)))
                          if settings.allow_write else None)
     security.install(app, settings)
