@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opis.model import Document
-from opis.store import aggregates, indexers
+from opis.store import aggregates, codec, indexers
 from opis.store.migrations import migrate
 from opis.store.sqlite import Store, derived_tables, quick_check
 
@@ -200,20 +200,19 @@ def _raw_records(conn: sqlite3.Connection):
         if not rows:
             return
         for rid, rec, kind, sha, title, text in rows:
-            yield _str(rid), _record_bytes(rec or b"", kind, text), _str(sha), _str(title)
+            yield _str(rid), _record_bytes(rec or b"", kind, text, conn), _str(sha), _str(title)
         last = rows[-1][0]
 
 
-def _record_bytes(rec: bytes, kind: str, text: bytes | str | None) -> bytes | str:
-    """The record JSON as UTF-8 bytes, its text put back; a str says why it cannot be read."""
+def _record_bytes(rec: bytes, kind: str, text: bytes | str | None, conn: sqlite3.Connection) -> bytes | str:
+    """The record JSON as UTF-8 bytes, its text put back (an encoded record decoded, its entities
+    read over ``conn``); a str says why it cannot be read."""
     try:
         raw = zlib.decompress(rec) if kind == "blob" else rec
     except zlib.error as exc:
         return f"record does not decompress ({exc})"
-    if text is None:
-        return raw
     try:
-        value = text if isinstance(text, str) else zlib.decompress(text).decode("utf-8")
+        value = "" if text is None else text if isinstance(text, str) else zlib.decompress(text).decode("utf-8")
     except zlib.error as exc:
         return f"text does not decompress ({exc})"
     except UnicodeDecodeError as exc:
@@ -222,7 +221,14 @@ def _record_bytes(rec: bytes, kind: str, text: bytes | str | None) -> bytes | st
         data = json.loads(raw.decode("utf-8"))
     except ValueError:  # (UnicodeDecodeError too) reported as the record's own problem
         return raw
-    if isinstance(data, dict) and "text" in data:
+    if isinstance(data, dict) and codec.VERSION in data:
+        try:
+            data = codec.decode(data, value, codec.lookup(conn)(codec.entity_keys(data)))
+        except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
+            return f"encoded record does not decode ({type(exc).__name__}: {exc})"
+        if text is None:
+            return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if text is not None and isinstance(data, dict) and "text" in data:
         data["text"] = value or data["text"]
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     return raw

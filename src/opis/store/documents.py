@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from opis.store import codec
+
 COLUMNS = "id, title, date_edtf, date_earliest, date_latest, doc_type, classification, language"
 
 
@@ -118,16 +120,26 @@ def titles(store, ids: list[str]) -> dict[str, str | None]:
 # --- how a record is stored ------------------------------------------------------------------
 # The record JSON is kept compressed (zlib) in ``documents.record`` with its text left out
 # (``"text": ""`` keeps the key's place, so the record reads back identical); the text is kept
-# once, compressed, in ``document_texts`` (0011_storage.sql), and read by id from there.
+# once, compressed, in ``document_texts`` (0011_storage.sql), and read by id from there. Since
+# 0017_size.sql the record is also encoded (opis.store.codec: entities by reference, pieces of
+# the text by offsets, lists as columns); records written before are read as they are.
 LEVEL = 6  # zlib level: level 9 saves about 1% more for twice the CPU
 
 
 def pack_record(record: dict[str, Any]) -> tuple[bytes, bytes]:
-    """(record without its text, text), each compressed, for ``documents.record`` and
-    ``document_texts.text``. ``record`` is not changed."""
+    """(record without its text, text), each compressed, as 0011_storage.sql stored them (not
+    encoded: see :func:`pack_encoded`). ``record`` is not changed."""
     text = record.get("text") or ""
     body = json.dumps({**record, "text": ""} if "text" in record else record, ensure_ascii=False)
     return zlib.compress(body.encode("utf-8"), LEVEL), pack_text(text)
+
+
+def pack_encoded(conn, record: dict[str, Any]) -> tuple[bytes, bytes]:
+    """(record, text) as ``documents.record`` and ``document_texts.text`` keep them since
+    0017_size.sql: the record encoded (its entities written to ``record_entities`` over
+    ``conn``, inside the caller's transaction) and compressed. ``record`` is not changed."""
+    text = record.get("text") or ""
+    return codec.pack(conn, record, text), pack_text(text)
 
 
 def pack_text(text: str) -> bytes:
@@ -144,14 +156,32 @@ def unpack_text(value: bytes | str | None) -> str:
     return zlib.decompress(value).decode("utf-8")
 
 
-def unpack_record(value: bytes | str, text: bytes | str | None) -> dict[str, Any]:
-    """The record JSON from ``documents.record`` and its ``document_texts`` row. A record kept as
-    plain JSON text (a database written before 0011_storage.sql and not yet migrated) is read
-    as it is, its own text kept unless the text row has one."""
+def _body(value: bytes | str) -> Any:
     if isinstance(value, bytes):
-        record = json.loads(zlib.decompress(value).decode("utf-8"))
-    else:
-        record = json.loads(value)
-    if text is not None and "text" in record:
-        record["text"] = unpack_text(text) or record["text"]
-    return record
+        return json.loads(zlib.decompress(value).decode("utf-8"))
+    return json.loads(value)
+
+
+def unpack_record(value: bytes | str, text: bytes | str | None, conn=None) -> dict[str, Any]:
+    """The record JSON from ``documents.record`` and its ``document_texts`` row (``conn``: the
+    connection to read an encoded record's entities over). A record kept as plain JSON text (a
+    database written before 0011_storage.sql and not yet migrated) is read as it is, its own
+    text kept unless the text row has one."""
+    return unpack_records([(value, text)], conn)[0]
+
+
+def unpack_records(rows: list[tuple[bytes | str, bytes | str | None]], conn=None) -> list[dict[str, Any]]:
+    """:func:`unpack_record` of several ``(record, text)`` rows, their entities read in one go."""
+    items = [(_body(value), text) for value, text in rows]
+    keys = [k for body, _ in items if isinstance(body, dict) for k in codec.entity_keys(body)]
+    if keys and conn is None:
+        raise ValueError("an encoded record needs a connection to read its entities")
+    found = codec.lookup(conn)(keys) if keys else {}
+    out = []
+    for body, raw in items:
+        value = unpack_text(raw)
+        record = codec.decode(body, value, found) if isinstance(body, dict) else body
+        if raw is not None and "text" in record:
+            record["text"] = value or record["text"]
+        out.append(record)
+    return out

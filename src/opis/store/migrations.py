@@ -105,7 +105,7 @@ def _link_claims(conn: sqlite3.Connection, batch: int = 500) -> None:
         if not rows:
             return
         for doc_id, record, text in rows:
-            doc = Document.from_dict(unpack_record(record, text))
+            doc = Document.from_dict(unpack_record(record, text, conn))
             doc.id = doc_id
             claims.delete(conn, doc_id)
             claims.write(conn, doc)
@@ -121,8 +121,25 @@ def _event_sentences(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE events ADD COLUMN {column} INTEGER")
 
 
+def _encode_records(conn: sqlite3.Connection, batch: int = 500) -> None:
+    """0017_size.sql: every record encoded (opis.store.codec), its entities into ``record_entities``."""
+    from opis.store.documents import pack_encoded, unpack_records
+
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id"
+            " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
+        if not rows:
+            return
+        for (doc_id, _, _), record in zip(rows, unpack_records([(r[1], r[2]) for r in rows], conn), strict=True):
+            body, _text = pack_encoded(conn, record)
+            conn.execute("UPDATE documents SET record = ? WHERE id = ?", (body, doc_id))
+        last = rows[-1][0]
+
+
 DATA_STEPS = {"0011_storage.sql": _pack_records, "0014_claim_links.sql": _link_claims,
-              "0015_compact.sql": _event_sentences}
+              "0015_compact.sql": _event_sentences, "0017_size.sql": _encode_records}
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:

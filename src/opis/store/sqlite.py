@@ -16,7 +16,7 @@ from typing import Any
 from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
 from opis.store import aggregates, indexers
-from opis.store.documents import pack_record, unpack_record, unpack_text
+from opis.store.documents import pack_encoded, unpack_record, unpack_records, unpack_text
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
 
@@ -300,7 +300,7 @@ class Store:
         doc_id = self.resolve_id(ident)
         with self.reading(f"reading document {doc_id}"):
             row = self.conn.execute(_RECORD_SQL + " WHERE d.id = ?", (doc_id,)).fetchone()
-            return unpack_record(row[1], row[2])
+            return unpack_record(row[1], row[2], self.conn)
 
     def records(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The record JSON of each named document that is stored, by id (ids not stored are
@@ -310,9 +310,10 @@ class Store:
         with self.reading("reading records"):
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
-                for row in self.conn.execute(
-                        _RECORD_SQL + f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk):
-                    out[row[0]] = unpack_record(row[1], row[2])
+                rows = self.conn.execute(
+                    _RECORD_SQL + f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                out.update(zip((r[0] for r in rows), unpack_records([(r[1], r[2]) for r in rows], self.conn),
+                               strict=True))
         return out
 
     def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
@@ -378,7 +379,7 @@ class Store:
                     _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
                 if not rows:
                     return
-                recs = [unpack_record(row[1], row[2]) for row in rows]
+                recs = unpack_records([(row[1], row[2]) for row in rows], self.conn)
             yield from recs
             last = rows[-1][0]
 
@@ -412,7 +413,7 @@ class Store:
         prov = doc.provenance
         if prov is None:
             raise StoreError("document has no provenance (path, sha256)")
-        body, text = pack_record(doc.to_dict() if record is None else record)
+        record = doc.to_dict() if record is None else record
         now = _now()
         lang = doc.languages[0] if doc.languages else None
         ixs = indexers.indexers()
@@ -424,6 +425,7 @@ class Store:
                     "INSERT INTO changes (doc_id, op, at) VALUES (?, 'upsert', ?)", (doc.id, now)
                 )
                 seq = cur.lastrowid
+                body, text = pack_encoded(self.conn, record)
                 self.conn.execute(
                     """INSERT INTO documents (id, sha256, path, record_id, title, date_edtf, date_earliest,
                         date_latest, doc_type, classification, language, format, layout, record,
@@ -466,8 +468,8 @@ class Store:
             with self.writing("rewriting the derived rows"):
                 rows = self.conn.execute(
                     _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
-                for row in rows:
-                    doc = Document.from_dict(unpack_record(row[1], row[2]))
+                for row, rec in zip(rows, unpack_records([(r[1], r[2]) for r in rows], self.conn), strict=True):
+                    doc = Document.from_dict(rec)
                     doc.id = row[0]
                     for ix in ixs:
                         ix.delete(self.conn, doc.id)
