@@ -339,12 +339,26 @@ class Document:
 # --- generic (de)serialisation -------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # the field names of each dataclass met, in order
+
+
 def to_dict(obj: Any) -> Any:
     """Dataclasses, lists and dicts as plain JSON-ready data, recursively."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    cls = type(obj)
+    if cls in _PLAIN:
+        return obj
+    names = _FIELD_NAMES.get(cls)
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        out = {}
+        for name in names:
+            value = getattr(obj, name)
+            out[name] = value if type(value) in _PLAIN else to_dict(value)
+        return out
     if isinstance(obj, list | tuple):
-        return [to_dict(v) for v in obj]
+        return [v if type(v) in _PLAIN else to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
     return obj

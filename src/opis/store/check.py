@@ -200,13 +200,14 @@ def _raw_records(conn: sqlite3.Connection):
         if not rows:
             return
         for rid, rec, kind, sha, title, text in rows:
-            yield _str(rid), _record_bytes(rec or b"", kind, text, conn), _str(sha), _str(title)
+            yield _str(rid), _record_bytes(rec or b"", kind, text, conn, rid), _str(sha), _str(title)
         last = rows[-1][0]
 
 
-def _record_bytes(rec: bytes, kind: str, text: bytes | str | None, conn: sqlite3.Connection) -> bytes | str:
+def _record_bytes(rec: bytes, kind: str, text: bytes | str | None, conn: sqlite3.Connection,
+                  doc_id: bytes) -> bytes | str:
     """The record JSON as UTF-8 bytes, its text put back (an encoded record decoded, its entities
-    read over ``conn``); a str says why it cannot be read."""
+    and mentions read over ``conn``); a str says why it cannot be read."""
     try:
         raw = zlib.decompress(rec) if kind == "blob" else rec
     except zlib.error as exc:
@@ -223,7 +224,8 @@ def _record_bytes(rec: bytes, kind: str, text: bytes | str | None, conn: sqlite3
         return raw
     if isinstance(data, dict) and codec.VERSION in data:
         try:
-            data = codec.decode(data, value, codec.lookup(conn)(codec.entity_keys(data)))
+            rows = codec.mention_rows(conn, [_str(doc_id)]).get(_str(doc_id), []) if codec.needs_mentions(data) else None
+            data = codec.decode(data, value, codec.lookup(conn)(codec.entity_keys(data)), rows)
         except (KeyError, TypeError, ValueError, IndexError, zlib.error) as exc:
             return f"encoded record does not decode ({type(exc).__name__}: {exc})"
         if text is None:

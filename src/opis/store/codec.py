@@ -12,6 +12,10 @@ them exactly (the same JSON, key for key and in the same order):
   a value equal to ``text[start:end]`` of its own object (a mention's surface, a date's words) as
   ``{"\\u0000": null}``, and a longer string found in the text (a claim's or an event's sentence)
   as ``{"\\u0000": [start, end]}``.
+* **mentions from their table**: the mentions of people, places, organisations and units are
+  rows of ``mentions`` (written with the record, in its order) that hold every field but the
+  language; when the rows give them back exactly, the record keeps only their count and
+  languages, and the other mentions with their positions.
 * **lists as columns**: a list of objects that all have the same keys in the same order (mentions,
   claims, dates …) as ``{"\\u0000k": [keys], "\\u0000c": [column, …]}``, which compresses better
   than repeating the keys.
@@ -26,12 +30,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from opis.store.entities import ENTITY_TYPES
 
 MARK = "\x00"  # begins every key the encoding adds
 VERSION = MARK + "v"
-KEYS, COLUMNS = MARK + "k", MARK + "c"
+KEYS, COLUMNS, MENTIONS = MARK + "k", MARK + "c", MARK + "m"
 MIN_FOUND = 24  # shortest string looked up in the text (offsets cost about 12 bytes)
 LEVEL = 6
 
@@ -49,12 +55,8 @@ def entity_key(body: bytes) -> int:
 
 
 # --- encoding -----------------------------------------------------------------------------------
-def _has_mark(obj: Any) -> bool:
-    if isinstance(obj, dict):
-        return any(k.startswith(MARK) or _has_mark(v) for k, v in obj.items())
-    if isinstance(obj, list):
-        return any(_has_mark(v) for v in obj)
-    return False
+class _Unencodable(Exception):
+    """A record that uses a key the encoding reserves (kept as it is)."""
 
 
 def _own(obj: dict[str, Any], text: str) -> str | None:
@@ -64,55 +66,106 @@ def _own(obj: dict[str, Any], text: str) -> str | None:
     return None
 
 
-def _refs(obj: Any, text: str) -> Any:
-    """``obj`` with its pieces of ``text`` replaced by references."""
-    if isinstance(obj, list):
-        return [_refs(v, text) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
+_NESTED = (dict, list)
+
+
+def _refs(obj: Any, text: str, found: dict[str, int]) -> Any:
+    """``obj`` with its pieces of ``text`` replaced by references (``found``: where strings were
+    found so far; raises _Unencodable on a reserved key)."""
+    if type(obj) is list:
+        return [_refs(v, text, found) if type(v) in _NESTED else v for v in obj]
     own = _own(obj, text)
     out: dict[str, Any] = {}
     for key, value in obj.items():
-        if isinstance(value, str) and value:
+        if type(key) is not str or key[:1] == MARK:
+            raise _Unencodable(key)
+        cls = type(value)
+        if cls is str and value:
             if own is not None and value == own and key not in ("start", "end"):
                 out[key] = {MARK: None}
                 continue
             if len(value) >= MIN_FOUND:
-                at = text.find(value)
+                at = found.get(value)
+                if at is None:
+                    at = found[value] = text.find(value)
                 if at >= 0:
                     out[key] = {MARK: [at, at + len(value)]}
                     continue
-        out[key] = _refs(value, text)
+            out[key] = value
+        elif cls is dict or cls is list:
+            out[key] = _refs(value, text, found)
+        else:
+            out[key] = value
     return out
 
 
 def _columns(obj: Any) -> Any:
-    """``obj`` with its lists of like objects turned into columns."""
-    if isinstance(obj, dict):
-        return {k: _columns(v) for k, v in obj.items()}
-    if not isinstance(obj, list):
-        return obj
-    if len(obj) > 1 and all(type(v) is dict for v in obj):
+    """``obj`` (a dict or a list) with its lists of like objects turned into columns."""
+    if type(obj) is dict:
+        return {k: _columns(v) if type(v) in _NESTED else v for k, v in obj.items()}
+    if len(obj) > 1 and type(obj[0]) is dict:
         keys = list(obj[0])
-        if keys and all(list(v) == keys for v in obj):
+        if keys and all(type(v) is dict and list(v) == keys for v in obj):
             return {KEYS: keys, COLUMNS: [_columns([v[k] for v in obj]) for k in keys]}
-    return [_columns(v) for v in obj]
+    return [_columns(v) if type(v) in _NESTED else v for v in obj]
 
 
-def encode(record: dict[str, Any], text: str) -> tuple[dict[str, Any], list[tuple[bytes, Any]]]:
+# A mention of these types is a row of the ``mentions`` table (opis.store.entities), which holds
+# every field of it but its language: such mentions are read back from their rows.
+TABLE_TYPES = frozenset(ENTITY_TYPES)
+MENTION_KEYS = ["start", "end", "surface", "type", "entity_id", "gloss", "source", "lang", "note", "role"]
+#: the columns of a ``mentions`` row a mention is rebuilt from, in the order of :func:`mention_from_row`
+MENTION_COLUMNS = "span_start, span_end, surface, type, entity_id, gloss, source, note, role"
+
+
+def mention_from_row(row: tuple, lang: Any) -> dict[str, Any]:
+    """A mention of the record JSON from its ``mentions`` row (MENTION_COLUMNS) and language."""
+    start, end, surface, type_, entity_id, gloss, source, note, role = row
+    return {"start": start, "end": end, "surface": surface, "type": type_, "entity_id": entity_id,
+            "gloss": gloss, "source": source, "lang": lang, "note": note, "role": role}
+
+
+def _split_mentions(mentions: Any, rows: list[tuple]) -> tuple[int, list[Any], list[list[Any]]] | None:
+    """(how many mentions the rows give back, their languages, the others with their positions),
+    or None unless ``rows`` give back exactly the record's mentions of TABLE_TYPES."""
+    if type(mentions) is not list:
+        return None
+    table = [m for m in mentions if type(m) is dict and m.get("type") in TABLE_TYPES]
+    if len(table) != len(rows):
+        return None
+    for m, row in zip(table, rows, strict=True):
+        if (list(m) != MENTION_KEYS or mention_from_row(row, m["lang"]) != m
+                or not all(v is None or type(v) in (int, str) for v in m.values())):
+            return None
+    other = [[i, m] for i, m in enumerate(mentions) if not (type(m) is dict and m.get("type") in TABLE_TYPES)]
+    return len(table), [m["lang"] for m in table], other
+
+
+def encode(record: dict[str, Any], text: str, mention_rows: list[tuple] | None = None
+           ) -> tuple[dict[str, Any], list[tuple[bytes, Any]]]:
     """(the record to store, its ``entities`` entries as ``(JSON bytes, entry)``): the record
     with ``"text": ""``, its entities replaced by the keys :func:`store_entities` gives them
-    (placeholders here, filled in by it) and the rewrites of the module docstring. A record that
-    cannot be encoded is returned as it is (text left out) with no entries."""
+    (placeholders here, filled in by it) and the rewrites of the module docstring.
+    ``mention_rows``: the ``mentions`` rows (MENTION_COLUMNS, in order) stored with the record;
+    when they give back its mentions of TABLE_TYPES exactly, those are left out of the record
+    and read from the rows (:func:`decode`). A record that cannot be encoded is returned as it
+    is (text left out) with no entries."""
     body = {**record, "text": ""} if "text" in record else dict(record)
-    if _has_mark(record):
-        return body, []
     entities = [(dumps(e).encode("utf-8"), e) for e in body.get("entities") or []]
     if entities:
         body["entities"] = []  # the keys, set by store_entities
-    body = _columns(_refs(body, text))
-    body[VERSION] = 1
-    return body, entities
+    split = _split_mentions(body.get("mentions"), mention_rows) if mention_rows is not None else None
+    if split is not None:
+        body["mentions"] = []
+    found: dict[str, int] = {}
+    try:
+        out = _columns(_refs(body, text, found))
+        if split is not None:
+            out["mentions"] = {MENTIONS: split[0], "lang": split[1], "other": _columns(_refs(split[2], text, found))}
+    except _Unencodable:
+        return ({**record, "text": ""} if "text" in record else dict(record)), []
+    out[VERSION] = 1
+    return out, entities
 
 
 def store_entities(conn, entries: list[tuple[bytes, Any]]) -> list[int]:
@@ -121,8 +174,7 @@ def store_entities(conn, entries: list[tuple[bytes, Any]]) -> list[int]:
     if not entries:
         return []
     keys = [entity_key(raw) for raw, _ in entries]
-    have = dict(conn.execute(
-        "SELECT key, body FROM record_entities WHERE key IN (SELECT value FROM json_each(?))", (json.dumps(keys),)))
+    have = dict(_by_key(conn, keys))
     out = []
     for (raw, _), key in zip(entries, keys, strict=True):
         while True:
@@ -140,9 +192,21 @@ def store_entities(conn, entries: list[tuple[bytes, Any]]) -> list[int]:
     return out
 
 
-def pack(conn, record: dict[str, Any], text: str) -> bytes:
-    """The compressed ``documents.record`` of ``record`` (its entities stored in ``record_entities``)."""
-    body, entries = encode(record, text)
+def _by_key(conn, keys: list[int]) -> list[tuple[int, bytes]]:
+    """The ``record_entities`` rows of ``keys`` (500 at a time)."""
+    out: list[tuple[int, bytes]] = []
+    wanted = list(dict.fromkeys(keys))
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        out += conn.execute(f"SELECT key, body FROM record_entities WHERE key IN ({','.join('?' * len(chunk))})",
+                            chunk).fetchall()
+    return out
+
+
+def pack(conn, record: dict[str, Any], text: str, mention_rows: list[tuple] | None = None) -> bytes:
+    """The compressed ``documents.record`` of ``record`` (its entities stored in
+    ``record_entities``; ``mention_rows``: see :func:`encode`)."""
+    body, entries = encode(record, text, mention_rows)
     if entries:
         body["entities"] = store_entities(conn, entries)
     return zlib.compress(dumps(body).encode("utf-8"), LEVEL)
@@ -185,9 +249,16 @@ def entity_keys(body: dict[str, Any]) -> list[int]:
     return list(body.get("entities") or []) if VERSION in body else []
 
 
-def decode(body: dict[str, Any], text: str, entities: Mapping[int, bytes]) -> dict[str, Any]:
+def needs_mentions(body: dict[str, Any]) -> bool:
+    """Whether an encoded record reads some of its mentions from the ``mentions`` table."""
+    return VERSION in body and type(body.get("mentions")) is dict and MENTIONS in body["mentions"]
+
+
+def decode(body: dict[str, Any], text: str, entities: Mapping[int, bytes],
+           mention_rows: list[tuple] | None = None) -> dict[str, Any]:
     """The record JSON of an encoded record (``entities``: the JSON of its entries by key, each
-    parsed anew so that no two records share an object); a record that is not encoded is
+    parsed anew so that no two records share an object; ``mention_rows``: its ``mentions`` rows,
+    MENTION_COLUMNS in order, when :func:`needs_mentions`); a record that is not encoded is
     returned as it is."""
     if VERSION not in body:
         return body
@@ -195,25 +266,32 @@ def decode(body: dict[str, Any], text: str, entities: Mapping[int, bytes]) -> di
     out = _text(_rows({k: v for k, v in body.items() if k != VERSION}), text)
     if "entities" in out:
         out["entities"] = [json.loads(entities[k]) for k in keys]
+    kept = out.get("mentions")
+    if type(kept) is dict and MENTIONS in kept:
+        if mention_rows is None or len(mention_rows) != kept[MENTIONS]:
+            raise ValueError(f"the record has {kept[MENTIONS]} mentions in the mentions table, which holds"
+                             f" {'none' if mention_rows is None else len(mention_rows)}")
+        mentions = [mention_from_row(row, lang) for row, lang in zip(mention_rows, kept["lang"], strict=True)]
+        for at, mention in kept["other"]:
+            mentions.insert(at, mention)
+        out["mentions"] = mentions
     return out
 
 
 def lookup(conn) -> Lookup:
     """Reads ``record_entities`` entries by key over ``conn`` (their JSON, decompressed)."""
     def read(keys: list[int]) -> dict[int, bytes]:
-        out: dict[int, bytes] = {}
-        wanted = list(dict.fromkeys(keys))
-        for i in range(0, len(wanted), 500):
-            for key, raw in conn.execute(
-                    "SELECT key, body FROM record_entities WHERE key IN (SELECT value FROM json_each(?))",
-                    (json.dumps(wanted[i:i + 500]),)):
-                out[key] = zlib.decompress(raw)
-        return out
+        return {key: zlib.decompress(raw) for key, raw in _by_key(conn, keys)}
     return read
 
 
-def decode_many(bodies: Iterable[tuple[dict[str, Any], str]], read: Lookup) -> list[dict[str, Any]]:
-    """:func:`decode` of several records, their entities read in one go."""
-    items = list(bodies)
-    found = read([k for body, _ in items for k in entity_keys(body)])
-    return [decode(body, text, found) for body, text in items]
+def mention_rows(conn, doc_ids: list[str]) -> dict[str, list[tuple]]:
+    """The ``mentions`` rows (MENTION_COLUMNS, in order) of each of ``doc_ids`` that has some."""
+    out: dict[str, list[tuple]] = {}
+    wanted = list(dict.fromkeys(doc_ids))
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        for row in conn.execute(f"SELECT doc_id, {MENTION_COLUMNS} FROM mentions"
+                                f" WHERE doc_id IN ({','.join('?' * len(chunk))}) ORDER BY doc_id, n", chunk):
+            out.setdefault(row[0], []).append(tuple(row[1:]))
+    return out

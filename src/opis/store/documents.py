@@ -134,12 +134,13 @@ def pack_record(record: dict[str, Any]) -> tuple[bytes, bytes]:
     return zlib.compress(body.encode("utf-8"), LEVEL), pack_text(text)
 
 
-def pack_encoded(conn, record: dict[str, Any]) -> tuple[bytes, bytes]:
+def pack_encoded(conn, record: dict[str, Any], mention_rows: list[tuple] | None = None) -> tuple[bytes, bytes]:
     """(record, text) as ``documents.record`` and ``document_texts.text`` keep them since
     0017_size.sql: the record encoded (its entities written to ``record_entities`` over
-    ``conn``, inside the caller's transaction) and compressed. ``record`` is not changed."""
+    ``conn``, inside the caller's transaction; ``mention_rows``: the ``mentions`` rows stored
+    with it, see :func:`opis.store.codec.encode`) and compressed. ``record`` is not changed."""
     text = record.get("text") or ""
-    return codec.pack(conn, record, text), pack_text(text)
+    return codec.pack(conn, record, text, mention_rows), pack_text(text)
 
 
 def pack_text(text: str) -> bytes:
@@ -162,25 +163,32 @@ def _body(value: bytes | str) -> Any:
     return json.loads(value)
 
 
-def unpack_record(value: bytes | str, text: bytes | str | None, conn=None) -> dict[str, Any]:
-    """The record JSON from ``documents.record`` and its ``document_texts`` row (``conn``: the
-    connection to read an encoded record's entities over). A record kept as plain JSON text (a
-    database written before 0011_storage.sql and not yet migrated) is read as it is, its own
-    text kept unless the text row has one."""
-    return unpack_records([(value, text)], conn)[0]
+def unpack_record(value: bytes | str, text: bytes | str | None, conn=None, doc_id: str | None = None) -> dict[str, Any]:
+    """The record JSON from ``documents.record`` and its ``document_texts`` row (``conn``,
+    ``doc_id``: the connection to read an encoded record's entities and mentions over, and the
+    document's id). A record kept as plain JSON text (a database written before 0011_storage.sql
+    and not yet migrated) is read as it is, its own text kept unless the text row has one."""
+    return unpack_records([(doc_id, value, text)], conn)[0]
 
 
-def unpack_records(rows: list[tuple[bytes | str, bytes | str | None]], conn=None) -> list[dict[str, Any]]:
-    """:func:`unpack_record` of several ``(record, text)`` rows, their entities read in one go."""
-    items = [(_body(value), text) for value, text in rows]
-    keys = [k for body, _ in items if isinstance(body, dict) for k in codec.entity_keys(body)]
-    if keys and conn is None:
-        raise ValueError("an encoded record needs a connection to read its entities")
+def unpack_records(rows: list[tuple[str | None, bytes | str, bytes | str | None]], conn=None) -> list[dict[str, Any]]:
+    """:func:`unpack_record` of several ``(doc_id, record, text)`` rows, their entities and
+    mentions read in one go."""
+    items = [(doc_id, _body(value), text) for doc_id, value, text in rows]
+    encoded = [(doc_id, body) for doc_id, body, _ in items if isinstance(body, dict) and codec.VERSION in body]
+    if encoded and conn is None:
+        raise ValueError("an encoded record needs a connection to read its entities and mentions")
+    keys = [k for _, body in encoded for k in codec.entity_keys(body)]
     found = codec.lookup(conn)(keys) if keys else {}
+    needs = [doc_id for doc_id, body in encoded if codec.needs_mentions(body)]
+    if None in needs:
+        raise ValueError("an encoded record that keeps its mentions in the mentions table needs its id")
+    mentions = codec.mention_rows(conn, needs) if needs else {}
     out = []
-    for body, raw in items:
+    for doc_id, body, raw in items:
         value = unpack_text(raw)
-        record = codec.decode(body, value, found) if isinstance(body, dict) else body
+        record = (codec.decode(body, value, found, mentions.get(doc_id, []))
+                  if isinstance(body, dict) and codec.VERSION in body else body)
         if raw is not None and "text" in record:
             record["text"] = value or record["text"]
         out.append(record)

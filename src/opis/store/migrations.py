@@ -105,7 +105,7 @@ def _link_claims(conn: sqlite3.Connection, batch: int = 500) -> None:
         if not rows:
             return
         for doc_id, record, text in rows:
-            doc = Document.from_dict(unpack_record(record, text, conn))
+            doc = Document.from_dict(unpack_record(record, text, conn, doc_id))
             doc.id = doc_id
             claims.delete(conn, doc_id)
             claims.write(conn, doc)
@@ -122,7 +122,9 @@ def _event_sentences(conn: sqlite3.Connection) -> None:
 
 
 def _encode_records(conn: sqlite3.Connection, batch: int = 500) -> None:
-    """0017_size.sql: every record encoded (opis.store.codec), its entities into ``record_entities``."""
+    """0017_size.sql: every record encoded (opis.store.codec), its entities into ``record_entities``
+    and its mentions read from their rows where these give them back exactly."""
+    from opis.store import codec
     from opis.store.documents import pack_encoded, unpack_records
 
     last = ""
@@ -132,8 +134,9 @@ def _encode_records(conn: sqlite3.Connection, batch: int = 500) -> None:
             " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
         if not rows:
             return
-        for (doc_id, _, _), record in zip(rows, unpack_records([(r[1], r[2]) for r in rows], conn), strict=True):
-            body, _text = pack_encoded(conn, record)
+        stored = codec.mention_rows(conn, [r[0] for r in rows])
+        for (doc_id, _, _), record in zip(rows, unpack_records([tuple(r) for r in rows], conn), strict=True):
+            body, _text = pack_encoded(conn, record, stored.get(doc_id, []))
             conn.execute("UPDATE documents SET record = ? WHERE id = ?", (body, doc_id))
         last = rows[-1][0]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
-from opis.store import aggregates, indexers
+from opis.store import aggregates, entities, indexers
 from opis.store.documents import pack_encoded, unpack_record, unpack_records, unpack_text
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
@@ -300,7 +300,7 @@ class Store:
         doc_id = self.resolve_id(ident)
         with self.reading(f"reading document {doc_id}"):
             row = self.conn.execute(_RECORD_SQL + " WHERE d.id = ?", (doc_id,)).fetchone()
-            return unpack_record(row[1], row[2], self.conn)
+            return unpack_record(row[1], row[2], self.conn, row[0])
 
     def records(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The record JSON of each named document that is stored, by id (ids not stored are
@@ -312,7 +312,7 @@ class Store:
                 chunk = ids[i : i + 500]
                 rows = self.conn.execute(
                     _RECORD_SQL + f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-                out.update(zip((r[0] for r in rows), unpack_records([(r[1], r[2]) for r in rows], self.conn),
+                out.update(zip((r[0] for r in rows), unpack_records([(r[0], r[1], r[2]) for r in rows], self.conn),
                                strict=True))
         return out
 
@@ -379,7 +379,7 @@ class Store:
                     _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
                 if not rows:
                     return
-                recs = unpack_records([(row[1], row[2]) for row in rows], self.conn)
+                recs = unpack_records([(row[0], row[1], row[2]) for row in rows], self.conn)
             yield from recs
             last = rows[-1][0]
 
@@ -425,7 +425,9 @@ class Store:
                     "INSERT INTO changes (doc_id, op, at) VALUES (?, 'upsert', ?)", (doc.id, now)
                 )
                 seq = cur.lastrowid
-                body, text = pack_encoded(self.conn, record)
+                # the mentions the entities indexer stores in this write are read back from their rows
+                rows = entities.mention_rows(doc) if any(ix.write is entities.write for ix in ixs) else None
+                body, text = pack_encoded(self.conn, record, rows)
                 self.conn.execute(
                     """INSERT INTO documents (id, sha256, path, record_id, title, date_edtf, date_earliest,
                         date_latest, doc_type, classification, language, format, layout, record,
@@ -468,7 +470,7 @@ class Store:
             with self.writing("rewriting the derived rows"):
                 rows = self.conn.execute(
                     _RECORD_SQL + " WHERE d.id > ? ORDER BY d.id LIMIT ?", (last, batch)).fetchall()
-                for row, rec in zip(rows, unpack_records([(r[1], r[2]) for r in rows], self.conn), strict=True):
+                for row, rec in zip(rows, unpack_records([(r[0], r[1], r[2]) for r in rows], self.conn), strict=True):
                     doc = Document.from_dict(rec)
                     doc.id = row[0]
                     for ix in ixs:
