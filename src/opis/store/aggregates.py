@@ -103,6 +103,9 @@ def rebuild(conn: sqlite3.Connection) -> None:
         conn.execute(_LINK + sql.format(where="1"))
     conn.execute("DELETE FROM claim_kinds")
     conn.execute("INSERT INTO claim_kinds (kind, claims) " + _KINDS.format(where="1"))
+    from opis.store.timeline import rebuild_spans
+
+    rebuild_spans(conn)
 
 
 def _rows(cursor) -> set[tuple]:

@@ -172,7 +172,6 @@ def _matches(about: str, c: dict[str, Any]) -> bool:
 ENTITY_ID = re.compile(r"^[a-z]+[:~][^\s:~]+$")  # place:tacheng, person~puchkov
 MAX_SCAN = 5_000  # claims read at most for one page when words must be matched (the first, in order)
 ORDER = "coalesce(c.date_earliest, '~'), c.date_latest, c.id"  # undated last (index claims_order)
-SPAN = "julianday(date_latest) - julianday(date_earliest)"  # the expression of index claims_span
 
 
 @dataclass
@@ -188,10 +187,11 @@ class _Query:
 def _floor(store, lo: str) -> str | None:
     """No claim that ends on or after ``lo`` begins before this date (None: unknown); turns the
     overlap test into a range of the date index (two index seeks)."""
-    conn = store.conn
-    if conn.execute(f"SELECT 1 FROM claims WHERE {SPAN} IS NULL AND date_earliest > '' LIMIT 1").fetchone():
+    from opis.store.timeline import kept_span
+
+    longest, uncomputable = kept_span(store.conn, "claims")
+    if uncomputable:
         return None
-    longest = conn.execute(f"SELECT max({SPAN}) FROM claims").fetchone()[0]
     try:
         return (date.fromisoformat(lo[:10]) - timedelta(days=int(longest or 0) + 3)).isoformat()
     except (ValueError, OverflowError):

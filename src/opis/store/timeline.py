@@ -176,16 +176,43 @@ SPAN = {
 }
 
 
+KEPT_SPANS = ("claims", "events")  # their longest span is kept in date_spans (0017_size.sql)
+
+
+def kept_span(conn: sqlite3.Connection, table: str) -> tuple[float | None, bool]:
+    """(the longest span in days of a dated row of ``table`` ever written, whether a row was
+    written whose span cannot be computed), kept in ``date_spans`` (claims and events)."""
+    row = conn.execute("SELECT longest_days, uncomputable FROM date_spans WHERE tbl = ?", (table,)).fetchone()
+    return (row[0], bool(row[1])) if row else (None, False)
+
+
+def rebuild_spans(conn: sqlite3.Connection) -> None:
+    """Recompute ``date_spans`` from the claims and events (inside a write transaction)."""
+    for table in KEPT_SPANS:
+        span, could_match = SPAN[table]
+        longest = conn.execute(f"SELECT max({span}) FROM {table}").fetchone()[0]
+        uncomputable = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {span} IS NULL AND {could_match} LIMIT 1)").fetchone()[0]
+        conn.execute("DELETE FROM date_spans WHERE tbl = ?", (table,))
+        conn.execute("INSERT INTO date_spans (tbl, longest_days, uncomputable) VALUES (?, ?, ?)",
+                     (table, longest, uncomputable))
+
+
 def _floor(conn: sqlite3.Connection, table: str, lo: str) -> str | None:
     """No interval of ``table`` that ends on or after ``lo`` begins before this date (None: unknown).
 
     Turns the overlap test into a bounded range on ``date_earliest``: a row can only reach ``lo``
     if it starts at most the longest span of the table before it (two index seeks).
     """
-    span, could_match = SPAN[table]
-    if conn.execute(f"SELECT 1 FROM {table} WHERE {span} IS NULL AND {could_match} LIMIT 1").fetchone():
-        return None
-    longest = conn.execute(f"SELECT max({span}) FROM {table}").fetchone()[0]
+    if table in KEPT_SPANS:
+        longest, uncomputable = kept_span(conn, table)
+        if uncomputable:
+            return None
+    else:
+        span, could_match = SPAN[table]
+        if conn.execute(f"SELECT 1 FROM {table} WHERE {span} IS NULL AND {could_match} LIMIT 1").fetchone():
+            return None
+        longest = conn.execute(f"SELECT max({span}) FROM {table}").fetchone()[0]
     try:
         start = date.fromisoformat(lo[:10])
     except ValueError:
