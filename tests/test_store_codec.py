@@ -60,14 +60,17 @@ def test_records_read_back_exactly_with_entities_stored_once(tmp_path, seeds):
         assert check_store(store).ok
 
 
-def test_colliding_entity_keys_get_their_own_key(tmp_path, seeds, monkeypatch):
-    monkeypatch.setattr(codec, "entity_key", lambda raw: 7)  # every entry hashes alike
+def test_entries_whose_hashes_collide_are_told_apart(tmp_path, seeds, monkeypatch):
+    monkeypatch.setattr(codec, "entity_hash", lambda raw: 7)  # every entry hashes alike
     doc = max(seeds, key=lambda d: len(d.entities))
     with Store(tmp_path / "c.db") as store:
         store.write(doc)
-        assert _dump(store.get_dict(doc.id)) == _dump(doc.to_dict())
-        keys = _raw(store, doc.id)["entities"]
-        assert keys == list(range(7, 7 + len(doc.entities)))
+        store.write(_copy(doc, 1))
+        for d in (doc, _copy(doc, 1)):
+            assert _dump(store.get_dict(d.id)) == _dump(d.to_dict())
+        assert tuple(store.conn.execute("SELECT count(*), min(hash), max(hash) FROM record_entities").fetchone()) == (
+            len(doc.entities), 7, 7)
+        assert _raw(store, doc.id)["entities"] == _raw(store, _copy(doc, 1).id)["entities"]
 
 
 def test_a_record_written_without_the_entities_indexer_keeps_its_mentions(tmp_path, seeds):

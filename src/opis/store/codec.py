@@ -5,9 +5,9 @@ them exactly (the same JSON, key for key and in the same order):
 
 * **entities by reference**: each entry of ``entities`` (an entity as the record saw it, with its
   variants: often the largest part of a record, and the same in every record that names the
-  entity) is kept once in ``record_entities``, keyed by a hash of its JSON; the record holds the
-  keys. Two different entries whose hashes collide get different keys (the next free one), so a
-  key always names exactly one entry.
+  entity) is kept once in ``record_entities`` under a small integer key, found again by a hash of
+  its JSON (two entries whose hashes collide are told apart by their JSON); the record holds the
+  keys.
 * **text by reference**: a string that is a piece of the document's text is kept as its offsets:
   a value equal to ``text[start:end]`` of its own object (a mention's surface, a date's words) as
   ``{"\\u0000": null}``, and a longer string found in the text (a claim's or an event's sentence)
@@ -49,9 +49,9 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def entity_key(body: bytes) -> int:
-    """The key of an ``entities`` entry in ``record_entities``: 48 bits of its JSON's hash."""
-    return int.from_bytes(hashlib.blake2b(body, digest_size=6).digest(), "big")
+def entity_hash(body: bytes) -> int:
+    """The hash an ``entities`` entry is found by in ``record_entities`` (64 bits of its JSON's)."""
+    return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big", signed=True)
 
 
 # --- encoding -----------------------------------------------------------------------------------
@@ -173,21 +173,21 @@ def store_entities(conn, entries: list[tuple[bytes, Any]]) -> list[int]:
     return their keys, in order."""
     if not entries:
         return []
-    keys = [entity_key(raw) for raw, _ in entries]
-    have = dict(_by_key(conn, keys))
+    hashes = [entity_hash(raw) for raw, _ in entries]
+    have: dict[int, list[tuple[int, bytes]]] = {}
+    wanted = list(dict.fromkeys(hashes))
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        for key, digest, body in conn.execute(
+                f"SELECT key, hash, body FROM record_entities WHERE hash IN ({','.join('?' * len(chunk))})", chunk):
+            have.setdefault(digest, []).append((key, zlib.decompress(body)))
     out = []
-    for (raw, _), key in zip(entries, keys, strict=True):
-        while True:
-            if key not in have:
-                row = conn.execute("SELECT body FROM record_entities WHERE key = ?", (key,)).fetchone()
-                have[key] = row[0] if row else None
-            if have[key] is None:
-                have[key] = zlib.compress(raw, LEVEL)
-                conn.execute("INSERT INTO record_entities (key, body) VALUES (?, ?)", (key, have[key]))
-                break
-            if zlib.decompress(have[key]) == raw:
-                break
-            key = (key + 1) % (1 << 48)  # a collision: the next key
+    for (raw, _), digest in zip(entries, hashes, strict=True):
+        key = next((k for k, stored in have.get(digest, ()) if stored == raw), None)
+        if key is None:
+            key = conn.execute("INSERT INTO record_entities (hash, body) VALUES (?, ?)",
+                               (digest, zlib.compress(raw, LEVEL))).lastrowid
+            have.setdefault(digest, []).append((key, raw))
         out.append(key)
     return out
 

@@ -1,13 +1,15 @@
 -- A smaller record (issue 20): documents.record is encoded before it is compressed
--- (opis.store.codec): the entries of its "entities" list are kept once each in record_entities,
--- keyed by 48 bits of a hash of their JSON (the next free key on a collision), and the record
--- holds the keys; pieces of the document text are kept as offsets and lists of like objects as
--- columns. The records of a database written before are encoded by the Python step of this
+-- (opis.store.codec): the entries of its "entities" list are kept once each in record_entities
+-- under a small integer key, found again by a hash of their JSON, and the record holds the keys;
+-- the mentions the mentions table holds are read back from it; pieces of the document text are
+-- kept as offsets and lists of like objects as columns. The records of a database written before are encoded by the Python step of this
 -- migration (opis.store.migrations._encode_records); a record not encoded still reads as it is.
 CREATE TABLE IF NOT EXISTS record_entities (
-    key  INTEGER PRIMARY KEY,   -- opis.store.codec.entity_key of body's JSON (or the next free one)
+    key  INTEGER PRIMARY KEY,   -- what the records hold
+    hash INTEGER NOT NULL,      -- opis.store.codec.entity_hash of the entry's JSON
     body BLOB NOT NULL          -- the entry's JSON, compressed (zlib)
 );
+CREATE INDEX IF NOT EXISTS record_entities_hash ON record_entities(hash);
 
 -- The longest date span of the claims and of the events, kept (issue 20): the timeline and the
 -- claims list turn "overlaps lo..hi" into a range of their date index by reading the longest

@@ -64,6 +64,24 @@
     layer.appendChild(el("path", { d, class: "graticule" }));
   }
 
+  // The map's points: as JSON from `data-points` (the API's places, most discussed first), else
+  // the rows of the table named by `data-source` (no request, or the request failed).
+  async function loadPlaces(container) {
+    if (container.dataset.points) {
+      try {
+        const response = await fetch(container.dataset.points);
+        if (response.ok) {
+          const rows = await response.json();
+          return rows.filter((p) => p.lat !== null && p.lon !== null).map((p) => ({
+            id: p.id, label: p.label, lat: +p.lat, lon: +p.lon, count: +p.count || 0,
+            href: "/entities/" + encodeURIComponent(p.id).replace(/%3A/g, ":"),
+          }));
+        }
+      } catch (err) { /* the table's rows below */ }
+    }
+    return readPlaces(container);
+  }
+
   function readPlaces(container) {
     if (container.dataset.lat) {
       return [{ id: null, label: container.dataset.label || "", lat: +container.dataset.lat, lon: +container.dataset.lon, count: 1 }];
@@ -120,8 +138,8 @@
     return group.members.length > 1 ? Math.min(26, 8 + 3.2 * Math.sqrt(group.members.length)) : Math.min(20, 6 + 3.2 * Math.sqrt(group.count));
   }
 
-  function setup(container) {
-    const places = readPlaces(container);
+  async function setup(container) {
+    const places = await loadPlaces(container);
     const mini = Boolean(container.dataset.lat);
     const svg = el("svg", { role: "presentation", focusable: "false" });
     const world = el("g");
