@@ -25,8 +25,16 @@ class Indexer:
     delete: Callable[[sqlite3.Connection, str], None]
 
 
+_CACHE: list = []  # [(the plugin manager and its plugins, their indexers)]: asked once per set of plugins
+
+
 def indexers() -> list[Indexer]:
-    """Every registered indexer, the built-ins first, in the order they are written."""
+    """Every registered indexer, the built-ins first, in the order they are written (the hook is
+    called again only when the registered plugins change)."""
     from opis.plugins import by_name, get_plugin_manager
 
-    return list(by_name(get_plugin_manager().hook.register_indexers()).values())
+    pm = get_plugin_manager()
+    key = (id(pm), frozenset(id(p) for p in pm.get_plugins()))
+    if not _CACHE or _CACHE[0][0] != key:
+        _CACHE[:] = [(key, list(by_name(pm.hook.register_indexers()).values()))]
+    return list(_CACHE[0][1])
