@@ -213,34 +213,39 @@ def pack(conn, record: dict[str, Any], text: str, mention_rows: list[tuple] | No
 
 
 # --- decoding -----------------------------------------------------------------------------------
-def _rows(obj: Any) -> Any:
-    if isinstance(obj, list):
-        return [_rows(v) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    if KEYS in obj and COLUMNS in obj and len(obj) == 2:
-        keys, cols = obj[KEYS], [_rows(c) for c in obj[COLUMNS]]
-        return [dict(zip(keys, values, strict=True)) for values in zip(*cols, strict=True)]
-    return {k: _rows(v) for k, v in obj.items()}
+def _is_mark(value: Any) -> bool:
+    return type(value) is dict and len(value) == 1 and MARK in value
 
 
-def _text(obj: Any, text: str) -> Any:
-    if isinstance(obj, list):
-        return [_text(v, text) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        if type(value) is dict and len(value) == 1 and MARK in value:
-            at = value[MARK]
-            out[key] = text[at[0]:at[1]] if at is not None else None  # own span: filled below
-        else:
-            out[key] = _text(value, text)
+def _resolve(obj: dict[str, Any], text: str) -> None:
+    """Put back, in place, the pieces of ``text`` the values of ``obj`` refer to."""
     own = None
     for key, value in obj.items():
-        if type(value) is dict and len(value) == 1 and MARK in value and value[MARK] is None:
-            own = own if own is not None else _own(out, text)
-            out[key] = own
+        if _is_mark(value):
+            at = value[MARK]
+            if at is None:
+                own = _own(obj, text) if own is None else own
+                obj[key] = own
+            else:
+                obj[key] = text[at[0]:at[1]]
+
+
+def _decode(obj: Any, text: str) -> Any:
+    """An encoded dict or list as it was (columns back to objects, text references resolved;
+    a reference that is an element of a column is resolved in the object it goes back to)."""
+    if type(obj) is list:
+        return [_decode(v, text) if type(v) in _NESTED and not _is_mark(v) else v for v in obj]
+    if len(obj) == 2 and KEYS in obj and COLUMNS in obj:
+        keys = obj[KEYS]
+        cols = [_decode(c, text) for c in obj[COLUMNS]]
+        rows = [dict(zip(keys, values, strict=True)) for values in zip(*cols, strict=True)]
+        if any(_is_mark(v) for col in cols for v in col):
+            for row in rows:
+                _resolve(row, text)
+        return rows
+    out = {k: _decode(v, text) if type(v) in _NESTED and not _is_mark(v) else v for k, v in obj.items()}
+    if any(_is_mark(v) for v in out.values()):
+        _resolve(out, text)
     return out
 
 
@@ -255,15 +260,15 @@ def needs_mentions(body: dict[str, Any]) -> bool:
 
 
 def decode(body: dict[str, Any], text: str, entities: Mapping[int, bytes],
-           mention_rows: list[tuple] | None = None) -> dict[str, Any]:
+           mention_rows: list[tuple] | None = None, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The record JSON of an encoded record (``entities``: the JSON of its entries by key, each
     parsed anew so that no two records share an object; ``mention_rows``: its ``mentions`` rows,
-    MENTION_COLUMNS in order, when :func:`needs_mentions`); a record that is not encoded is
-    returned as it is."""
+    MENTION_COLUMNS in order, when :func:`needs_mentions`; ``fields``: only these keys of it); a
+    record that is not encoded is returned as it is."""
     if VERSION not in body:
-        return body
+        return body if fields is None else {k: body[k] for k in fields if k in body}
     keys = body.get("entities") or []
-    out = _text(_rows({k: v for k, v in body.items() if k != VERSION}), text)
+    out = _decode({k: v for k, v in body.items() if k != VERSION and (fields is None or k in fields)}, text)
     if "entities" in out:
         out["entities"] = [json.loads(entities[k]) for k in keys]
     kept = out.get("mentions")

@@ -171,25 +171,45 @@ def unpack_record(value: bytes | str, text: bytes | str | None, conn=None, doc_i
     return unpack_records([(doc_id, value, text)], conn)[0]
 
 
-def unpack_records(rows: list[tuple[str | None, bytes | str, bytes | str | None]], conn=None) -> list[dict[str, Any]]:
+def unpack_records(rows: list[tuple[str | None, bytes | str, bytes | str | None]], conn=None,
+                   fields: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """:func:`unpack_record` of several ``(doc_id, record, text)`` rows, their entities and
-    mentions read in one go."""
+    mentions read in one go (``fields``: only these keys of each record, and only what they need)."""
     items = [(doc_id, _body(value), text) for doc_id, value, text in rows]
     encoded = [(doc_id, body) for doc_id, body, _ in items if isinstance(body, dict) and codec.VERSION in body]
     if encoded and conn is None:
         raise ValueError("an encoded record needs a connection to read its entities and mentions")
-    keys = [k for _, body in encoded for k in codec.entity_keys(body)]
+    keys = [k for _, body in encoded for k in codec.entity_keys(body)] if fields is None or "entities" in fields else []
     found = codec.lookup(conn)(keys) if keys else {}
-    needs = [doc_id for doc_id, body in encoded if codec.needs_mentions(body)]
+    needs = [doc_id for doc_id, body in encoded if codec.needs_mentions(body)] if (
+        fields is None or "mentions" in fields) else []
     if None in needs:
         raise ValueError("an encoded record that keeps its mentions in the mentions table needs its id")
     mentions = codec.mention_rows(conn, needs) if needs else {}
     out = []
     for doc_id, body, raw in items:
         value = unpack_text(raw)
-        record = (codec.decode(body, value, found, mentions.get(doc_id, []))
-                  if isinstance(body, dict) and codec.VERSION in body else body)
+        if isinstance(body, dict):
+            record = codec.decode(body, value, found, mentions.get(doc_id, []), fields)
+        else:
+            record = body
         if raw is not None and "text" in record:
             record["text"] = value or record["text"]
         out.append(record)
+    return out
+
+
+def record_fields(store, doc_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Some keys of the records ``doc_ids`` (those stored), decoding only those: e.g. a record's
+    ``notes`` without its entities and mentions."""
+    out: dict[str, dict[str, Any]] = {}
+    ids = list(dict.fromkeys(doc_ids))
+    with store.reading("reading records"):
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = store.conn.execute(
+                "SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id"
+                f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            for row, rec in zip(rows, unpack_records([tuple(r) for r in rows], store.conn, fields), strict=True):
+                out[row[0]] = rec
     return out

@@ -176,12 +176,14 @@ def with_context(store, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add ``context`` (the words around each mention) to ``mentions``, cut from their documents'
     texts, read for these documents only (and a footnote's text from its record)."""
     texts = store.texts([m["doc_id"] for m in mentions])
+    from opis.store.documents import record_fields
+
     notes: dict[str, dict[int, str]] = {}
-    for doc_id in {m["doc_id"] for m in mentions if m["note"] is not None}:
-        rec = store.get_dict(doc_id)
+    for doc_id, rec in record_fields(store, [m["doc_id"] for m in mentions if m["note"] is not None],
+                                     ("notes",)).items():
         notes[doc_id] = {n.get("n"): n.get("text") or "" for n in rec.get("notes") or []}
     for m in mentions:
-        text = texts.get(m["doc_id"], "") if m["note"] is None else notes[m["doc_id"]].get(m["note"], "")
+        text = texts.get(m["doc_id"], "") if m["note"] is None else notes.get(m["doc_id"], {}).get(m["note"], "")
         m["context"] = _context(text, m["start"], m["end"])
     return mentions
 

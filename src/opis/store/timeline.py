@@ -365,9 +365,12 @@ def _spans(conn, scope: Scope, docs: list[str]) -> list[Spans]:
             continue
         cond, args = f.sql("m")
         spans: dict[str, list[tuple[int | None, int | None]]] = {}
+        # (CROSS JOIN: the documents first, then each one's range of mentions by its key; left to
+        # itself SQLite may walk the index of every mention of the type instead, 1-2 s at 10,000
+        # documents)
         for doc_id, start, end in conn.execute(
-            f"SELECT m.doc_id, m.span_start, m.span_end FROM mentions m"
-            f" WHERE m.doc_id IN (SELECT value FROM json_each(?)) AND {cond}", [json.dumps(docs), *args]):
+            f"SELECT m.doc_id, m.span_start, m.span_end FROM json_each(?) AS j CROSS JOIN mentions m"
+            f" WHERE m.doc_id = j.value AND {cond}", [json.dumps(docs), *args]):
             spans.setdefault(doc_id, []).append((start, end))
         out.append(spans)
     return out
