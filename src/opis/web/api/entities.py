@@ -5,6 +5,7 @@ Every list is a page (``limit`` bounded, ``offset``), read from the kept aggrega
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from opis.archive import Archive
 from opis.web.settings import get_archive
@@ -31,7 +32,8 @@ def places(limit: int = Query(1000, ge=1, le=5000), offset: int = Query(0, ge=0)
            archive: Archive = Depends(get_archive)):
     """Places with coordinates and the number of documents discussing them, most documents first; ``limit``
     from ``offset``."""
-    return archive.places(limit=limit, offset=offset)
+    # plain rows of the store: written as JSON as they are (FastAPI's encoder took 70 ms for 1,000)
+    return JSONResponse(archive.places(limit=limit, offset=offset))
 
 
 @router.get("/entities/{entity_id}", summary="One entity: label, variants, coordinates, counts, a page of its documents")

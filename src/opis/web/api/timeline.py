@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from opis.archive import Archive
 from opis.web.settings import get_archive
@@ -25,7 +26,6 @@ router = APIRouter(tags=["timeline"])
 @router.get("/timeline", summary="Dated items (kind, date, label, doc_id, span), a page at a time")
 def timeline(
     request: Request,
-    response: Response,
     date_from: str | None = Query(None, pattern=DATE),
     date_to: str | None = Query(None, pattern=DATE),
     place: str | None = Query(None, max_length=200, description="place entity id or name"),
@@ -40,12 +40,12 @@ def timeline(
     if offset:
         return archive.timeline(date_from, date_to, place or None, person or None, limit=limit, offset=offset)
     page = archive.timeline_page(date_from, date_to, place or None, person or None, limit=limit, cursor=cursor)
+    headers = {}
     if page["next"]:
         params = {k: v for k, v in request.query_params.items() if k != "cursor"}
         url = f"{request.url.path}?{urlencode({**params, 'cursor': page['next']})}"
-        response.headers["Link"] = f'<{url}>; rel="next"'
-        response.headers["X-Next-Cursor"] = page["next"]
-    return page["items"]
+        headers = {"Link": f'<{url}>; rel="next"', "X-Next-Cursor": page["next"]}
+    return JSONResponse(page["items"], headers=headers)  # plain rows: written as they are, not through FastAPI's encoder
 
 
 @router.get("/timeline/years", summary="Documents, claims and events per year (kept counts)")
