@@ -143,3 +143,15 @@ def test_a_database_of_plain_records_is_encoded_on_upgrade(tmp_path, seeds):
             assert _dump(store.get_dict(doc_id)) == rec
         assert store.conn.execute("SELECT sum(length(record)) FROM documents").fetchone()[0] < 0.7 * size
         assert check_store(store).ok
+
+
+def test_a_text_read_up_to_a_point_holds_at_least_that_much():
+    from opis.store.documents import pack_text, unpack_text
+
+    text = "Чугучак 塔城 " * 4000 + "end"
+    packed = pack_text(text)
+    assert unpack_text(packed) == text
+    for upto in (0, 1, 7, 5000, 9999, len(text) - 1, len(text), len(text) + 50):
+        got = unpack_text(packed, upto)
+        assert text.startswith(got) and len(got) >= min(upto, len(text))
+        assert len(got) < len(text) or upto >= len(text) // 4  # the rest was not decompressed

@@ -125,7 +125,10 @@ def with_sentences(store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill the ``sentence`` of the claims and events in ``items`` that keep it as offsets, cut
     from their documents' texts (read for these documents only); returns ``items``."""
     todo = [c for c in items if CUT in c]
-    texts = store.texts(c["doc_id"] for c in todo) if todo else {}
+    upto: dict[str, int] = {}
+    for c in todo:  # (each text read as far as its last sentence wanted)
+        upto[c["doc_id"]] = max(upto.get(c["doc_id"], 0), c[CUT][1] or 0)
+    texts = store.texts(upto, upto) if todo else {}
     for c in todo:
         start, end = c.pop(CUT)
         c["sentence"] = texts.get(c["doc_id"], "")[start:end]

@@ -148,12 +148,17 @@ def pack_text(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), LEVEL)
 
 
-def unpack_text(value: bytes | str | None) -> str:
-    """A text as ``document_texts`` holds it (``None``: no row, the empty text)."""
+def unpack_text(value: bytes | str | None, upto: int | None = None) -> str:
+    """A text as ``document_texts`` holds it (``None``: no row, the empty text); ``upto``: only
+    its first ``upto`` characters are needed (at least those are returned, the rest of the text
+    is not decompressed: a UTF-8 character takes at most 4 bytes)."""
     if value is None:
         return ""
     if isinstance(value, str):  # (written uncompressed by hand: accepted)
         return value
+    if upto is not None:
+        head = zlib.decompressobj().decompress(value, 4 * max(upto, 0) + 4)
+        return head.decode("utf-8", errors="ignore" if len(head) == 4 * max(upto, 0) + 4 else "strict")
     return zlib.decompress(value).decode("utf-8")
 
 

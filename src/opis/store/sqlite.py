@@ -316,9 +316,11 @@ class Store:
                                strict=True))
         return out
 
-    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+    def texts(self, doc_ids: Iterable[str], upto: dict[str, int] | None = None) -> dict[str, str]:
         """The text of each named document that is stored (the one place text is read from;
-        a record without text maps to ``""``). Reads only the texts, never the records."""
+        a record without text maps to ``""``). Reads only the texts, never the records.
+        ``upto``: for the documents it names, only the text's first ``upto[id]`` characters are
+        needed (at least those are returned; the rest is not decompressed)."""
         out: dict[str, str] = {}
         ids = list(dict.fromkeys(doc_ids))
         with self.reading("reading document texts"):
@@ -327,7 +329,7 @@ class Store:
                 for row in self.conn.execute(
                     f"SELECT d.id, t.text FROM documents d LEFT JOIN document_texts t"
                     f" ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk):
-                    out[row[0]] = unpack_text(row[1])
+                    out[row[0]] = unpack_text(row[1], (upto or {}).get(row[0]))
         return out
 
     def titles_and_dates(self, doc_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
