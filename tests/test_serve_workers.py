@@ -120,3 +120,32 @@ def test_the_search_gate_lets_one_process_in_at_a_time(tmp_path):
     spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
     assert len(spans) == 15
     assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_connections_are_served_without_nagle_delay():
+    """A connection accepted from a socket bound the way uvicorn binds one for several workers
+    (protocol number 0) keeps Nagle's algorithm on, which asyncio does not turn off for it: the
+    server's protocol does (opis.web.nodelay), and ``opis serve`` uses that protocol."""
+    from opis.cli import web as cli_web
+    from opis.web.nodelay import HTTP, NoDelayProtocol, nodelay
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    client = socket.create_connection(listener.getsockname())
+    conn, _ = listener.accept()
+
+    class Transport:
+        def get_extra_info(self, name):
+            return conn if name == "socket" else None
+
+    try:
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        nodelay(Transport())
+        assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        for s in (conn, client, listener):
+            s.close()
+    module, name = HTTP.split(":")
+    assert getattr(__import__(module, fromlist=[name]), name) is NoDelayProtocol
+    assert "http=HTTP" in Path(cli_web.__file__).read_text(encoding="utf-8")

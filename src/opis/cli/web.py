@@ -34,6 +34,7 @@ def serve(db, host, port, allow_write, token, max_body, workers, files):
 
     from opis.errors import OpisError
     from opis.web.app import build
+    from opis.web.nodelay import HTTP
     from opis.web.settings import Settings
 
     try:
@@ -45,11 +46,12 @@ def serve(db, host, port, allow_write, token, max_body, workers, files):
     click.echo(f"opis: serving {db} ({mode}, {workers} worker{'s' if workers > 1 else ''}, bodies up to "
                f"{settings.max_body} bytes) at http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
     if workers == 1:
-        uvicorn.run(build(settings), host=host, port=port, log_level="warning", limit_concurrency=MAX_IN_FLIGHT)
+        uvicorn.run(build(settings), host=host, port=port, log_level="warning", limit_concurrency=MAX_IN_FLIGHT,
+                    http=HTTP)
         return
     os.environ.update(settings.to_env())  # each worker process builds its app from these
     uvicorn.run("opis.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", limit_concurrency=MAX_IN_FLIGHT)
+                log_level="warning", limit_concurrency=MAX_IN_FLIGHT, http=HTTP)
 
 
 def _warm_search_index(db: str) -> None:
