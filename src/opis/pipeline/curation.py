@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opis.authority import curation as rules
+from opis.authority.curation import DOCUMENT_FIELDS
 from opis.model import Document
 from opis.pipeline import component, run_context
 from opis.pipeline.linking import build_entities
@@ -27,7 +28,7 @@ def curate(doc: Document, corrections: Sequence[dict[str, Any]]) -> Document:
 @component(
     "curation",
     requires=["text", "notes", "mentions", "entities"],
-    assigns=["mentions", "entities"],
+    assigns=["mentions", "entities", "claims", *DOCUMENT_FIELDS, "provenance"],
 )
 def curation(doc: Document) -> Document:
     """Apply the archive's entity corrections (merges, splits, relinks) to the document; unchanged when there
