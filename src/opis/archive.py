@@ -35,12 +35,14 @@ from opis.store import timeline as _timeline
 
 if TYPE_CHECKING:  # (imported when used: opening an archive does not load search or the pipeline)
     from opis.accounts import Session, User
+    from opis.audit import Outcome
     from opis.files import FileStore
     from opis.ingest import IngestResult
     from opis.pipeline import Pipeline
     from opis.readers import ReadOptions
     from opis.search import SearchResult
     from opis.store.accounts import TokenRow
+    from opis.store.audit import AuditRow
     from opis.store.backup import BackupResult, RestoreResult
     from opis.store.check import CheckReport
     from opis.store.uploads import Upload
@@ -74,11 +76,13 @@ class Correction:
     args: dict[str, Any]
     documents: list[str] = field(default_factory=list)
     author: str | None = None  # the account that made it; None: the command line or the server's token
+    audit_id: int | None = None  # its entry in the history
+    changes: list[dict[str, Any]] = field(default_factory=list)  # the values it changed (before, after)
 
     def to_dict(self) -> dict[str, Any]:
         """The correction as JSON (``POST /api/corrections``)."""
         return {"id": self.id, "kind": self.kind, "args": self.args, "documents": self.documents,
-                "author": self.author}
+                "author": self.author, "audit_id": self.audit_id, "changes": self.changes}
 
 
 class Archive:
@@ -249,34 +253,21 @@ class Archive:
         with the document's full id, its file path and the words at the span, so it is
         re-applied to a new version of the same file only while those words are still there.
 
-        Kinds: ``entity.merge {into, other}``, ``entity.rename {id, label}``,
-        ``entity.link {doc_id, start, end, entity[, note]}``,
-        ``entity.unlink {doc_id, start, end[, note]}``.
+        Kinds (see :mod:`opis.authority.curation`): ``entity.merge {into, other}``,
+        ``entity.rename {id, label}``, ``entity.link {doc_id, start, end, entity[, note]}``,
+        ``entity.unlink {doc_id, start, end[, note]}``, ``entity.split {entity, label, mentions[, id]}``,
+        ``entity.authority {id, authority}``, ``entity.reject {id}``,
+        ``mention.retype {doc_id, start, end, type}``, ``claim.reject {doc_id, start, end}``,
+        ``claim.correct {doc_id, start, end, value|date|place}``, ``document.set {doc_id, field, value}``.
+        The change is recorded in the history (:meth:`history`) with what it changed, and can be
+        undone (:meth:`undo`); :meth:`preview` says what it would change without storing anything.
         """
-        curation.validate(kind, args)
-        args = dict(args)
-        if kind == "entity.merge":
-            self._known_entity(args["into"])
-            self._known_entity(args["other"])
-            affected = _entities.affected_documents(self._store, [args["other"]])
-        elif kind == "entity.rename":
-            self._known_entity(args["id"])
-            affected = _entities.affected_documents(self._store, [args["id"]])
-        else:
-            if kind == "entity.link":
-                self._known_entity(args["entity"])
-            args.update(self._span(args))
-            affected = [args["doc_id"]]
-        self._store.writable("storing a correction")
-        cid = self._store.add_correction(kind, args, author)
-        applied = [{"id": cid, "kind": kind, "args": args}]
-        from opis.pipeline.curation import curate
+        from opis import audit
 
-        for doc_id in affected:
-            doc = self._store.get(doc_id)
-            curate(doc, applied)
-            self._store.write(doc)
-        return Correction(cid, kind, args, list(affected), author)
+        args, affected = self._checked(kind, args)
+        done = audit.run(self._store, kind, args, affected, author=author, preview=False)
+        return Correction(done.correction_id, kind, args, done.documents, author, audit_id=done.audit_id,
+                          changes=[c.to_dict() for c in done.changes])
 
     def corrections(self) -> list[dict[str, Any]]:
         """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at", "author"}``."""
@@ -703,3 +694,96 @@ class Archive:
 
         with JobQueue(queue) as q:
             yield from enqueue_paths(q, self._store, self.files, paths, options)
+
+    # --- curation: preview, history and undo (issue 17) ----------------------------------
+    def preview(self, kind: str, args: dict[str, Any]) -> Outcome:
+        """What :meth:`correct` would change (documents; fields, mentions, claims and entities,
+        before and after), by the same checks and the same function, storing nothing. Raises
+        :class:`~opis.authority.curation.CorrectionError` for a correction that would be refused."""
+        from opis import audit
+
+        args, affected = self._checked(kind, args)
+        return audit.run(self._store, kind, args, affected, preview=True)
+
+    def history(self, subject: str | None = None, author: str | None = None, kind: str | None = None,
+                since: str | None = None, until: str | None = None, limit: int | None = 100,
+                offset: int = 0) -> list[AuditRow]:
+        """The changes curators made, newest first: about a document or entity (``subject``, a
+        full id), by an account (``author``; ``"-"``: the command line), of a kind
+        (``entity.merge``) or family (``entity``), from ``since`` to ``until`` (ISO dates,
+        inclusive); ``limit`` from ``offset`` (None: all). Raises ValueError for a bad date."""
+        from opis import audit
+        from opis.store import audit as _audit
+
+        where = audit.history_filter(subject, author, kind, since, until)
+        return _audit.history(self._store, where, limit, offset)
+
+    def history_entry(self, audit_id: int) -> AuditRow:
+        """One change of the history; NotFound if there is none."""
+        from opis.store import audit as _audit
+
+        return _audit.get(self._store, audit_id)
+
+    def history_authors(self) -> list[str]:
+        """The accounts that made changes, by name."""
+        from opis.store import audit as _audit
+
+        return _audit.authors(self._store)
+
+    def undo(self, audit_id: int, *, author: str | None = None, preview: bool = False) -> Outcome:
+        """Undo the change ``audit_id`` of the history: its correction is no longer stored nor
+        re-applied, and the documents it changed are restored (the corrections made since are
+        kept). The undo is recorded in the history with ``author``. ``preview``: say what it
+        would change, storing nothing. Raises :class:`~opis.authority.curation.CorrectionError`
+        when the change is an undo or was undone already."""
+        from opis import audit
+
+        if not preview:
+            self._store.writable("undoing a correction")
+        return audit.undo(self._store, audit_id, author=author, preview=preview)
+
+    def _checked(self, kind: str, args: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """A correction's arguments completed and checked against the archive, and the stored
+        documents it concerns (see :meth:`correct`)."""
+        from opis import audit
+
+        args = audit.complete(self._store, kind, dict(args) if isinstance(args, dict) else args)
+        curation.validate(kind, args)
+        if kind in ("entity.merge", "entity.rename", "entity.authority", "entity.reject"):
+            return args, self._entity_correction(kind, args)
+        if kind == "entity.split":
+            self._known_entity(args["entity"])
+            args["mentions"] = [{**m, **self._span(m)} for m in args["mentions"]]
+            return args, list(dict.fromkeys(m["doc_id"] for m in args["mentions"]))
+        if kind == "document.set":
+            doc = self._store.get(args["doc_id"]) if self._has_document(args["doc_id"]) else None
+            if doc is None:
+                raise curation.CorrectionError(f"no document with id {args['doc_id']!r}")
+            args.update(doc_id=doc.id, path=doc.provenance.path if doc.provenance else None)
+            return args, [doc.id]
+        if kind == "entity.link":
+            self._known_entity(args["entity"])
+        if kind == "claim.correct" and args.get("place"):
+            self._known_entity(args["place"])
+        args.update(self._span(args))
+        audit.span_target(self._store, kind, args)
+        return args, [args["doc_id"]]
+
+    def _entity_correction(self, kind: str, args: dict[str, Any]) -> list[str]:
+        """Check the entities of an entity-wide correction; the documents it concerns."""
+        from opis import authority
+
+        ids = [args[k] for k in ("into", "other", "id") if k in args]
+        for eid in ids:
+            self._known_entity(eid)
+        if kind == "entity.authority" and authority.get(args["authority"]) is None:
+            raise curation.CorrectionError(f"no authority entry with id {args['authority']!r}")
+        moved = args["other"] if kind == "entity.merge" else args["id"]
+        return _entities.affected_documents(self._store, [moved])
+
+    def _has_document(self, ident: str) -> bool:
+        try:
+            self._store.resolve_id(ident)
+        except NotFound:
+            return False
+        return True
