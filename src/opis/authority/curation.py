@@ -112,9 +112,9 @@ def _check_value(kind: str, key: str, value: Any) -> None:
     else:
         ok = isinstance(value, str) and bool(value.strip())
     if not ok:
-        raise CorrectionError(f"correction {kind}: {key} must be "
-                              f"{'an integer' if key in _INTS else 'a list of spans' if key == 'mentions' else 'a non-empty value'}"
-                              f", not {value!r}")
+        want = ("an integer" if key in _INTS else "a list of spans" if key == "mentions"
+                else "a number or a non-empty string" if key == "value" else "a non-empty string")
+        raise CorrectionError(f"correction {kind}: {key} must be {want}, not {value!r}")
 
 
 def _check_span(kind: str, span: dict[str, Any]) -> None:
@@ -365,9 +365,10 @@ def _claim_places(doc: Document, by_id: dict[str, Entity], state: _State) -> Non
         if c.place in state.rejected:
             c.place, c.place_label = None, None
             continue
-        c.place = state.final(c.place)
-        if c.place in by_id:
-            c.place_label = by_id[c.place].label
+        place = state.final(c.place)
+        if (place != c.place or place in state.renames) and place in by_id:
+            c.place_label = by_id[place].label
+        c.place = place
 
 
 def _date(value: str | None) -> DateValue:
