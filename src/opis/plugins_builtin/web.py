@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
-               "uploads", "suggest")
+               "uploads", "suggest", "curation")
 VIEW_MODULES = ("home", "search", "document", "entity", "entities", "archives", "timeline", "map", "claims", "upload", "account",
-                "docs")
+                "docs", "history")
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from opis.model import Document
 from opis.web import references
 from opis.web.settings import get_archive
 from opis.web.templating import render
+from opis.web.views.history import curation_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,4 +43,5 @@ def document_page(request: Request, doc_id: str, archive: Archive = Depends(get_
         "rec": doc, "title": doc.title, "cites": citations(doc), "original": archive.original(doc),
         "references": references.entries(doc.bibliography, doc.notes),
         "note_refs": lambda note: references.note_refs(note, listed),
+        **curation_context(request, archive, doc.id, doc),
     })

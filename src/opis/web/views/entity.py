@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from opis.archive import Archive
 from opis.web.settings import get_archive
 from opis.web.templating import render
+from opis.web.views.history import curation_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,4 +44,5 @@ def entity_page(request: Request, entity_id: str, page: int = Query(1, ge=1, le=
         "mentions": mentions, "co": co, "claims": claims[:CLAIMS_PAGE], "doc_titles": {},
         "page": page, "pages": max(1, -(-total // MENTIONS_PAGE)), "first": (page - 1) * MENTIONS_PAGE + 1,
         "cpage": cpage, "more_claims": len(claims) > CLAIMS_PAGE, "params": {"page": page, "cpage": cpage},
+        **curation_context(request, archive, entity.get("id") or entity_id),
     })
