@@ -186,3 +186,35 @@ def test_bad_corrections_are_refused_and_nothing_is_stored(archive, kind, args, 
     with pytest.raises(CorrectionError, match=message):
         archive.correct(kind, args)
     assert archive.corrections() == [] and archive.history() == []
+
+
+def test_cli_correct_history_and_undo(archive):
+    import json
+
+    from click.testing import CliRunner
+
+    from opis.cli import cli
+
+    doc = _doc_with_claims(archive)
+    db = archive.path
+    original = archive.get(doc.id).date.edtf
+    archive.close()
+    run = CliRunner().invoke
+    args = json.dumps({"doc_id": doc.id[:8], "field": "date", "value": "1904-05"})
+    r = run(cli, ["correct", "document.set", args, "--preview", "--db", db])
+    assert r.exit_code == 0 and "would change 1 values" in r.output and "1904-05" in r.output
+    r = run(cli, ["correct", "document.set", args, "--db", db])
+    assert r.exit_code == 0 and "(history #1)" in r.output
+    r = run(cli, ["history", "--db", db, "--format", "json"])
+    rows = json.loads(r.output)
+    assert [(x["kind"], x["author"], list(x["after"].values())) for x in rows] == [("document.set", None, ["1904-05"])]
+    r = run(cli, ["undo", "1", "--db", db])
+    assert r.exit_code == 0
+    with Archive(db) as a:
+        assert a.get(doc.id).date.edtf == original
+    r = run(cli, ["undo", "1", "--db", db])
+    assert r.exit_code == 1 and "undone already" in r.output
+    r = run(cli, ["history", "--db", db, "--format", "csv", "--author", "-"])
+    assert r.output.count("\n") == 3 and "undo" in r.output
+    r = run(cli, ["correct", "document.set", args, "--db", db, "--as", "nobody"])
+    assert r.exit_code == 1

@@ -14,6 +14,9 @@ recorded.
 from __future__ import annotations
 
 import copy
+import csv
+import io
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -281,3 +284,18 @@ def history_filter(subject: str | None = None, author: str | None = None, kind: 
     elif until:
         date.fromisoformat(until[:10])
     return _audit.HistoryFilter(subject or None, author or None, kind or None, since or None, until or None)
+
+
+CSV_COLUMNS = ("id", "at", "author", "action", "kind", "correction_id", "args", "before", "after", "documents",
+               "undoes", "undone_by")
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """History entries as CSV (JSON in the args, before, after and documents columns)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(CSV_COLUMNS)
+    for r in rows:
+        w.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], dict | list) else r[c]
+                    for c in CSV_COLUMNS])
+    return out.getvalue()

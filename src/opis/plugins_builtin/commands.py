@@ -8,7 +8,7 @@ import click
 
 from opis.hookspecs import hookimpl
 
-COMMAND_MODULES = ("core", "refs", "entities", "claims", "search", "web", "admin", "users", "jobs")
+COMMAND_MODULES = ("core", "refs", "entities", "claims", "search", "web", "admin", "users", "jobs", "curation")
 
 
 @hookimpl

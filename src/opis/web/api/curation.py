@@ -11,9 +11,6 @@ editor role (its session with the page's ``X-CSRF-Token``, or its API token), se
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from opis.archive import Archive
+from opis.audit import to_csv
 from opis.web.auth import identity
 from opis.web.settings import get_archive
 
@@ -179,10 +177,6 @@ def undo(request: Request, audit_id: int, preview: bool = PREVIEW, archive: Arch
 
 
 # --- history -----------------------------------------------------------------------------------
-CSV_COLUMNS = ("id", "at", "author", "action", "kind", "correction_id", "args", "before", "after", "documents",
-               "undoes", "undone_by")
-
-
 def may_read_history(request: Request, archive: Archive) -> bool:
     """Editors and admins read the history; anyone in single-user mode (no accounts)."""
     who = identity(request)
@@ -200,17 +194,6 @@ def history_denied(request: Request, archive: Archive) -> JSONResponse | None:
     if identity(request).user is None:
         return JSONResponse({"error": "unauthorized", "detail": "sign in: the history is for editors"}, 401)
     return JSONResponse({"error": "forbidden", "detail": "the history is for editors"}, 403)
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """History entries as CSV (JSON in the args, before, after and documents columns)."""
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(CSV_COLUMNS)
-    for r in rows:
-        w.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], dict | list) else r[c]
-                    for c in CSV_COLUMNS])
-    return out.getvalue()
 
 
 @router.get("/history", summary="The history of changes (JSON or CSV)")
