@@ -168,3 +168,20 @@ def test_the_openapi_schema_documents_the_curation_endpoints(db):
               "/api/curation/claims/correct", "/api/curation/undo/{audit_id}", "/api/history"):
         assert p in paths, p
     assert any(q["name"] == "preview" for q in paths["/api/curation/claims/correct"]["post"]["parameters"])
+
+
+def test_single_user_mode_curates_with_the_servers_token(tmp_path, seed_db):
+    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    path = tmp_path / "alone.db"
+    shutil.copy(seed_db.path, path)
+    t = _targets(str(path))
+    c = TestClient(create_app(str(path), allow_write=True, token="server-secret"))
+    page = c.get(f"/documents/{t['doc']}").text
+    assert 'id="cur-token"' in page and 'id="curate-h"' in page and 'id="history-h"' in page
+    url, body = t["endpoints"][0]
+    assert c.post(url, json=body).status_code == 401
+    r = c.post(url, json=body, headers={"Authorization": "Bearer server-secret"})
+    assert r.status_code == 200 and r.json()["audit_id"]
+    assert c.get("/api/history").json()[0]["author"] is None
+    read_only = TestClient(create_app(str(path)))
+    assert 'id="curate-h"' not in read_only.get(f"/documents/{t['doc']}").text

@@ -7,6 +7,14 @@
 "use strict";
 (() => {
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  // Signed in: the page's form token in a header. Single-user server: the server's token, typed
+  // once and kept for this tab (the same key as the upload page).
+  function auth() {
+    if (csrf()) return { "X-CSRF-Token": csrf() };
+    const field = document.getElementById("cur-token");
+    const token = (field && field.value.trim()) || sessionStorage.getItem("opis-token") || "";
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
 
   function body(form) {
     const out = form.dataset.body ? JSON.parse(form.dataset.body) : {};
@@ -59,7 +67,7 @@
     try {
       res = await fetch(url, {
         method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+        headers: { "Content-Type": "application/json", ...auth() },
         body: JSON.stringify(body(form)),
       });
     } catch (err) {
@@ -82,6 +90,11 @@
         ev.preventDefault();
         send(form, !ev.submitter || ev.submitter.value === "preview");
       });
+    }
+    const tokenField = document.getElementById("cur-token");
+    if (tokenField) {
+      tokenField.value = sessionStorage.getItem("opis-token") || "";
+      tokenField.addEventListener("change", () => sessionStorage.setItem("opis-token", tokenField.value.trim()));
     }
     const field = document.getElementById("cur-field");
     const value = document.getElementById("cur-value");

@@ -21,18 +21,24 @@ PANEL = 20  # changes shown in a page's history panel
 PAGE = 50  # changes per page of the log
 
 
-def may_curate(request: Request) -> bool:
-    """Whether the page shows the curation forms: a writable server and a signed-in editor."""
+def may_curate(request: Request, archive: Archive) -> bool:
+    """Whether the page shows the curation forms: a writable server, and a signed-in editor or
+    no accounts at all (single-user mode: the forms then send the server's token, typed once)."""
     who = identity(request)
-    return bool(request.app.state.settings.allow_write and who.via == "session" and who.user
-                and who.user.can("editor"))
+    if not request.app.state.settings.allow_write:
+        return False
+    if who.user is not None:
+        return who.via == "session" and who.user.can("editor")
+    return not archive.has_users()
 
 
 def curation_context(request: Request, archive: Archive, subject: str, doc: Any = None) -> dict[str, Any]:
     """What the curation partials of a document or entity page need: whether to show the forms,
     the page's history (for those who may read it) and, for a document, its editable fields."""
-    shown = may_read_history(request, archive) and (may_curate(request) or not archive.has_users())
-    out: dict[str, Any] = {"may_curate": may_curate(request), "history": [], "history_shown": shown,
+    curate = may_curate(request, archive)
+    single = not archive.has_users()
+    shown = may_read_history(request, archive) and (curate or single)
+    out: dict[str, Any] = {"may_curate": curate, "single_user": single, "history": [], "history_shown": shown,
                            "history_subject": subject}
     if shown:
         out["history"] = archive.history(subject=subject, limit=PANEL)
@@ -58,5 +64,6 @@ def history_page(request: Request, author: str | None = None, kind: str | None =
     return render(request, "history.html", {
         "title": "History of changes", "allowed": allowed, "rows": rows[:PAGE], "more": len(rows) > PAGE,
         "page": page, "params": params, "authors": archive.history_authors() if allowed else [],
-        "kinds": KINDS, "error": error, "may_curate": may_curate(request),
+        "kinds": KINDS, "error": error, "may_curate": may_curate(request, archive),
+        "single_user": not archive.has_users(),
     }, status_code=200 if allowed else (401 if identity(request).user is None else 403))
