@@ -150,8 +150,18 @@ class HistoryFilter:
         return (" WHERE " + " AND ".join(parts) if parts else ""), params
 
 
+def present(store) -> bool:
+    """Whether the database has the audit trail (a read-only server over a database not yet
+    migrated to ``0018_audit.sql`` has none: its history is empty)."""
+    with store.reading("reading the schema version"):
+        row = store.conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", ("0018_audit.sql",)).fetchone()
+    return row is not None
+
+
 def history(store, where: HistoryFilter, limit: int | None = 100, offset: int = 0) -> list[AuditRow]:
     """Entries kept by ``where``, newest first (``limit`` of them from ``offset``; None: all)."""
+    if not present(store):
+        return []
     cond, params = where.where()
     sql = f"SELECT {_COLUMNS} FROM audit{cond} ORDER BY id DESC"
     if limit is not None:
@@ -163,6 +173,8 @@ def history(store, where: HistoryFilter, limit: int | None = 100, offset: int = 
 
 def authors(store) -> list[str]:
     """The accounts that made changes, by name (for the filters of the log)."""
+    if not present(store):
+        return []
     with store.reading("reading the audit trail"):
         rows = store.conn.execute("SELECT DISTINCT author FROM audit WHERE author IS NOT NULL ORDER BY author")
         return [r[0] for r in rows.fetchall()]
