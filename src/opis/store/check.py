@@ -119,7 +119,7 @@ def _timed(report: CheckReport, check: Check, run) -> Check:
     t = time.perf_counter()
     try:
         run(check)
-    except sqlite3.DatabaseError as exc:  # the check itself could not read on
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # the check itself could not read on
         check.add(f"stopped: {exc}")
     check.seconds = time.perf_counter() - t
     report.checks.append(check)
