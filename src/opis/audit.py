@@ -17,6 +17,7 @@ import copy
 import csv
 import io
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -62,12 +63,13 @@ class Outcome:
     audit_id: int | None = None
     correction_id: int | None = None
     stale: list[str] = field(default_factory=list)
+    action: str = "correct"  # or "undo"
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as JSON (``/api/curation/...``)."""
         return {"kind": self.kind, "args": self.args, "preview": self.preview, "documents": self.documents,
                 "changes": [c.to_dict() for c in self.changes], "audit_id": self.audit_id,
-                "correction_id": self.correction_id, "stale": self.stale}
+                "correction_id": self.correction_id, "stale": self.stale, "action": self.action}
 
 
 # --- comparing two versions of a document ------------------------------------------------------
@@ -147,11 +149,22 @@ def _applied(doc: Document, corrections: list[dict[str, Any]]) -> Document:
     return curate(copy.deepcopy(doc), corrections)
 
 
+def _transaction(store, preview: bool, doing: str):
+    """One write transaction for applying (the documents are read inside it, so no other writer
+    changes them between the read and the write); none for a preview."""
+    return nullcontext() if preview else store.batch(doing)
+
+
 def run(store, kind: str, args: dict[str, Any], affected: list[str], *, author: str | None = None,
         preview: bool = True) -> Outcome:
     """Apply the checked correction to copies of the ``affected`` stored documents and compare;
     unless ``preview``, store the correction, write the copies and record the change, all in one
     transaction. ``args`` and ``affected`` come from :meth:`opis.Archive.correct`'s checks."""
+    with _transaction(store, preview, "applying a correction"):
+        return _run(store, kind, args, affected, author, preview)
+
+
+def _run(store, kind: str, args: dict[str, Any], affected: list[str], author: str | None, preview: bool) -> Outcome:
     out = Outcome(kind, args, preview=preview)
     pending = [{"id": 0, "kind": kind, "args": args}]
     written: list[tuple[Document, Document, dict[str, Any]]] = []
@@ -166,15 +179,14 @@ def run(store, kind: str, args: dict[str, Any], affected: list[str], *, author: 
             written.append((before, after, record))
     if preview:
         return out
-    with store.batch("applying a correction"):
-        out.correction_id = store.add_correction(kind, args, author)
-        for _, after, _ in written:
-            store.write(after)
-        before_json, after_json = summary(out.changes)
-        row = _audit.AuditRow(0, "", author, "correct", kind, out.correction_id, args, before_json, after_json,
-                              out.documents)
-        records = [(b.id, b.provenance.sha256 if b.provenance else None, rec) for b, _, rec in written]
-        out.audit_id = _audit.add(store, row, subjects(kind, args, out.documents), records)
+    out.correction_id = store.add_correction(kind, args, author)
+    for _, after, _ in written:
+        store.write(after)
+    before_json, after_json = summary(out.changes)
+    row = _audit.AuditRow(0, "", author, "correct", kind, out.correction_id, args, before_json, after_json,
+                          out.documents)
+    records = [(b.id, b.provenance.sha256 if b.provenance else None, rec) for b, _, rec in written]
+    out.audit_id = _audit.add(store, row, subjects(kind, args, out.documents), records)
     out.preview = False
     return out
 
@@ -185,12 +197,17 @@ def undo(store, audit_id: int, *, author: str | None = None, preview: bool = Fal
     correction still stored re-applied in order (``preview``: only say what would change).
     Raises :class:`~opis.authority.curation.CorrectionError` for an undo or a change already
     undone, :class:`~opis.errors.NotFound` for an unknown id."""
+    with _transaction(store, preview, "undoing a correction"):
+        return _undo(store, audit_id, author, preview)
+
+
+def _undo(store, audit_id: int, author: str | None, preview: bool) -> Outcome:
     entry = _audit.get(store, audit_id)
     if entry.action != "correct":
         raise curation.CorrectionError(f"change #{audit_id} is an undo; make the correction again instead")
     if entry.undone_by is not None:
         raise curation.CorrectionError(f"change #{audit_id} was undone already (#{entry.undone_by})")
-    out = Outcome(entry.kind, entry.args, preview=preview, correction_id=entry.correction_id)
+    out = Outcome(entry.kind, entry.args, preview=preview, correction_id=entry.correction_id, action="undo")
     remaining = [c for c in store.corrections() if c["id"] != entry.correction_id]
     rebuilt: list[Document] = []
     for doc_id in entry.documents:
@@ -210,15 +227,14 @@ def undo(store, audit_id: int, *, author: str | None = None, preview: bool = Fal
             rebuilt.append(restored)
     if preview:
         return out
-    with store.batch("undoing a correction"):
-        _audit.remove_correction(store, entry.correction_id)
-        for doc in rebuilt:
-            store.write(doc)
-        before_json, after_json = summary(out.changes)
-        row = _audit.AuditRow(0, "", author, "undo", entry.kind, entry.correction_id, entry.args, before_json,
-                              after_json, out.documents, undoes=audit_id)
-        out.audit_id = _audit.add(store, row, subjects(entry.kind, entry.args, entry.documents), [])
-        _audit.mark_undone(store, audit_id, out.audit_id)
+    _audit.remove_correction(store, entry.correction_id)
+    for doc in rebuilt:
+        store.write(doc)
+    before_json, after_json = summary(out.changes)
+    row = _audit.AuditRow(0, "", author, "undo", entry.kind, entry.correction_id, entry.args, before_json,
+                          after_json, out.documents, undoes=audit_id)
+    out.audit_id = _audit.add(store, row, subjects(entry.kind, entry.args, entry.documents), [])
+    _audit.mark_undone(store, audit_id, out.audit_id)
     out.preview = False
     return out
 

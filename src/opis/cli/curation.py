@@ -28,7 +28,8 @@ def _print_outcome(out, as_json: bool) -> None:
         echo_json(out.to_dict())
         return
     verb = "would change" if out.preview else "changed"
-    click.echo(f"{out.kind}: {verb} {len(out.changes)} values in {len(out.documents)} documents"
+    what = f"undo of {out.kind}" if out.action == "undo" else out.kind
+    click.echo(f"{what}: {verb} {len(out.changes)} values in {len(out.documents)} documents"
                + (f" (history #{out.audit_id})" if out.audit_id else ""))
     for c in out.changes:
         click.echo(f"  {c.doc_id[:12]} {c.what} {c.label}: {c.before or '—'} -> {c.after or '—'}")

@@ -93,7 +93,7 @@ def _run(request: Request, archive: Archive, kind: str, args: dict[str, Any], pr
         return archive.preview(kind, args).to_dict()
     done = archive.correct(kind, args, author=_author(request))
     return {"kind": kind, "args": done.args, "preview": False, "documents": done.documents, "changes": done.changes,
-            "audit_id": done.audit_id, "correction_id": done.id, "stale": []}
+            "audit_id": done.audit_id, "correction_id": done.id, "stale": [], "action": "correct"}
 
 
 def _span(body: Span) -> dict[str, Any]:
