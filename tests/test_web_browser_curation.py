@@ -28,6 +28,8 @@ from test_web_browser import (  # noqa: E402  (skips this module too where chrom
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory, seed_db):
+    if getattr(getattr(seed_db.conn, "dialect", None), "name", "sqlite") != "sqlite":
+        pytest.skip("the browser story runs on SQLite (the API tests of test_web_curation.py run on both engines)")
     folder = tmp_path_factory.mktemp("curation-server")
     seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
     shutil.copy(seed_db.path, folder / "web.db")

@@ -23,15 +23,25 @@ PASSWORDS = {"ada": "ada-admin-password", "eve": "eve-editor-password", "rex": "
 
 
 @pytest.fixture()
-def db(tmp_path, seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    path = tmp_path / "team.db"
-    shutil.copy(seed_db.path, path)
-    with Archive(path) as archive:
+def fresh(request, tmp_path, seed_db) -> str:
+    """A writable copy of the seeds' database on the engine of ``seed_db`` (the conftest's
+    ``seed_copy`` where it exists: SQLite and PostgreSQL)."""
+    try:
+        return request.getfixturevalue("seed_copy")
+    except pytest.FixtureLookupError:
+        seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+        path = tmp_path / "team.db"
+        shutil.copy(seed_db.path, path)
+        return str(path)
+
+
+@pytest.fixture()
+def db(fresh) -> str:
+    with Archive(fresh) as archive:
         archive.add_user("ada", "admin", PASSWORDS["ada"])
         archive.add_user("eve", "editor", PASSWORDS["eve"])
         archive.add_user("rex", "reader", PASSWORDS["rex"])
-    return str(path)
+    return fresh
 
 
 def client_of(db: str, name: str | None = None) -> TestClient:
@@ -170,10 +180,8 @@ def test_the_openapi_schema_documents_the_curation_endpoints(db):
     assert any(q["name"] == "preview" for q in paths["/api/curation/claims/correct"]["post"]["parameters"])
 
 
-def test_single_user_mode_curates_with_the_servers_token(tmp_path, seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    path = tmp_path / "alone.db"
-    shutil.copy(seed_db.path, path)
+def test_single_user_mode_curates_with_the_servers_token(fresh):
+    path = fresh
     t = _targets(str(path))
     c = TestClient(create_app(str(path), allow_write=True, token="server-secret"))
     page = c.get(f"/documents/{t['doc']}").text
