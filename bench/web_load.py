@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -174,13 +173,19 @@ class Server:
 
 
 def count(db: str) -> int:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    """Documents stored in ``db`` (a SQLite file or a PostgreSQL URL)."""
+    from opis.store import Store
+
+    with Store(db, verify=False, readonly=True) as store:
+        return store.count()
 
 
 def doc_ids(db: str) -> list[str]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    """The ids of the documents stored in ``db``, sorted."""
+    from opis.store import Store
+
+    with Store(db, verify=False, readonly=True) as store:
+        return sorted(store.ids())
 
 
 def build_db(db: str, corpus: Path) -> None:

@@ -25,18 +25,103 @@ def seeds_dir() -> Path:
     return SEEDS_DIR
 
 
-@pytest.fixture(scope="session")
-def seed_db(tmp_path_factory):
-    """A store with the five seeds ingested once per test session (read-only for tests)."""
+#: the store engines every store-backed fixture runs on
+ENGINES = ["sqlite", "postgresql"]
+
+
+def _new_pg_database(server: str, label: str, template: str | None = None) -> str:
+    """A new database on the test server (empty, or a copy of ``template``); its URL."""
+    import re
+    import uuid
+
+    import psycopg
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", label.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return f"{server.rpartition('/')[0]}/{name}"
+
+
+def _drop_pg_database(server: str, url: str) -> None:
+    import psycopg
+
+    from opis.store.postgres import close_pools
+
+    close_pools(url)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def seed_db(request, tmp_path_factory):
+    """A store with the five seeds ingested once per test session and engine (read-only for
+    tests): a SQLite file, and a PostgreSQL database (its search index in a temporary folder)."""
     from opis.ingest import ingest_paths
     from opis.store import Store
 
-    path = tmp_path_factory.mktemp("seeddb") / "seeds.db"
-    store = Store(path)
+    folder = tmp_path_factory.mktemp("seeddb")
+    if request.param == "sqlite":
+        store = Store(folder / "seeds.db")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = _new_pg_database(server, "seeds")
+        store = Store(url, index=folder / "index")
     results = list(ingest_paths(store, [SEEDS_DIR]))
     assert all(r.status in ("added", "unchanged") for r in results), [r.to_dict() for r in results]
     yield store
     store.close()
+    if request.param != "sqlite":
+        _drop_pg_database(server, url)
+
+
+@pytest.fixture()
+def seed_copy(request, tmp_path, seed_db) -> str:
+    """A writable copy of the seed database, on the engine of ``seed_db``: a copy of the file, or
+    a PostgreSQL database made from the seeds' database as its template. Returns its path or URL."""
+    import shutil
+
+    if seed_db.conn.dialect.name == "sqlite":
+        seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+        path = tmp_path / "copy.db"
+        shutil.copy(seed_db.path, path)
+        return str(path)
+    import psycopg
+
+    from opis.store.postgres import PgConnection, connect
+
+    server = request.getfixturevalue("postgres_server")
+    template = seed_db.url.rpartition("/")[2]
+    url = _new_pg_database(server, "copy")
+    name = url.rpartition("/")[2]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}"')
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (template,))
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    seed_db.conn = PgConnection(connect(seed_db.url), seed_db.path)
+    request.addfinalizer(lambda: _drop_pg_database(server, url))
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _index_cache(tmp_path_factory):
+    """The search index replicas and file stores of PostgreSQL databases opened without ``index``
+    or ``files`` (the CLI, the web app) go to temporary folders, not the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(params=ENGINES)
+def empty_db(request, tmp_path) -> str:
+    """Where a new, empty archive is, on each engine: a SQLite file name (not made yet) or the URL of
+    a new PostgreSQL database (made from the migrated template)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "empty.db")
+    server = request.getfixturevalue("postgres_server")
+    url = _new_pg_database(server, request.node.name, template=request.getfixturevalue("pg_template"))
+    request.addfinalizer(lambda: _drop_pg_database(server, url))
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -48,13 +133,34 @@ def seed_records(seed_db) -> dict[str, dict]:
     return out
 
 
-@pytest.fixture()
-def store(tmp_path):
+@pytest.fixture(scope="session")
+def pg_template(postgres_server):
+    """The name of a database with opis's schema, the template of each test's empty store (copying
+    it is faster than migrating a new database)."""
     from opis.store import Store
 
-    s = Store(tmp_path / "t.db")
+    url = _new_pg_database(postgres_server, "template")
+    Store(url, index=REPO / "unused").close()  # (the index is never opened)
+    yield url.rpartition("/")[2]
+    _drop_pg_database(postgres_server, url)
+
+
+@pytest.fixture(params=ENGINES)
+def store(request, tmp_path):
+    """An empty store of its own for one test, on each engine (SQLite file; PostgreSQL database)."""
+    from opis.store import Store
+
+    if request.param == "sqlite":
+        s = Store(tmp_path / "t.db")
+        yield s
+        s.close()
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = _new_pg_database(server, request.node.name, template=request.getfixturevalue("pg_template"))
+    s = Store(url, index=tmp_path / "index")
     yield s
     s.close()
+    _drop_pg_database(server, url)
 
 
 # --- PostgreSQL: one throwaway cluster per test session, a fresh database per test ---------------
@@ -117,8 +223,13 @@ BROWSER = {"test_web_browser.py"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test with its group, from the file it is in."""
+    """Mark every test with its group, from the file it is in; a test of the FTS5 search backend on
+    a PostgreSQL store is skipped (FTS5 lives inside a SQLite file: PostgreSQL searches with tantivy,
+    and asking it for FTS5 is an error tested in tests/test_store_engines.py)."""
     for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("backend") == "fts5" and "postgresql" in (params.get("store"), params.get("seed_db")):
+            item.add_marker(pytest.mark.skip(reason="FTS5 is SQLite's; a PostgreSQL store searches with tantivy"))
         name = item.path.name
         group = "browser" if name in BROWSER else "integration" if name in INTEGRATION else "unit"
         item.add_marker(getattr(pytest.mark, group))

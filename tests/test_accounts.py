@@ -5,7 +5,6 @@ tokens, session fixation and login brute force."""
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 
 import pytest
@@ -24,10 +23,8 @@ RENAME = {"kind": "entity.rename", "args": {"id": "place:tacheng", "label": "Tac
 
 
 @pytest.fixture()
-def db(tmp_path, seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    path = tmp_path / "team.db"
-    shutil.copy(seed_db.path, path)
+def db(seed_copy):
+    path = seed_copy
     with Archive(path) as archive:
         archive.add_user("ada", "admin", PASSWORDS["ada"])
         archive.add_user("eve", "editor", PASSWORDS["eve"])
@@ -109,10 +106,8 @@ def test_tokens_are_shown_once_stored_as_digests_and_revocable(db):
 
 
 # --- the server ------------------------------------------------------------------------
-def test_a_writable_server_needs_an_admin_or_a_token(tmp_path, seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    path = tmp_path / "solo.db"
-    shutil.copy(seed_db.path, path)
+def test_a_writable_server_needs_an_admin_or_a_token(seed_copy):
+    path = seed_copy
     with pytest.raises(StoreError, match="admin account"):
         create_app(str(path), allow_write=True)
     with Archive(path) as archive:

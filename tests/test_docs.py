@@ -208,6 +208,7 @@ def _normalise(text: str, db: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
+@pytest.mark.parametrize("seed_db", ["sqlite"], indirect=True)  # (the tutorial's database is a SQLite file)
 def test_tutorial_output_is_what_opis_prints(seed_db):
     """Every command of the tutorial, run on the sample corpus, prints what the page shows
     (timings and the checkout's path aside). Re-run a command and paste its output when this fails

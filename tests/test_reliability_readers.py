@@ -150,6 +150,7 @@ def test_pdf_page_of_many_text_operations_is_read_in_bounded_time(tmp_path):
     assert any("too many text runs" in w for w in raw.warnings)
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # (the reader's worker, not the store)
 def test_slow_file_is_killed_at_the_time_limit_and_the_batch_goes_on(tmp_path, store):
     batch = tmp_path / "batch"
     batch.mkdir()
@@ -164,6 +165,7 @@ def test_slow_file_is_killed_at_the_time_limit_and_the_batch_goes_on(tmp_path, s
     assert store.count() == 1
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # (the reader's worker, not the store)
 def test_memory_cap_holds_inside_the_worker(tmp_path, store):
     p = tmp_path / "note.txt"
     p.write_text(ENGLISH, encoding="utf-8")

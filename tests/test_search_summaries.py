@@ -109,8 +109,9 @@ def test_single_term_totals_stay_exact_after_deletes(towns):
     # a changed and a deleted one do: totals are counted from then on, and stay exact
     towns.delete("s00001")
     towns.delete("s00002")
-    for query in ("border", '"border guards"', "exodus", "Chuguchak"):
-        assert search(towns, query, backend="tantivy").total == search(towns, query, backend="fts5").total, query
+    if towns.conn.dialect.name == "sqlite":  # (FTS5, the other engine, is SQLite's)
+        for query in ("border", '"border guards"', "exodus", "Chuguchak"):
+            assert search(towns, query, backend="tantivy").total == search(towns, query, backend="fts5").total, query
     assert search(towns, "border", backend="tantivy").total == 2999
     assert not engine.clean and read_state(ti.index_dir(towns))["deletes"] is True
     reindex(towns, "tantivy")

@@ -29,6 +29,7 @@ class Recorder:
         return Conn()
 
 
+@pytest.mark.parametrize("seed_db", ["sqlite"], indirect=True)  # (SQLite's query plan)
 @pytest.mark.parametrize(("type_", "sort"), [(None, "documents"), ("PLACE", "documents"), ("PLACE", "name")])
 def test_index_orders_read_one_page_without_sorting(seed_db, type_, sort):
     rec = Recorder(seed_db)

@@ -62,9 +62,8 @@ def test_sent_names_are_cleaned_for_display_never_paths():
 
 
 # --- the library ----------------------------------------------------------------------
-def test_uploads_are_queued_then_ingested_in_order(tmp_path):
-    db = tmp_path / "u.db"
-    with Archive(db) as archive:
+def test_uploads_are_queued_then_ingested_in_order(empty_db):
+    with Archive(empty_db) as archive:
         sent = [archive.upload(f"dev/{p.name}", p.open("rb")) for p in PAGES]
         sent.append(archive.upload("again.txt", PAGES[0].open("rb")))
         assert [u.status for u in sent] == ["queued"] * 4 and sent[0].folder == "dev"
@@ -79,8 +78,8 @@ def test_uploads_are_queued_then_ingested_in_order(tmp_path):
         assert archive.count() == 3 and archive.upload_counts() == {"queued": 0, "running": 0, "done": 4, "failed": 0}
 
 
-def test_a_bad_file_fails_alone_with_its_error(tmp_path):
-    with Archive(tmp_path / "u.db") as archive:
+def test_a_bad_file_fails_alone_with_its_error(empty_db):
+    with Archive(empty_db) as archive:
         bad = archive.upload("scan.pdf", io.BytesIO(b"this is not a PDF at all"))
         good = archive.upload(PAGES[1].name, PAGES[1].open("rb"))
         with pytest.raises(UploadRefused, match="empty"):
@@ -91,8 +90,8 @@ def test_a_bad_file_fails_alone_with_its_error(tmp_path):
         assert done[good.id].status == "done" and archive.count() == 1
 
 
-def test_an_upload_left_running_by_a_dead_runner_is_taken_again(tmp_path):
-    with Archive(tmp_path / "u.db") as archive:
+def test_an_upload_left_running_by_a_dead_runner_is_taken_again(empty_db):
+    with Archive(empty_db) as archive:
         up = archive.upload(PAGES[2].name, PAGES[2].open("rb"))
         [claimed] = store_uploads.claim(archive.store)
         assert claimed.id == up.id and archive.get_upload(up.id).status == "running"
@@ -108,16 +107,16 @@ def test_an_upload_left_running_by_a_dead_runner_is_taken_again(tmp_path):
         assert "interrupted 3 times" in archive.get_upload(again.id).error
 
 
-def test_a_read_only_archive_takes_no_upload(tmp_path):
-    Archive(tmp_path / "u.db").close()
-    with Archive(tmp_path / "u.db", readonly=True) as archive, pytest.raises(OpisError, match="read-only"):
+def test_a_read_only_archive_takes_no_upload(empty_db):
+    Archive(empty_db).close()
+    with Archive(empty_db, readonly=True) as archive, pytest.raises(OpisError, match="read-only"):
         archive.upload(PAGES[0].name, PAGES[0].open("rb"))
 
 
 # --- over HTTP ------------------------------------------------------------------------
 @pytest.fixture()
-def server(tmp_path):
-    db = tmp_path / "web.db"
+def server(tmp_path, empty_db):
+    db = empty_db
     Archive(db).close()
     app = create_app(str(db), allow_write=True, token="s3cret", max_body="64KB", files=str(tmp_path / "originals"))
     with TestClient(app) as client:  # the lifespan starts the upload runner

@@ -124,7 +124,7 @@ def test_openapi_lists_every_resource(client):
     assert "/openapi.json" in docs and "cdn" not in docs.lower()
 
 
-def test_read_only_unless_started_with_write_and_token(seed_db, tmp_path):
+def test_read_only_unless_started_with_write_and_token(seed_db, tmp_path, request):
     ro = TestClient(create_app(seed_db.path))
     head = ro.head("/")
     assert head.status_code == 200 and head.content == b"" and "content-security-policy" in head.headers
@@ -135,11 +135,7 @@ def test_read_only_unless_started_with_write_and_token(seed_db, tmp_path):
     with pytest.raises(StoreError):
         create_app(str(tmp_path / "missing.db"))
 
-    import shutil
-
-    db = tmp_path / "copy.db"
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
-    shutil.copy(seed_db.path, db)
+    db = request.getfixturevalue("seed_copy")
     rw = TestClient(create_app(str(db), allow_write=True, token="s3cret"))
     payload = {"kind": "entity.rename", "args": {"id": "place:tacheng", "label": "Tacheng"}}
     assert rw.post("/api/corrections", json=payload).status_code == 401

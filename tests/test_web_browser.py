@@ -79,7 +79,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(seed_db):
-    seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    if seed_db.conn.dialect.name == "sqlite":
+        seed_db.conn.execute("PRAGMA wal_checkpoint(FULL)")
     base, proc = start_server(seed_db.path)
     yield base
     stop_server(proc)

@@ -88,8 +88,9 @@ class Correction:
 class Archive:
     """An opis archive: a database of records, its search index and its curator corrections.
 
-    ``Archive(path)`` opens (and creates or migrates) the SQLite database at ``path``;
-    ``readonly=True`` opens it without migrating and refuses every write (checks, backups,
+    ``Archive(path)`` opens (and creates or migrates) the SQLite database at ``path``, or the
+    PostgreSQL database of a ``postgresql://`` URL (``index``: that machine's search index folder,
+    default ``OPIS_INDEX`` or ``~/.cache/opis/index/…``; see the PostgreSQL guide); ``readonly=True`` opens it without migrating and refuses every write (checks, backups,
     a read-only server). ``verify``: check the file on open (default: once per process, for
     files of moderate size; see :class:`opis.store.Store`). Use it as a context manager, or
     call :meth:`close`. :meth:`over` wraps a store that is already open (the web server's
@@ -97,8 +98,8 @@ class Archive:
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False, verify: bool | None = None,
-                 files: str | Path | None = None):
-        self._store = Store(path, verify=verify, readonly=readonly)
+                 files: str | Path | None = None, index: str | Path | None = None):
+        self._store = Store(path, verify=verify, readonly=readonly, index=index)
         self._owned = True
         self._files_root = files
 
@@ -119,7 +120,7 @@ class Archive:
 
     @property
     def path(self) -> str:
-        """The database file."""
+        """The database file (or the PostgreSQL URL, without its password)."""
         return self._store.path
 
     @property
@@ -419,7 +420,7 @@ class Archive:
         is reopened on the restored one. Returns an :class:`opis.store.backup.RestoreResult`."""
         if not self._owned:
             raise OpisError("restore needs an archive opened by path, not over a shared store")
-        db, readonly = self._store.path, self._store.readonly
+        db, readonly = getattr(self._store, "url", self._store.path), self._store.readonly
         self._store.close()
         try:
             return self.restore_database(db, path)

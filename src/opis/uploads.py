@@ -171,5 +171,14 @@ def make_runner(db_path: str, files: FileStore, queue: str | None = None):
 
 
 def default_root(db_path: str | Path) -> Path:
-    """Where a database's originals are kept unless told otherwise: ``<db>.files`` beside it."""
+    """Where a database's originals are kept unless told otherwise: ``<db>.files`` beside it; for a
+    PostgreSQL database, ``~/.local/share/opis/files/<server-database-hash>`` (machines that share
+    the database share a file store only when told one: ``--files``)."""
+    from opis.store.engine import is_url, url_key
+
+    if is_url(str(db_path)):
+        import os
+
+        data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        return data / "opis" / "files" / url_key(str(db_path))
     return Path(f"{db_path}.files")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -18,7 +17,9 @@ def register(cli: click.Group) -> None:
 
 
 def _must_exist(db: str) -> None:
-    if not os.path.isfile(db):
+    from opis.store.engine import exists
+
+    if not exists(db):
         fail(f"{db}: no such database")
 
 

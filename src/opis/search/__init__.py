@@ -107,6 +107,9 @@ def get_backend(store, name: str | None = None):
 
     One engine per store and backend is kept while the store is open."""
     name = name or default_backend()
+    if name == "fts5" and store.conn.dialect.name != "sqlite":
+        raise OpisError("the fts5 search backend keeps its index inside a SQLite database: a PostgreSQL"
+                        " store searches with tantivy (its index a local replica, see --index)")
     engines = _ENGINES.setdefault(store, {})
     engine = engines.get(name)
     if engine is not None:

@@ -21,6 +21,7 @@ from opis.search import words
 from opis.search.backend import FACET_SIZE, RawResult, top_facets
 from opis.search.fields import IndexRow, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
+from opis.store.engine import dialect_of
 
 COLUMNS = ("title", "summary", "body", "place", "person", "org", "archive", "fond", "lang", "class",
            "type", "translator", "date")
@@ -34,7 +35,10 @@ ENABLED = "fts5"  # search_meta key: '1' while the FTS5 rows are kept (FTS5 has 
 
 
 def enabled(conn: sqlite3.Connection) -> bool:
-    """True while this database keeps FTS5 rows (set by :meth:`FTS5Backend.rebuild`)."""
+    """True while this database keeps FTS5 rows (set by :meth:`FTS5Backend.rebuild`); never on
+    PostgreSQL (no FTS5 there: nothing asked)."""
+    if dialect_of(conn).name != "sqlite":
+        return False
     return conn.execute("SELECT 1 FROM search_meta WHERE key = ?", (ENABLED,)).fetchone() is not None
 
 
@@ -62,7 +66,9 @@ def write(conn: sqlite3.Connection, doc: Document) -> None:
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
-    """Remove a document's FTS5 and search rows; nothing when it has none."""
+    """Remove a document's FTS5 and search rows; nothing when it has none (never on PostgreSQL)."""
+    if dialect_of(conn).name != "sqlite":
+        return
     row = conn.execute("SELECT rowid FROM search_docs WHERE doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return
@@ -72,7 +78,8 @@ def delete(conn: sqlite3.Connection, doc_id: str) -> None:
 
 def clear(conn: sqlite3.Connection) -> None:
     """Remove every FTS5 row and word and stop keeping them (until FTS5 is rebuilt)."""
-    conn.execute("DELETE FROM search_fts")
+    if dialect_of(conn).name == "sqlite":  # (a PostgreSQL store has no FTS5 table)
+        conn.execute("DELETE FROM search_fts")
     conn.execute("DELETE FROM search_docs")
     conn.execute("DELETE FROM search_words")
     conn.execute("DELETE FROM search_meta WHERE key = ?", (ENABLED,))

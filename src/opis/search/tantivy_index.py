@@ -106,8 +106,10 @@ _CLEAN: dict[str, bool] = {}
 
 
 def index_dir(store) -> Path:
-    """The tantivy index directory of a store: its database path with ``.tantivy`` added."""
-    return Path(str(store.path) + ".tantivy")
+    """The tantivy index directory of a store: its database path with ``.tantivy`` added, or the
+    store's own index folder (a PostgreSQL store's local replica: ``store.index_path``)."""
+    own = getattr(store, "index_path", None)
+    return Path(own) if own is not None else Path(str(store.path) + ".tantivy")
 
 
 def _schema() -> tantivy.Schema:
@@ -235,7 +237,6 @@ class TantivyBackend:
 
     def __init__(self, store, sync: bool = True):
         self.store = store
-        self.conn: sqlite3.Connection = store.conn
         self.path = index_dir(store)
         self.key = str(self.path.resolve())
         self.summaries = Summaries(self.path)
@@ -245,6 +246,11 @@ class TantivyBackend:
             _CLEAN[self.key] = not (read_state(self.path) or {}).get("deletes", True)
         if sync:
             self.sync()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The store's connection (read each time: a server's store may replace a closed one)."""
+        return self.store.conn
 
     # --- opening and keeping in step ------------------------------------------------------
     def _open(self) -> tantivy.Index:

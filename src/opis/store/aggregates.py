@@ -18,12 +18,12 @@ import sqlite3
 UNDATED = "~"  # date_key of an undated document or claim: sorts after every ISO date
 
 _ENTITY_DOCS = """
-    SELECT m.entity_id, {date}, m.doc_id, count(*), sum(m.role IS NULL)
+    SELECT m.entity_id, {date}, m.doc_id, count(*), sum(CASE WHEN m.role IS NULL THEN 1 ELSE 0 END)
     FROM mentions m {join} WHERE {where} AND m.entity_id IS NOT NULL GROUP BY m.entity_id, m.doc_id"""
 _SURFACES = "SELECT entity_id, surface, count(*) AS n FROM mentions WHERE {where} AND entity_id IS NOT NULL GROUP BY entity_id, surface"
 _COUNTS = """
     UPDATE entities SET n_documents = n_documents {op} 1, n_mentions = n_mentions {op} x.mentions,
-        n_discussed = n_discussed {op} (x.discussed > 0)
+        n_discussed = n_discussed {op} (CASE WHEN x.discussed > 0 THEN 1 ELSE 0 END)
     FROM (SELECT entity_id, mentions, discussed FROM entity_docs WHERE doc_id = ?) AS x
     WHERE entities.id = x.entity_id"""
 # the links of claims to entities, in order of precedence (a claim and an entity: one row, first role)
@@ -51,7 +51,7 @@ def add_mentions(conn: sqlite3.Connection, doc_id: str, date_earliest: str | Non
     conn.execute(_COUNTS.format(op="+"), (doc_id,))
     conn.execute(
         "INSERT INTO entity_surfaces (entity_id, surface, mentions) " + _SURFACES.format(where="doc_id = ?")
-        + " ON CONFLICT (entity_id, surface) DO UPDATE SET mentions = mentions + excluded.mentions", (doc_id,))
+        + " ON CONFLICT (entity_id, surface) DO UPDATE SET mentions = entity_surfaces.mentions + excluded.mentions", (doc_id,))
 
 
 def remove_mentions(conn: sqlite3.Connection, doc_id: str) -> None:
@@ -70,7 +70,7 @@ def add_claims(conn: sqlite3.Connection, doc_id: str) -> None:
     for sql in _CLAIM_LINKS:
         conn.execute(_LINK + sql.format(where="c.doc_id = ?"), (doc_id,))
     conn.execute("INSERT INTO claim_kinds (kind, claims) " + _KINDS.format(where="doc_id = ?")
-                 + " ON CONFLICT (kind) DO UPDATE SET claims = claims + excluded.claims", (doc_id,))
+                 + " ON CONFLICT (kind) DO UPDATE SET claims = claim_kinds.claims + excluded.claims", (doc_id,))
 
 
 def remove_claims(conn: sqlite3.Connection, doc_id: str) -> None:
@@ -88,21 +88,21 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM entity_docs")
     conn.execute(
         "INSERT INTO entity_docs (entity_id, date_key, doc_id, mentions, discussed)"
-        + _ENTITY_DOCS.format(date="coalesce(d.date_earliest, '~')", join="JOIN documents d ON d.id = m.doc_id",
-                              where="1"))
+        + _ENTITY_DOCS.format(date="coalesce(max(d.date_earliest), '~')", join="JOIN documents d ON d.id = m.doc_id",
+                              where="1 = 1"))
     conn.execute("DELETE FROM entity_surfaces")
-    conn.execute("INSERT INTO entity_surfaces (entity_id, surface, mentions) " + _SURFACES.format(where="1"))
+    conn.execute("INSERT INTO entity_surfaces (entity_id, surface, mentions) " + _SURFACES.format(where="1 = 1"))
     conn.execute("UPDATE entities SET n_documents = 0, n_mentions = 0, n_discussed = 0")
     conn.execute("""
         UPDATE entities SET n_documents = x.documents, n_mentions = x.mentions, n_discussed = x.discussed
-        FROM (SELECT entity_id, count(*) AS documents, sum(mentions) AS mentions, sum(discussed > 0) AS discussed
+        FROM (SELECT entity_id, count(*) AS documents, sum(mentions) AS mentions, sum(CASE WHEN discussed > 0 THEN 1 ELSE 0 END) AS discussed
               FROM entity_docs GROUP BY entity_id) AS x
         WHERE entities.id = x.entity_id""")
     conn.execute("DELETE FROM claim_entities")
     for sql in _CLAIM_LINKS:
-        conn.execute(_LINK + sql.format(where="1"))
+        conn.execute(_LINK + sql.format(where="1 = 1"))
     conn.execute("DELETE FROM claim_kinds")
-    conn.execute("INSERT INTO claim_kinds (kind, claims) " + _KINDS.format(where="1"))
+    conn.execute("INSERT INTO claim_kinds (kind, claims) " + _KINDS.format(where="1 = 1"))
     from opis.store.timeline import rebuild_spans
 
     rebuild_spans(conn)
@@ -115,7 +115,7 @@ def _rows(cursor) -> set[tuple]:
 def recount(conn: sqlite3.Connection) -> dict[str, set[tuple]]:
     """Every aggregate recomputed from the base tables, as sets of rows (for comparing)."""
     entity_docs = _rows(conn.execute(_ENTITY_DOCS.format(
-        date="coalesce(d.date_earliest, '~')", join="JOIN documents d ON d.id = m.doc_id", where="1")))
+        date="coalesce(max(d.date_earliest), '~')", join="JOIN documents d ON d.id = m.doc_id", where="1 = 1")))
     docs: dict[str, list[int]] = {}
     for entity_id, _date, _doc, mentions, discussed in entity_docs:
         c = docs.setdefault(entity_id, [0, 0, 0])
@@ -123,14 +123,14 @@ def recount(conn: sqlite3.Connection) -> dict[str, set[tuple]]:
     known = {r[0] for r in conn.execute("SELECT id FROM entities")}
     links: dict[tuple, tuple] = {}
     for sql in _CLAIM_LINKS:
-        for row in conn.execute(sql.format(where="1")):
+        for row in conn.execute(sql.format(where="1 = 1")):
             links.setdefault(tuple(row[:3]), tuple(row))
     return {
         "entity_docs": entity_docs,
-        "entity_surfaces": _rows(conn.execute(_SURFACES.format(where="1"))),
+        "entity_surfaces": _rows(conn.execute(_SURFACES.format(where="1 = 1"))),
         "entity counts": {(e, *c) for e, c in docs.items() if e in known},
         "claim_entities": set(links.values()),
-        "claim_kinds": _rows(conn.execute(_KINDS.format(where="1"))),
+        "claim_kinds": _rows(conn.execute(_KINDS.format(where="1 = 1"))),
     }
 
 

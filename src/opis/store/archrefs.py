@@ -41,16 +41,13 @@ def level_key(value: str | None) -> str | None:
 def write(conn: sqlite3.Connection, doc: Document) -> None:
     """Write the document's archival references (in the text and in notes) to ``archival_refs``; other kinds
     are not indexed."""
-    for seq, note, ref in _rows(doc):
-        if ref.kind != "archival":
-            continue
-        conn.execute(
-            "INSERT INTO archival_refs (doc_id, seq, note, kind, archive, known_archive, fond, opis, delo,"
-            " folios, ibid, raw, date_earliest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, seq, note, ref.kind, ref.archive, int(ref.known_archive), level_key(ref.fond),
-             level_key(ref.opis), level_key(ref.delo),
-             json.dumps(ref.folios, ensure_ascii=False), int(ref.ibid), ref.raw, doc.date.earliest),
-        )
+    conn.executemany(
+        "INSERT INTO archival_refs (doc_id, seq, note, kind, archive, known_archive, fond, opis, delo,"
+        " folios, ibid, raw, date_earliest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(doc.id, seq, note, ref.kind, ref.archive, int(ref.known_archive), level_key(ref.fond),
+          level_key(ref.opis), level_key(ref.delo),
+          json.dumps(ref.folios, ensure_ascii=False), int(ref.ibid), ref.raw, doc.date.earliest)
+         for seq, note, ref in _rows(doc) if ref.kind == "archival"])
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:

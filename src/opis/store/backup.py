@@ -13,6 +13,8 @@ the backup into the database with the backup API, which replaces its content in 
 transaction under the write lock: a reader sees the old database or the new one, never a
 mixture. The restored store draws a new epoch, so an external search index rebuilds.
 The search index directory is not part of a backup: it is rebuilt from the store.
+A PostgreSQL database is backed up and restored by ``pg_dump`` / ``pg_restore``
+(:mod:`opis.store.pg_backup`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from opis.errors import StoreError
 from opis.store.check import CheckReport, check_store
+from opis.store.engine import is_url
 from opis.store.failures import is_corruption, store_error
 from opis.store.sqlite import BUSY_TIMEOUT, READ_ERRORS, Store, quick_check
 
@@ -58,6 +61,10 @@ def backup(store: Store, dest: str | Path, overwrite: bool = False) -> BackupRes
     """Copy ``store`` to ``dest`` (a consistent online copy); refuses to overwrite a file
     unless ``overwrite``."""
     t = time.perf_counter()
+    if store.conn.dialect.name != "sqlite":  # (PostgreSQL's own tools: opis.store.pg_backup)
+        from opis.store import pg_backup
+
+        return pg_backup.backup(store, Path(dest), overwrite)
     dest = Path(dest)
     if dest.exists() and not overwrite:
         raise StoreError("the backup file exists already (choose another name, or --force)", str(dest))
@@ -96,6 +103,10 @@ def restore(db: str | Path, source: str | Path) -> RestoreResult:
     """Replace the database ``db`` with the backup ``source`` (checked first), keeping the
     current database aside; raises StoreError, changing nothing, when the backup is damaged."""
     t = time.perf_counter()
+    if is_url(str(db)):
+        from opis.store import pg_backup
+
+        return pg_backup.restore(str(db), Path(source))
     db, source = Path(db), Path(source)
     if source.resolve() == db.resolve():
         raise StoreError("a database cannot be restored from itself", str(source))

@@ -298,10 +298,10 @@ def _prefilter(q: _Query) -> tuple[list[str], list[Any]]:
     for word in re.findall(r"[\w'-]+", (q.about or "").lower()):
         syn = sorted(_synonyms(word))
         if all(w.isascii() for w in syn):
-            conds.append("(" + " OR ".join("instr(s.hay, ?)" for _ in syn) + ")")
+            conds.append("(" + " OR ".join("instr(s.hay, ?) > 0" for _ in syn) + ")")
             args += syn
     if q.place and q.place.isascii():
-        conds.append("instr(lower(coalesce(s.place, '') || ' ' || coalesce(s.place_label, '')), ?)")
+        conds.append("instr(lower(coalesce(s.place, '') || ' ' || coalesce(s.place_label, '')), ?) > 0")
         args.append(q.place)
     return conds, args
 

@@ -18,7 +18,7 @@ _CORRUPT = ("malformed", "not a database", "could not decode to utf-8", "file is
 _FULL = ("database or disk is full", "no space left")
 _IO = ("disk i/o error",)
 _LOCKED = ("database is locked", "database table is locked", "busy")
-_READONLY = ("attempt to write a readonly database", "readonly database")
+_READONLY = ("attempt to write a readonly database", "readonly database", "read-only transaction")
 
 
 #: the database engine's own error type: what a caller outside the store catches, by this name

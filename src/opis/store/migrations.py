@@ -15,24 +15,32 @@ import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
 
+from opis.store.engine import dialect_of
+
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
 
 
-def migration_files() -> list[tuple[str, str]]:
-    """Every migration shipped with opis as ``(file name, SQL)``, in the order they apply."""
+def migration_files(engine: str = "sqlite") -> list[tuple[str, str]]:
+    """Every migration shipped with opis for ``engine`` (``sqlite``: the files beside this module;
+    ``postgresql``: those of ``migrations/postgresql/``) as ``(file name, SQL)``, in the order
+    they apply."""
     folder = resources.files("opis.store") / "migrations"
+    if engine == "postgresql":
+        folder = folder / "postgresql"
     files = sorted(
         (f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".sql")
     )
     return files
 
 
+def schema_version(names: set[str]) -> int:
+    """The number of the latest migration among ``names`` (``0016_baseline.sql`` -> 16)."""
+    return max((int(n[:4]) for n in names if n[:4].isdigit()), default=0)
+
+
 def applied(conn: sqlite3.Connection) -> set[str]:
     """The names of the migrations recorded in the database (empty for a fresh one)."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-    ).fetchone()
-    if not exists:
+    if not dialect_of(conn).has_table(conn, "schema_migrations"):
         return set()
     return {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
 
@@ -41,7 +49,10 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply pending migrations; return the names applied (by this connection).
 
     Needs a connection with a busy timeout (``sqlite3.connect(..., timeout=...)``) and not
-    inside a transaction."""
+    inside a transaction. A PostgreSQL connection applies the PostgreSQL migrations
+    (:func:`migrate_postgres`)."""
+    if dialect_of(conn).name == "postgresql":
+        return migrate_postgres(conn)
     files = migration_files()
     if {name for name, _ in files} <= applied(conn):
         return []  # the common case: nothing to do, no write lock taken
@@ -143,6 +154,44 @@ def _encode_records(conn: sqlite3.Connection, batch: int = 500) -> None:
 
 DATA_STEPS = {"0011_storage.sql": _pack_records, "0014_claim_links.sql": _link_claims,
               "0015_compact.sql": _event_sentences, "0017_size.sql": _encode_records}
+#: the steps above rewrite data of SQLite databases made before schema version 16; a PostgreSQL
+#: database starts at 16 (``postgresql/0016_baseline.sql``), so they never apply to one. A data
+#: step of a migration numbered above 16 runs on both engines (the name of its PostgreSQL twin).
+SQLITE_ONLY_STEPS = frozenset(name for name in DATA_STEPS if int(name[:4]) <= 16)
+PG_LOCK = 0x6F706D67  # the advisory lock that serialises migrations between processes ("opmg")
+
+
+def migrate_postgres(conn) -> list[str]:
+    """Apply the pending PostgreSQL migrations (``migrations/postgresql/``), each file in one
+    transaction with its ``schema_migrations`` row, serialised between processes by an advisory
+    lock (the list of applied files is read again once it is held). A fresh database starts at
+    ``0016_baseline.sql``: the schema of SQLite's migrations up to 0016, recorded as version 16."""
+    files = migration_files("postgresql")
+    conn.schema = frozenset(applied(conn))
+    if {name for name, _ in files} <= conn.schema:
+        return []
+    done: list[str] = []
+    for name, sql in files:
+        conn.execute_raw("BEGIN")  # (READ COMMITTED: the check below sees what the lock's last holder did)
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (PG_LOCK,))
+            conn.execute(_TABLE)
+            if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+                conn.rollback()
+                continue
+            conn.executescript(sql)
+            if name in DATA_STEPS and name not in SQLITE_ONLY_STEPS:
+                DATA_STEPS[name](conn)
+            conn.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                         (name, datetime.now(UTC).isoformat(timespec="seconds")))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.forget_catalog()
+        done.append(name)
+    conn.schema = frozenset(applied(conn))
+    return done
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:

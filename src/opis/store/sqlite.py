@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import time
 import zlib
@@ -17,6 +18,7 @@ from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
 from opis.store import aggregates, entities, indexers
 from opis.store.documents import pack_encoded, unpack_record, unpack_records, unpack_text
+from opis.store.engine import SqliteConnection, dialect_of, is_url
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
 
@@ -54,13 +56,15 @@ NOT_DERIVED = frozenset({"documents", "document_texts", "changes", "ingest_log",
 _RECORD_SQL = ("SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id")
 
 
+#: tables of other parts that may share the database (the job queue's, on PostgreSQL): never the store's
+OTHERS = ("opis_", "procrastinate_")
+
+
 def derived_tables(conn: sqlite3.Connection) -> list[str]:
     """The tables keyed by document (a ``doc_id`` column) whose rows are derived from the records."""
-    out = []
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        if name not in NOT_DERIVED and any(r[1] == "doc_id" for r in conn.execute(f'PRAGMA table_info("{name}")')):
-            out.append(name)
-    return out
+    dialect = dialect_of(conn)
+    return [name for name in dialect.tables(conn) if name not in NOT_DERIVED and not name.startswith(OTHERS)
+            and "doc_id" in dialect.columns(conn, name)]
 
 
 def quick_check(conn: sqlite3.Connection, limit: int = 100, full: bool = False) -> list[str]:
@@ -93,14 +97,30 @@ class Store:
     pool leases each store to one request at a time).
     """
 
+    #: what reading or writing may raise that is the database's problem (turned into a StoreError)
+    read_errors: tuple[type[BaseException], ...] = READ_ERRORS
+    #: the folder of the search index replica when it is not beside the database file
+    index_path: Path | None = None
+
+    def __new__(cls, path: str | Path = DEFAULT_DB, *args: Any, **kwargs: Any) -> Store:
+        """A ``postgresql://`` URL opens the PostgreSQL store (:mod:`opis.store.postgres`)."""
+        if cls is Store and is_url(path):
+            from opis.store.postgres_store import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
+
     def __init__(self, path: str | Path = DEFAULT_DB, verify: bool | None = None, readonly: bool = False,
-                 any_thread: bool = False):
+                 any_thread: bool = False, index: str | Path | None = None):
         self.path = str(path)
+        if index is not None:
+            self.index_path = Path(index)
         self.readonly = readonly
         self.corrupt: str | None = None  # why the file is known damaged (then nothing is written)
         self._batched = False  # inside batch(): writes join its transaction
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=not any_thread)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=not any_thread,
+                                        factory=SqliteConnection)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database ({exc})", self.path) from exc
         self.conn.row_factory = sqlite3.Row
@@ -174,7 +194,7 @@ class Store:
         try:
             if self.conn.in_transaction:
                 self.conn.rollback()
-        except sqlite3.Error:
+        except self.read_errors:
             self.conn.close()
             return False
         return True
@@ -186,7 +206,7 @@ class Store:
         :class:`StoreError` naming the file (a damaged file is then never written)."""
         try:
             yield
-        except READ_ERRORS as exc:
+        except self.read_errors as exc:
             raise self._failed(exc, doing) from exc
 
     @contextmanager
@@ -200,9 +220,13 @@ class Store:
             return
         try:
             with self.conn:
+                self._begin_write()
                 yield self.conn
-        except READ_ERRORS as exc:
+        except self.read_errors as exc:
             raise self._failed(exc, doing) from exc
+
+    def _begin_write(self) -> None:
+        """Begin the write transaction of :meth:`writing` (SQLite: at its first write, by itself)."""
 
     @contextmanager
     def batch(self, doing: str = "writing a batch") -> Iterator[None]:
@@ -229,9 +253,13 @@ class Store:
         err = store_error(exc, self.path, doing)
         if isinstance(err, CorruptStore):
             self.corrupt = "the database is damaged"
-            with suppress(sqlite3.Error):  # from now on this connection refuses every write, whoever issues it
-                self.conn.execute("PRAGMA query_only=ON")
+            self._refuse_writes()
         return err
+
+    def _refuse_writes(self) -> None:
+        """From now on this connection refuses every write, whoever issues it."""
+        with suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA query_only=ON")
 
     # --- store-wide facts ------------------------------------------------------------
     def epoch(self) -> str:
@@ -245,9 +273,7 @@ class Store:
     def new_epoch(self) -> None:
         """Draw a new epoch; call inside the transaction that rewrites the rows."""
         self.writable("marking the indexes stale")
-        self.conn.execute(
-            "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))))"
-        )
+        self.conn.execute("INSERT OR REPLACE INTO store_meta (key, value) VALUES ('epoch', ?)", (secrets.token_hex(8),))
 
     # --- lookups ---------------------------------------------------------------------
     def find_by_sha256(self, sha256: str) -> str | None:

@@ -106,7 +106,7 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     if entity_id and ":" in entity_id:
         prefixes.add(entity_id)
     for prefix in sorted(prefixes):
-        ids += _prefixed(conn, "entity_id", "1", [], prefix, "entity_docs")
+        ids += _prefixed(conn, "entity_id", "1 = 1", [], prefix, "entity_docs")
     surfaces: list[str] = []
     glosses: list[str] = []
     for spelling in _cases(term if ":" not in term else name):
@@ -405,9 +405,10 @@ def _rows(conn, k: Kind, lo, hi, scope: Scope, limit: int | None, after: Key | N
             if limit is not None and len(kept) >= limit:
                 break
     a = k.alias
+    rids = [rid for _, rid in kept]  # (row ids as parameters: numbers on every engine, at most a budget of them)
     by_id = {r["rowid_"]: r for r in conn.execute(
         f"SELECT {a}.rowid AS rowid_, {_select_sql(k)} FROM {_from_sql(k, None)}"
-        f" WHERE {a}.rowid IN (SELECT value FROM json_each(?))", [json.dumps([rid for _, rid in kept])])}
+        f" WHERE {a}.rowid IN ({','.join('?' * len(rids))})", rids)} if rids else {}
     return [(key, by_id[rid]) for key, rid in kept], stop
 
 

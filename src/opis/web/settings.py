@@ -10,6 +10,7 @@ from fastapi import Request
 
 from opis.archive import Archive
 from opis.errors import OpisError, StoreError
+from opis.store.engine import exists
 from opis.web.db import StorePool
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes a request body may hold (opis serve --max-body)
@@ -50,7 +51,7 @@ class Settings:
              max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> Settings:
         """Checked settings; raises StoreError when the database does not exist, or writes are allowed with
         neither an admin account nor a token."""
-        if not os.path.exists(db_path):
+        if not exists(db_path):
             raise StoreError(f"no such database (run 'opis ingest PATH --db {db_path}' first)", db_path)
         with Archive(db_path) as archive:  # (applies pending migrations once, at start)
             if allow_write and not token and not archive.has_admin():
