@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,9 +205,9 @@ def unpack_records(rows: list[tuple[str | None, bytes | str, bytes | str | None]
     return out
 
 
-def record_fields(store, doc_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Some keys of the records ``doc_ids`` (those stored), decoding only those: e.g. a record's
-    ``notes`` without its entities and mentions."""
+def record_fields(store, doc_ids: Iterable[str], fields: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+    """The records ``doc_ids`` (those stored) by id; ``fields``: only these keys of each, decoding
+    only those (e.g. a record's ``notes`` without its entities and mentions)."""
     out: dict[str, dict[str, Any]] = {}
     ids = list(dict.fromkeys(doc_ids))
     with store.reading("reading records"):

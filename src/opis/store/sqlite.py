@@ -17,7 +17,7 @@ from typing import Any
 from opis.errors import NotFound, OpisError, StoreError
 from opis.model import Document
 from opis.store import aggregates, entities, indexers
-from opis.store.documents import pack_encoded, unpack_record, unpack_records, unpack_text
+from opis.store.documents import pack_encoded, record_fields, unpack_record, unpack_records, unpack_text
 from opis.store.engine import SqliteConnection, dialect_of, is_url
 from opis.store.failures import CorruptStore, is_corruption, store_error
 from opis.store.migrations import migrate
@@ -331,16 +331,7 @@ class Store:
     def records(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The record JSON of each named document that is stored, by id (ids not stored are
         left out)."""
-        out: dict[str, dict[str, Any]] = {}
-        ids = list(dict.fromkeys(doc_ids))
-        with self.reading("reading records"):
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                rows = self.conn.execute(
-                    _RECORD_SQL + f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-                out.update(zip((r[0] for r in rows), unpack_records([(r[0], r[1], r[2]) for r in rows], self.conn),
-                               strict=True))
-        return out
+        return record_fields(self, doc_ids)
 
     def texts(self, doc_ids: Iterable[str], upto: dict[str, int] | None = None) -> dict[str, str]:
         """The text of each named document that is stored (the one place text is read from;
