@@ -10,8 +10,8 @@ import threading
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SEEDS_DIR
 
+from conftest import SEEDS_DIR
 from opis.errors import OpisError, StoreError
 from opis.store import Store
 from opis.store.migrations import DATA_STEPS, SQLITE_ONLY_STEPS, migration_files
