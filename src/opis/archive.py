@@ -18,7 +18,7 @@ exceptions: :class:`~opis.errors.NotFound` for an unknown document or entity,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # (imported when used: opening an archive does not load searc
     from opis.ingest import IngestResult
     from opis.pipeline import Pipeline
     from opis.readers import ReadOptions
+    from opis.saved import SavedSearch
     from opis.search import SearchResult
     from opis.store.accounts import TokenRow
     from opis.store.audit import AuditRow
@@ -209,18 +210,19 @@ class Archive:
 
     # --- search ------------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 10, offset: int = 0, exact: bool = False,
-               backend: str | None = None) -> SearchResult:
+               backend: str | None = None, within: Iterable[str] | None = None) -> SearchResult:
         """Search the archive with the query language (:mod:`opis.search.query`): words, phrases,
         AND/OR/NOT, fields (``place:``, ``date:1945..1962``, ``archive:`` ...), prefixes ``word*``.
 
         Names are expanded to their variants across scripts unless ``exact``. Returns an
         :class:`opis.search.SearchResult` (total, hits with snippets, facets). ``backend``:
-        ``tantivy`` (default) or ``fts5``. Raises :class:`~opis.errors.QuerySyntaxError` for a
-        malformed query.
+        ``tantivy`` (default) or ``fts5``. ``within``: only among these document ids (what is new
+        for a saved search). Raises :class:`~opis.errors.QuerySyntaxError` for a malformed query.
         """
         from opis.search import search
 
-        return search(self._store, query, limit=limit, offset=offset, exact=exact, backend=backend)
+        return search(self._store, query, limit=limit, offset=offset, exact=exact, backend=backend,
+                      within=None if within is None else frozenset(within))
 
     def words_pending(self) -> bool:
         """Whether the word list for prefix queries (``word*``) waits for :meth:`reindex`."""
@@ -788,3 +790,111 @@ class Archive:
         except NotFound:
             return False
         return True
+
+    # --- saved searches and their feeds (issue 17; opis.saved) ---------------------------------
+    def _run_search(self, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
+                    within: Iterable[str] | None = None) -> dict[str, Any]:
+        """:meth:`search` as JSON: the search function of saved searches by default."""
+        return self.search(query, limit=limit, offset=offset, exact=exact, within=within).to_dict()
+
+    def save_search(self, name: str, query: str, *, exact: bool = False, user: User | None = None) -> SavedSearch:
+        """Save ``query`` under ``name`` for ``user`` (None: the local owner); nothing is new in it
+        yet. Raises SavedSearchError (no name, name taken) or QuerySyntaxError (malformed query)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        name, query = saved.checked(name, query, exact)
+        owner = user.id if user else None
+        if store_saved.by_name(self._store, owner, name) is not None:
+            raise saved.SavedSearchError(f"you already have a saved search called {name!r}")
+        return saved.SavedSearch.of(store_saved.add(self._store, owner, name, query, exact), new=0)
+
+    def saved_searches(self, *, user: User | None = None, count_new: bool = True,
+                       run: Callable[..., dict[str, Any]] | None = None) -> list[SavedSearch]:
+        """The saved searches of ``user`` (None: the local owner), by name, each with how many
+        documents matching it were ingested since its last visit (``count_new``; ``run``: the
+        search function, default :meth:`search`)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        rows = store_saved.of_owner(self._store, user.id if user else None)
+        run = run or self._run_search
+        return [saved.SavedSearch.of(r, saved.count_new(self._store, r, run) if count_new else None) for r in rows]
+
+    def saved_search(self, saved_id: int, *, user: User | None = None) -> SavedSearch:
+        """One of ``user``'s saved searches; NotFound when it is not theirs or does not exist."""
+        from opis import saved
+
+        return saved.SavedSearch.of(saved.owned(self._store, saved_id, user.id if user else None))
+
+    def saved_new(self, saved_id: int, *, user: User | None = None, limit: int = 100,
+                  run: Callable[..., dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The search result (JSON) of a saved search among the documents ingested since its last visit."""
+        from opis import saved
+
+        row = saved.owned(self._store, saved_id, user.id if user else None)
+        return saved.new_hits(self._store, row, run or self._run_search, limit=limit)
+
+    def visit_saved(self, saved_id: int, *, user: User | None = None) -> None:
+        """Note that ``user`` has seen a saved search's results now (what is new starts again)."""
+        from opis import saved
+
+        saved.visit(self._store, saved.owned(self._store, saved_id, user.id if user else None))
+
+    def update_saved(self, saved_id: int, *, user: User | None = None, name: str | None = None,
+                     query: str | None = None, exact: bool | None = None) -> SavedSearch:
+        """Rename a saved search or change its query (the last visit stays)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        row = saved.owned(self._store, saved_id, user.id if user else None)
+        exact = row.exact if exact is None else exact
+        new_name, new_query = saved.checked(name if name is not None else row.name,
+                                            query if query is not None else row.query, exact)
+        other = store_saved.by_name(self._store, row.user_id, new_name)
+        if other is not None and other.id != row.id:
+            raise saved.SavedSearchError(f"you already have a saved search called {new_name!r}")
+        store_saved.update(self._store, row.id, name=new_name, query=new_query, exact=exact)
+        return self.saved_search(row.id, user=user)
+
+    def remove_saved(self, saved_id: int, *, user: User | None = None) -> None:
+        """Delete one of ``user``'s saved searches (and its feed)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        store_saved.remove(self._store, saved.owned(self._store, saved_id, user.id if user else None).id)
+
+    def saved_feed_token(self, saved_id: int, *, user: User | None = None) -> str:
+        """A new token for the Atom feed of a saved search (shown once: only its digest is kept;
+        an older token stops working)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        row = saved.owned(self._store, saved_id, user.id if user else None)
+        token, digest, prefix = saved.make_token()
+        store_saved.set_feed(self._store, row.id, digest, prefix)
+        return token
+
+    def revoke_saved_feed(self, saved_id: int, *, user: User | None = None) -> None:
+        """Revoke the feed of a saved search: its URL stops working."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        store_saved.set_feed(self._store, saved.owned(self._store, saved_id, user.id if user else None).id, None, None)
+
+    def saved_feed(self, saved_id: int, token: str | None, *, base: str = "http://localhost",
+                   host: str = "localhost", run: Callable[..., dict[str, Any]] | None = None) -> str:
+        """The Atom feed (XML text) of a saved search, for whoever holds its token; NotFound for
+        a wrong, revoked or missing token (nothing tells the two apart)."""
+        from opis import saved
+        from opis.store import saved as store_saved
+
+        try:
+            stored = store_saved.feed_hash(self._store, saved_id)
+        except NotFound:
+            stored = None
+        if not saved.token_ok(stored, token):
+            raise NotFound(f"no feed #{saved_id} for this token")
+        row = store_saved.get(self._store, saved_id)
+        hits, times = saved.feed_hits(self._store, row, run or self._run_search)
+        return saved.feed(row, hits, times, base.rstrip("/"), host, token or "")

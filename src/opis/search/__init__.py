@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,8 +133,10 @@ def get_backend(store, name: str | None = None):
 
 
 def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
-           backend: str | None = None) -> SearchResult:
-    """Search ``store``; raises :class:`opis.errors.QuerySyntaxError` for a malformed query."""
+           backend: str | None = None, within: Collection[str] | None = None) -> SearchResult:
+    """Search ``store``; raises :class:`opis.errors.QuerySyntaxError` for a malformed query.
+    ``within``: only among these document ids (what is new since a saved search's last visit:
+    the engine restricts the match, total and facets to them)."""
     if not 0 <= limit <= MAX_LIMIT:
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
@@ -145,7 +147,10 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
     with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
         engine = get_backend(store, name)
         plan = prepare(store, query, exact, engine)
-        raw = engine.run(plan, limit=limit, offset=offset, wait=False)
+        if within is None:
+            raw = engine.run(plan, limit=limit, offset=offset, wait=False)
+        else:
+            raw = engine.run(plan, limit=limit, offset=offset, wait=False, within=frozenset(within))
         hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
     return SearchResult(query, raw.total, hits, raw.facets, dict(plan.expansions), engine.name, raw.approximate)

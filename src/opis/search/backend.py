@@ -36,8 +36,10 @@ class Backend(Protocol):
 
     name: str
 
-    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
-        """One page of hits for a plan, with facet counts when asked; ``wait=False`` may leave facets pending."""
+    def run(self, plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True,
+            within: frozenset[str] | None = None) -> RawResult:
+        """One page of hits for a plan, with facet counts when asked; ``wait=False`` may leave facets pending;
+        ``within``: only among these document ids."""
 
     def bare(self, plan, limit: int = 10) -> list:
         """The bare engine call for the plan, without ranking or facets (what benchmarks compare with)."""

@@ -143,26 +143,33 @@ class FTS5Backend:
         except sqlite3.Error as exc:  # an index problem, never the user's syntax
             raise StoreError(f"full-text search failed ({exc}); try 'opis reindex'", self.store.path) from exc
 
-    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
-        """One page of FTS5 hits by rank, with the total and the facet counts of every match when asked."""
+    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True,
+            within: frozenset[str] | None = None) -> RawResult:
+        """One page of FTS5 hits by rank, with the total and the facet counts of every match when asked
+        (``within``: only among these document ids)."""
         expr = compile_ir(plan.root)
-        if expr is None:
+        if expr is None or (within is not None and not within):
             return RawResult(0, [], {})
+        only, extra = "", ()
+        if within is not None:
+            only = " AND rowid IN (SELECT rowid FROM search_docs WHERE doc_id IN (SELECT value FROM json_each(?)))"
+            extra = (json.dumps(sorted(within)),)
         rows = self._execute(
-            "SELECT d.doc_id, h.rank FROM (SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?"
+            "SELECT d.doc_id, h.rank FROM (SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?" + only +
             " ORDER BY rank LIMIT ? OFFSET ?) h JOIN search_docs d ON d.rowid = h.rowid ORDER BY h.rank",
-            (expr, limit, offset),
+            (expr, *extra, limit, offset),
         )
         hits = [(r[0], -float(r[1])) for r in rows]
         if not facets:
-            total = self._execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expr,))[0][0]
+            total = self._execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?" + only,
+                                  (expr, *extra))[0][0]
             return RawResult(total, hits, {})
         counts: dict[str, Counter] = {}
         total = 0
         for (facets_json,) in self._execute(
             "SELECT d.facets FROM search_docs d WHERE d.rowid IN"
-            " (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-            (expr,),
+            " (SELECT rowid FROM search_fts WHERE search_fts MATCH ?" + only + ")",
+            (expr, *extra),
         ):
             total += 1
             for name, labels in json.loads(facets_json).items():

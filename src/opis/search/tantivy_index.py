@@ -488,7 +488,8 @@ class TantivyBackend:
             return out
         return None
 
-    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True) -> RawResult:
+    def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True,
+            within: frozenset[str] | None = None) -> RawResult:
         """Top hits and exact total; the facets are counted in another thread meanwhile (or read
         from a summary, see :mod:`opis.search.summaries`), and with ``wait=False`` are left
         pending (:meth:`RawResult.finish`) so that the caller can prepare the hits meanwhile.
@@ -497,8 +498,10 @@ class TantivyBackend:
         from the term's document frequency while no document has been deleted from the index,
         so ranking does not have to visit every match to count them."""
         match = self.compile(plan.root)
-        if match is None:
+        if match is None or (within is not None and not within):
             return RawResult(0, [], {})
+        if within is not None:  # (counted exactly: no summary, no sample, no term shortcut)
+            return self._within(match, within, limit, offset, facets)
         searcher = self.index.searcher()
         term = _single_term(plan.root) if self.clean else None  # its total: its document frequency
         counting = summary = None
@@ -535,6 +538,16 @@ class TantivyBackend:
 
         raw = RawResult(total, hits, pending=counted)
         return raw.finish() if wait else raw
+
+    def _within(self, match: tantivy.Query, within: frozenset[str], limit: int, offset: int,
+                facets: bool) -> RawResult:
+        """The hits, exact total and facets of ``match`` among the documents ``within``."""
+        query = _boolean(tantivy.Occur.Must, [match, tantivy.Query.term_set_query(SCHEMA, "id", sorted(within))])
+        searcher = self.index.searcher()
+        res = searcher.search(query, max(limit, 1), count=True, offset=offset)
+        hits = [(searcher.doc(addr)["id"][0], float(score)) for score, addr in res.hits[:limit]]
+        counts = _facets(_compact(searcher.aggregate(query, AGGS))) if facets else {}
+        return RawResult(int(res.count or 0), hits, counts)
 
     def summary_for(self, node: IR, level: int) -> Summary | None:
         """The stored facet counts of sample ``level`` that a search of the plan ``node`` reads

@@ -3,15 +3,18 @@ Everything else the pages and the API call is a method of the request's archive 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from opis.archive import Archive
 from opis.web.gate import gate
 
 
-def search(archive: Archive, query: str, limit: int = 10, offset: int = 0, exact: bool = False) -> dict[str, Any]:
+def search(archive: Archive, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
+           within: Iterable[str] | None = None) -> dict[str, Any]:
     """A search run whole behind the database's search gate (:mod:`opis.web.gate`), in a read
-    snapshot that begins inside the gate (a request's earlier snapshot is ended first)."""
+    snapshot that begins inside the gate (a request's earlier snapshot is ended first);
+    ``within``: only among these document ids."""
     with gate(archive.path).hold():
         archive.store.renew_read()
-        return archive.search(query, limit=limit, offset=offset, exact=exact).to_dict()
+        return archive.search(query, limit=limit, offset=offset, exact=exact, within=within).to_dict()
