@@ -889,12 +889,18 @@ class Archive:
         from opis import saved
         from opis.store import saved as store_saved
 
-        try:
-            stored = store_saved.feed_hash(self._store, saved_id)
-        except NotFound:
-            stored = None
-        if not saved.token_ok(stored, token):
+        if not saved.token_ok(store_saved.feed_hash(self._store, saved_id), token):
             raise NotFound(f"no feed #{saved_id} for this token")
         row = store_saved.get(self._store, saved_id)
         hits, times = saved.feed_hits(self._store, row, run or self._run_search)
         return saved.feed(row, hits, times, base.rstrip("/"), host, token or "")
+
+    def saved_feed_of(self, saved_id: int, *, user: User | None = None, base: str = "http://localhost",
+                      host: str = "localhost", run: Callable[..., dict[str, Any]] | None = None) -> str:
+        """The Atom feed (XML text) of one of ``user``'s own saved searches (the command line's
+        ``opis saved feed ID --xml``; its self link carries no token)."""
+        from opis import saved
+
+        row = saved.owned(self._store, saved_id, user.id if user else None)
+        hits, times = saved.feed_hits(self._store, row, run or self._run_search)
+        return saved.feed(row, hits, times, base.rstrip("/"), host, "")

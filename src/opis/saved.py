@@ -189,5 +189,5 @@ def feed(row: SavedRow, hits: Iterable[dict[str, Any]], times: dict[str, tuple[s
     return atom.render(atom.Feed(
         id=atom.tag_uri(host, row.created_at, f"opis/saved/{row.id}"),
         title=f"opis: {row.name}", subtitle=f"Documents matching {row.query}", updated=updated,
-        self_link=f"{base}/saved/{row.id}/feed.atom?token={quote(token, safe='')}",
+        self_link=f"{base}/saved/{row.id}/feed.atom" + (f"?token={quote(token, safe='')}" if token else ""),
         alternate=f"{base}/saved/{row.id}", entries=entries))

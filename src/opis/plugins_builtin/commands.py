@@ -8,7 +8,8 @@ import click
 
 from opis.hookspecs import hookimpl
 
-COMMAND_MODULES = ("core", "refs", "entities", "claims", "search", "web", "admin", "users", "jobs", "curation")
+COMMAND_MODULES = ("core", "refs", "entities", "claims", "search", "web", "admin", "users", "jobs", "curation",
+                   "saved")
 
 
 @hookimpl

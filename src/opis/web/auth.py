@@ -12,8 +12,9 @@ writes (every method but GET, HEAD and OPTIONS):
   ``X-CSRF-Token`` header (403 ``csrf``): a page on another site can make a browser send the
   cookie, never the token. Bearer tokens are not sent by browsers on their own, so they need none.
 
-The account pages (``/login``, ``/logout``, ``/account``) check their own forms (see
-:mod:`opis.web.views.account`).
+The account pages (``/login``, ``/logout``, ``/account``) and the saved-search pages (``/saved``)
+check their own forms (see :mod:`opis.web.views.account`, :mod:`opis.web.views.saved`); a user's
+own saved searches (``/api/saved``) may be written by any role, readers included.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ LOGIN_COOKIE = "opis_login"  # the login form's token (double submit: no session
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ACCOUNT_PAGES = ("/login", "/logout", "/account")  # they check their own forms
+OWN_PAGES = "/saved"  # a user's own saved searches: the pages check their own forms (any role)
+OWN_API = "/api/saved"  # ... and through the API any signed-in role writes its own
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def write_denied(request: Request, who: Identity) -> Response | None:
         return None
     if not settings.allow_write:
         return _error(403, "read_only", "this server is read-only (start it with --allow-write)")
-    if request.url.path in ACCOUNT_PAGES or request.url.path.startswith("/account/"):
+    path = request.url.path
+    if path in ACCOUNT_PAGES or path.startswith("/account/") or path == OWN_PAGES or path.startswith(OWN_PAGES + "/"):
         return None
     if who.via == "server":
         return None
@@ -104,6 +108,8 @@ def write_denied(request: Request, who: Identity) -> Response | None:
         return _error(401, "unauthorized", detail, **{"WWW-Authenticate": "Bearer"})
     if who.via == "session" and not accounts.csrf_ok(who.csrf, request.headers.get(CSRF_HEADER)):
         return _error(403, "csrf", "a request from a signed-in browser must carry the page's X-CSRF-Token")
+    if path == OWN_API or path.startswith(OWN_API + "/"):
+        return None if who.user.can("reader") else _error(403, "forbidden", f"{who.user.name} is disabled")
     if not who.user.can("editor"):
         return _error(403, "forbidden", f"{who.user.name} is a {who.user.role}: writing needs the editor role")
     return None
