@@ -197,3 +197,40 @@ def test_untrusted_text_is_escaped_in_the_feed(archive, tmp_path):
                      for e in root.findall(ATOM + "entry"))
     assert "<script>" in texts or "<b>" in texts  # kept as text, never as markup
     assert root.find(f".//{ATOM}script") is None and root.find(".//script") is None
+
+
+def test_cli_saved_add_list_show_feed_remove(seed_copy):
+    from click.testing import CliRunner
+
+    from opis.cli import cli
+
+    run = CliRunner()
+
+    def opis(*args: str):
+        result = run.invoke(cli, [*args, "--db", seed_copy])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert opis("saved", "add", "broad", QUERY).startswith("saved #")
+    assert "\t0 new\t" in opis("saved", "list")
+    bad = run.invoke(cli, ["saved", "add", "broken", "Tacheng AND (", "--db", seed_copy])
+    assert bad.exit_code == 1 and "unclosed" in bad.output
+    with Archive(seed_copy) as archive:
+        before = _ids(archive, QUERY)
+        added = _ingest(archive, sorted(PAGES.glob("*.txt"))[:4])
+        expected = (_ids(archive, QUERY) - before) & added
+        sid = archive.saved_searches()[0].id
+    assert f"\t{len(expected)} new\t" in opis("saved", "list")
+    shown = opis("saved", "show", str(sid), "--limit", "100")
+    assert {line[2:].split("\t")[0] for line in shown.splitlines() if line.startswith("* ")} == expected
+    assert "\t0 new\t" in opis("saved", "list")  # shown: seen
+    url = opis("saved", "feed", str(sid), "--base", "https://opis.example.org").strip()
+    assert url.startswith(f"https://opis.example.org/saved/{sid}/feed.atom?token=opf_")
+    with Archive(seed_copy) as archive:
+        assert _problems(archive.saved_feed(sid, url.split("token=")[1])) == []
+    assert _problems(opis("saved", "feed", str(sid), "--xml")) == []
+    opis("saved", "feed", str(sid), "--revoke")
+    with Archive(seed_copy) as archive, pytest.raises(NotFound):
+        archive.saved_feed(sid, url.split("token=")[1])
+    opis("saved", "remove", str(sid))
+    assert "no saved searches" in opis("saved", "list")
