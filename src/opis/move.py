@@ -83,7 +83,7 @@ class CopyReport:
         lines = [f"copied {self.documents} documents from {self.source} to {self.target}"
                  f"{' (an interrupted copy started again)' if self.restarted else ''} in {self.seconds:.1f} s"]
         for table, (a, b) in self.tables.items():
-            lines.append(f"  {table:<16} {a:>8} -> {b:<8}{'' if a == b else '  DIFFERENT'}")
+            lines.append(f"  {table:<16} {a:>8} -> {b}{'' if a == b else '  DIFFERENT'}")
         if self.files:
             lines.append(f"  files copied     {self.files}")
         lines.append(f"  records equal    {self.documents - len(self.records_differing)}/{self.documents}")
