@@ -234,3 +234,18 @@ def test_cli_saved_add_list_show_feed_remove(seed_copy):
         archive.saved_feed(sid, url.split("token=")[1])
     opis("saved", "remove", str(sid))
     assert "no saved searches" in opis("saved", "list")
+
+
+@pytest.mark.parametrize("backend", ["tantivy", "fts5"])
+def test_search_within_ids_is_the_full_search_among_them(archive, backend):
+    if backend == "fts5" and archive.store.conn.dialect.name != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    every = sorted(archive.store.ids())
+    for query in ("Soviet", "Tacheng OR Moscow", "date:1945..1962"):
+        full = set(archive.search(query, limit=1000, backend=backend).ids)
+        for subset in (every[::2], every[1::2], every[:1]):
+            got = archive.search(query, limit=1000, backend=backend, within=subset)
+            assert set(got.ids) == full & set(subset) and got.total == len(full & set(subset)), (query, subset)
+            types = dict(got.facets.get("doc_type") or [])
+            assert sum(types.values()) <= got.total
+    assert archive.search("Soviet", backend=backend, within=[]).total == 0
