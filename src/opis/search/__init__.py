@@ -133,14 +133,21 @@ def get_backend(store, name: str | None = None):
 
 
 def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
-           backend: str | None = None, within: Collection[str] | None = None) -> SearchResult:
+           backend: str | None = None, within: Collection[str] | None = None, mode: str = "words") -> SearchResult:
     """Search ``store``; raises :class:`opis.errors.QuerySyntaxError` for a malformed query.
     ``within``: only among these document ids (what is new since a saved search's last visit:
-    the engine restricts the match, total and facets to them)."""
+    the engine restricts the match, total and facets to them).
+
+    ``mode``: ``words`` (a ``~"..."`` in the query makes it ``hybrid``), ``meaning`` or
+    ``hybrid`` (:mod:`opis.search.meaning`)."""
     if not 0 <= limit <= MAX_LIMIT:
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise OpisError(f"offset must not be negative, not {offset}")
+    if mode != "words" or '~"' in query:
+        from opis.search.meaning import search_meaning
+
+        return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend)
     name = backend or default_backend()
     if name == "fts5":
         get_backend(store, name)  # (its rows are built first when it is first chosen: a write)

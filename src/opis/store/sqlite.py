@@ -50,7 +50,8 @@ def _worth_verifying(path: str) -> bool:
 
 
 #: tables with a doc_id column that are not derived from the records
-NOT_DERIVED = frozenset({"documents", "document_texts", "changes", "ingest_log", "uploads"})
+NOT_DERIVED = frozenset({"documents", "document_texts", "changes", "ingest_log", "uploads",
+                         "passages"})  # (passages: derived, but following the journal, opis.search.vectors)
 
 #: a record and its text, as stored (see opis.store.documents.pack_record)
 _RECORD_SQL = ("SELECT d.id, d.record, t.text FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id")
