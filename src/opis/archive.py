@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # (imported when used: opening an archive does not load searc
     from opis.readers import ReadOptions
     from opis.saved import SavedSearch
     from opis.search import SearchResult
+    from opis.search.related import Related
     from opis.store.accounts import TokenRow
     from opis.store.audit import AuditRow
     from opis.store.backup import BackupResult, RestoreResult
@@ -210,19 +211,22 @@ class Archive:
 
     # --- search ------------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 10, offset: int = 0, exact: bool = False,
-               backend: str | None = None, within: Iterable[str] | None = None) -> SearchResult:
+               backend: str | None = None, within: Iterable[str] | None = None,
+               mode: str = "words") -> SearchResult:
         """Search the archive with the query language (:mod:`opis.search.query`): words, phrases,
         AND/OR/NOT, fields (``place:``, ``date:1945..1962``, ``archive:`` ...), prefixes ``word*``.
 
         Names are expanded to their variants across scripts unless ``exact``. Returns an
         :class:`opis.search.SearchResult` (total, hits with snippets, facets). ``backend``:
         ``tantivy`` (default) or ``fts5``. ``within``: only among these document ids (what is new
-        for a saved search). Raises :class:`~opis.errors.QuerySyntaxError` for a malformed query.
+        for a saved search). ``mode``: ``words``, ``meaning`` or ``hybrid`` (find by meaning across
+        languages, :mod:`opis.search.meaning`; a ``~"..."`` in the query makes it ``hybrid``).
+        Raises :class:`~opis.errors.QuerySyntaxError` for a malformed query.
         """
         from opis.search import search
 
         return search(self._store, query, limit=limit, offset=offset, exact=exact, backend=backend,
-                      within=None if within is None else frozenset(within))
+                      within=None if within is None else frozenset(within), mode=mode)
 
     def words_pending(self) -> bool:
         """Whether the word list for prefix queries (``word*``) waits for :meth:`reindex`."""
@@ -904,3 +908,25 @@ class Archive:
         row = saved.owned(self._store, saved_id, user.id if user else None)
         hits, times = saved.feed_hits(self._store, row, run or self._run_search)
         return saved.feed(row, hits, times, base.rstrip("/"), host, "")
+
+    # --- find by meaning (issue 19) -------------------------------------------------------
+    def related(self, id_or_prefix: str, limit: int = 10) -> list[Related]:
+        """The documents that tell the same story as this one, best first: by their closest
+        passages (multilingual embeddings), shared entities and overlapping dates, each with the
+        passage pair that links them (:mod:`opis.search.related`)."""
+        from opis.search.related import related
+
+        doc_id = self._store.resolve_id(id_or_prefix)
+        return related(self._store, doc_id, limit=limit)
+
+    def index_vectors(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Embed the passages of the documents changed since the last time (all of them with
+        ``rebuild``), then rebuild the nearest-neighbour index beside the search index. Returns
+        ``{"documents": embedded, "passages": indexed}``."""
+        from opis.search import vectors
+
+        if rebuild:
+            with self._store.writing("clearing the passages"):
+                self._store.conn.execute("DELETE FROM store_meta WHERE key = 'passages_seq'")
+        n = vectors.sync(self._store, progress=progress)
+        return {"documents": n, "passages": vectors.rebuild_index(self._store)}

@@ -1,4 +1,4 @@
-"""CLI commands for search: ``opis search QUERY`` and ``opis reindex``."""
+"""CLI commands for search: ``opis search QUERY``, ``opis related ID`` and ``opis reindex``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def register(cli: click.Group) -> None:
     """Add the ``search`` and ``reindex`` commands to the CLI."""
     cli.add_command(search_cmd)
     cli.add_command(reindex_cmd)
+    cli.add_command(related_cmd)
 
 
 @click.command("search")
@@ -27,7 +28,9 @@ def register(cli: click.Group) -> None:
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip.")
 @click.option("--exact", is_flag=True, help="Do not expand names to their variants in other scripts.")
 @click.option("--backend", type=BACKEND_CHOICE, default=None, help="Search engine (default: tantivy, or $OPIS_SEARCH_BACKEND).")
-def search_cmd(query, db, as_json, limit, offset, exact, backend):
+@click.option("--mode", type=click.Choice(["words", "meaning", "hybrid"]), default="words", show_default=True,
+              help="words; meaning (passages close in meaning, any language); hybrid (both fused).")
+def search_cmd(query, db, as_json, limit, offset, exact, backend, mode):
     """Search the archive: words, "phrases", AND/OR/NOT/-word, prefix*, field filters.
 
     \b
@@ -35,6 +38,8 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
       opis search Chuguchak
       opis search '"border guards" date:1962 -Moscow'
       opis search 'Tacheng place:Ili type:memorandum' --json
+      opis search '~"беженцы из Синьцзяна"'          (by meaning, across languages)
+      opis search 'date:1945 ~"rebels took the district"'
     Fields: place: person: org: archive: fond: lang: class: type: translator:
     date:1945  date:1945-08  date:1945..1962  date:1940s
     """
@@ -43,7 +48,7 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
 
     store = open_db(db)
     try:
-        result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend)
+        result = search(store, query, limit=limit, offset=offset, exact=exact, backend=backend, mode=mode)
         stale_words = "*" in query and words.pending_in(store)
     except QuerySyntaxError as exc:
         if exc.position is not None and exc.query and not as_json:
@@ -80,15 +85,60 @@ def search_cmd(query, db, as_json, limit, offset, exact, backend):
 @click.command("reindex")
 @db_option
 @click.option("--backend", type=BACKEND_CHOICE, default=None, help="Rebuild only this index (default: both).")
-def reindex_cmd(db, backend):
+@click.option("--vectors", is_flag=True,
+              help="Embed the passages of new and changed documents and rebuild the index of meaning (only that).")
+def reindex_cmd(db, backend, vectors):
     """Rebuild the search index from the stored records."""
     from opis.search import reindex
 
     store = open_db(db)
     try:
-        counts = reindex(store, backend=backend)
+        if vectors:
+            from opis.archive import Archive
+
+            counts = Archive.over(store).index_vectors()
+        else:
+            counts = reindex(store, backend=backend)
     except OpisError as exc:
         fail(str(exc))
     finally:
         store.close()
+    if vectors:
+        click.echo(f"passages of {counts['documents']} documents embedded; {counts['passages']} passages indexed")
+        return
     click.echo(", ".join(f"{name}: {n} documents" for name, n in counts.items()))
+
+
+@click.command("related")
+@click.argument("doc_id")
+@db_option
+@json_option
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Documents to show.")
+def related_cmd(doc_id, db, as_json, limit):
+    """Documents that tell the same story as DOC_ID (an id or unique prefix): by close passages
+    in any language, shared entities and overlapping dates, with the passages that link them.
+
+    \b
+    Example:
+      opis related 663f7283
+    """
+    from opis.archive import Archive
+
+    store = open_db(db)
+    try:
+        found = Archive.over(store).related(doc_id, limit=limit)
+    except OpisError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if as_json:
+        echo_json([r.to_dict() for r in found])
+        return
+    click.echo(f"{len(found)} related documents")
+    for r in found:
+        click.echo(f"\n{r.id[:12]}  {r.date or '----'}  {for_terminal(r.title or '(untitled)')}")
+        click.echo(f"    score {r.score:.2f} · passages {r.similarity:.2f} · dates {r.date_overlap:.2f}"
+                   + (f" · shared: {', '.join(for_terminal(e) for e in r.entities[:5])}" if r.entities else ""))
+        if r.this and r.that:
+            click.echo(f"    this: {for_terminal(r.this.text)}")
+            click.echo(f"    that: {for_terminal(r.that.text)}")

@@ -60,6 +60,14 @@ def _set_meta(conn, key: str, value: str) -> None:
     conn.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", (key, value))
 
 
+def ready(store) -> bool:
+    """Whether the store has the passages table (a database opened read-only before its
+    migration 0021 has not)."""
+    from opis.store.engine import dialect_of
+
+    return dialect_of(store.conn).has_table(store.conn, "passages")
+
+
 def done_seq(store) -> int:
     """The change number the passages are in step with (0: none embedded yet, or another model's)."""
     if _meta(store.conn, "passages_model") != embed.MODEL:
@@ -77,6 +85,8 @@ def _changed(store, since: int, last: int) -> list[str]:
 
 def pending(store) -> int:
     """How many documents changed since their passages were embedded."""
+    if not ready(store):
+        return 0
     last = store.last_seq()
     done = done_seq(store)
     if done >= last:
@@ -104,7 +114,11 @@ def _embed_texts(texts: dict[str, str], cache: dict[str, np.ndarray]) -> list[tu
 
 def sync(store, progress=None) -> int:
     """Embed the passages of every document changed since the last sync (all of them the first
-    time, or after a change of model); return the number of documents (re)embedded."""
+    time, or after a change of model); return the number of documents (re)embedded. A store
+    open read-only is left as it is (its documents not yet embedded are not found by meaning
+    until ``opis reindex --vectors`` has run)."""
+    if store.readonly or not ready(store):
+        return 0
     last = store.last_seq()
     done = done_seq(store)
     if done >= last and done:
@@ -269,6 +283,8 @@ def _exact(store, doc_ids: list[str], query: np.ndarray) -> list[Near]:
 def nearest(store, query: np.ndarray, k: int = 100) -> list[Near]:
     """The ``k`` passages nearest ``query`` (a normalised vector), best first: from the ANN
     index, and exactly from the rows for the documents changed since it was built."""
+    if not ready(store):
+        return []
     _seq, changed = ensure_index(store)
     path = index_dir(store)
     index, docs, rows = _loaded(path)

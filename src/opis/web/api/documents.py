@@ -46,3 +46,14 @@ def get_text(doc_id: str, archive: Archive = Depends(get_archive)):
         "notes": rec.get("notes", []),
         "html": str(render_text(rec)),
     }
+
+
+@router.get("/documents/{doc_id}/related",
+            summary="Documents telling the same story: close passages (any language), shared entities, dates")
+def get_related(doc_id: str, limit: int = Query(10, ge=1, le=50), archive: Archive = Depends(get_archive)):
+    """The documents related to this one, best first, each with its score, the similarity of the passage pair
+    that links them (``passages.this`` / ``passages.that``: offsets and excerpts), the entities both mention and
+    how far their dates overlap; 404 when the document is unknown."""
+    from opis.web import lib
+
+    return {"id": archive.resolve_id(doc_id), "related": lib.related(archive, doc_id, limit)}

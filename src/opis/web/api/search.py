@@ -17,8 +17,12 @@ def search(
     limit: int = Query(10, ge=1, le=100),
     offset: int = Query(0, ge=0, le=100000),
     exact: bool = Query(False, description="no variant expansion or stemming"),
+    mode: str = Query("words", pattern="^(words|meaning|hybrid)$",
+                      description='words; meaning (passages close in meaning, any language); hybrid (both fused);'
+                                  ' a ~"..." in q makes words hybrid'),
     archive: Archive = Depends(get_archive),
 ):
     """Search the documents: hits with snippets, the total, facet counts and the variant names the query was
-    expanded with; ``limit`` from ``offset``. A malformed query answers 400 with the position of the error."""
-    return lib.search(archive, q, limit=limit, offset=offset, exact=exact)
+    expanded with; ``limit`` from ``offset``. A malformed query answers 400 with the position of the error.
+    Found by meaning, a hit names its best ``passage`` (offsets in the text, similarity)."""
+    return lib.search(archive, q, limit=limit, offset=offset, exact=exact, mode=mode)

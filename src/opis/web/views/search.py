@@ -64,13 +64,16 @@ def histogram(q: str, facets: dict) -> list[dict]:
 
 @router.get("/search")
 def search_page(request: Request, q: str = Query("", max_length=1000), page: int = Query(1, ge=1, le=1000),
-                exact: bool = Query(False), archive: Archive = Depends(get_archive)):
-    """The search page: hits, facets and the year histogram of a query."""
-    ctx = {"q": q, "page": page, "exact": exact, "result": None, "error": None, "hist": [], "facets": [], "pages": 1,
-           "words_pending": False, "params": {"q": q, "exact": "1" if exact else None}}
+                exact: bool = Query(False), meaning: bool = Query(False), archive: Archive = Depends(get_archive)):
+    """The search page: hits, facets and the year histogram of a query; ``meaning``: words and
+    meaning fused (hybrid), each hit with its passage."""
+    ctx = {"q": q, "page": page, "exact": exact, "meaning": meaning, "result": None, "error": None, "hist": [],
+           "facets": [], "pages": 1, "words_pending": False,
+           "params": {"q": q, "exact": "1" if exact else None, "meaning": "1" if meaning else None}}
     if q.strip():
         try:
-            result = lib.search(archive, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact)
+            result = lib.search(archive, q, limit=PAGE, offset=(page - 1) * PAGE, exact=exact,
+                                mode="hybrid" if meaning else "words")
         except QuerySyntaxError as exc:
             ctx["error"] = exc
         else:
