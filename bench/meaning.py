@@ -214,7 +214,7 @@ def scale(args) -> None:
                                        [(f"doc{(i + j) // args.passages:07d}", (i + j) % args.passages,
                                          all_vecs[i + j].astype("<f2").tobytes()) for j in range(m)])
         with store.writing("bench meta"):
-            vectors._set_meta(store.conn, "passages_model", embed.MODEL)
+            vectors._set_meta(store.conn, "passages_model", f"{embed.MODEL}/{vectors.LAYOUT}")
             vectors._set_meta(store.conn, "passages_seq", "1")
         print(f"rows written in {time.perf_counter() - t:.0f} s")
         t = time.perf_counter()

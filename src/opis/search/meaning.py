@@ -197,6 +197,18 @@ def search_meaning(store, query: str, mode: str = "hybrid", limit: int = 10, off
     return SearchResult(query, len(fused), hits, {}, {}, f"{mode}", False)
 
 
+def _snippet(store, doc_id: str, span: tuple[int, int] | None, words_hit: Any, texts: dict[str, str]) -> str:
+    """A hit's snippet: its best passage (the head: the summary or title), else the words' snippet."""
+    if span is not None and span[1] > span[0]:
+        return _passage_snippet(texts.get(doc_id, ""), *span)
+    if words_hit is not None:
+        return words_hit.snippet
+    if span is not None:
+        head = vectors.head(store.records([doc_id]).get(doc_id, {}))
+        return _passage_snippet(head, 0, len(head))
+    return ""
+
+
 def _hits(store, page: list[tuple[str, float]], best: dict[str, vectors.Near], words_hits: dict[str, Any]) -> list:
     ids = [d for d, _ in page]
     shown = store.titles_and_dates(ids)
@@ -208,10 +220,8 @@ def _hits(store, page: list[tuple[str, float]], best: dict[str, vectors.Near], w
             continue
         near = best.get(doc_id)
         span = spans.get((doc_id, near.n)) if near else None
-        if span is not None and (doc_id not in words_hits or near.score >= 0.3):
-            snippet = _passage_snippet(texts.get(doc_id, ""), *span)
-        else:
-            snippet = words_hits[doc_id].snippet if doc_id in words_hits else ""
+        strong = near is not None and (doc_id not in words_hits or near.score >= 0.3)
+        snippet = _snippet(store, doc_id, span if strong else None, words_hits.get(doc_id), texts)
         hit = MeaningHit(doc_id, *shown[doc_id], score, snippet)
         if span is not None and near is not None:
             hit.passage = PassageHit(near.n, span[0], span[1], near.score)

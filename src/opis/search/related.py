@@ -137,10 +137,10 @@ def date_overlap(a: tuple[str | None, str | None], b: tuple[str | None, str | No
     return 1.0 / (1.0 + gap / 365.25)
 
 
-def _side(text: str, n: int, span: tuple[int, int] | None) -> Side | None:
+def _side(text: str, n: int, span: tuple[int, int] | None, head: str = "") -> Side | None:
     if span is None:
         return None
-    body = " ".join(text[span[0]:span[1]].split())
+    body = " ".join((text[span[0]:span[1]] if span[1] > span[0] else head).split())
     if len(body) > EXCERPT:
         cut = body.rfind(" ", 0, EXCERPT)
         body = body[: cut if cut > EXCERPT // 2 else EXCERPT] + " …"
@@ -185,7 +185,9 @@ def _with_passages(store, doc_id: str, top: list[tuple], links: dict[str, tuple[
     keys = [(doc_id, links[o][1]) for _s, o, *_ in top if o in links]
     keys += [(o, links[o][2]) for _s, o, *_ in top if o in links]
     spans = vectors.spans(store, keys)
-    texts = store.texts([doc_id] + [t[1] for t in top if t[1] in links])
+    linked = [doc_id] + [t[1] for t in top if t[1] in links]
+    texts = store.texts(linked)
+    heads = {d: vectors.head(r) for d, r in store.records(linked).items()}
     out = []
     for score, other, sim, labels, dates in top:
         if other not in shown:
@@ -193,8 +195,8 @@ def _with_passages(store, doc_id: str, top: list[tuple], links: dict[str, tuple[
         rel = Related(other, *shown[other], float(score), float(sim), labels[:8], float(dates))
         if other in links:
             _s, mine, theirs = links[other]
-            rel.this = _side(texts.get(doc_id, ""), mine, spans.get((doc_id, mine)))
-            rel.that = _side(texts.get(other, ""), theirs, spans.get((other, theirs)))
+            rel.this = _side(texts.get(doc_id, ""), mine, spans.get((doc_id, mine)), heads.get(doc_id, ""))
+            rel.that = _side(texts.get(other, ""), theirs, spans.get((other, theirs)), heads.get(other, ""))
         out.append(rel)
     return out
 

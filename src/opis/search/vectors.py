@@ -34,6 +34,8 @@ from opis.search import embed
 from opis.search.passages import split
 
 BATCH = 100  # documents embedded per write transaction
+HEAD = -1  # the number of a document's head passage (title and summary; no offsets in the text)
+LAYOUT = "p2"  # how documents are cut into passages: another layout's rows are embedded again
 REPLAY_LIMIT = 2000  # documents changed since the index was built: more, and it is rebuilt
 INDEX_DTYPE = "i8"
 _LOCK = threading.Lock()
@@ -70,7 +72,7 @@ def ready(store) -> bool:
 
 def done_seq(store) -> int:
     """The change number the passages are in step with (0: none embedded yet, or another model's)."""
-    if _meta(store.conn, "passages_model") != embed.MODEL:
+    if _meta(store.conn, "passages_model") != f"{embed.MODEL}/{LAYOUT}":
         return 0
     return int(_meta(store.conn, "passages_seq") or 0)
 
@@ -97,19 +99,31 @@ def pending(store) -> int:
         "SELECT count(DISTINCT doc_id) FROM changes WHERE seq > ? AND seq <= ?", (done, last)).fetchone()[0]
 
 
-def _embed_texts(texts: dict[str, str], cache: dict[str, np.ndarray]) -> list[tuple]:
-    """The passages rows of ``texts`` (doc id -> text); the same passage text is embedded once
-    per sync (page furniture repeated across documents)."""
-    cut = {doc_id: split(text) for doc_id, text in texts.items()}
-    todo = sorted({texts[d][p.start:p.end] for d, ps in cut.items() for p in ps} - cache.keys())
-    for chunk_start in range(0, len(todo), embed.BATCH):
-        chunk = todo[chunk_start:chunk_start + embed.BATCH]
+def head(record: dict) -> str:
+    """The document's head passage: its title and summary (what the record says it is about)."""
+    return " ".join(str(record.get(k) or "").strip() for k in ("title", "summary")).strip()
+
+
+def items(doc_id: str, text: str, record: dict | None) -> list[tuple[str, int, int, int, str]]:
+    """(doc id, n, start, end, passage text) of a document: the head (``n = HEAD``, no offsets)
+    when the record has a title or summary, then the passages of the text."""
+    top = head(record or {})
+    out = [(doc_id, HEAD, 0, 0, top)] if top else []
+    return out + [(doc_id, p.n, p.start, p.end, text[p.start:p.end]) for p in split(text)]
+
+
+def _embed_items(todo: list[tuple[str, int, int, int, str]], cache: dict[str, np.ndarray]) -> list[tuple]:
+    """The passages rows of ``todo``; the same passage text is embedded once per sync (page
+    furniture repeated across documents)."""
+    new = sorted({it[4] for it in todo} - cache.keys())
+    for chunk_start in range(0, len(new), embed.BATCH):
+        chunk = new[chunk_start:chunk_start + embed.BATCH]
         for text, vec in zip(chunk, embed.embed(chunk), strict=True):
             cache[text] = vec
+    rows = [(d, n, s, e, embed.pack(cache[t])) for d, n, s, e, t in todo]
     if len(cache) > 50_000:
         cache.clear()
-    return [(doc_id, p.n, p.start, p.end, embed.pack(cache[texts[doc_id][p.start:p.end]]))
-            for doc_id, ps in cut.items() for p in ps if texts[doc_id][p.start:p.end] in cache]
+    return rows
 
 
 def sync(store, progress=None) -> int:
@@ -131,7 +145,9 @@ def sync(store, progress=None) -> int:
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         texts = store.texts(chunk)
-        rows = _embed_texts({d: t for d, t in texts.items() if t}, cache)
+        records = store.records(chunk)
+        todo = [it for d in chunk if d in records for it in items(d, texts.get(d) or "", records[d])]
+        rows = _embed_items(todo, cache)
         with store.writing("storing the passages' embeddings"):
             marks = ",".join("?" * len(chunk))
             store.conn.execute(f"DELETE FROM passages WHERE doc_id IN ({marks})", chunk)
@@ -140,7 +156,7 @@ def sync(store, progress=None) -> int:
         if progress:
             progress(min(i + BATCH, len(ids)), len(ids))
     with store.writing("recording the passages' change number"):
-        _set_meta(store.conn, "passages_model", embed.MODEL)
+        _set_meta(store.conn, "passages_model", f"{embed.MODEL}/{LAYOUT}")
         _set_meta(store.conn, "passages_seq", str(last))
     return len(ids)
 
@@ -177,7 +193,7 @@ def index_dir(store) -> Path:
 
 def _db_uuid(store) -> str:
     row = store.conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
-    return (row[0] if row else "") + ":" + embed.MODEL
+    return (row[0] if row else "") + f":{embed.MODEL}/{LAYOUT}"
 
 
 def _read_state(path: Path) -> dict | None:
