@@ -926,7 +926,6 @@ class Archive:
         from opis.search import vectors
 
         if rebuild:
-            with self._store.writing("clearing the passages"):
-                self._store.conn.execute("DELETE FROM store_meta WHERE key = 'passages_seq'")
+            vectors.reset(self._store)
         n = vectors.sync(self._store, progress=progress)
         return {"documents": n, "passages": vectors.rebuild_index(self._store)}

@@ -161,6 +161,12 @@ def sync(store, progress=None) -> int:
     return len(ids)
 
 
+def reset(store) -> None:
+    """Forget what was embedded: the next :func:`sync` embeds every document again."""
+    with store.writing("forgetting the passages' change number"):
+        store.conn.execute("DELETE FROM store_meta WHERE key = 'passages_seq'")
+
+
 def passages(store, doc_id: str) -> list[tuple[int, int, int, np.ndarray]]:
     """(n, start, end, vector) of each stored passage of ``doc_id``, in order."""
     rows = store.conn.execute(
