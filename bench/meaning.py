@@ -57,12 +57,16 @@ def corpus_paths(spec: dict) -> list[Path]:
 
 
 def ingest_corpus(db: Path, paths: list[Path]) -> None:
-    """Ingest ``paths`` into ``db`` (the CLI's path: readers, pipeline, store)."""
-    from opis.archive import Archive
+    """Ingest ``paths`` into ``db`` (readers, pipeline, store) in this process, so that its CPU
+    time is this process's."""
+    from opis.ingest import ingest_paths
+    from opis.readers import ReadOptions
+    from opis.store import Store
 
-    with Archive(db) as archive:
-        for _ in archive.ingest([str(p) for p in paths]):
-            pass
+    store = Store(db)
+    for _ in ingest_paths(store, [str(p) for p in paths], options=ReadOptions(isolate=False)):
+        pass
+    store.close()
 
 
 def doc_ids(store) -> dict[str, str]:
