@@ -257,3 +257,29 @@ def test_api_modes_and_related(meaning_file):
     page = client.get(f"/documents/{hit['id']}", params={"passage": f"{start}-{end}"})
     assert '<mark id="passage" class="passage">' in page.text
     assert client.get(f"/documents/{hit['id']}", params={"passage": "9-x"}).status_code == 422
+
+
+def test_any_meaning_query_runs_or_is_a_syntax_error(meaning_db):
+    """Generated queries with meaning phrases: they run (hits within the total) or fail with a
+    positioned QuerySyntaxError, never with another error."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from opis.search import search
+
+    store, _ids = meaning_db
+    texts = st.text(alphabet=st.characters(codec="utf-8", exclude_characters='"'), max_size=60)
+    rest = st.sampled_from(["", "date:1945", "Ili OR", "((", "type:report -Moscow", '"border', "date:19x"])
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(text=texts, rest=rest, mode=st.sampled_from(["words", "meaning", "hybrid"]))
+    def run(text, rest, mode):
+        query = f'{rest} ~"{text}"'
+        try:
+            result = search(store, query, limit=3, mode=mode)
+        except QuerySyntaxError as exc:
+            assert exc.position is None or 0 <= exc.position <= len(query)
+            return
+        assert result.total >= len(result.hits)
+
+    run()

@@ -27,7 +27,7 @@ import numpy as np
 
 from opis.errors import OpisError, QuerySyntaxError
 from opis.search import Hit, embed, vectors
-from opis.search.analysis import WORD_RE
+from opis.search.analysis import MAX_TERM, WORD_RE
 
 MODES = ("words", "meaning", "hybrid")
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009); measured by bench/meaning.py
@@ -84,7 +84,8 @@ def any_words(text: str) -> str:
     """The words of ``text`` as a query matching any of them (``a OR b OR c``)."""
     words = []
     for w in WORD_RE.findall(text):
-        if (len(w) > 2 or not w.isascii()) and w.upper() not in _OPERATORS and w.lower() not in words:
+        if (len(w) > 2 or not w.isascii()) and len(w) <= MAX_TERM and w.upper() not in _OPERATORS \
+                and w.lower() not in words:
             words.append(w.lower())
     return " OR ".join(words[:MAX_OR_WORDS])
 
@@ -187,10 +188,16 @@ def search_meaning(store, query: str, mode: str = "hybrid", limit: int = 10, off
         words_query = any_words(parts.text)
         if parts.rest:
             words_query = f"{parts.rest} ({words_query})" if words_query else parts.rest
+        if parts.rest:
+            search(store, parts.rest, limit=0, backend=backend)  # (a malformed rest: its own error)
         if words_query:
-            found = search(store, words_query, limit=WORDS_DEPTH, backend=backend)
-            words_hits = {h.id: h for h in found.hits}
-            rankings.append(found.ids)
+            try:
+                found = search(store, words_query, limit=WORDS_DEPTH, backend=backend)
+            except QuerySyntaxError:  # the words of a meaning phrase need not make a valid word query
+                found = None
+            if found is not None:
+                words_hits = {h.id: h for h in found.hits}
+                rankings.append(found.ids)
     fused = _fuse(rankings) if mode != "meaning" else [(d, meaning.best[d].score) for d in meaning.ids]
     page = fused[offset: offset + limit]
     hits = _hits(store, page, meaning.best, words_hits)
