@@ -225,7 +225,7 @@ def rebuild_index(store) -> int:
             docs.append(doc_id)
         rows.append((doc_index[doc_id], n))
         vectors.append(np.frombuffer(bytes(blob), dtype="<f2"))
-    tmp = Path(str(path) + ".tmp")
+    tmp = Path(f"{path}.tmp{os.getpid()}")  # (one per process: two may rebuild at once)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     index = Index(ndim=embed.DIM, metric="cos", dtype=INDEX_DTYPE, connectivity=16,
@@ -238,11 +238,14 @@ def rebuild_index(store) -> int:
     (tmp / "state.json").write_text(json.dumps({"seq": seq, "db": _db_uuid(store)}), encoding="utf-8")
     with _LOCK:
         _OPEN.pop(str(path), None)
-        old = Path(str(path) + ".old")
+        old = Path(f"{path}.old{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp, path)
+        try:
+            if path.exists():
+                os.replace(path, old)
+            os.replace(tmp, path)
+        except OSError:  # another process put its index in place meanwhile: it is as good
+            shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     return len(rows)
 
