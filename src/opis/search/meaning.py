@@ -98,10 +98,12 @@ class PassageHit:
     start: int
     end: int
     score: float
+    shown: bool = False  # the hit's snippet is this passage (not the words' snippet)
 
     def to_dict(self) -> dict[str, Any]:
         """The passage as JSON-ready data."""
-        return {"n": self.n, "start": self.start, "end": self.end, "similarity": round(self.score, 4)}
+        return {"n": self.n, "start": self.start, "end": self.end, "similarity": round(self.score, 4),
+                "shown": self.shown}
 
 
 @dataclass
@@ -231,7 +233,7 @@ def _hits(store, page: list[tuple[str, float]], best: dict[str, vectors.Near], w
         snippet = _snippet(store, doc_id, span if strong else None, words_hits.get(doc_id), texts)
         hit = MeaningHit(doc_id, *shown[doc_id], score, snippet)
         if span is not None and near is not None:
-            hit.passage = PassageHit(near.n, span[0], span[1], near.score)
+            hit.passage = PassageHit(near.n, span[0], span[1], near.score, strong)
         out.append(hit)
     return out
 
