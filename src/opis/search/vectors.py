@@ -130,8 +130,11 @@ def sync(store, progress=None) -> int:
     """Embed the passages of every document changed since the last sync (all of them the first
     time, or after a change of model); return the number of documents (re)embedded. A store
     open read-only is left as it is (its documents not yet embedded are not found by meaning
-    until ``opis reindex --vectors`` has run)."""
+    until ``opis reindex --vectors`` has run), and so is a PostgreSQL store inside a read
+    snapshot (a server's request: its writes would race other writers' in that snapshot)."""
     if store.readonly or not ready(store):
+        return 0
+    if store.conn.in_transaction and store.conn.dialect.name == "postgresql":
         return 0
     last = store.last_seq()
     done = done_seq(store)
