@@ -283,3 +283,14 @@ def test_any_meaning_query_runs_or_is_a_syntax_error(meaning_db):
         assert result.total >= len(result.hits)
 
     run()
+
+
+def test_within_restricts_a_meaning_search(meaning_db):
+    """A saved search's "new since the last visit" (``within``) holds for meaning queries too."""
+    from opis.search import search
+
+    store, ids = meaning_db
+    only = {ids["000"], ids["004"]}
+    for mode in ("meaning", "hybrid"):
+        result = search(store, '~"refugees from Xinjiang"', mode=mode, within=only)
+        assert result.ids and set(result.ids) <= only

@@ -147,7 +147,8 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
     if mode != "words" or '~"' in query:
         from opis.search.meaning import search_meaning
 
-        return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend)
+        return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend,
+                              within=within)
     name = backend or default_backend()
     if name == "fts5":
         get_backend(store, name)  # (its rows are built first when it is first chosen: a write)

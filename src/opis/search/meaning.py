@@ -174,15 +174,18 @@ def _allowed(store, rest: str, backend: str | None) -> set[str] | None:
 
 
 def search_meaning(store, query: str, mode: str = "hybrid", limit: int = 10, offset: int = 0,
-                   backend: str | None = None):
+                   backend: str | None = None, within=None):
     """Search ``store`` by meaning (``mode="meaning"``) or by words and meaning fused
-    (``"hybrid"``); returns a :class:`opis.search.SearchResult` whose hits name their passage."""
+    (``"hybrid"``); returns a :class:`opis.search.SearchResult` whose hits name their passage.
+    ``within``: only among these document ids."""
     from opis.search import SearchResult, search
 
     if mode not in MODES:
         raise OpisError(f"unknown search mode {mode!r} (use one of {', '.join(MODES)})")
     parts = as_meaning(query)
     allowed = _allowed(store, parts.rest, backend)
+    if within is not None:
+        allowed = set(within) if allowed is None else allowed & set(within)
     meaning = rank_by_meaning(store, parts.text, allowed)
     rankings = [meaning.ids]
     words_hits: dict[str, Any] = {}
@@ -194,7 +197,7 @@ def search_meaning(store, query: str, mode: str = "hybrid", limit: int = 10, off
             search(store, parts.rest, limit=0, backend=backend)  # (a malformed rest: its own error)
         if words_query:
             try:
-                found = search(store, words_query, limit=WORDS_DEPTH, backend=backend)
+                found = search(store, words_query, limit=WORDS_DEPTH, backend=backend, within=within)
             except QuerySyntaxError:  # the words of a meaning phrase need not make a valid word query
                 found = None
             if found is not None:
