@@ -62,6 +62,21 @@ def queue_url(queue: str | None, db: str | None) -> str | None:
     return str(db) if is_postgres(db) else None
 
 
+AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_age(text: str) -> float | None:
+    """Seconds of an age such as ``7d``, ``12h``, ``30m``, ``90s`` or ``2w`` (a bare number is
+    days); None for ``never`` (or ``0``). A :class:`QueueError` for anything else."""
+    value = str(text).strip().lower()
+    if value in ("never", "0", "off"):
+        return None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhdw]?)", value)
+    if not m or float(m.group(1)) <= 0:
+        raise QueueError(f"not an age: {text!r} (say 7d, 12h, 30m, 90s, 2w or never)")
+    return float(m.group(1)) * AGE_UNITS[m.group(2) or "d"]
+
+
 def shown(url: str) -> str:
     """A URL as printed: its password hidden."""
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", str(url))
@@ -182,6 +197,17 @@ class JobQueue:
     def recent(self, limit: int = 20, status: str | None = None) -> list[JobRow]:
         """The latest jobs (of one status: queued, running, failed, done), newest first."""
         return _sql.recent(self._conn, QUEUE, limit, status)
+
+    def workers(self, seconds: float = 60.0) -> int:
+        """How many workers beat their heartbeat in the last ``seconds`` (the live ones)."""
+        return _sql.live_workers(self._conn, seconds)
+
+    def prune(self, older_than_s: float, which: str = "done") -> int:
+        """Delete the jobs that ended (``which``: done, failed or all) more than ``older_than_s``
+        seconds ago, with their events and outcomes; how many. Queued and running jobs stay."""
+        if which not in _sql.PRUNABLE:
+            raise QueueError(f"prune what? {which!r} (done, failed or all)")
+        return _sql.prune(self._conn, QUEUE, older_than_s, which)
 
     def job(self, job_id: int) -> JobRow:
         """One job; a :class:`QueueError` when there is none."""

@@ -15,6 +15,10 @@ seconds and puts them back in the queue (procrastinate's stalled-job handling), 
 :data:`opis.queue.ATTEMPTS` runs, then fails them. The ingest's write is idempotent by checksum,
 so a job run again after its worker died mid-write stores its document once. SIGTERM or Ctrl-C
 stops the worker gracefully: it takes no new job and ends those it is running.
+
+Each job's outcome names the worker that ran it (``host:pid``). Every hour (and at start) a worker
+deletes the done jobs older than ``prune_done_after`` (7 days) and the failed ones older than
+``prune_failed_after`` (30 days), so the queue's tables do not grow for ever (:func:`prune_old`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import queue as _queue
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +66,9 @@ class WorkerConfig:
     stalled_after: float = 30.0  # seconds of silence after which a worker counts as dead
     until_empty: bool = False  # stop when the queue is empty (benchmarks, tests)
     poll: float = 5.0  # seconds between looks at the queue when no notification came
+    prune_done_after: float | None = 7 * 86400  # seconds after which done jobs are deleted (None: kept)
+    prune_failed_after: float | None = 30 * 86400  # the same for failed jobs
+    prune_every: float = 3600.0  # seconds between two prunes (the first at start)
 
 
 @dataclass
@@ -81,6 +90,7 @@ class Runtime:
         for slot in range(config.concurrency):
             self._slots.put(slot)
         self._local = threading.local()
+        self.name = f"{socket.gethostname()}:{os.getpid()}"  # kept with each job it runs
 
     def archive(self):
         """This thread's archive over the store (opened on first use)."""
@@ -159,7 +169,7 @@ def run_job(runtime: Runtime, job_id: int, attempts: int, args: dict[str, Any]) 
     error = f"{name}: {result.error}" if result.status == "error" else None
     last = attempts + 1 >= ATTEMPTS
     _sql.record_outcome(runtime.queue_conn(), job_id, None if error else result.status, result.id,
-                        error if (not retry or last) else f"{error} (will retry)")
+                        error if (not retry or last) else f"{error} (will retry)", runtime.name)
     if upload is not None and (not retry or last):
         with contextlib.suppress(OpisError, DatabaseError):
             uploads.finish(runtime.archive().store, upload, None if error else result.status, result.id, error)
@@ -206,7 +216,7 @@ async def retry_stalled(app, runtime: Runtime) -> int:
             if job.attempts + 1 >= ATTEMPTS:
                 name = job.task_kwargs.get("name", job.task_kwargs.get("key"))
                 await asyncio.to_thread(_sql.record_outcome, runtime.queue_conn(), job.id, None, None,
-                                        f"{name}: its worker stopped {ATTEMPTS} times while running it")
+                                        f"{name}: its worker stopped {ATTEMPTS} times while running it", runtime.name)
                 await app.job_manager.finish_job(job, status=jobs.Status.FAILED, delete_job=False)
             else:
                 await app.job_manager.retry_job(job)
@@ -226,22 +236,44 @@ async def _watch_stalled(app, runtime: Runtime) -> None:
         await asyncio.sleep(runtime.config.heartbeat)
 
 
+def prune_old(runtime: Runtime) -> int:
+    """Delete the done and failed jobs older than the worker's ``prune_done_after`` and
+    ``prune_failed_after`` (each None: kept); how many. Every worker prunes; a job deleted by
+    one is simply not found by the others."""
+    config, pruned = runtime.config, 0
+    for which, age in (("done", config.prune_done_after), ("failed", config.prune_failed_after)):
+        if age is not None:
+            pruned += _sql.prune(runtime.queue_conn(), QUEUE, age, which)
+    if pruned:
+        log.info("pruned %s old jobs", pruned)
+    return pruned
+
+
+async def _watch_prune(runtime: Runtime) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(prune_old, runtime)
+        except Exception:  # noqa: BLE001 - the database may be away a moment: prune next time
+            log.exception("pruning old jobs")
+        await asyncio.sleep(runtime.config.prune_every)
+
+
 async def _run(config: WorkerConfig) -> None:
     runtime = Runtime(config)
     app = make_app(runtime)
     async with app.open_async():
         if config.until_empty:
             await retry_stalled(app, runtime)
-            watcher = None
+            watchers = []
         else:
-            watcher = asyncio.create_task(_watch_stalled(app, runtime))
+            watchers = [asyncio.create_task(_watch_stalled(app, runtime)), asyncio.create_task(_watch_prune(runtime))]
         try:
             await app.run_worker_async(
                 queues=[QUEUE], name="opis-worker", concurrency=config.concurrency, wait=not config.until_empty,
                 update_heartbeat_interval=config.heartbeat, stalled_worker_timeout=config.stalled_after,
                 fetch_job_polling_interval=config.poll)
         finally:
-            if watcher is not None:
+            for watcher in watchers:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher

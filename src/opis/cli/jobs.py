@@ -98,19 +98,28 @@ def enqueue(paths, db: str, queue: str, files: str | None, options, as_json: boo
 @click.option("--stalled-after", type=click.FloatRange(0.5), default=30.0, show_default=True,
               help="Seconds without a heartbeat after which a worker counts as stopped and its jobs are queued again.")
 @click.option("--until-empty", is_flag=True, help="Stop when the queue is empty instead of waiting for more jobs.")
-def worker(db, queue, files, concurrency, heartbeat, stalled_after, until_empty):
+@click.option("--prune-done-after", default="7d", show_default=True, metavar="AGE",
+              help="Delete done jobs older than AGE (7d, 12h, 30m; 'never' keeps them), checked every hour.")
+@click.option("--prune-failed-after", default="30d", show_default=True, metavar="AGE",
+              help="Delete failed jobs (and their errors) older than AGE ('never' keeps them).")
+def worker(db, queue, files, concurrency, heartbeat, stalled_after, until_empty, prune_done_after,
+           prune_failed_after):
     """Run ingest jobs from the queue until stopped (SIGTERM or Ctrl-C: finish the running jobs, take no more).
 
     Start any number, on any machines that reach the queue's database, the store and the file store."""
     import logging
 
-    from opis.queue import shown
+    from opis.queue import parse_age, shown
     from opis.queue_worker import WorkerConfig, run_worker
 
     url = resolve_queue(queue, db)
+    try:
+        ages = parse_age(prune_done_after), parse_age(prune_failed_after)
+    except OpisError as exc:
+        fail(str(exc))
     config = WorkerConfig(queue=url, db=db, files=files_root(files, db), concurrency=concurrency,
                           heartbeat=heartbeat, stalled_after=max(stalled_after, heartbeat * 2),
-                          until_empty=until_empty)
+                          until_empty=until_empty, prune_done_after=ages[0], prune_failed_after=ages[1])
     logging.basicConfig(level=logging.WARNING, format="opis worker: %(message)s")
     logging.getLogger("opis.worker").setLevel(logging.INFO)  # one line per job
     click.echo(f"opis worker: {concurrency} at once, queue {shown(url)}, store {db}, files {config.files}", err=True)
@@ -146,10 +155,11 @@ def jobs(ctx, db, queue, as_json, only_failed, status, limit):
         with JobQueue(ctx.obj["queue"]) as q:
             counts = q.counts()
             rows = q.recent(limit, "failed" if only_failed else status)
+            live = q.workers()
     except QueueError as exc:
         fail(str(exc))
     if as_json:
-        echo_json({"counts": counts, "jobs": [r.to_dict() for r in rows]})
+        echo_json({"counts": counts, "workers": live, "jobs": [r.to_dict() for r in rows]})
         return
     click.echo("  ".join(f"{n} {s}" for s, n in counts.items() if n or s != "cancelled"))
     for r in rows:
@@ -175,3 +185,26 @@ def retry(ctx, job_id):
     except QueueError as exc:
         fail(str(exc))
     click.echo(f"job {row.id} queued again: {for_terminal(row.name)}")
+
+
+@jobs.command(name="prune")
+@click.option("--older-than", "older_than", default="7d", show_default=True, metavar="AGE",
+              help="Delete jobs that ended more than AGE ago: 7d, 12h, 30m, 90s, 2w.")
+@click.option("--status", "which", type=click.Choice(["done", "failed", "all"]), default="done", show_default=True,
+              help="Which ended jobs: done, failed, or all (done, failed and cancelled).")
+@click.pass_context
+def prune(ctx, older_than, which):
+    """Delete old ended jobs with their events and errors (queued and running jobs are never touched).
+
+    The documents they stored stay; 'opis worker' prunes on its own every hour (--prune-done-after)."""
+    from opis.queue import JobQueue, QueueError, parse_age
+
+    try:
+        age = parse_age(older_than)
+        if age is None:
+            fail("--older-than needs an age (7d, 12h, 30m)")
+        with JobQueue(ctx.obj["queue"]) as q:
+            n = q.prune(age, which)
+    except QueueError as exc:
+        fail(str(exc))
+    click.echo(f"pruned {n} {which if which != 'all' else 'ended'} job{'s' if n != 1 else ''} older than {older_than}")

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS opis_job_outcomes (
     finished_at timestamptz NOT NULL DEFAULT now()
 )
 """
+# added after the first release of the table: the worker that ran the job's last attempt
+OUTCOMES_WORKER = "ALTER TABLE opis_job_outcomes ADD COLUMN IF NOT EXISTS worker text"
 
 # opis's names for procrastinate's job statuses
 STATUS_NAMES = {"todo": "queued", "doing": "running", "succeeded": "done", "failed": "failed",
@@ -45,6 +47,7 @@ class JobRow:
     error: str | None = None  # one line naming the file (failed)
     upload: int | None = None  # the upload row, for an uploaded file
     updated_at: str | None = None
+    worker: str | None = None  # the worker that ran its last attempt: ``host:pid``
 
     def to_dict(self) -> dict[str, Any]:
         """The job as JSON (``opis jobs --json``)."""
@@ -60,17 +63,21 @@ def ensure_schema(conn, apply_procrastinate: Callable[[], None]) -> bool:
         if not exists:
             apply_procrastinate()
         conn.execute(OUTCOMES)
+        conn.execute(OUTCOMES_WORKER)
         return not exists
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
-def record_outcome(conn, job_id: int, result: str | None, doc_id: str | None, error: str | None) -> None:
-    """Keep how the job ``job_id`` ended (a retried job's last attempt replaces the earlier one)."""
+def record_outcome(conn, job_id: int, result: str | None, doc_id: str | None, error: str | None,
+                   worker: str | None = None) -> None:
+    """Keep how the job ``job_id`` ended and which worker (``host:pid``) ran it (a retried job's
+    last attempt replaces the earlier one)."""
     conn.execute(
-        "INSERT INTO opis_job_outcomes (job_id, result, doc_id, error) VALUES (%s, %s, %s, %s)"
+        "INSERT INTO opis_job_outcomes (job_id, result, doc_id, error, worker) VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT (job_id) DO UPDATE SET result = EXCLUDED.result, doc_id = EXCLUDED.doc_id,"
-        " error = EXCLUDED.error, finished_at = now()", (job_id, result, doc_id, error))
+        " error = EXCLUDED.error, worker = EXCLUDED.worker, finished_at = now()",
+        (job_id, result, doc_id, error, worker))
 
 
 def counts(conn, queue: str) -> dict[str, int]:
@@ -95,7 +102,7 @@ def recent(conn, queue: str, limit: int = 20, status: str | None = None) -> list
     their outcome."""
     rows = conn.execute(
         "SELECT j.id, j.status::text, j.args, j.attempts, o.result, o.doc_id, o.error,"
-        " (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)"
+        " (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id), o.worker"
         " FROM procrastinate_jobs j LEFT JOIN opis_job_outcomes o ON o.job_id = j.id"
         " WHERE j.queue_name = %s AND (%s::text[] IS NULL OR j.status::text = ANY(%s::text[]))"
         " ORDER BY j.id DESC LIMIT %s", (queue, _statuses(status), _statuses(status), limit)).fetchall()
@@ -106,7 +113,7 @@ def job(conn, job_id: int) -> JobRow | None:
     """One job by its id, or None."""
     row = conn.execute(
         "SELECT j.id, j.status::text, j.args, j.attempts, o.result, o.doc_id, o.error,"
-        " (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)"
+        " (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id), o.worker"
         " FROM procrastinate_jobs j LEFT JOIN opis_job_outcomes o ON o.job_id = j.id WHERE j.id = %s",
         (job_id,)).fetchone()
     return _row(row) if row else None
@@ -121,4 +128,30 @@ def _row(r) -> JobRow:
     args = r[2] or {}
     at = r[7].isoformat(timespec="seconds") if r[7] is not None else None
     return JobRow(id=r[0], status=STATUS_NAMES.get(r[1], r[1]), name=str(args.get("name") or args.get("key") or "?"),
-                  attempts=r[3], result=r[4], doc_id=r[5], error=r[6], upload=args.get("upload"), updated_at=at)
+                  attempts=r[3], result=r[4], doc_id=r[5], error=r[6], upload=args.get("upload"), updated_at=at,
+                  worker=r[8])
+
+
+# what ``opis jobs prune --status`` removes: procrastinate's final statuses behind opis's names
+PRUNABLE = {"done": ("succeeded",), "failed": ("failed", "aborted"),
+            "all": ("succeeded", "failed", "aborted", "cancelled")}
+
+
+def prune(conn, queue: str, older_than_s: float, which: str = "done") -> int:
+    """Delete the jobs of ``queue`` that ended (``which``: done, failed or all) more than
+    ``older_than_s`` seconds ago, with their events and outcomes; returns how many. A job's end is
+    its latest event, as procrastinate's own ``delete_old_jobs`` counts it; queued and running
+    jobs are never touched."""
+    rows = conn.execute(
+        "DELETE FROM procrastinate_jobs j WHERE j.queue_name = %s AND j.status::text = ANY(%s::text[])"
+        " AND (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)"
+        " < now() - make_interval(secs => %s)"
+        " AND NOT EXISTS (SELECT 1 FROM procrastinate_periodic_defers d WHERE d.job_id = j.id)"
+        " RETURNING j.id", (queue, list(PRUNABLE[which]), float(older_than_s))).fetchall()
+    return len(rows)
+
+
+def live_workers(conn, seconds: float = 60.0) -> int:
+    """How many workers beat their heartbeat in the last ``seconds``."""
+    return conn.execute("SELECT count(*) FROM procrastinate_workers"
+                        " WHERE last_heartbeat > now() - make_interval(secs => %s)", (float(seconds),)).fetchone()[0]
