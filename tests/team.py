@@ -78,7 +78,8 @@ class Team:
 
 def start_team(pg_url: str, folder: Path, workers: int = 2) -> Team:
     """The README's steps: an admin with a token, a writable server and ``workers`` workers, all on
-    the PostgreSQL database ``pg_url`` (the store and the queue) and the file store ``folder/files``."""
+    the PostgreSQL database ``pg_url`` (the store and the queue) and the file store ``folder/files``;
+    the server runs two processes (``--workers 2``)."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OPIS_DB": pg_url, "OPIS_QUEUE": pg_url,
            "OPIS_FILES": str(folder / "files"), "XDG_DATA_HOME": str(folder / "data")}  # the search replica
@@ -88,7 +89,7 @@ def start_team(pg_url: str, folder: Path, workers: int = 2) -> Team:
     team.token = team.opis("users", "token", ADMIN).stdout.strip()
     port = free_port()
     team.base = f"http://127.0.0.1:{port}"
-    team.server = team.start("serve", "--allow-write", "--port", str(port), log="serve.log")
+    team.server = team.start("serve", "--allow-write", "--workers", "2", "--port", str(port), log="serve.log")
     team.workers = [team.start("worker", log=f"worker{i}.log") for i in range(workers)]
 
     def answers() -> bool:
@@ -124,14 +125,16 @@ def stop_team(team: Team) -> list[int]:
     return codes[:len(team.workers)]
 
 
-def upload_with_curl(team: Team, paths: list[Path]) -> dict:
-    """``curl -H 'Authorization: Bearer TOKEN' -F files=@… URL/api/uploads``, as the README says;
-    the answer's JSON."""
-    parts = [a for p in paths for a in ("-F", f"files=@{p}")]
-    done = subprocess.run(["curl", "-sS", "-H", f"Authorization: Bearer {team.token}", *parts,
-                           team.base + "/api/uploads"], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+def upload_with_curl(team: Team, paths: list[Path]) -> list[dict]:
+    """``curl -sS -H "Authorization: Bearer $TOKEN" -F "files=@$f" URL/api/uploads`` for each file,
+    as the README says; each answer's JSON."""
+    answers = []
+    for path in paths:
+        done = subprocess.run(["curl", "-sS", "-H", f"Authorization: Bearer {team.token}", "-F", f"files=@{path}",
+                               team.base + "/api/uploads"], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        answers.append(json.loads(done.stdout))
+    return answers
 
 
 def inline_search(folder: Path, query: str) -> list[str]:

@@ -39,7 +39,8 @@ def test_upload_the_samples_to_a_team_server_two_workers_run_them_search_finds_t
     inline.start()  # one person's SQLite archive of the same files, meanwhile
     samples = sorted(SEEDS.iterdir())
     sent = upload_with_curl(team, samples)
-    assert sent["refused"] == [] and [u["status"] for u in sent["uploads"]] == ["queued"] * len(samples)
+    assert [a["refused"] for a in sent] == [[]] * len(samples)
+    assert [u["status"] for a in sent for u in a["uploads"]] == ["queued"] * len(samples)
 
     listing = wait_for(lambda: (j := team.jobs())["counts"]["done"] + j["counts"]["failed"] == len(samples) and j,
                        90, 1.0)
