@@ -43,3 +43,34 @@ def test_two_jobs_store_the_same_records_in_the_files_order(tmp_path):
     with Archive(tmp_path / "two.db") as archive:  # a second run finds everything stored
         again = list(archive.ingest([corpus], jobs=2))
     assert [r.status for r in again if not r.path.endswith(".pdf")] == ["unchanged"] * 8
+
+
+def test_a_long_file_at_the_head_of_the_line_leaves_the_other_job_files_to_extract(tmp_path, monkeypatch):
+    """With ``--jobs 2`` the files are written in order, but one long file being extracted first
+    must not leave the other extraction process idle: it goes on with the files behind it (here
+    the first file's extraction waits until 8 others are extracted; a window of 2 * jobs files in
+    flight would leave it waiting for ever)."""
+    import threading
+
+    from opis import ingest
+
+    pages = [str(p) for p in sorted(DEV.glob("*.txt"))[:12]]
+    real = ingest.extract_file
+    others, lock, enough = [], threading.Lock(), threading.Event()
+
+    def long_first(source, options, pipeline, corrections, slot=0):
+        if source.path == pages[0]:
+            enough.wait(60)
+        out = real(source, options, pipeline, corrections, slot=slot)
+        if source.path != pages[0]:
+            with lock:
+                others.append(source.path)
+                if len(others) >= 8:
+                    enough.set()
+        return out
+
+    monkeypatch.setattr(ingest, "extract_file", long_first)
+    with Archive(tmp_path / "h.db") as archive:
+        results = list(archive.ingest(pages, jobs=2))
+    assert enough.is_set(), f"only {len(others)} other files were extracted while the first one was"
+    assert [r.path for r in results] == pages and {r.status for r in results} == {"added"}

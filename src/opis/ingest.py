@@ -30,6 +30,11 @@ from opis.store.failures import DatabaseError, is_disk_full
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 PASS_BYTES = 16 * 1024 * 1024  # a file up to this size is read once and its bytes go to the worker
+# ``--jobs N``: files in flight at most (extracting, or extracted and waiting for their turn to be
+# written): enough that one long file at the head of the line does not leave the other extraction
+# processes idle (the sample article takes 40x a record page), bounded in bytes so memory stays bounded
+PENDING_PER_JOB = 16
+PENDING_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -249,8 +254,10 @@ def _sequential(store: Store, items: list[tuple[str, str | None]], options: Read
 
 def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOptions, pipeline: Pipeline,
               corrections, jobs: int) -> Iterator[IngestResult]:
-    """Files prepared and stored here, in order; extracted by ``jobs`` worker processes at once
-    (at most ``2 * jobs`` files in flight, so memory stays bounded)."""
+    """Files prepared and stored here, in order; extracted by ``jobs`` worker processes at once.
+    At most :data:`PENDING_PER_JOB` ``* jobs`` files (and :data:`PENDING_BYTES` of them, but
+    always ``2 * jobs``) are in flight, so memory stays bounded while a long file being extracted
+    at the head of the line leaves the other processes files to extract."""
     from collections import deque
 
     slots = iter(range(jobs))
@@ -282,7 +289,7 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
                     pending.append((path, None, prepared))
                 else:
                     pending.append((path, prepared, pool.submit(run, prepared)))
-            while len(pending) > 2 * jobs or (pending and _done(pending[0][2])):
+            while _full(pending, jobs) or (pending and _done(pending[0][2])):
                 result = finish_one()
                 stopped = stopped or ("the disk is full" if result.fatal else None)
                 yield result
@@ -290,6 +297,15 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
             result = finish_one()
             stopped = stopped or ("the disk is full" if result.fatal else None)
             yield result
+
+
+def _full(pending, jobs: int) -> bool:
+    """Whether no more files may be put in flight (see :func:`_parallel`)."""
+    if len(pending) <= 2 * jobs:
+        return False
+    if len(pending) > PENDING_PER_JOB * jobs:
+        return True
+    return sum(len(source.data or b"") for _, source, _ in pending if source is not None) > PENDING_BYTES
 
 
 def _done(job: IngestResult | Future) -> bool:
