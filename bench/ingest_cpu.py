@@ -17,6 +17,11 @@ than ``max(writer CPU, all CPU / cores)``, so the best speed-up over one process
 share of the CPU is large or the parallel run does more CPU in all than the single run, the
 bound says which.
 
+``--replay`` measures the extraction CPU of each distinct source file in this process and replays
+the schedule of ``--jobs 2`` over ``--docs`` files (the files written in order, at most W files in
+flight, W from 4 to 64): the best speed-up each window allows when the files' costs are as uneven
+as they are (extraction only; the writer and the machine's other work left out).
+
 ``--profile`` runs the writing process under cProfile and prints where its time goes (the
 cumulative time of the ingest's steps: ``prepare_file``, ``store_extracted`` / ``Store.upsert``,
 waiting on the extraction).
@@ -109,6 +114,54 @@ def print_profile(path: Path) -> None:
         print(f"    {ct:7.1f} s cumulative  {nc:6} calls  {where}")
 
 
+def file_costs(files: list[Path]) -> list[float]:
+    """CPU seconds of extracting each file in this process (after one warm-up file)."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from opis.ingest import extract
+    from opis.ingest_worker import Source
+    from opis.pipeline import default_pipeline
+    from opis.readers import ReadOptions
+
+    pipeline, options = default_pipeline(), ReadOptions(isolate=False)
+    extract(Source(str(files[0])), options, pipeline)
+    costs = []
+    for f in files:
+        t = time.process_time()
+        extract(Source(str(f)), options, pipeline)
+        costs.append(time.process_time() - t)
+    return costs
+
+
+def replay(costs: list[float], jobs: int, window: int) -> float:
+    """Wall seconds of extracting files of ``costs`` (in order) with ``jobs`` processes, written in
+    order, at most ``window`` files in flight beyond the one being waited for (as ``_parallel``)."""
+    from collections import deque
+
+    free, pending, now = [0.0] * jobs, deque(), 0.0
+    for c in costs:
+        k = min(range(jobs), key=free.__getitem__)
+        free[k] = max(free[k], now) + c
+        pending.append(free[k])
+        while len(pending) > window or (pending and pending[0] <= now):
+            now = max(now, pending.popleft())
+    while pending:
+        now = max(now, pending.popleft())
+    return now
+
+
+def print_replay(docs: int) -> None:
+    """The best ``--jobs 2`` speed-up of each window over ``docs`` files cycled from the corpus."""
+    files = source_files(DEFAULT_CORPORA)
+    per_file = file_costs(files)
+    costs = [per_file[i % len(files)] for i in range(docs)]
+    top = sorted(zip(per_file, files, strict=True), reverse=True)[:3]
+    print(f"extraction CPU per file: median {1000 * sorted(per_file)[len(per_file) // 2]:.0f} ms, the longest "
+          + ", ".join(f"{f.name} {1000 * c:.0f} ms" for c, f in top)
+          + f"; the longest is {100 * top[0][0] / sum(per_file):.0f}% of the work")
+    for window in (4, 8, 16, 32, 64):
+        print(f"  --jobs 2, {window:2} files in flight: at best {sum(costs) / replay(costs, 2, window):.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=300)
@@ -116,7 +169,11 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=2, help="cores of the idle machine the bound is for")
     ap.add_argument("--pg", default=None, help="PostgreSQL server URL: measure a PostgreSQL store too")
     ap.add_argument("--profile", action="store_true", help="run the writer under cProfile")
+    ap.add_argument("--replay", action="store_true", help="replay the --jobs 2 schedule with each file's cost")
     args = ap.parse_args()
+    if args.replay:
+        print_replay(args.docs)
+        return
     with tempfile.TemporaryDirectory(prefix="opis-ingest-cpu-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()

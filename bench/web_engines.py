@@ -137,15 +137,30 @@ def stores(args, server: str, tmp: Path) -> tuple[str, str]:
     keep = Path(args.keep) if args.keep else None
     if keep and (keep / "pg.url").exists():
         print(f"reusing the stores kept in {keep}")
-        return str(keep / "web.db"), (keep / "pg.url").read_text().strip()
+        sqlite, pg = str(keep / "web.db"), (keep / "pg.url").read_text().strip()
+        complete(corpus_dir(args.docs, tmp / "corpus"), {"sqlite": sqlite, "postgresql": pg})
+        return sqlite, pg
     where = keep or tmp
     where.mkdir(parents=True, exist_ok=True)
     sqlite, pg = str(where / "web.db"), fresh_database(server, "webeng")
-    took = build(corpus_dir(args.docs, tmp / "corpus"), sqlite, pg, args.jobs)
+    corpus = corpus_dir(args.docs, tmp / "corpus")
+    took = build(corpus, sqlite, pg, args.jobs)
     print(f"ingest time PostgreSQL / SQLite: {took['postgresql'] / took['sqlite']:.2f}x")
+    complete(corpus, {"sqlite": sqlite, "postgresql": pg})
     if keep:
         (keep / "pg.url").write_text(pg)
     return sqlite, pg
+
+
+def complete(corpus: Path, dbs: dict[str, str]) -> None:
+    """Ingest ``corpus`` again into a store that missed files (a file whose extraction failed on
+    the loaded machine: a time limit, a killed process), so both hold the same documents; the
+    files stored already are found unchanged."""
+    for engine, db in dbs.items():
+        n = len(doc_ids(db))
+        if n < len(list(corpus.iterdir())):
+            opis("ingest", str(corpus), "--db", db, check=False)
+            print(f"ingest {engine}: {n} documents, {len(doc_ids(db))} after ingesting the missed files again")
 
 
 def report(results: dict[str, dict], kinds: list[str]) -> int:
