@@ -6,6 +6,7 @@ two ``opis worker`` processes sharing one file store. Every command runs as a us
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -109,9 +110,27 @@ def start_team(pg_url: str, folder: Path, workers: int = 2) -> Team:
     return team
 
 
-def stop_team(team: Team) -> list[int]:
-    """Stop the workers (SIGTERM: a graceful stop) and the server; the workers' exit codes."""
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (a worker's extraction processes, the server's processes)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    kids = [int(c) for c in fh.read().split()]
+                out += kids
+                todo += kids
+        except OSError:
+            continue
+    return out
+
+
+def stop_team(team: Team) -> tuple[list[int], list[int]]:
+    """Stop the workers (SIGTERM: a graceful stop) and the server: the workers' exit codes, and
+    the processes they had started that were still alive 10 s after they stopped (then killed)."""
     procs = [*team.workers, *([team.server] if team.server else [])]
+    below = [c for p in procs if p.poll() is None for c in descendants(p.pid)]
     for p in procs:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
@@ -122,7 +141,22 @@ def stop_team(team: Team) -> list[int]:
         except subprocess.TimeoutExpired:
             p.kill()
             codes.append(p.wait())
-    return codes[:len(team.workers)]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(c) for c in below):
+        time.sleep(0.2)
+    left = [c for c in below if _alive(c)]
+    for c in left:
+        with contextlib.suppress(OSError):
+            os.kill(c, signal.SIGKILL)
+    return codes[:len(team.workers)], left
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def upload_with_curl(team: Team, paths: list[Path]) -> list[dict]:

@@ -65,7 +65,9 @@ def test_upload_the_samples_to_a_team_server_two_workers_run_them_search_finds_t
         api = json.load(r)
     assert sorted(h["id"] for h in api["hits"]) == solo["ids"]
 
-    assert stop_team(team) == [0, 0]  # SIGTERM stops each worker gracefully
+    codes, left = stop_team(team)
+    assert codes == [0, 0]  # SIGTERM stops each worker gracefully
+    assert left == []  # with its extraction process, and the server with its processes
 
 
 def test_prune_deletes_old_ended_jobs_only(pg_url, tmp_path):
