@@ -50,6 +50,8 @@ def test_upload_the_samples_to_a_team_server_two_workers_run_them_search_finds_t
     jobs = listing["jobs"]
     assert sorted(j["name"] for j in jobs) == sorted(p.name for p in samples)
     assert {j["result"] for j in jobs} == {"added"}
+    shown = team.opis("jobs").stdout.splitlines()
+    assert shown[0] == f"0 queued  0 running  0 failed  {len(samples)} done  (2 workers running)"
     ran = {j["worker"] for j in jobs}
     assert ran == {f"{socket.gethostname()}:{w.pid}" for w in team.workers}, team.logs()  # both workers ran jobs
 

@@ -161,7 +161,8 @@ def jobs(ctx, db, queue, as_json, only_failed, status, limit):
     if as_json:
         echo_json({"counts": counts, "workers": live, "jobs": [r.to_dict() for r in rows]})
         return
-    click.echo("  ".join(f"{n} {s}" for s, n in counts.items() if n or s != "cancelled"))
+    shown_counts = "  ".join(f"{n} {s}" for s, n in counts.items() if n or s != "cancelled")
+    click.echo(f"{shown_counts}  ({live} worker{'' if live == 1 else 's'} running)")
     for r in rows:
         click.echo(job_line(r))
 
