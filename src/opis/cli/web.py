@@ -38,7 +38,8 @@ def serve(db, host, port, allow_write, token, max_body, workers, files):
     from opis.web.settings import Settings
 
     try:
-        settings = Settings.make(db, allow_write=allow_write, token=token, max_body=max_body, files=files)
+        settings = Settings.make(db, allow_write=allow_write, token=token, max_body=max_body, files=files,
+                                 workers=workers)
     except OpisError as exc:
         fail(str(exc))
     _warm_search_index(db)

@@ -470,3 +470,15 @@ def close_pools(url: str | None = None) -> None:
     with _POOLS_LOCK:
         for key in [k for k in _POOLS if url is None or k == url]:
             _POOLS.pop(key).close()
+
+
+def connection_budget(url: str) -> int:
+    """How many connections clients like opis may open to the database of ``url`` at once: the
+    server's ``max_connections`` less those kept for superusers, and no more than the database's
+    and the role's own ``CONNECTION LIMIT`` (when set)."""
+    with connect(url) as conn:
+        row = conn.execute(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int,"
+            " (SELECT datconnlimit FROM pg_database WHERE datname = current_database()),"
+            " (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user)").fetchone()
+    return min(n for n in row if n is not None and n >= 0)

@@ -14,6 +14,7 @@ from opis.files import FileStore
 from opis.uploads import default_root, make_runner
 from opis.web import api, errors, limits, security, views
 from opis.web.db import StorePool
+from opis.web.inflight import InFlight, limit_for
 from opis.web.settings import DEFAULT_MAX_BODY, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -61,6 +62,9 @@ def build(settings: Settings) -> FastAPI:
     app.state.uploads = (make_runner(settings.db_path, FileStore(settings.files or default_root(settings.db_path)))
                          if settings.allow_write else None)
     security.install(app, settings)
+    in_flight = limit_for(settings.db_path, settings.workers)  # PostgreSQL: share its connections
+    if in_flight is not None:
+        app.add_middleware(InFlight, limit=in_flight)
     limits.install(app, settings)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -15,7 +15,7 @@ from opis.web.db import StorePool
 
 DEFAULT_MAX_BODY = 20 * 1024 * 1024  # bytes a request body may hold (opis serve --max-body)
 ENV = {"db_path": "OPIS_DB", "allow_write": "OPIS_ALLOW_WRITE", "token": "OPIS_TOKEN", "max_body": "OPIS_MAX_BODY",
-       "files": "OPIS_FILES"}
+       "files": "OPIS_FILES", "workers": "OPIS_SERVE_WORKERS"}
 
 
 def parse_size(value: str | int) -> int:
@@ -37,18 +37,19 @@ def parse_size(value: str | int) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """The server's settings: the database, whether writes are allowed, the bearer token, the body size limit
-    and the file store."""
+    """The server's settings: the database, whether writes are allowed, the bearer token, the body size limit,
+    the file store, and how many server processes share the database."""
 
     db_path: str
     allow_write: bool = False
     token: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     files: str | None = None  # the file store of originals (uploads); None: <db>.files beside the database
+    workers: int = 1  # server processes (opis serve --workers): they share PostgreSQL's connections
 
     @classmethod
     def make(cls, db_path: str, allow_write: bool = False, token: str | None = None,
-             max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None) -> Settings:
+             max_body: int | str = DEFAULT_MAX_BODY, files: str | None = None, workers: int = 1) -> Settings:
         """Checked settings; raises StoreError when the database does not exist, or writes are allowed with
         neither an admin account nor a token."""
         if not exists(db_path):
@@ -58,7 +59,8 @@ class Settings:
                 raise StoreError(
                     "--allow-write needs an admin account (opis users add NAME --role admin) or, for one person,"
                     " a --token (clients send 'Authorization: Bearer TOKEN')", db_path)
-        return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body), files or None)
+        return cls(db_path, allow_write, token if allow_write else None, parse_size(max_body), files or None,
+                   max(1, int(workers)))
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -69,12 +71,13 @@ class Settings:
         return cls.make(db, allow_write=os.environ.get(ENV["allow_write"]) == "1",
                         token=os.environ.get(ENV["token"]) or None,
                         max_body=os.environ.get(ENV["max_body"]) or DEFAULT_MAX_BODY,
-                        files=os.environ.get(ENV["files"]) or None)
+                        files=os.environ.get(ENV["files"]) or None,
+                        workers=int(os.environ.get(ENV["workers"]) or 1))
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes :meth:`from_env` give these settings back."""
         env = {ENV["db_path"]: self.db_path, ENV["allow_write"]: "1" if self.allow_write else "0",
-               ENV["max_body"]: str(self.max_body)}
+               ENV["max_body"]: str(self.max_body), ENV["workers"]: str(self.workers)}
         if self.token:
             env[ENV["token"]] = self.token
         if self.files:
