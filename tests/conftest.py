@@ -220,6 +220,9 @@ INTEGRATION = {
     "test_timeline_scale.py", "test_web_api.py", "test_web_api_spans.py",
 }
 BROWSER = {"test_web_browser.py"}
+# the team server's stories (real servers, workers and a browser on PostgreSQL; issue 16)
+INTEGRATION |= {"test_team_story.py", "test_serve_connections.py"}
+BROWSER |= {"test_team_browser.py"}
 
 
 def pytest_collection_modifyitems(config, items):
