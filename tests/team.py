@@ -102,8 +102,8 @@ def start_team(pg_url: str, folder: Path, workers: int = 2) -> Team:
             return False
 
     try:
-        wait_for(answers, 90)
-        wait_for(lambda: team.jobs()["workers"] == workers, 60, 1.0)  # each registered with the queue
+        wait_for(answers, 240)  # (a bound, not a timing: a loaded machine starts slowly)
+        wait_for(lambda: team.jobs()["workers"] == workers, 180, 1.0)  # each registered with the queue
     except BaseException:
         stop_team(team)
         raise

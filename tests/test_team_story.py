@@ -43,7 +43,7 @@ def test_upload_the_samples_to_a_team_server_two_workers_run_them_search_finds_t
     assert [u["status"] for a in sent for u in a["uploads"]] == ["queued"] * len(samples)
 
     listing = wait_for(lambda: (j := team.jobs())["counts"]["done"] + j["counts"]["failed"] == len(samples) and j,
-                       90, 1.0)
+                       300, 1.0)
     inline.join(120)
     assert listing["counts"] == {"queued": 0, "running": 0, "failed": 0, "done": len(samples), "cancelled": 0}, \
         team.logs()
