@@ -64,7 +64,7 @@ def test_sign_in_upload_the_samples_watch_them_done_and_find_tacheng(team, brows
         seen.update(e.text for e in drv.find_elements(By.CSS_SELECTOR, "#sent-list .sent-state"))
         return len(now) == len(samples) and all(s in ("sent-done", "sent-failed") for s in now.values()) and now
 
-    final = wait(d, 90).until(ended)
+    final = wait(d, 300).until(ended)
     shot(d, "30-team-upload")
     assert final == {p.name: "sent-done" for p in samples}, team.logs()
     assert seen & {"queued…", "being read…"}, seen  # the page showed the files on their way, not only the end
