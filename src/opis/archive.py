@@ -36,6 +36,7 @@ from opis.store import timeline as _timeline
 if TYPE_CHECKING:  # (imported when used: opening an archive does not load search or the pipeline)
     from opis.accounts import Session, User
     from opis.audit import Outcome
+    from opis.collections import CollectionRow, Viewer
     from opis.files import FileStore
     from opis.ingest import IngestResult
     from opis.pipeline import Pipeline
@@ -100,19 +101,36 @@ class Archive:
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False, verify: bool | None = None,
-                 files: str | Path | None = None, index: str | Path | None = None):
+                 files: str | Path | None = None, index: str | Path | None = None, viewer: Viewer | None = None):
         self._store = Store(path, verify=verify, readonly=readonly, index=index)
         self._owned = True
         self._files_root = files
+        self._hidden: tuple[int, ...] = ()
+        self._see_as(viewer)
 
     @classmethod
-    def over(cls, store: Store, files: str | Path | None = None) -> Archive:
-        """An archive over the open ``store``; :meth:`close` leaves the store open (its owner closes it)."""
+    def over(cls, store: Store, files: str | Path | None = None, viewer: Viewer | None = None) -> Archive:
+        """An archive over the open ``store``; :meth:`close` leaves the store open (its owner closes it).
+        ``viewer``: read as that reader (see :attr:`viewer`; only for reading: the request's
+        store must not be written while the archive is open for a restricted reader)."""
         archive = cls.__new__(cls)
         archive._store = store
         archive._owned = False
         archive._files_root = files
+        archive._hidden = ()
+        archive._see_as(viewer)
         return archive
+
+    def _see_as(self, viewer: Viewer | None) -> None:
+        """Read as ``viewer`` from now on (None: everything; see :mod:`opis.collections`)."""
+        from opis.collections import EVERYONE
+
+        self._viewer = viewer or EVERYONE
+        if viewer is not None and not viewer.sees_all:
+            from opis.store import visibility
+
+            self._hidden = tuple(viewer.hidden_keys(self._store))
+            visibility.install(self._store, self._hidden)
 
     # --- lifecycle ---------------------------------------------------------------------
     @property
@@ -132,6 +150,11 @@ class Archive:
 
     def close(self) -> None:
         """Close the database (unless the archive was made :meth:`over` a store owned elsewhere)."""
+        if self._hidden:
+            from opis.store import visibility
+
+            visibility.remove(self._store)
+            self._hidden = ()
         if self._owned:
             self._store.close()
 
@@ -146,7 +169,8 @@ class Archive:
 
     # --- ingest ------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], options: ReadOptions | None = None, *, progress: bool = False,
-               pipeline: Pipeline | None = None, jobs: int = 1) -> Iterator[IngestResult]:
+               pipeline: Pipeline | None = None, jobs: int = 1,
+               collections: Iterable[str] = ()) -> Iterator[IngestResult]:
         """Read, process and store files; directories are walked recursively.
 
         Yields one :class:`opis.ingest.IngestResult` per file (status ``added``, ``updated``,
@@ -155,11 +179,17 @@ class Archive:
         re-applied to every new version. ``options``: :class:`opis.readers.ReadOptions`
         (OCR languages, a forced format ...); ``pipeline``: a :class:`opis.pipeline.Pipeline`
         other than the default; ``jobs``: files read and extracted at once, each in its own
-        worker process (this process alone writes, in the files' order).
+        worker process (this process alone writes, in the files' order); ``collections``: names
+        of collections every document is put in (a file already stored too; none: the
+        default public collection). NotFound for an unknown collection, before any file is read.
         """
         from opis.ingest import ingest_paths
+        from opis.store import collections as _collections
 
-        return ingest_paths(self._store, paths, options, progress=progress, pipeline=pipeline, jobs=jobs)
+        cids = _collections.ids_of(self._store, collections)
+        results = ingest_paths(self._store, paths, options, progress=progress, pipeline=pipeline, jobs=jobs,
+                               collections=cids)
+        return _collections.assigning(self._store, results, cids) if cids else results
 
     # --- documents ---------------------------------------------------------------------
     def get(self, id_or_prefix: str) -> Document:
@@ -226,7 +256,7 @@ class Archive:
         from opis.search import search
 
         return search(self._store, query, limit=limit, offset=offset, exact=exact, backend=backend,
-                      within=None if within is None else frozenset(within), mode=mode)
+                      within=None if within is None else frozenset(within), mode=mode, hidden=self._hidden)
 
     def words_pending(self) -> bool:
         """Whether the word list for prefix queries (``word*``) waits for :meth:`reindex`."""
@@ -277,8 +307,10 @@ class Archive:
                           changes=[c.to_dict() for c in done.changes])
 
     def corrections(self) -> list[dict[str, Any]]:
-        """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at", "author"}``."""
-        return self._store.corrections()
+        """Every stored correction, oldest first: ``{"id", "kind", "args", "created_at", "author"}``
+        (for a restricted :attr:`viewer`, those naming only documents and entities they may see)."""
+        found = self._store.corrections()
+        return [c for c in found if self._may_see_args(c["args"])] if self._hidden else found
 
     def _known_entity(self, entity_id: str) -> None:
         from opis import authority
@@ -325,7 +357,13 @@ class Archive:
                documents_offset: int = 0) -> dict[str, Any]:
         """One entity: label, type, variants, coordinates, external ids, counts and a page of its
         documents by date (``document_list``; an authority entry no document mentions yet too).
-        Raises :class:`~opis.errors.NotFound`."""
+        Raises :class:`~opis.errors.NotFound` (also for an entity only documents hidden from the
+        reader mention)."""
+        if self._hidden:
+            from opis.store import visibility
+
+            if visibility.hidden_entity(self._store, entity_id):
+                raise NotFound(f"no entity with id {entity_id!r}")
         return _entities.get_entity(self._store, entity_id, documents_limit, documents_offset)
 
     def mentions(self, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
@@ -451,16 +489,23 @@ class Archive:
 
         return FileStore(self._files_root or default_root(self.path))
 
-    def upload(self, name: str, stream: BinaryIO, *, max_size: int | None = None) -> Upload:
+    def upload(self, name: str, stream: BinaryIO, *, max_size: int | None = None,
+               collections: Iterable[str] = ()) -> Upload:
         """Keep a file (its bytes read from ``stream``; ``name`` as sent, shown but never used as
         a path) in the file store and queue it for ingest. Returns its
         :class:`opis.store.uploads.Upload` (status ``queued``); :meth:`process_uploads` or a
         server's upload runner ingests it. Raises :class:`opis.uploads.UploadRefused` for a
-        file without a name, empty or over ``max_size`` bytes (nothing is kept)."""
+        file without a name, empty or over ``max_size`` bytes (nothing is kept). ``collections``:
+        the collections its document is put in (none: the default public one); NotFound for
+        one that does not exist."""
+        from opis.store import collections as _collections
         from opis.uploads import receive
 
         self._store.writable("storing an upload")
-        return receive(self._store, self.files, name, stream, max_size=max_size)
+        names = [n for n in dict.fromkeys(collections) if n]
+        _collections.ids_of(self._store, names)
+        return receive(self._store, self.files, name, stream, max_size=max_size,
+                       collections=",".join(names) or None)
 
     def original(self, doc: Document) -> tuple[str, str] | None:
         """Where to download the original file of ``doc``: its file store key and the name it
@@ -723,13 +768,35 @@ class Archive:
         from opis.store import audit as _audit
 
         where = audit.history_filter(subject, author, kind, since, until)
-        return _audit.history(self._store, where, limit, offset)
+        rows = _audit.history(self._store, where, limit, offset)
+        return [r for r in rows if self._may_see_change(r)] if self._hidden else rows
 
     def history_entry(self, audit_id: int) -> AuditRow:
-        """One change of the history; NotFound if there is none."""
+        """One change of the history; NotFound if there is none (or the :attr:`viewer` may not see
+        a document it changed)."""
         from opis.store import audit as _audit
 
-        return _audit.get(self._store, audit_id)
+        row = _audit.get(self._store, audit_id)
+        if self._hidden and not self._may_see_change(row):
+            raise NotFound(f"no change {audit_id} in the history")
+        return row
+
+    def _may_see_change(self, row: AuditRow) -> bool:
+        """Whether a restricted viewer may see a change: every document it changed is visible to
+        them, and so is every document and entity its arguments name."""
+        ids = list(row.documents)
+        return set(ids) <= set(self._store.titles_and_dates(ids)) and self._may_see_args(row.args)
+
+    def _may_see_args(self, args: dict[str, Any]) -> bool:
+        """Whether a restricted viewer may see every document and entity a correction names."""
+        from opis.store import visibility
+
+        docs = [args.get("doc_id")] + [m.get("doc_id") for m in args.get("mentions") or [] if isinstance(m, dict)]
+        docs = [d for d in docs if isinstance(d, str)]
+        if docs and not set(docs) <= set(self._store.titles_and_dates(docs)):
+            return False
+        names = [args.get(k) for k in ("into", "other", "id", "entity", "place")]
+        return not any(isinstance(n, str) and visibility.hidden_entity(self._store, n) for n in names)
 
     def history_authors(self) -> list[str]:
         """The accounts that made changes, by name."""
@@ -917,7 +984,11 @@ class Archive:
         from opis.search.related import related
 
         doc_id = self._store.resolve_id(id_or_prefix)
-        return related(self._store, doc_id, limit=limit)
+        found = related(self._store, doc_id, limit=limit)
+        if self._hidden:  # (a restricted reader: only the documents they may see)
+            seen = self._store.titles_and_dates([r.id for r in found])
+            found = [r for r in found if r.id in seen]
+        return found
 
     def index_vectors(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Embed the passages of the documents changed since the last time (all of them with
@@ -929,3 +1000,69 @@ class Archive:
             vectors.reset(self._store)
         n = vectors.sync(self._store, progress=progress)
         return {"documents": n, "passages": vectors.rebuild_index(self._store)}
+
+    # --- collections (issue 17) ---------------------------------------------------------
+    @property
+    def viewer(self) -> Viewer:
+        """Who this archive reads for (:data:`opis.collections.EVERYONE` unless opened with a
+        ``viewer``): every read of a restricted viewer shows only the documents of the
+        collections they may see, and what those documents make of entities, claims and counts."""
+        return self._viewer
+
+    def collections(self) -> list[CollectionRow]:
+        """Every collection, by name, with its documents counted and the accounts granted it."""
+        from opis.store import collections as _collections
+
+        return _collections.list_collections(self._store)
+
+    def collection(self, name: str) -> CollectionRow:
+        """One collection by name; NotFound if there is none."""
+        from opis.store import collections as _collections
+
+        return _collections.get(self._store, name)
+
+    def add_collection(self, name: str, title: str | None = None, visibility: str = "restricted") -> CollectionRow:
+        """Make a collection (``visibility``: ``public`` or ``restricted``). Raises
+        :class:`opis.collections.CollectionError` for a malformed or taken name."""
+        from opis import collections as _c
+
+        self._store.writable("making a collection")
+        return _c.create(self._store, name, title, visibility)
+
+    def set_collection_visibility(self, name: str, visibility: str) -> CollectionRow:
+        """Make a collection ``public`` or ``restricted`` (its documents are re-indexed)."""
+        from opis import collections as _c
+        from opis.store import collections as _collections
+
+        return _collections.set_visibility(self._store, name, _c.check_visibility(visibility))
+
+    def grant(self, name: str, user: str, allow: bool = True) -> CollectionRow:
+        """Let the account ``user`` see the restricted collection ``name`` (``allow=False``: revoke)."""
+        from opis.store import collections as _collections
+
+        return _collections.grant(self._store, name, self.user(user).id, allow)
+
+    def assign(self, ids: Iterable[str], collections: Iterable[str], *, remove: bool = False) -> int:
+        """Put the documents ``ids`` (ids or prefixes) in ``collections`` (``remove``: take them
+        out); return how many changed. Documents only in the default public collection leave it
+        when put in another; documents taken out of every collection go back into it."""
+        from opis.store import collections as _collections
+
+        names = list(collections)
+        cids = _collections.ids_of(self._store, names)
+        docs = [self.resolve_id(i) for i in ids]
+        if remove:
+            return _collections.assign(self._store, docs, remove=cids)
+        return _collections.assign(self._store, docs, add=cids)
+
+    def collection_documents(self, name: str, limit: int = 50, offset: int = 0) -> list[str]:
+        """The ids of a collection's documents, by id (``limit`` from ``offset``)."""
+        from opis.store import collections as _collections
+
+        return _collections.documents_in(self._store, name, limit, offset)
+
+    def document_collections(self, id_or_prefix: str) -> list[str]:
+        """The names of the collections a document is in."""
+        from opis.store import collections as _collections
+
+        return _collections.names_of(self._store, self.resolve_id(id_or_prefix))

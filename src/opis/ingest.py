@@ -82,7 +82,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]
 
 
 def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pipeline: Pipeline | None = None,
-                corrections: Sequence[dict[str, Any]] | None = None) -> IngestResult:
+                corrections: Sequence[dict[str, Any]] | None = None, collections: Sequence[int] = ()) -> IngestResult:
     """Read, extract and store one file; any failure ends this file only, with one line.
 
     With ``options.isolate`` (the default) the reading and extraction run in a worker process
@@ -101,7 +101,7 @@ def ingest_file(store: Store, path: str, options: ReadOptions | None = None, pip
     prepared = prepare_file(store, path, options)
     if isinstance(prepared, IngestResult):
         return prepared
-    return store_extracted(store, path, prepared, extract_file(prepared, options, pipeline, corrections))
+    return store_extracted(store, path, prepared, extract_file(prepared, options, pipeline, corrections), collections)
 
 
 def prepare_file(store: Store, path: str, options: ReadOptions) -> Source | IngestResult:
@@ -135,14 +135,23 @@ def extract_file(source: Source, options: ReadOptions, pipeline: Pipeline,
     return extract(source, options, pipeline, corrections=corrections)
 
 
-def store_extracted(store: Store, path: str, source: Source, out: Extracted) -> IngestResult:
+def store_extracted(store: Store, path: str, source: Source, out: Extracted,
+                    collections: Sequence[int] = ()) -> IngestResult:
     """The last step, in the process that writes the store: store the extracted document and
-    log it, or log why there is none."""
+    log it, or log why there is none. ``collections``: ids of the collections the document is
+    put in, in the same transaction (:func:`opis.store.collections.assign`)."""
     if out.doc is None:
         return _failed(store, path, out.error or "no document")
     doc = out.doc
     try:
-        status = store.upsert(doc)
+        if collections:
+            from opis.store.collections import assign
+
+            with store.batch(f"storing {path}"):
+                status = store.upsert(doc)
+                assign(store, [doc.id], add=collections)
+        else:
+            status = store.upsert(doc)
         store.log_ingest(path, doc.provenance.sha256 if doc.provenance else source.sha256, status, None, doc.id)
     except (OSError, DatabaseError, StoreError) as exc:
         return _not_stored(path, exc)
@@ -210,13 +219,15 @@ def ingest_paths(
     progress: bool = False,
     pipeline: Pipeline | None = None,
     jobs: int = 1,
+    collections: Sequence[int] = (),
 ) -> Iterator[IngestResult]:
     """Ingest files and directories (recursively), one :class:`IngestResult` per file, in order.
 
     A file that fails is reported with its error and the batch goes on; nothing already stored is
     touched by a failing file. ``progress`` shows a progress bar for more than one file. ``jobs``:
     files extracted at once, each in its own worker process; this process alone writes the
-    store, in the order of the files.
+    store, in the order of the files. ``collections``: ids of the collections every file's
+    document is put in (:mod:`opis.collections`; none: the default public collection).
     """
     items = list(expand_paths(paths))
     bar = None
@@ -227,8 +238,9 @@ def ingest_paths(
     pipeline = pipeline or default_pipeline()
     options = options or ReadOptions()
     corrections = _corrections(store)
-    results = (_sequential(store, items, options, pipeline, corrections) if jobs <= 1 or corrections is None
-               else _parallel(store, items, options, pipeline, corrections, jobs))
+    results = (_sequential(store, items, options, pipeline, corrections, collections)
+               if jobs <= 1 or corrections is None
+               else _parallel(store, items, options, pipeline, corrections, jobs, collections))
     for result in results:
         if bar:
             bar.update(1)
@@ -238,7 +250,7 @@ def ingest_paths(
 
 
 def _sequential(store: Store, items: list[tuple[str, str | None]], options: ReadOptions, pipeline: Pipeline,
-                corrections) -> Iterator[IngestResult]:
+                corrections, collections: Sequence[int] = ()) -> Iterator[IngestResult]:
     stopped: str | None = None
     for path, err in items:
         if stopped:
@@ -246,14 +258,14 @@ def _sequential(store: Store, items: list[tuple[str, str | None]], options: Read
         elif err:
             result = IngestResult(path, "error", error=err)
         else:
-            result = ingest_file(store, path, options, pipeline, corrections)
+            result = ingest_file(store, path, options, pipeline, corrections, collections)
             if result.fatal:
                 stopped = "the disk is full"
         yield result
 
 
 def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOptions, pipeline: Pipeline,
-              corrections, jobs: int) -> Iterator[IngestResult]:
+              corrections, jobs: int, collections: Sequence[int] = ()) -> Iterator[IngestResult]:
     """Files prepared and stored here, in order; extracted by ``jobs`` worker processes at once.
     At most :data:`PENDING_PER_JOB` ``* jobs`` files (and :data:`PENDING_BYTES` of them, but
     always ``2 * jobs``) are in flight, so memory stays bounded while a long file being extracted
@@ -276,7 +288,7 @@ def _parallel(store: Store, items: list[tuple[str, str | None]], options: ReadOp
             path, source, job = pending.popleft()
             if isinstance(job, IngestResult):
                 return job
-            return store_extracted(store, path, source, job.result())
+            return store_extracted(store, path, source, job.result(), collections)
 
         for path, err in items:
             if stopped:

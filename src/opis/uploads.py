@@ -61,7 +61,7 @@ def clean_name(sent: str | None) -> SentName:
 
 
 def receive(store, files: FileStore, sent_name: str | None, stream: BinaryIO,
-            max_size: int | None = None) -> Upload:
+            max_size: int | None = None, collections: str | None = None) -> Upload:
     """Keep an uploaded file and queue it for ingest; return its upload row.
 
     Raises :class:`UploadRefused` (nothing stored) for a file without a name or over ``max_size``
@@ -75,20 +75,36 @@ def receive(store, files: FileStore, sent_name: str | None, stream: BinaryIO,
         raise UploadRefused(exc.message) from None
     if stored.size == 0:
         raise UploadRefused(f"{name.name}: the file is empty")
-    return _uploads.add(store, name.name, name.folder, stored.sha256, stored.size, stored.key)
+    return _uploads.add(store, name.name, name.folder, stored.sha256, stored.size, stored.key, collections)
 
 
 def run_next(archive, files: FileStore, batch: int = BATCH) -> list[Upload]:
     """Ingest the oldest queued uploads (up to ``batch``, read by one worker process); return
     their rows as they ended (empty when none waits)."""
     jobs = _uploads.claim(archive.store, batch)
+    groups: dict[str | None, list[Upload]] = {}  # by the collections their documents go into
+    for job in jobs:
+        groups.setdefault(job.collections or None, []).append(job)
+    for collections, group in groups.items():
+        _ingest_group(archive, files, group, collections)
+    return [_uploads.get(archive.store, job.id) for job in jobs]
+
+
+def _ingest_group(archive, files: FileStore, jobs: list[Upload], collections: str | None) -> None:
+    """Ingest claimed uploads whose documents go into the same ``collections`` (comma-separated)."""
     by_path: dict[str, list[Upload]] = {}  # the same content sent twice lies at one path
     for job in jobs:
         try:
             by_path.setdefault(str(files.path(job.key)), []).append(job)
         except OpisError as exc:
             _uploads.finish(archive.store, job.id, None, None, f"{job.name}: {exc.message}")
-    for result in archive.ingest(list(by_path)):
+    try:
+        results = archive.ingest(list(by_path), collections=collections.split(",") if collections else ())
+    except OpisError as exc:  # a collection deleted since the upload
+        for job in (j for left in by_path.values() for j in left):
+            _uploads.finish(archive.store, job.id, None, None, f"{job.name}: {exc.message}")
+        return
+    for result in results:
         for n, job in enumerate(by_path.pop(result.path, [])):
             if result.status == "error":
                 _uploads.finish(archive.store, job.id, None, None, f"{job.name}: {result.error}")
@@ -96,7 +112,6 @@ def run_next(archive, files: FileStore, batch: int = BATCH) -> list[Upload]:
                 _uploads.finish(archive.store, job.id, "unchanged" if n else result.status, result.id, None)
     for job in (j for left in by_path.values() for j in left):
         _uploads.finish(archive.store, job.id, None, None, f"{job.name}: nothing was read")
-    return [_uploads.get(archive.store, job.id) for job in jobs]
 
 
 class UploadRunner:

@@ -37,7 +37,10 @@ def register(cli: click.Group) -> None:
 @click.option("--files", envvar="OPIS_FILES", default=None, type=click.Path(file_okay=False),
               help="With --queue: the file store the queued files are kept in for the workers (env OPIS_FILES;"
                    " default: DB.files).")
-def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs, queue, files):
+@click.option("--collection", "collections", multiple=True, metavar="NAME",
+              help="Put every document in this collection (repeatable; see 'opis collections'). Default: the"
+                   " default public collection.")
+def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs, queue, files, collections):
     """Ingest files or directories (recursively) into the database.
 
     Prints one line per input (status, id, date, type, title); errors name the file and the
@@ -54,6 +57,10 @@ def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs,
     if queue is not None:
         from opis.cli.jobs import enqueue, queue_arguments
 
+        if collections:
+            raise click.UsageError("--collection cannot be given with --queue yet: queue the files, then"
+                                   " 'opis collections assign NAME ID...'")
+
         paths, queue = queue_arguments(paths, queue)
         if not paths:
             raise click.UsageError("Missing argument 'PATHS...'.")
@@ -65,7 +72,13 @@ def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs,
     failed = 0
     counts: dict[str, int] = {}
     stopped = None
-    for r in ingest_paths(store, paths, options, progress=tty and not as_json, jobs=jobs):
+    cids = _collection_ids(store, collections)
+    results = ingest_paths(store, paths, options, progress=tty and not as_json, jobs=jobs, collections=cids)
+    if cids:
+        from opis.store.collections import assigning
+
+        results = assigning(store, results, cids)
+    for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
         if as_json:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -86,6 +99,17 @@ def ingest(paths, db, as_json, max_bytes, timeout, memory_limit, ocr_lang, jobs,
     with contextlib.suppress(Exception):  # closing a store that failed to write must not hide the summary
         store.close()
     sys.exit(1 if failed else 0)
+
+
+def _collection_ids(store, names) -> list[int]:
+    """The ids of the collections named by --collection; exits naming one that does not exist."""
+    from opis.errors import NotFound
+    from opis.store.collections import ids_of
+
+    try:
+        return ids_of(store, names)
+    except NotFound as exc:
+        fail(f"{exc}; make it first with 'opis collections add NAME'")
 
 
 def ingest_line(r) -> str:

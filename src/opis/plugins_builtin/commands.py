@@ -9,7 +9,7 @@ import click
 from opis.hookspecs import hookimpl
 
 COMMAND_MODULES = ("core", "refs", "entities", "claims", "search", "web", "admin", "users", "jobs", "curation",
-                   "saved", "move")
+                   "saved", "move", "collections")
 
 
 @hookimpl

@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 API_MODULES = ("documents", "search", "entities", "archives", "claims", "timeline", "exports", "corrections",
-               "uploads", "suggest", "curation", "saved")
+               "uploads", "suggest", "curation", "saved", "collections")
 VIEW_MODULES = ("home", "search", "document", "entity", "entities", "archives", "timeline", "map", "claims", "upload", "account",
-                "docs", "history", "saved")
+                "docs", "history", "saved", "collections")
 
 
 @hookimpl

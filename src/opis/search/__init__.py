@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,13 +133,18 @@ def get_backend(store, name: str | None = None):
 
 
 def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = False,
-           backend: str | None = None, within: Collection[str] | None = None, mode: str = "words") -> SearchResult:
+           backend: str | None = None, within: Collection[str] | None = None, mode: str = "words",
+           hidden: Sequence[int] = ()) -> SearchResult:
     """Search ``store``; raises :class:`opis.errors.QuerySyntaxError` for a malformed query.
     ``within``: only among these document ids (what is new since a saved search's last visit:
-    the engine restricts the match, total and facets to them).
+    the engine restricts the match, total and facets to them). ``hidden``: the access keys of
+    the documents the reader may not see (:mod:`opis.collections`), left out by the engine
+    itself (hits, total and facets).
 
     ``mode``: ``words`` (a ``~"..."`` in the query makes it ``hybrid``), ``meaning`` or
     ``hybrid`` (:mod:`opis.search.meaning`)."""
+    from opis.store.visibility import suspended
+
     if not 0 <= limit <= MAX_LIMIT:
         raise OpisError(f"limit must be between 0 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
@@ -147,19 +152,26 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
     if mode != "words" or '~"' in query:
         from opis.search.meaning import search_meaning
 
+        if hidden:  # (a restricted reader: among the documents they may see, read through their views)
+            visible = set(store.ids())
+            within = visible if within is None else visible & set(within)
+
         return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend,
                               within=within)
     name = backend or default_backend()
-    if name == "fts5":
-        get_backend(store, name)  # (its rows are built first when it is first chosen: a write)
-    with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
-        engine = get_backend(store, name)
-        plan = prepare(store, query, exact, engine)
-        if within is None:
-            raw = engine.run(plan, limit=limit, offset=offset, wait=False)
-        else:
-            raw = engine.run(plan, limit=limit, offset=offset, wait=False, within=frozenset(within))
-        hits = _hits(store, plan, raw)  # while the facets are being counted
+    with suspended(store):  # (the index is brought in step with every document, not the reader's)
+        if name == "fts5":
+            get_backend(store, name)  # (its rows are built first when it is first chosen: a write)
+        with store.reading("searching"), _snapshot(store.conn):  # (a damaged file: one clear StoreError)
+            engine = get_backend(store, name)
+            plan = prepare(store, query, exact, engine)
+            options: dict[str, Any] = {}
+            if within is not None:
+                options["within"] = frozenset(within)
+            if hidden:
+                options["hidden"] = tuple(hidden)
+            raw = engine.run(plan, limit=limit, offset=offset, wait=False, **options)
+            hits = _hits(store, plan, raw)  # while the facets are being counted
     raw.finish()
     return SearchResult(query, raw.total, hits, raw.facets, dict(plan.expansions), engine.name, raw.approximate)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from opis.errors import StoreError
 from opis.model import Document
@@ -144,12 +144,15 @@ class FTS5Backend:
             raise StoreError(f"full-text search failed ({exc}); try 'opis reindex'", self.store.path) from exc
 
     def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True,
-            within: frozenset[str] | None = None) -> RawResult:
+            within: frozenset[str] | None = None, hidden: Sequence[int] = ()) -> RawResult:
         """One page of FTS5 hits by rank, with the total and the facet counts of every match when asked
-        (``within``: only among these document ids)."""
+        (``within``: only among these document ids; ``hidden``: access keys of documents left out of
+        hits, total and facets, filtered in SQL)."""
         expr = compile_ir(plan.root)
         if expr is None or (within is not None and not within):
             return RawResult(0, [], {})
+        if hidden:
+            return self._run_filtered(expr, limit, offset, facets, list(hidden), within)
         only, extra = "", ()
         if within is not None:
             only = " AND rowid IN (SELECT rowid FROM search_docs WHERE doc_id IN (SELECT value FROM json_each(?)))"
@@ -164,13 +167,39 @@ class FTS5Backend:
             total = self._execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?" + only,
                                   (expr, *extra))[0][0]
             return RawResult(total, hits, {})
-        counts: dict[str, Counter] = {}
-        total = 0
-        for (facets_json,) in self._execute(
+        return self._facets(hits, self._execute(
             "SELECT d.facets FROM search_docs d WHERE d.rowid IN"
             " (SELECT rowid FROM search_fts WHERE search_fts MATCH ?" + only + ")",
             (expr, *extra),
-        ):
+        ))
+
+    def _run_filtered(self, expr: str, limit: int, offset: int, facets: bool, hidden: list[int],
+                      within: frozenset[str] | None) -> RawResult:
+        """:meth:`run` for a reader who may not see the documents of the access keys ``hidden``."""
+        marks = ",".join("?" * len(hidden))
+        visible = (f"d.doc_id NOT IN (SELECT id FROM documents INDEXED BY documents_access"
+                   f" WHERE access_key IN ({marks}))")
+        args: tuple = tuple(hidden)
+        if within is not None:
+            visible += " AND d.doc_id IN (SELECT value FROM json_each(?))"
+            args += (json.dumps(sorted(within)),)
+        rows = self._execute(
+            "SELECT d.doc_id, f.rank FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid"
+            f" WHERE search_fts MATCH ? AND {visible} ORDER BY f.rank LIMIT ? OFFSET ?", (expr, *args, limit, offset))
+        hits = [(r[0], -float(r[1])) for r in rows]
+        matched = self._execute(
+            "SELECT d.facets FROM search_docs d WHERE d.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+            f" AND {visible}", (expr, *args))
+        if not facets:
+            return RawResult(len(matched), hits, {})
+        return self._facets(hits, matched)
+
+    @staticmethod
+    def _facets(hits: list, matched: Iterable) -> RawResult:
+        """The result of the hits and the facets of every match (``matched``: their facet JSON)."""
+        counts: dict[str, Counter] = {}
+        total = 0
+        for (facets_json,) in matched:
             total += 1
             for name, labels in json.loads(facets_json).items():
                 counts.setdefault(name, Counter()).update(labels)

@@ -48,7 +48,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -64,7 +64,7 @@ from opis.search.fields import FACETS, index_row, searchable, words_of
 from opis.search.plan import IR, TEXT, All, Any_, Plan, Prefix, Terms
 from opis.search.summaries import Summaries, Summary
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 FILTER_FIELDS = ("place", "person", "org", "archive", "fond", "lang", "class", "type", "translator", "date")
 FACET_FIELDS = tuple(f for f in FACETS if f not in ("year", "decade"))
 TITLE_COPIES = 3  # copies of the title in the ``all`` field (its ranking boost)
@@ -112,6 +112,9 @@ def index_dir(store) -> Path:
     return Path(own) if own is not None else Path(str(store.path) + ".tantivy")
 
 
+ACCESS = "access"
+
+
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
@@ -123,6 +126,7 @@ def _schema() -> tantivy.Schema:
     for name in FACET_FIELDS:
         sb.add_text_field("f_" + name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", fast=True, indexed=True)
+    sb.add_text_field(ACCESS, tokenizer_name="raw", index_option="basic")  # the access key (opis.collections)
     return sb.build()
 
 
@@ -148,12 +152,12 @@ def sample_level(doc_id: str) -> int:
     return (h & -h).bit_length() - 1
 
 
-def _document(doc: Document) -> tantivy.Document:
+def _document(doc: Document, key: int = 1) -> tantivy.Document:
     """The index's document for a record: its id, analysed text (with word pairs), filter
-    terms, facet labels, year and sample levels."""
+    terms, facet labels, year, sample levels and access key (``key``)."""
     row = index_row(doc)
     values = [v for v in [row.title] * TITLE_COPIES + [row.summary] * SUMMARY_COPIES + [row.body] if v]
-    fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values]}
+    fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values], ACCESS: str(key)}
     changed = sorted(f"{word} {term}" for word, term in words_of(doc))
     if changed:
         fields[WORDS] = changed
@@ -177,15 +181,18 @@ def _document(doc: Document) -> tantivy.Document:
     return tantivy.Document(**fields)
 
 
-def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None]]:
-    """(id, the searchable part of its record as a Document, or None when not stored) for each
-    id, in order, read 500 at a time."""
+def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None, int]]:
+    """(id, the searchable part of its record as a Document, or None when not stored, its access
+    key) for each id, in order, read 500 at a time."""
+    from opis.store.collections import keys_of
+
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         records = store.records(chunk)
+        keys = keys_of(store, chunk)
         for doc_id in chunk:
             rec = records.get(doc_id)
-            yield doc_id, searchable(rec) if rec is not None else None
+            yield doc_id, searchable(rec) if rec is not None else None, keys.get(doc_id, 1)
 
 
 # --- state --------------------------------------------------------------------------------
@@ -327,10 +334,10 @@ class TantivyBackend:
         searcher = self.index.searcher()
         deletes = state.get("deletes", True) or any(searcher.doc_freq("id", doc_id) for doc_id in ids)
         with self._writing(last, uuid, deletes=deletes) as writer:
-            for doc_id, doc in _documents(self.store, ids):
+            for doc_id, doc, key in _documents(self.store, ids):
                 writer.delete_documents_by_term("id", doc_id)
                 if doc is not None:
-                    writer.add_document(_document(doc))
+                    writer.add_document(_document(doc, key))
         self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
         return len(ids)
 
@@ -361,10 +368,10 @@ class TantivyBackend:
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
-            for _doc_id, doc in _documents(self.store, first + [i for i in ids if i not in skip]):
+            for _doc_id, doc, key in _documents(self.store, first + [i for i in ids if i not in skip]):
                 if doc is None:
                     continue
-                writer.add_document(_document(doc))
+                writer.add_document(_document(doc, key))
                 n += 1
                 if n % part == 0 and n < total:
                     writer.commit()
@@ -489,26 +496,32 @@ class TantivyBackend:
         return None
 
     def run(self, plan: Plan, limit: int = 10, offset: int = 0, facets: bool = True, wait: bool = True,
-            within: frozenset[str] | None = None) -> RawResult:
+            within: frozenset[str] | None = None, hidden: Sequence[int] = ()) -> RawResult:
         """Top hits and exact total; the facets are counted in another thread meanwhile (or read
         from a summary, see :mod:`opis.search.summaries`), and with ``wait=False`` are left
         pending (:meth:`RawResult.finish`) so that the caller can prepare the hits meanwhile.
 
         A query of one index term (a word, a two-word phrase's pair) takes its exact total
         from the term's document frequency while no document has been deleted from the index,
-        so ranking does not have to visit every match to count them."""
+        so ranking does not have to visit every match to count them. ``hidden``: the access
+        keys of documents the reader may not see, left out of hits, total and facets by the
+        engine (no summary or document frequency is read then: they count every document)."""
         match = self.compile(plan.root)
         if match is None or (within is not None and not within):
             return RawResult(0, [], {})
+        if hidden:
+            match = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, match)]
+                + [(tantivy.Occur.MustNot, tantivy.Query.term_query(SCHEMA, ACCESS, str(k))) for k in hidden])
         if within is not None:  # (counted exactly: no summary, no sample, no term shortcut)
             return self._within(match, within, limit, offset, facets)
         searcher = self.index.searcher()
-        term = _single_term(plan.root) if self.clean else None  # its total: its document frequency
+        term = _single_term(plan.root) if self.clean and not hidden else None  # its total: its document frequency
         counting = summary = None
         level = 0
         if facets:
             level = _level(self.estimate(searcher, plan.root))
-            summary = self.summary_for(plan.root, level)
+            summary = None if hidden else self.summary_for(plan.root, level)
             if summary is None:
                 # the counting thread only calls into tantivy: Python work there would hold the
                 # GIL while this thread waits for it (measured: slower hit records)

@@ -74,10 +74,30 @@ class SqliteDialect:
 SQLITE = SqliteDialect()
 
 
+_HINT = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.I)
+_ROWID = re.compile(r"(?<![\w\"'])rowid(?![\w\"'])")
+
+
+def unshadowed_sql(sql: str) -> str:
+    """A statement for tables that are shadow views (:mod:`opis.store.visibility`): no
+    ``INDEXED BY`` hints, and ``rowid`` read as the views' ``rowid_`` column."""
+    return _ROWID.sub("rowid_", _HINT.sub("", sql))
+
+
 class SqliteConnection(sqlite3.Connection):
-    """``sqlite3.Connection`` with the dialect the store modules may ask for (``conn.dialect``)."""
+    """``sqlite3.Connection`` with the dialect the store modules may ask for (``conn.dialect``);
+    while a reader's shadow views are in place (``shadowed``), statements are adapted to them."""
 
     dialect = SQLITE
+    shadowed = False
+
+    def execute(self, sql: str, *args):
+        """``sqlite3.Connection.execute``, adapted to shadow views while they are in place."""
+        return super().execute(unshadowed_sql(sql) if self.shadowed else sql, *args)
+
+    def executemany(self, sql: str, *args):
+        """``sqlite3.Connection.executemany``, adapted to shadow views while they are in place."""
+        return super().executemany(unshadowed_sql(sql) if self.shadowed else sql, *args)
 
 
 def dialect_of(conn) -> SqliteDialect:

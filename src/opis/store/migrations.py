@@ -179,9 +179,15 @@ def migrate_postgres(conn) -> list[str]:
             if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
                 conn.rollback()
                 continue
+            from opis.store import visibility
+
+            visibility.drop_pg_views(conn)  # (they name the columns a migration may change)
             conn.executescript(sql)
             if name in DATA_STEPS and name not in SQLITE_ONLY_STEPS:
                 DATA_STEPS[name](conn)
+            if int(name[:4]) >= visibility.PG_VIEWS_FROM:
+                conn.forget_catalog()
+                visibility.make_pg_views(conn)
             conn.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                          (name, datetime.now(UTC).isoformat(timespec="seconds")))
             conn.commit()

@@ -15,7 +15,7 @@ from opis.errors import NotFound
 
 STATUSES = ("queued", "running", "done", "failed")
 COLUMNS = ("id, name, folder, sha256, size, key, status, result, error, doc_id, attempts, created_at,"
-           " updated_at")
+           " updated_at, collections")
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Upload:
     attempts: int
     created_at: str
     updated_at: str
+    collections: str | None = None  # the collections its document is put in (comma-separated names)
 
     def to_dict(self) -> dict[str, Any]:
         """The upload as JSON (``GET /api/uploads``)."""
@@ -45,13 +46,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def add(store, name: str, folder: str | None, sha256: str, size: int, key: str) -> Upload:
-    """Queue a stored file for ingest; return its row."""
+def add(store, name: str, folder: str | None, sha256: str, size: int, key: str,
+        collections: str | None = None) -> Upload:
+    """Queue a stored file for ingest (its document to be put in ``collections``, comma-separated
+    names; None: the default); return its row."""
     now = _now()
     with store.writing(f"queueing the upload {name}"):
         cur = store.conn.execute(
-            "INSERT INTO uploads (name, folder, sha256, size, key, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)", (name, folder, sha256, size, key, now, now))
+            "INSERT INTO uploads (name, folder, sha256, size, key, status, created_at, updated_at, collections)"
+            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)", (name, folder, sha256, size, key, now, now, collections))
         upload_id = cur.lastrowid
     return get(store, upload_id)
 

@@ -52,6 +52,14 @@ class StorePool:
             return Store(self.path, verify=False, readonly=self.read_only, any_thread=True)
 
     def _give_back(self, store: Store) -> None:
+        if getattr(store, "shadowed", None):  # (a request that ended before closing its reader's archive)
+            from opis.store import visibility
+
+            try:
+                visibility.remove(store)
+            except Exception:  # noqa: BLE001 - a connection that cannot be cleaned is not reused
+                store.close()
+                return
         if not store.end_read():  # a broken connection is dropped; a new one is opened when needed
             return
         if self._idle.qsize() >= self.idle:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from opis.archive import Archive
+from opis.collections import EVERYONE, Viewer, viewer_for
 from opis.errors import OpisError, StoreError
 from opis.store.engine import exists
 from opis.web.db import StorePool
@@ -93,5 +94,26 @@ def get_archive(request: Request) -> Iterator[Archive]:
     committed state while an ingest writes; other methods write in their own transactions.
     """
     pool: StorePool = request.app.state.pool
-    with pool.lease(read=request.method in ("GET", "HEAD")) as store:
-        yield Archive.over(store, files=request.app.state.settings.files)
+    read = request.method in ("GET", "HEAD")
+    with pool.lease(read=read) as store:
+        # a reader sees only the collections they may (opis.collections); requests that write are
+        # not filtered (they act on the ids they are given, and need an editor or more)
+        archive = Archive.over(store, files=request.app.state.settings.files,
+                               viewer=request_viewer(request, store) if read else None)
+        try:
+            yield archive
+        finally:
+            archive.close()
+
+
+def request_viewer(request: Request, store) -> Viewer:
+    """Who reads in ``request``: its identity (:mod:`opis.web.auth`) as a
+    :class:`~opis.collections.Viewer` — everyone's view in single-user mode (no accounts) and
+    for an admin or the server's token."""
+    from opis import accounts
+    from opis.web.auth import identity
+
+    who = identity(request)
+    if who.via == "server" or (who.user is not None and who.user.role == "admin"):
+        return EVERYONE
+    return viewer_for(who.user, accounts=who.user is not None or accounts.has_users(store))

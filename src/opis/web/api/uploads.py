@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 
 from opis.archive import Archive
@@ -32,14 +32,17 @@ MAX_FILES = 1000  # parts one request may carry
 @router.post("/uploads", status_code=202,
              summary="Upload files for ingest (multipart 'files'; needs --allow-write and the token)")
 def add_uploads(request: Request, files: Annotated[list[UploadFile], File(description="the files to ingest")],
+                collection: Annotated[list[str] | None, Form(
+                    description="collections the documents go into (repeatable; none: the default public one)")] = None,
                 archive: Archive = Depends(get_archive)):
     """Queue files for ingest: 202 with the uploads taken and those refused (with the reason), 422 when none
-    was taken."""
+    was taken; 404 for a collection that does not exist."""
     limit = request.app.state.settings.max_body
     taken, refused = [], []
     for part in files[:MAX_FILES]:
         try:
-            taken.append(archive.upload(part.filename or "", part.file, max_size=limit).to_dict())
+            taken.append(archive.upload(part.filename or "", part.file, max_size=limit,
+                                        collections=collection or ()).to_dict())
         except UploadRefused as exc:
             refused.append({"name": part.filename, "error": exc.message})
         finally:

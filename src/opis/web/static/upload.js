@@ -80,6 +80,8 @@ document.addEventListener("DOMContentLoaded", () => {
     return new Promise((resolve) => {
       const body = new FormData();
       body.append("files", file, name);
+      const collection = document.getElementById("upload-collection");
+      if (collection && collection.value) body.append("collection", collection.value);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/uploads");
       if (tokenInput) xhr.setRequestHeader("Authorization", "Bearer " + tokenInput.value);

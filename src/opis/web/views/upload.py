@@ -28,4 +28,5 @@ def upload_page(request: Request, archive: Archive = Depends(get_archive)):
         "max_body": settings.max_body,
         "counts": archive.upload_counts(),
         "recent": archive.uploads(RECENT),
+        "collections": archive.collections(),
     })
