@@ -188,3 +188,23 @@ def test_entity_counts_by_access_key_follow_every_write(seed_copy, seeds_dir):
             step()
             kept, recount = _kept_and_recounted(a)
             assert kept == recount
+
+
+def test_a_copy_between_engines_keeps_the_collections(seed_copy, pg_url, tmp_path):
+    from opis.move import copy_archive
+
+    with Archive(seed_copy) as a:
+        doc = next(a.documents()).id
+        total = a.count()
+        a.add_collection("secret")
+        a.add_user("gus", "reader", None)
+        a.grant("secret", "gus")
+        a.assign([doc], ["secret"])
+    target = pg_url if "postgresql" not in seed_copy else str(tmp_path / "back.db")
+    assert copy_archive(seed_copy, target).ok
+    with Archive(target) as b:
+        assert b.document_collections(doc) == ["secret"] and b.collection("secret").users == ["gus"]
+        kept, recount = _kept_and_recounted(b)
+        assert kept == recount
+    with Archive(target, viewer=ANONYMOUS) as r:
+        assert r.count() == total - 1

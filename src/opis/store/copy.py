@@ -29,9 +29,12 @@ RECORDS = frozenset({"documents", "document_texts"})
 #: tables without a doc_id column that are still computed from the records (kept counts, lists,
 #: the codec's entity table, the search engine's rows): rebuilt on the target, never copied
 COMPUTED = frozenset({"entities", "entity_names", "entity_surfaces", "archive_nodes", "claim_kinds", "date_spans",
-                      "document_type_counts", "timeline_years", "record_entities"})
+                      "document_type_counts", "timeline_years", "record_entities", "entity_access"})
+#: kept tables a migration seeds with rows of its own (the default public collection and its
+#: access key): not counted as the target's content, emptied on the target before their copy
+SEEDED = frozenset({"collections", "access_keys", "access_key_members"})
 SEARCH_PREFIX = "search_"  # search_docs, search_fts*, search_meta, search_words: the search engine's
-FIRST = ("users",)  # copied before the tables that refer to them (api_tokens.user_id)
+FIRST = ("users", "collections", "access_keys")  # copied before the tables that refer to them (api_tokens.user_id ...)
 BATCH = 500
 STATE_KEY = "copy_state"  # store_meta: 'running' while a copy writes the target, 'done' after
 SOURCE_KEY = "copy_source"
@@ -54,7 +57,7 @@ def count(conn, table: str) -> int:
 def occupied(conn) -> dict[str, int]:
     """The tables of a store that hold rows a copy would overwrite (records and kept tables), with their counts."""
     out = {}
-    for table in ["documents", *kept_tables(conn)]:
+    for table in ["documents", *(t for t in kept_tables(conn) if t not in SEEDED)]:
         n = count(conn, table)
         if n:
             out[table] = n
@@ -129,6 +132,9 @@ def copy_table(source, target, table: str) -> int:
     names = ", ".join(f'"{c}"' for c in cols)
     insert = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(cols))})'
     n = 0
+    if table in SEEDED:
+        with target.writing(f"emptying {table}"):
+            target.conn.execute(f'DELETE FROM "{table}"')
     with source.reading(f"reading {table}"):
         for chunk in rows(source.conn, f'SELECT {names} FROM "{table}" ORDER BY {_order(source.conn, table, src_cols)}'):
             with target.writing(f"copying {table}"):
@@ -158,24 +164,25 @@ def reset_identity(target, table: str) -> None:
             f' FROM "{table}"', (f'"{table}"', column))
 
 
-def document_times(store, doc_ids: list[str]) -> dict[str, tuple[str, str, int]]:
-    """(ingested_at, updated_at, seq) of each named document."""
+def document_times(store, doc_ids: list[str]) -> dict[str, tuple[str, str, int, int]]:
+    """(ingested_at, updated_at, seq, access key) of each named document."""
     with store.reading("reading ingest times"):
-        return {r[0]: (r[1], r[2], int(r[3] or 0)) for r in store.conn.execute(
-            "SELECT id, ingested_at, updated_at, seq FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(doc_ids),))}
+        return {r[0]: (r[1], r[2], int(r[3] or 0), int(r[4] or 1)) for r in store.conn.execute(
+            "SELECT id, ingested_at, updated_at, seq, access_key FROM documents"
+            " WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(doc_ids),))}
 
 
-def write_documents(target, records: list[dict[str, Any]], times: dict[str, tuple[str, str, int]]) -> None:
+def write_documents(target, records: list[dict[str, Any]], times: dict[str, tuple[str, str, int, int]]) -> None:
     """Write records through the target store's write path (the record as stored, its text and
-    every derived row), in one transaction, and give each document its times and journal
-    position as they were in the source."""
+    every derived row), in one transaction, and give each document its times, journal
+    position and access key (its collections) as they were in the source."""
     with target.batch("copying documents"):
         for record in records:
             doc = Document.from_dict(record)
             doc.id = record["id"]
             target.write(doc, record=record)
-        target.conn.executemany("UPDATE documents SET ingested_at = ?, updated_at = ?, seq = ? WHERE id = ?",
+        target.conn.executemany("UPDATE documents SET ingested_at = ?, updated_at = ?, seq = ?, access_key = ?"
+                                " WHERE id = ?",
                                 [(*times[r["id"]], r["id"]) for r in records if r["id"] in times])
 
 
