@@ -126,7 +126,7 @@ def _urls(app, w: dict) -> list[str]:
     p = w["place"]
     out += [f"/timeline?place={p}", f"/api/timeline?place={p}&limit=1000", f"/entities/{p}", f"/api/entities/{p}",
             f"/api/entities/{p}/mentions?limit=200", f"/api/entities/{p}/cooccurring?limit=200", f"/claims?about={p}",
-            f"/api/claims?about={p}"]
+            f"/api/claims?about={p}", f"/api/search?q={w['shared']}&mode=hybrid", f"/search?q={w['shared']}&mode=meaning"]
     return sorted(set(out))
 
 

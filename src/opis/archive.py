@@ -984,11 +984,14 @@ class Archive:
         from opis.search.related import related
 
         doc_id = self._store.resolve_id(id_or_prefix)
-        found = related(self._store, doc_id, limit=limit)
-        if self._hidden:  # (a restricted reader: only the documents they may see)
-            seen = self._store.titles_and_dates([r.id for r in found])
-            found = [r for r in found if r.id in seen]
-        return found
+        if not self._hidden:
+            return related(self._store, doc_id, limit=limit)
+        from opis.store.visibility import suspended
+
+        with suspended(self._store):  # (the passages' index is kept in step with every document)
+            found = related(self._store, doc_id, limit=limit)
+        seen = self._store.titles_and_dates([r.id for r in found])  # (a restricted reader: those they may see)
+        return [r for r in found if r.id in seen]
 
     def index_vectors(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Embed the passages of the documents changed since the last time (all of them with

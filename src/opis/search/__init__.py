@@ -155,9 +155,9 @@ def search(store, query: str, limit: int = 10, offset: int = 0, exact: bool = Fa
         if hidden:  # (a restricted reader: among the documents they may see, read through their views)
             visible = set(store.ids())
             within = visible if within is None else visible & set(within)
-
-        return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend,
-                              within=within)
+        with suspended(store):  # (the passages are kept in step with every document, not the reader's)
+            return search_meaning(store, query, "hybrid" if mode == "words" else mode, limit, offset, backend,
+                                  within=within)
     name = backend or default_backend()
     with suspended(store):  # (the index is brought in step with every document, not the reader's)
         if name == "fts5":
