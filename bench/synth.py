@@ -476,6 +476,11 @@ def make_document(syn: Synth, tmpl: Document, i: int, rnd: random.Random) -> Doc
     if not _FOND_ZIPF:
         _FOND_ZIPF.append(Zipf(FONDS))
     entities = [emap.get(e.id, e) for e in tmpl.entities]
+    # (an entity replaced in the body stays an entity of the record while a footnote mention,
+    # which keeps its entity, still names it: the store counts a document under the entities
+    # of its record)
+    in_notes = {m.entity_id for m in tmpl.mentions if m.note is not None and m.entity_id in emap}
+    entities += [e for e in tmpl.entities if e.id in in_notes]
     entities = list({e.id: e for e in entities}.values())
     entities += [e for e in {e.id: e for e in emap.values()}.values() if e.id not in {x.id for x in entities}]
     key = f"synth-{syn.seed}-{i}"
@@ -582,32 +587,72 @@ class BuildReport:
 
 
 def build(db: str | Path, n: int, templates: list[Template], *, seed: int = 1, articles: float = 0.05,
-          batch: int = BATCH, progress: Callable[[str], None] | None = print) -> BuildReport:
+          batch: int = BATCH, jobs: int | None = None, bulk: bool = True,
+          progress: Callable[[str], None] | None = print) -> BuildReport:
     """Write synthetic documents into ``db`` until it holds ``n`` (resuming where a build
-    stopped) through ``Store.write`` inside ``Store.batch`` transactions of ``batch`` documents."""
+    stopped). ``jobs`` processes make the documents (default: the CPUs, at least 1; 0 or 1: in
+    this process); they are written in ``batch``-document transactions through
+    :func:`opis.store.bulk.load` (``bulk``: every document through ``Store.write``, the
+    aggregates counted and the secondary indexes built once at the end) or, with
+    ``bulk=False``, through ``Store.write`` alone (the aggregates kept per document)."""
     from opis.store import Store
+    from opis.store import bulk as store_bulk
 
     syn = Synth(templates, n, seed=seed, articles=articles)
     report = BuildReport(docs=n)
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
     with Store(db) as store:
         start = store.count()
         t0 = time.perf_counter()
-        for lo in range(start, n, batch):
-            with store.batch(f"writing synthetic documents {lo}..{min(n, lo + batch)}"):
-                for i in range(lo, min(n, lo + batch)):
-                    doc = syn.document(i)
-                    store.write(doc)
-                    report.written += 1
-                    report.text_chars += len(doc.text)
-                    report.mentions += len(doc.mentions)
-                    report.claims += len(doc.claims)
-                    report.kinds["article" if len(doc.text) >= ARTICLE_CHARS else "record"] += 1
-                    report.entity_docs.update({m.entity_id for m in doc.mentions if m.entity_id})
-            report.seconds = time.perf_counter() - t0
-            if progress and (lo // batch) % 5 == 4:
-                progress(f"  {lo + batch} documents, {report.docs_per_s:.0f} docs/s")
+
+        def counted(docs: Iterator[Document]) -> Iterator[Document]:
+            for doc in docs:
+                report.written += 1
+                report.text_chars += len(doc.text)
+                report.mentions += len(doc.mentions)
+                report.claims += len(doc.claims)
+                report.kinds["article" if len(doc.text) >= ARTICLE_CHARS else "record"] += 1
+                report.entity_docs.update({m.entity_id for m in doc.mentions if m.entity_id})
+                yield doc
+
+        def step(written: int, seconds: float) -> None:
+            report.seconds = seconds
+            if progress and (written // batch) % 5 == 0:
+                progress(f"  {start + written} documents, {report.docs_per_s:.0f} docs/s")
+
+        docs = counted(generate(syn, start, n, jobs))
+        if bulk:
+            store_bulk.load(store, docs, batch=batch, progress=step)
+        else:
+            for lo in range(start, n, batch):
+                with store.batch(f"writing synthetic documents {lo}..{min(n, lo + batch)}"):
+                    for doc in itertools.islice(docs, batch):
+                        store.write(doc)
+                step(report.written, time.perf_counter() - t0)
         report.seconds = time.perf_counter() - t0
     return report
+
+
+_SYN: list[Synth] = []  # the generator of the worker processes (set before they fork)
+CHUNK = 250  # documents a worker makes per task
+
+
+def _chunk(bounds: tuple[int, int]) -> list[Document]:
+    lo, hi = bounds
+    return [_SYN[0].document(i) for i in range(lo, hi)]
+
+
+def generate(syn: Synth, start: int, n: int, jobs: int = 1) -> Iterator[Document]:
+    """Documents ``start`` .. ``n - 1`` in order, made by ``jobs`` forked processes (1: here)."""
+    if jobs <= 1 or n - start <= CHUNK:
+        yield from (syn.document(i) for i in range(start, n))
+        return
+    import multiprocessing
+
+    _SYN[:] = [syn]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for docs in pool.imap(_chunk, [(lo, min(n, lo + CHUNK)) for lo in range(start, n, CHUNK)]):
+            yield from docs
 
 
 def iter_documents(templates: list[Template], n: int, seed: int = 1, articles: float = 0.05) -> Iterator[Document]:
