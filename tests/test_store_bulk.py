@@ -103,3 +103,22 @@ def test_bulk_load_on_each_engine(docs, empty_db):
         assert bulk.load(store, iter(docs[:30]), batch=10) == 30
         assert store.count() == 30
         assert aggregates.problems(store.conn) == []
+
+
+def test_a_parallel_tantivy_rebuild_finds_what_one_process_finds(docs, tmp_path, monkeypatch):
+    from opis import Archive
+    from opis.search import tantivy_index
+
+    path = tmp_path / "bulk.db"
+    with Store(path) as store:
+        bulk.load(store, iter(docs), batch=50)
+    queries = ["Soviet", '"border guards"', "Tacheng OR Moscow", "date:1920..1960 refugees"]
+    answers = []
+    for jobs in (1, 2):
+        monkeypatch.setattr(tantivy_index, "PARALLEL_MIN", 0)
+        with Store(path) as store:
+            assert tantivy_index.TantivyBackend(store, sync=False).rebuild(jobs=jobs) == len(docs)
+        with Archive(path, readonly=True) as archive:
+            answers.append([[h.to_dict() for h in archive.search(q, limit=20).hits] for q in queries])
+    assert answers[0] == answers[1]
+    assert sum(len(a) for a in answers[0]) > 10

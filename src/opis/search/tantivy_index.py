@@ -151,6 +151,11 @@ def sample_level(doc_id: str) -> int:
 def _document(doc: Document) -> tantivy.Document:
     """The index's document for a record: its id, analysed text (with word pairs), filter
     terms, facet labels, year and sample levels."""
+    return tantivy.Document(**_fields(doc))
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    """The fields of :func:`_document` as plain values (made in a worker process by a parallel rebuild)."""
     row = index_row(doc)
     values = [v for v in [row.title] * TITLE_COPIES + [row.summary] * SUMMARY_COPIES + [row.body] if v]
     fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values]}
@@ -174,7 +179,37 @@ def _document(doc: Document) -> tantivy.Document:
             fields["f_" + name] = labels
     if row.year is not None:
         fields["year"] = int(row.year)
-    return tantivy.Document(**fields)
+    return fields
+
+
+_WORKER: list = []  # (a forked rebuild worker) its own read-only store
+PARALLEL_MIN = 1000  # a rebuild of fewer documents is made in one process
+
+
+def _fields_of(job: tuple[str, list[str]]) -> list[dict[str, Any]]:
+    """(in a worker process) The fields of the stored documents of ``ids``, in order."""
+    from opis.store import Store
+
+    path, ids = job
+    if not _WORKER:
+        _WORKER.append(Store(path, readonly=True))
+    return [_fields(doc) for _doc_id, doc in _documents(_WORKER[0], ids) if doc is not None]
+
+
+def _all_fields(store, ids: list[str], jobs: int) -> Iterator[dict[str, Any]]:
+    """The fields of the stored documents of ``ids`` in order, made by ``jobs`` forked processes
+    reading the database themselves (SQLite; else, or with ``jobs`` 1, here)."""
+    if jobs <= 1 or not isinstance(store.path, str | Path) or "://" in str(store.path) or len(ids) < PARALLEL_MIN:
+        for _doc_id, doc in _documents(store, ids):
+            if doc is not None:
+                yield _fields(doc)
+        return
+    import multiprocessing
+
+    chunks = [(str(store.path), ids[i:i + 500]) for i in range(0, len(ids), 500)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for fields in pool.imap(_fields_of, chunks):
+            yield from fields
 
 
 def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None]]:
@@ -334,14 +369,15 @@ class TantivyBackend:
         self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
         return len(ids)
 
-    def rebuild(self, batch: int = 5000) -> int:
+    def rebuild(self, batch: int = 5000, jobs: int = 1) -> int:
         """Build the index afresh from the stored documents, as one segment.
 
         The documents of the copied sample (level COPY_LEVEL and up) are added first, the
         highest levels first, so that every sample level is a block of neighbouring document
         ids: facet counting on a sample then reads the columns of a small region of the index
         (measured: half the time of the same number of scattered documents). The rest follow
-        in the order of their ids.
+        in the order of their ids. ``jobs`` processes read and analyse the records (a SQLite
+        store; the index is the same whatever their number).
 
         One writer thread commits a large rebuild in MERGE_PARTS equal parts, which tantivy's
         merge policy merges into one segment before the rebuild returns: every search then
@@ -361,10 +397,8 @@ class TantivyBackend:
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
-            for _doc_id, doc in _documents(self.store, first + [i for i in ids if i not in skip]):
-                if doc is None:
-                    continue
-                writer.add_document(_document(doc))
+            for fields in _all_fields(self.store, first + [i for i in ids if i not in skip], jobs):
+                writer.add_document(tantivy.Document(**fields))
                 n += 1
                 if n % part == 0 and n < total:
                     writer.commit()
