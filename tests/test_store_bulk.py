@@ -22,12 +22,21 @@ N = 80
 
 
 @pytest.fixture(scope="module")
-def docs(seed_db):
+def synth():
     spec = importlib.util.spec_from_file_location("bench_synth_bulk", REPO / "bench" / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    sys.modules["bench_synth_bulk"] = synth  # (its dataclasses look their module up while being made)
-    spec.loader.exec_module(synth)
-    templates = synth.load_templates(seed_db.path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_synth_bulk"] = mod  # (its dataclasses look their module up while being made)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def templates(synth, seed_db):
+    return synth.load_templates(seed_db.path)
+
+
+@pytest.fixture(scope="module")
+def docs(synth, templates):
     return [t.doc for t in templates] + list(synth.iter_documents(templates, N))
 
 
@@ -122,3 +131,21 @@ def test_a_parallel_tantivy_rebuild_finds_what_one_process_finds(docs, tmp_path,
             answers.append([[h.to_dict() for h in archive.search(q, limit=20).hits] for q in queries])
     assert answers[0] == answers[1]
     assert sum(len(a) for a in answers[0]) > 10
+
+
+def test_copies_write_what_store_write_writes_for_the_copied_record(synth, templates, tmp_path):
+    """Items past the pool are copies (``bulk.Copy``): their rows, copied in SQL, are the rows
+    ``Store.write`` writes for the source's record under the copy's id, path, sha256, record id
+    and source URL."""
+    items = list(synth.iter_items(templates, N, pool=25))
+    assert sum(isinstance(i, bulk.Copy) for i in items) == N - 25
+    with Store(tmp_path / "bulk.db") as store:
+        assert bulk.load(store, iter(items), batch=20) == N
+        assert aggregates.problems(store.conn) == []
+    _write_each(tmp_path / "each.db", list(synth.iter_documents(templates, N, pool=25)))
+    each, loaded = _tables(tmp_path / "each.db"), _tables(tmp_path / "bulk.db")
+    for name in each:
+        assert each[name] == loaded[name], name
+    with Store(tmp_path / "bulk.db") as a, Store(tmp_path / "each.db") as b:
+        ids = a.ids()
+        assert [a.get_dict(i) for i in ids] == [b.get_dict(i) for i in ids]
