@@ -149,3 +149,23 @@ def test_copies_write_what_store_write_writes_for_the_copied_record(synth, templ
     with Store(tmp_path / "bulk.db") as a, Store(tmp_path / "each.db") as b:
         ids = a.ids()
         assert [a.get_dict(i) for i in ids] == [b.get_dict(i) for i in ids]
+
+
+def test_a_tantivy_rebuild_sharing_the_fields_of_copies_finds_the_same(synth, templates, tmp_path, monkeypatch):
+    from opis import Archive
+    from opis.search import tantivy_index
+
+    path = tmp_path / "bulk.db"
+    items = list(synth.iter_items(templates, N, pool=25))
+    with Store(path) as store:
+        bulk.load(store, iter(items), batch=50)
+    copies = {c.id: c.source for c in items if isinstance(c, bulk.Copy)}
+    queries = ["Soviet", '"border guards"', "Tacheng OR Moscow", "date:1920..1960 refugees", "archive:GARF"]
+    answers = []
+    monkeypatch.setattr(tantivy_index, "PARALLEL_MIN", 0)
+    for jobs, shared in ((1, None), (2, copies)):
+        with Store(path) as store:
+            assert tantivy_index.TantivyBackend(store, sync=False).rebuild(jobs=jobs, copies=shared) == N
+        with Archive(path, readonly=True) as archive:
+            answers.append([archive.search(q, limit=30).to_dict() for q in queries])
+    assert answers[0] == answers[1]
