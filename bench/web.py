@@ -250,7 +250,11 @@ def probes(db: str, n: int, meta: dict) -> dict[str, str]:
     with Archive(db, readonly=True) as archive:
         mid = archive.list(1, n // 2).documents[0]["id"]
     p = dict(meta.get("probes") or {})
-    return {"doc": mid, "mid": str(n // 2), "deep_page": str(max(1, min(100000, n // 50 // 2))), "year": "1950",
+    # (the deepest offsets the pages and the API accept: a page costs its depth up to there)
+    from opis.web.views.home import MAX_PAGE, PAGE
+
+    return {"doc": mid, "mid": str(min(100_000, n // 2)), "deep_page": str(max(1, min(MAX_PAGE, n // PAGE // 2))),
+            "year": "1950",
             "place": p.get("place") or "place:china", "person": p.get("person") or "person:nikita-khrushchev",
             "archive": p.get("archive") or "GARF"}
 
