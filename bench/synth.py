@@ -43,11 +43,21 @@ and 89 claims); 11,777 distinct entities, 24% of them in one document only; in t
 documents: ``place:soviet-union`` 25%, ``place:china`` 19%, ``place:moscow`` 19%, the most
 frequent synthetic person 10%, ``place:united-states`` 10%.
 
-**Writing.** Through the store's public write path only: each document goes through
+**Copies.** With ``pool`` smaller than N, only documents ``0 .. pool - 1`` are made as above;
+item ``i >= pool`` is a :class:`opis.store.bulk.Copy` of document ``i % pool`` under the identity
+(id, path, sha256, record id, source URL) a document ``i`` of that template would have
+(:meth:`Synth.item`; :meth:`Synth.full` is the same item as a whole document). Copies keep the
+pool's distributions (entity shares, mentions, claims and text per document, dates) at a
+fraction of the cost, with a thicker long tail: every entity is in at least N / pool documents.
+
+**Writing.** Through :func:`opis.store.bulk.load`: each made document goes through
 :meth:`opis.store.Store.write` (the record and every derived table of every registered
-indexer), ``batch`` documents per :meth:`opis.store.Store.batch` transaction. The search
-engine's index is built afterwards by the caller (``Archive.reindex(backend="tantivy")``).
-Generation is deterministic in (``seed``, ``i``): an interrupted build resumes where it stopped.
+indexer), each copy is written from its source's rows, ``batch`` items per transaction, the
+aggregates counted and the secondary indexes built once at the end (``bulk=False``: every
+document through ``Store.write`` with the aggregates kept per document, for comparison). The
+documents are made in ``jobs`` forked processes. The search engine's index is built afterwards
+by the caller (``TantivyBackend.rebuild(jobs=…, copies=…)``). Generation is deterministic in
+(``seed``, ``i``): an interrupted build resumes where it stopped.
 """
 
 from __future__ import annotations

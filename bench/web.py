@@ -10,9 +10,11 @@
 templates: N records, mostly record pages and about 5% long articles, with the templates'
 mentions, claims and text per document, dates spread over 1900–1991 and entities redrawn from a
 Zipf distribution over a vocabulary that grows with N plus the real authority places (so a few
-entities are in a large share of the documents, most in one or two). Every record goes through
-``Store.write`` inside ``Store.batch`` transactions, then the tantivy index is built
-(``Archive.reindex(backend="tantivy")``). The builder prints docs/s, the measured distributions
+entities are in a large share of the documents, most in one or two). The first ``--pool``
+documents are made so (in ``--jobs`` processes), the rest are copies of them under new ids; all
+are loaded by ``opis.store.bulk.load`` (made documents through ``Store.write``, copies from their
+source's rows, the aggregates and secondary indexes built once at the end), then the tantivy
+index is built by ``--jobs`` processes, a copy's fields taken from its source's. The builder prints docs/s, the measured distributions
 (mentions and claims per document, the entity frequency head) and the database size. An
 existing ``--db`` holding N documents is reused (fewer: the build resumes; it also needs
 ``DB.synth.json``, written at the end of a build, for the probes below).

@@ -85,9 +85,9 @@ def _prefixed(conn: sqlite3.Connection, column: str, where: str, args: list[Any]
     by a loose index scan: one index seek per distinct value (never a walk over every row of a
     value: a common name has hundreds of thousands of mentions in a large archive)."""
     step = f"SELECT min({column}) FROM {table} WHERE {where} AND {column} > s.v AND {column} < ?"
-    sql = (
-        f"WITH RECURSIVE s(v) AS (SELECT min({column}) FROM {table} WHERE {where} AND {column} >= ? AND {column} < ?"
-        f" UNION ALL SELECT ({step}) FROM s WHERE s.v IS NOT NULL LIMIT {MAX_NAMES + 1})"
+    sql = (  # (k counts the steps: PostgreSQL refuses a LIMIT inside a recursive query)
+        f"WITH RECURSIVE s(v, k) AS (SELECT min({column}), 1 FROM {table} WHERE {where} AND {column} >= ?"
+        f" AND {column} < ? UNION ALL SELECT ({step}), s.k + 1 FROM s WHERE s.v IS NOT NULL AND s.k < {MAX_NAMES})"
         " SELECT v FROM s WHERE v IS NOT NULL"
     )
     end = prefix + "\U0010ffff"
