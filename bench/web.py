@@ -251,7 +251,14 @@ def probes(db: str, n: int, meta: dict) -> dict[str, str]:
 
     with Archive(db, readonly=True) as archive:
         mid = archive.list(1, n // 2).documents[0]["id"]
+        # the place in the most documents and a person in the fewest, read from the archive
+        # (the same choice whatever the build reported)
+        place = next((e["id"] for e in archive.entities("PLACE", limit=1)), None)
+        person = next((e["id"] for e in archive.entity_index("PERSON", sort="documents", limit=1,
+                                                                offset=max(0, archive.entity_type_counts()["PERSON"] - 1))),
+                      None)
     p = dict(meta.get("probes") or {})
+    p.update({k: v for k, v in (("place", place), ("person", person)) if v})
     # (the deepest offsets the pages and the API accept: a page costs its depth up to there)
     from opis.web.views.home import MAX_PAGE, PAGE
 
