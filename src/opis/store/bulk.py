@@ -221,20 +221,23 @@ def _copy(store, run: list[Copy], sources: Sources) -> None:
     if enabled(conn):
         raise ValueError("bulk load: copies are not written while FTS5 rows are kept")
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    docs, texts, rows, ents = [], [], [], []
+    docs: list[tuple] = []
+    texts: list[tuple] = []
+    rows: list[tuple] = []
+    ents: dict[str, tuple] = {}  # entity id -> the last row written for it (each upsert overwrites the one before)
     for c in run:
         src = sources.get(store, c.source)
         seq = conn.execute("INSERT INTO changes (doc_id, op, at) VALUES (?, 'upsert', ?)", (c.id, now)).lastrowid
         docs.append((c.id, c.sha256, c.path, c.record_id, _record(src, c), now, now, seq, c.source))
         texts.append((c.id, c.source))
         rows.append((c.id, c.source))
-        ents += src.entity_rows
+        ents.update((row[0], row) for row in src.entity_rows)
     conn.executemany(
         f"INSERT INTO documents (id, sha256, path, record_id, {_DOC_COLUMNS}, record, ingested_at, updated_at, seq)"
         f" SELECT ?, ?, ?, ?, {_DOC_COLUMNS}, ?, ?, ?, ? FROM documents WHERE id = ?", docs)
     conn.executemany("INSERT INTO document_texts (doc_id, text) SELECT ?, text FROM document_texts WHERE doc_id = ?",
                      texts)
-    conn.executemany(entities.ENTITY_UPSERT, ents)
+    conn.executemany(entities.ENTITY_UPSERT, list(ents.values()))
     for table, order, skip in (("archival_refs", "seq", ("doc_id",)), ("mentions", "n", ("doc_id",)),
                                ("claims", "n", ("doc_id", "id")), ("events", "n", ("doc_id", "id"))):
         cols = _columns(conn, table, skip)
