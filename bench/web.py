@@ -415,6 +415,12 @@ def run_synthetic(args) -> None:
     urls = [str(httpx.URL(u.format(**values))) for u in URLS
             if not args.only or any(part in u for part in args.only.split(","))]
     print("probes: " + ", ".join(f"{k}={v}" for k, v in values.items()), flush=True)
+    if args.asgi:  # in process, no HTTP: the server's own time per page, one request at a time
+        client = AsgiClient(create_app(db))
+        print(f"in process (ASGI, {args.runs} requests each, one at a time):", flush=True)
+        worst = report(client, urls, args.runs)
+        print(f"docs={n} asgi_max_p95_ms={worst:.1f}")
+        return
     one: dict[str, Timing] = {}
     many: dict[str, Timing] = {}
     with web_load.Server(db, workers=args.workers) as server:
@@ -474,6 +480,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="--docs: processes making documents and the search index")
     ap.add_argument("--only", default="", help="--docs: time only the URLs (of URLS) containing one of these, comma-separated")
     ap.add_argument("--build-only", action="store_true", help="--docs: build (or check) the database, time nothing")
+    ap.add_argument("--asgi", action="store_true", help="--docs: time the pages in process (the ASGI app, no HTTP,"
+                    " one connection) instead of over HTTP")
     args = ap.parse_args()
     if args.docs:
         run_synthetic(args)
