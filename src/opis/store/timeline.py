@@ -367,17 +367,34 @@ def _spans(conn, scope: Scope, docs: list[str]) -> list[Spans]:
         if known is not None:
             out.append(known)
             continue
-        cond, args = f.sql("m")
-        spans: dict[str, list[tuple[int | None, int | None]]] = {}
-        # (CROSS JOIN: the documents first, then each one's range of mentions by its key; left to
-        # itself SQLite may walk the index of every mention of the type instead, 1-2 s at 10,000
-        # documents)
-        for doc_id, start, end in conn.execute(
-            f"SELECT m.doc_id, m.span_start, m.span_end FROM json_each(?) AS j CROSS JOIN mentions m"
-            f" WHERE m.doc_id = j.value AND {cond}", [json.dumps(docs), *args]):
-            spans.setdefault(doc_id, []).append((start, end))
-        out.append(spans)
+        out.append(_doc_spans(conn, f, docs))
     return out
+
+
+# the index that holds each list of values of a filter, then the document and position (mentions
+# is keyed by (doc_id, n): a secondary index's entries end with the key)
+_BY_DOC_INDEX = {"entity_id": "mentions_entity", "surface": "mentions_type_surface", "gloss": "mentions_gloss"}
+
+
+def _doc_spans(conn, f: MentionMatch, docs: list[str]) -> Spans:
+    """The spans of the mentions ``f`` names in ``docs``: for each list of values (entity ids,
+    surfaces, glosses) one seek per document and value in the index of that column, so that only
+    the matching mentions are read (not every mention of each document: an article has hundreds).
+    (CROSS JOIN: the documents first; left to itself SQLite may walk every mention of a value.)"""
+    cond, args = f.sql("m")
+    seen: dict[tuple[str, int], tuple[str, int | None, int | None]] = {}
+    for column, values in (("entity_id", f.entity_ids), ("surface", f.surfaces), ("gloss", f.glosses)):
+        if not values:
+            continue
+        sql = (f"SELECT m.doc_id, m.n, m.span_start, m.span_end FROM json_each(?) AS j CROSS JOIN mentions m"
+               f" INDEXED BY {_BY_DOC_INDEX[column]} WHERE m.{column} IN ({','.join('?' * len(values))})"
+               f" AND m.doc_id = j.value AND {cond}")
+        for doc_id, n, start, end in conn.execute(sql, [json.dumps(docs), *values, *args]):
+            seen[(doc_id, n)] = (doc_id, start, end)
+    spans: Spans = {}
+    for doc_id, start, end in seen.values():
+        spans.setdefault(doc_id, []).append((start, end))
+    return spans
 
 
 def _near(spans: list[tuple[int | None, int | None]], start: int | None, end: int | None) -> bool:
