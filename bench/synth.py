@@ -43,11 +43,21 @@ and 89 claims); 11,777 distinct entities, 24% of them in one document only; in t
 documents: ``place:soviet-union`` 25%, ``place:china`` 19%, ``place:moscow`` 19%, the most
 frequent synthetic person 10%, ``place:united-states`` 10%.
 
-**Writing.** Through the store's public write path only: each document goes through
+**Copies.** With ``pool`` smaller than N, only documents ``0 .. pool - 1`` are made as above;
+item ``i >= pool`` is a :class:`opis.store.bulk.Copy` of document ``i % pool`` under the identity
+(id, path, sha256, record id, source URL) a document ``i`` of that template would have
+(:meth:`Synth.item`; :meth:`Synth.full` is the same item as a whole document). Copies keep the
+pool's distributions (entity shares, mentions, claims and text per document, dates) at a
+fraction of the cost, with a thicker long tail: every entity is in at least N / pool documents.
+
+**Writing.** Through :func:`opis.store.bulk.load`: each made document goes through
 :meth:`opis.store.Store.write` (the record and every derived table of every registered
-indexer), ``batch`` documents per :meth:`opis.store.Store.batch` transaction. The search
-engine's index is built afterwards by the caller (``Archive.reindex(backend="tantivy")``).
-Generation is deterministic in (``seed``, ``i``): an interrupted build resumes where it stopped.
+indexer), each copy is written from its source's rows, ``batch`` items per transaction, the
+aggregates counted and the secondary indexes built once at the end (``bulk=False``: every
+document through ``Store.write`` with the aggregates kept per document, for comparison). The
+documents are made in ``jobs`` forked processes. The search engine's index is built afterwards
+by the caller (``TantivyBackend.rebuild(jobs=…, copies=…)``). Generation is deterministic in
+(``seed``, ``i``): an interrupted build resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -334,6 +344,7 @@ class Synth:
     n: int
     seed: int = 1
     articles: float = 0.05
+    pool: int = 0  # documents made from the templates; the rest are copies of them (0: all made)
     records: list[int] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
     zipf: dict[str, Zipf] = field(default_factory=dict)
@@ -344,7 +355,8 @@ class Synth:
         self.article_ids = [i for i, t in enumerate(self.templates) if t.kind == "article"]
         if not self.records:  # every template long: they all count as records
             self.records, self.article_ids = self.article_ids, []
-        self.zipf = {t: Zipf(size) for t, size in vocab_sizes(self.n).items()}
+        self.pool = self.pool or self.n
+        self.zipf = {t: Zipf(size) for t, size in vocab_sizes(min(self.n, self.pool)).items()}
         self.places = authority_places()
         self.place_zipf = Zipf(len(self.places)) if self.places else None
 
@@ -365,6 +377,38 @@ class Synth:
         """Synthetic document ``i`` (deterministic in the seed and ``i``)."""
         rnd = random.Random(self.seed * 1_000_003 + i)
         return make_document(self, self.template(rnd).doc, i, rnd)
+
+    def item(self, i: int):
+        """Item ``i`` of the archive: document ``i`` below ``pool``, else a :class:`Copy` of pool
+        document ``i % pool`` under the identity document ``i`` of that template would have."""
+        if i < self.pool:
+            return self.document(i)
+        from opis.store.bulk import Copy
+
+        j = i % self.pool
+        tmpl = self.template(random.Random(self.seed * 1_000_003 + j)).doc
+        key = f"synth-{self.seed}-{i}"
+        name = Path(tmpl.provenance.path if tmpl.provenance else "").name
+        return Copy(source=doc_id(self.seed, j), id=doc_id(self.seed, i), path=f"synth/{i:07d}-{name}",
+                    sha256=hashlib.sha256(key.encode()).hexdigest(),
+                    record_id=f"{tmpl.record_id}.{i}" if tmpl.record_id else None,
+                    source_url=f"{tmpl.source_url}?synth={i}" if tmpl.source_url else None)
+
+
+    def full(self, i: int) -> Document:
+        """Item ``i`` as a document: a copy is its source with the copy's identity (what
+        ``Store.write`` is given for it when the archive is not loaded in bulk)."""
+        c = self.item(i)
+        if isinstance(c, Document):
+            return c
+        src = self.document(i % self.pool)
+        prov = dataclasses.replace(src.provenance, path=c.path, sha256=c.sha256)
+        return dataclasses.replace(src, id=c.id, record_id=c.record_id, source_url=c.source_url, provenance=prov)
+
+
+def doc_id(seed: int, i: int) -> str:
+    """The id of synthetic document ``i``."""
+    return hashlib.blake2b(f"synth-{seed}-{i}".encode(), digest_size=8).hexdigest()
 
 
 def _entity_map(syn: Synth, doc: Document, rnd: random.Random) -> dict[str, Entity]:
@@ -476,15 +520,19 @@ def make_document(syn: Synth, tmpl: Document, i: int, rnd: random.Random) -> Doc
     if not _FOND_ZIPF:
         _FOND_ZIPF.append(Zipf(FONDS))
     entities = [emap.get(e.id, e) for e in tmpl.entities]
+    # (an entity replaced in the body stays an entity of the record while a footnote mention,
+    # which keeps its entity, still names it: the store counts a document under the entities
+    # of its record)
+    in_notes = {m.entity_id for m in tmpl.mentions if m.note is not None and m.entity_id in emap}
+    entities += [e for e in tmpl.entities if e.id in in_notes]
     entities = list({e.id: e for e in entities}.values())
     entities += [e for e in {e.id: e for e in emap.values()}.values() if e.id not in {x.id for x in entities}]
     key = f"synth-{syn.seed}-{i}"
-    doc_id = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
     prov = tmpl.provenance or Provenance(path="", sha256="", format="text", reader="synth")
     title = _replace_words(tmpl.title, pairs)
     doc = dataclasses.replace(
         tmpl,
-        id=doc_id,
+        id=doc_id(syn.seed, i),
         title=YEAR.sub(lambda m: str(int(m.group(1)) + delta), title) if title and delta else title,
         summary=_replace_words(tmpl.summary, pairs),
         date=moved(tmpl.date, None, delta),
@@ -582,36 +630,100 @@ class BuildReport:
 
 
 def build(db: str | Path, n: int, templates: list[Template], *, seed: int = 1, articles: float = 0.05,
-          batch: int = BATCH, progress: Callable[[str], None] | None = print) -> BuildReport:
+          batch: int = BATCH, jobs: int | None = None, bulk: bool = True, pool: int = 0,
+          progress: Callable[[str], None] | None = print) -> BuildReport:
     """Write synthetic documents into ``db`` until it holds ``n`` (resuming where a build
-    stopped) through ``Store.write`` inside ``Store.batch`` transactions of ``batch`` documents."""
+    stopped). ``jobs`` processes make the documents (default: the CPUs, at least 1; 0 or 1: in
+    this process); they are written in ``batch``-document transactions through
+    :func:`opis.store.bulk.load` (``bulk``: every document through ``Store.write``, the
+    aggregates counted and the secondary indexes built once at the end) or, with
+    ``bulk=False``, through ``Store.write`` alone (the aggregates kept per document).
+    ``pool``: only the first ``pool`` documents are made from the templates, the others are
+    copies of them (:meth:`Synth.item`; 0: every document made)."""
     from opis.store import Store
+    from opis.store import bulk as store_bulk
 
-    syn = Synth(templates, n, seed=seed, articles=articles)
+    syn = Synth(templates, n, seed=seed, articles=articles, pool=pool)
     report = BuildReport(docs=n)
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    made: dict[str, tuple] = {}  # pool documents written in this run: what their copies count
+
     with Store(db) as store:
         start = store.count()
         t0 = time.perf_counter()
-        for lo in range(start, n, batch):
-            with store.batch(f"writing synthetic documents {lo}..{min(n, lo + batch)}"):
-                for i in range(lo, min(n, lo + batch)):
-                    doc = syn.document(i)
-                    store.write(doc)
+
+        def counted(items: Iterator) -> Iterator:
+            for item in items:
+                if isinstance(item, Document):
+                    ents = frozenset(m.entity_id for m in item.mentions if m.entity_id)
+                    facts = (len(item.text), len(item.mentions), len(item.claims),
+                             "article" if len(item.text) >= ARTICLE_CHARS else "record", ents)
+                    if syn.pool < n:
+                        made[item.id] = facts
+                else:
+                    facts = made.get(item.source)
+                if facts is not None:
                     report.written += 1
-                    report.text_chars += len(doc.text)
-                    report.mentions += len(doc.mentions)
-                    report.claims += len(doc.claims)
-                    report.kinds["article" if len(doc.text) >= ARTICLE_CHARS else "record"] += 1
-                    report.entity_docs.update({m.entity_id for m in doc.mentions if m.entity_id})
-            report.seconds = time.perf_counter() - t0
-            if progress and (lo // batch) % 5 == 4:
-                progress(f"  {lo + batch} documents, {report.docs_per_s:.0f} docs/s")
+                    report.text_chars += facts[0]
+                    report.mentions += facts[1]
+                    report.claims += facts[2]
+                    report.kinds[facts[3]] += 1
+                    report.entity_docs.update(facts[4])
+                yield item
+
+        def step(written: int, seconds: float) -> None:
+            report.seconds = seconds
+            if progress and (written // batch) % 5 == 0:
+                progress(f"  {start + written} documents, {report.docs_per_s:.0f} docs/s")
+
+        if bulk:
+            store_bulk.load(store, counted(generate(syn, start, n, jobs)), batch=batch, progress=step)
+        else:
+            docs = counted(syn.full(i) for i in range(start, n))
+            for lo in range(start, n, batch):
+                with store.batch(f"writing synthetic documents {lo}..{min(n, lo + batch)}"):
+                    for doc in itertools.islice(docs, batch):
+                        store.write(doc)
+                step(report.written, time.perf_counter() - t0)
         report.seconds = time.perf_counter() - t0
     return report
 
 
-def iter_documents(templates: list[Template], n: int, seed: int = 1, articles: float = 0.05) -> Iterator[Document]:
-    """The first ``n`` synthetic documents (without writing them)."""
-    syn = Synth(templates, n, seed=seed, articles=articles)
-    return (syn.document(i) for i in range(n))
+_SYN: list[Synth] = []  # the generator of the worker processes (set before they fork)
+CHUNK = 250  # documents a worker makes per task
+
+
+def _chunk(bounds: tuple[int, int]) -> list:
+    lo, hi = bounds
+    return [_SYN[0].item(i) for i in range(lo, hi)]
+
+
+def generate(syn: Synth, start: int, n: int, jobs: int = 1) -> Iterator:
+    """Items ``start`` .. ``n - 1`` (:meth:`Synth.item`) in order, made by ``jobs`` forked
+    processes (1: here; the copies always here)."""
+    if jobs <= 1 or min(n, syn.pool) - start <= CHUNK:
+        yield from (syn.item(i) for i in range(start, n))
+        return
+    import multiprocessing
+
+    _SYN[:] = [syn]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        top = min(n, syn.pool)
+        for docs in pool.imap(_chunk, [(lo, min(top, lo + CHUNK)) for lo in range(start, top, CHUNK)]):
+            yield from docs
+    yield from (syn.item(i) for i in range(max(start, syn.pool), n))
+
+
+def iter_documents(templates: list[Template], n: int, seed: int = 1, articles: float = 0.05,
+                   pool: int = 0) -> Iterator[Document]:
+    """The first ``n`` synthetic documents (without writing them; ``pool``: see :func:`build`)."""
+    syn = Synth(templates, n, seed=seed, articles=articles, pool=pool)
+    return (syn.full(i) for i in range(n))
+
+
+def iter_items(templates: list[Template], n: int, seed: int = 1, articles: float = 0.05,
+               pool: int = 0) -> Iterator:
+    """The first ``n`` items (documents, and copies past ``pool``) as :func:`build` loads them."""
+    syn = Synth(templates, n, seed=seed, articles=articles, pool=pool)
+    return (syn.item(i) for i in range(n))
 

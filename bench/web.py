@@ -10,9 +10,11 @@
 templates: N records, mostly record pages and about 5% long articles, with the templates'
 mentions, claims and text per document, dates spread over 1900–1991 and entities redrawn from a
 Zipf distribution over a vocabulary that grows with N plus the real authority places (so a few
-entities are in a large share of the documents, most in one or two). Every record goes through
-``Store.write`` inside ``Store.batch`` transactions, then the tantivy index is built
-(``Archive.reindex(backend="tantivy")``). The builder prints docs/s, the measured distributions
+entities are in a large share of the documents, most in one or two). The first ``--pool``
+documents are made so (in ``--jobs`` processes), the rest are copies of them under new ids; all
+are loaded by ``opis.store.bulk.load`` (made documents through ``Store.write``, copies from their
+source's rows, the aggregates and secondary indexes built once at the end), then the tantivy
+index is built by ``--jobs`` processes, a copy's fields taken from its source's. The builder prints docs/s, the measured distributions
 (mentions and claims per document, the entity frequency head) and the database size. An
 existing ``--db`` holding N documents is reused (fewer: the build resumes; it also needs
 ``DB.synth.json``, written at the end of a build, for the probes below).
@@ -188,10 +190,9 @@ def _sizes_mb(path: str) -> tuple[float, float]:
     return db / 2**20, index / 2**20
 
 
-def synthetic_db(n: int, db: str, articles: float, seed: int) -> dict:
+def synthetic_db(n: int, db: str, articles: float, seed: int, pool: int = 0, jobs: int = 2) -> dict:
     """``db`` holding ``n`` synthetic documents and its tantivy index (built unless reused);
     returns the facts of the build (``DB.synth.json``: distributions, probes, text size)."""
-    from opis import Archive
     from opis.store import Store
 
     synth = _bench_module("synth")
@@ -212,23 +213,28 @@ def synthetic_db(n: int, db: str, articles: float, seed: int) -> dict:
     kinds = Counter(t.kind for t in templates)
     print(f"templates: {len(templates)} real documents ({kinds['record']} record pages, {kinds['article']} articles)"
           f"; building {n - have} documents into {db}" + (f" (resuming at {have})" if have else ""), flush=True)
-    report = synth.build(db, n, templates, seed=seed, articles=articles,
+    pool = min(n, pool or n)
+    if pool < n:
+        print(f"  the first {pool} documents made from the templates, the other {n - pool} copies of them", flush=True)
+    report = synth.build(db, n, templates, seed=seed, articles=articles, pool=pool, jobs=jobs,
                          progress=lambda line: print(line, flush=True))
     for line in report.lines():
         print("  " + line, flush=True)
-    if report.docs_per_s:
-        print(f"  at this rate 1,000,000 documents take {1e6 / report.docs_per_s / 3600:.1f} h to write", flush=True)
     t = time.perf_counter()
-    with Archive(db) as archive:
-        archive.reindex(backend="tantivy")
+    from opis.search.tantivy_index import TantivyBackend
+
+    copies = {synth.doc_id(seed, i): synth.doc_id(seed, i % pool) for i in range(pool, n)}
+    with Store(db) as store:
+        TantivyBackend(store, sync=False).rebuild(jobs=jobs, copies=copies)
     tantivy_s = time.perf_counter() - t
-    print(f"  tantivy index built in {tantivy_s:.0f}s", flush=True)
-    persons = sorted(e for e, c in report.entity_docs.items() if c == 1 and e.startswith("person"))
+    print(f"  tantivy index built in {tantivy_s:.0f}s ({jobs} processes)", flush=True)
+    fewest = min((c for e, c in report.entity_docs.items() if e.startswith("person")), default=1)
+    persons = sorted(e for e, c in report.entity_docs.items() if c == fewest and e.startswith("person"))
     places = [e for e, _ in report.entity_docs.most_common() if e.startswith("place:")]
     archives = Counter(r.archive for t in templates for r in t.doc.archival_refs if r.archive)
     meta = {
         "docs": n, "built": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "articles": articles,
-        "resumed_at": have, "build_s": round(report.seconds, 1), "docs_per_s": round(report.docs_per_s, 1),
+        "resumed_at": have, "pool": pool, "build_s": round(report.seconds, 1), "docs_per_s": round(report.docs_per_s, 1),
         "tantivy_s": round(tantivy_s, 1), "text_chars_per_doc": report.text_chars / max(report.written, 1),
         "lines": report.lines(),
         "probes": {"place": places[0] if places else "place:china",
@@ -245,8 +251,19 @@ def probes(db: str, n: int, meta: dict) -> dict[str, str]:
 
     with Archive(db, readonly=True) as archive:
         mid = archive.list(1, n // 2).documents[0]["id"]
+        # the place in the most documents and a person in the fewest, read from the archive
+        # (the same choice whatever the build reported)
+        place = next((e["id"] for e in archive.entities("PLACE", limit=1)), None)
+        person = next((e["id"] for e in archive.entity_index("PERSON", sort="documents", limit=1,
+                                                                offset=max(0, archive.entity_type_counts()["PERSON"] - 1))),
+                      None)
     p = dict(meta.get("probes") or {})
-    return {"doc": mid, "mid": str(n // 2), "deep_page": str(max(1, min(100000, n // 50 // 2))), "year": "1950",
+    p.update({k: v for k, v in (("place", place), ("person", person)) if v})
+    # (the deepest offsets the pages and the API accept: a page costs its depth up to there)
+    from opis.web.views.home import MAX_PAGE, PAGE
+
+    return {"doc": mid, "mid": str(min(100_000, n // 2)), "deep_page": str(max(1, min(MAX_PAGE, n // PAGE // 2))),
+            "year": "1950",
             "place": p.get("place") or "place:china", "person": p.get("person") or "person:nikita-khrushchev",
             "archive": p.get("archive") or "GARF"}
 
@@ -386,7 +403,7 @@ def run_synthetic(args) -> None:
     web_load = _bench_module("web_load")
     n = args.docs
     db = args.db or f"/tmp/opis-web-{n}.db"
-    meta = synthetic_db(n, db, args.articles, args.seed)
+    meta = synthetic_db(n, db, args.articles, args.seed, args.pool, args.jobs)
     text_mb = meta.get("text_chars_per_doc", 0) * n / 2**20
     size, tsize = _sizes_mb(db)
     print(f"database {db}: {size:.0f} MB ({size * 2**20 / n / 1024:.1f} KB/document"
@@ -398,6 +415,12 @@ def run_synthetic(args) -> None:
     urls = [str(httpx.URL(u.format(**values))) for u in URLS
             if not args.only or any(part in u for part in args.only.split(","))]
     print("probes: " + ", ".join(f"{k}={v}" for k, v in values.items()), flush=True)
+    if args.asgi:  # in process, no HTTP: the server's own time per page, one request at a time
+        client = AsgiClient(create_app(db))
+        print(f"in process (ASGI, {args.runs} requests each, one at a time):", flush=True)
+        worst = report(client, urls, args.runs)
+        print(f"docs={n} asgi_max_p95_ms={worst:.1f}")
+        return
     one: dict[str, Timing] = {}
     many: dict[str, Timing] = {}
     with web_load.Server(db, workers=args.workers) as server:
@@ -452,8 +475,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="--docs: server processes (opis serve --workers)")
     ap.add_argument("--articles", type=float, default=0.05, help="--docs: share of long articles among the documents")
     ap.add_argument("--seed", type=int, default=1, help="--docs: seed of the synthetic corpus")
+    ap.add_argument("--pool", type=int, default=20000, help="--docs: documents made from the templates; the"
+                    " others are copies of them under new ids (bench/synth.py; 0: all made)")
+    ap.add_argument("--jobs", type=int, default=2, help="--docs: processes making documents and the search index")
     ap.add_argument("--only", default="", help="--docs: time only the URLs (of URLS) containing one of these, comma-separated")
     ap.add_argument("--build-only", action="store_true", help="--docs: build (or check) the database, time nothing")
+    ap.add_argument("--asgi", action="store_true", help="--docs: time the pages in process (the ASGI app, no HTTP,"
+                    " one connection) instead of over HTTP")
     args = ap.parse_args()
     if args.docs:
         run_synthetic(args)

@@ -48,7 +48,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -155,30 +155,110 @@ def sample_level(doc_id: str) -> int:
 def _document(doc: Document, key: int = 1) -> tantivy.Document:
     """The index's document for a record: its id, analysed text (with word pairs), filter
     terms, facet labels, year, sample levels and access key (``key``)."""
+    return tantivy.Document(**_fields(doc, key))
+
+
+def _fields(doc: Document, key: int = 1) -> dict[str, Any]:
+    """The fields of :func:`_document` as plain values."""
+    return _identified(_content(doc), doc.id, key)
+
+
+def _content(doc: Document) -> dict[str, Any]:
+    """The fields of a document that do not depend on its id (the same for two documents whose
+    records differ only in their identity), in the order of :func:`_identified`."""
     row = index_row(doc)
     values = [v for v in [row.title] * TITLE_COPIES + [row.summary] * SUMMARY_COPIES + [row.body] if v]
-    fields: dict[str, Any] = {"id": doc.id, "all": values + [pairs(v) for v in values], ACCESS: str(key)}
+    fields: dict[str, Any] = {"all": values + [pairs(v) for v in values]}
     changed = sorted(f"{word} {term}" for word, term in words_of(doc))
     if changed:
         fields[WORDS] = changed
-    level = sample_level(doc.id)
-    if level:
-        fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
     for name in FILTER_FIELDS:
         value = row.date_terms if name == "date" else row.filters.get(name)
         if value:
             fields[name] = value
-    if level >= COPY_LEVEL:
-        for name in ("all", *FILTER_FIELDS):
-            if name in fields:
-                fields[COPY + name] = fields[name]
     for name in FACET_FIELDS:
         labels = [v for v in row.facets.get(name) or [] if v]
         if labels:
             fields["f_" + name] = labels
     if row.year is not None:
         fields["year"] = int(row.year)
-    return tantivy.Document(**fields)
+    return fields
+
+
+def _identified(content: dict[str, Any], doc_id: str, key: int = 1) -> dict[str, Any]:
+    """The fields of the document ``doc_id`` with ``content``: its id, access key, sample levels,
+    and the copies of its searchable fields when it is in the copied sample."""
+    level = sample_level(doc_id)
+    fields: dict[str, Any] = {"id": doc_id, "all": content["all"], ACCESS: str(key)}
+    if WORDS in content:
+        fields[WORDS] = content[WORDS]
+    if level:
+        fields["sample"] = [f"s{k}" for k in range(1, level + 1)]
+    for name in FILTER_FIELDS:
+        if name in content:
+            fields[name] = content[name]
+    if level >= COPY_LEVEL:
+        for name in ("all", *FILTER_FIELDS):
+            if name in fields:
+                fields[COPY + name] = fields[name]
+    for key, value in content.items():
+        if key.startswith("f_") or key == "year":
+            fields[key] = value
+    return fields
+
+
+_WORKER: list = []  # (a forked rebuild worker) its own read-only store
+PARALLEL_MIN = 1000  # a rebuild of fewer documents is made in one process
+
+
+def _contents_of(job: tuple[str, list[str]]) -> list[tuple[str, dict[str, Any], int]]:
+    """(in a worker process) The id-free fields of the stored documents of ``ids``, in order,
+    each with its id and access key."""
+    from opis.store import Store
+
+    path, ids = job
+    if not _WORKER:
+        _WORKER.append(Store(path, readonly=True))
+    return [(doc_id, _content(doc), key) for doc_id, doc, key in _documents(_WORKER[0], ids) if doc is not None]
+
+
+def _contents(store, ids: list[str], jobs: int) -> Iterator[tuple[str, dict[str, Any], int]]:
+    """(id, id-free fields, access key) of the stored documents of ``ids`` in order, made by ``jobs`` forked
+    processes reading the database themselves (SQLite; else, or with ``jobs`` 1, here)."""
+    if jobs <= 1 or not isinstance(store.path, str | Path) or "://" in str(store.path) or len(ids) < PARALLEL_MIN:
+        for doc_id, doc, key in _documents(store, ids):
+            if doc is not None:
+                yield doc_id, _content(doc), key
+        return
+    import multiprocessing
+
+    chunks = [(str(store.path), ids[i:i + 500]) for i in range(0, len(ids), 500)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for contents in pool.imap(_contents_of, chunks):
+            yield from contents
+
+
+def _all_fields(store, ids: list[str], jobs: int, copies: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    """The fields of the stored documents of ``ids``, in order. ``copies``: document id -> the
+    id of a stored document whose record differs from it only in its identity (a bulk load's
+    copies): the fields of such a document are made once, from the source, for all its copies."""
+    if not copies:
+        for doc_id, content, key in _contents(store, ids, jobs):
+            yield _identified(content, doc_id, key)
+        return
+    from opis.store.collections import keys_of
+
+    shared = {doc_id: content for doc_id, content, _key in
+              _contents(store, list(dict.fromkeys(copies.values())), jobs)}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        keys = keys_of(store, chunk)  # each copy's own access key
+        for doc_id in chunk:
+            content = shared.get(copies.get(doc_id, doc_id))
+            if content is None:
+                content = next((c for _i, c, _k in _contents(store, [doc_id], 1)), None)
+            if content is not None and doc_id in keys:
+                yield _identified(content, doc_id, keys[doc_id])
 
 
 def _documents(store, ids: list[str]) -> Iterator[tuple[str, Document | None, int]]:
@@ -341,14 +421,16 @@ class TantivyBackend:
         self.summaries.bring_in_step(self.conn, last, uuid, sample_level)
         return len(ids)
 
-    def rebuild(self, batch: int = 5000) -> int:
+    def rebuild(self, batch: int = 5000, jobs: int = 1, copies: Mapping[str, str] | None = None) -> int:
         """Build the index afresh from the stored documents, as one segment.
 
         The documents of the copied sample (level COPY_LEVEL and up) are added first, the
         highest levels first, so that every sample level is a block of neighbouring document
         ids: facet counting on a sample then reads the columns of a small region of the index
         (measured: half the time of the same number of scattered documents). The rest follow
-        in the order of their ids.
+        in the order of their ids. ``jobs`` processes read and analyse the records (a SQLite
+        store; the index is the same whatever their number); ``copies``: documents known to
+        differ from another only in their identity (:func:`_all_fields`).
 
         One writer thread commits a large rebuild in MERGE_PARTS equal parts, which tantivy's
         merge policy merges into one segment before the rebuild returns: every search then
@@ -368,10 +450,8 @@ class TantivyBackend:
         n = 0
         with self._writing(last, uuid, REBUILD_HEAP, 1) as writer:
             writer.delete_all_documents()
-            for _doc_id, doc, key in _documents(self.store, first + [i for i in ids if i not in skip]):
-                if doc is None:
-                    continue
-                writer.add_document(_document(doc, key))
+            for fields in _all_fields(self.store, first + [i for i in ids if i not in skip], jobs, copies):
+                writer.add_document(tantivy.Document(**fields))
                 n += 1
                 if n % part == 0 and n < total:
                     writer.commit()

@@ -14,6 +14,8 @@ each document's write and delete, so the aggregates move with the base tables ro
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 UNDATED = "~"  # date_key of an undated document or claim: sorts after every ISO date
 
@@ -42,9 +44,25 @@ _LINK = "INSERT OR IGNORE INTO claim_entities (entity_id, date_key, claim_id, ro
 _KINDS = "SELECT coalesce(kind, '') AS kind, count(*) AS n FROM claims WHERE {where} GROUP BY coalesce(kind, '')"
 
 
+_DEFERRED: set[int] = set()  # ids of the connections that count nothing per document (a bulk load)
+
+
+@contextmanager
+def deferred(conn) -> Iterator[None]:
+    """Inside: the per-document functions below do nothing on ``conn`` (a bulk load, which
+    recounts everything with :func:`rebuild` at its end: ``opis.store.bulk``)."""
+    _DEFERRED.add(id(conn))
+    try:
+        yield
+    finally:
+        _DEFERRED.discard(id(conn))
+
+
 # --- per document (inside the write or delete transaction) ------------------------------------
 def add_mentions(conn: sqlite3.Connection, doc_id: str, date_earliest: str | None) -> None:
     """Count the mentions just written for ``doc_id`` into the entity aggregates."""
+    if id(conn) in _DEFERRED:
+        return
     conn.execute(
         "INSERT INTO entity_docs (entity_id, date_key, doc_id, mentions, discussed)"
         + _ENTITY_DOCS.format(date="?", join="", where="m.doc_id = ?"), (date_earliest or UNDATED, doc_id))
@@ -56,6 +74,8 @@ def add_mentions(conn: sqlite3.Connection, doc_id: str, date_earliest: str | Non
 
 def remove_mentions(conn: sqlite3.Connection, doc_id: str) -> None:
     """Take the stored mentions of ``doc_id`` out of the entity aggregates (before they are deleted)."""
+    if id(conn) in _DEFERRED:
+        return
     conn.execute(_COUNTS.format(op="-"), (doc_id,))
     conn.execute("DELETE FROM entity_docs WHERE doc_id = ?", (doc_id,))
     gone = conn.execute(_SURFACES.format(where="doc_id = ?"), (doc_id,)).fetchall()
@@ -67,6 +87,8 @@ def remove_mentions(conn: sqlite3.Connection, doc_id: str) -> None:
 
 def add_claims(conn: sqlite3.Connection, doc_id: str) -> None:
     """Link the claims just written for ``doc_id`` to their entities and count their kinds."""
+    if id(conn) in _DEFERRED:
+        return
     for sql in _CLAIM_LINKS:
         conn.execute(_LINK + sql.format(where="c.doc_id = ?"), (doc_id,))
     conn.execute("INSERT INTO claim_kinds (kind, claims) " + _KINDS.format(where="doc_id = ?")
@@ -75,6 +97,8 @@ def add_claims(conn: sqlite3.Connection, doc_id: str) -> None:
 
 def remove_claims(conn: sqlite3.Connection, doc_id: str) -> None:
     """Take the stored claims of ``doc_id`` out of the claim aggregates (before they are deleted)."""
+    if id(conn) in _DEFERRED:
+        return
     conn.execute("DELETE FROM claim_entities WHERE claim_id IN (SELECT id FROM claims WHERE doc_id = ?)", (doc_id,))
     gone = conn.execute(_KINDS.format(where="doc_id = ?"), (doc_id,)).fetchall()
     conn.executemany("UPDATE claim_kinds SET claims = claims - ? WHERE kind = ?", [(n, k) for k, n in gone])

@@ -260,8 +260,11 @@ def list_claims(
     offset: int = 0,
     kind: str | None = None,
     dated: bool = False,
+    sentences: bool = True,
 ) -> list[dict[str, Any]]:
-    """Stored claims, oldest first (undated last), optionally filtered; ``limit`` from ``offset``.
+    """Stored claims, oldest first (undated last), optionally filtered; ``limit`` from ``offset``
+    (``sentences``: each claim's sentence cut from its document's text; else a claim kept as
+    offsets has them under ``CUT``, for :func:`with_sentences` to fill).
 
     ``about``: an entity id (``place:tacheng``: claims whose place or reporting party it is,
     one index range) or words (matched with their synonyms in what the claim counts, its kind,
@@ -272,12 +275,13 @@ def list_claims(
     lo, hi = date_bounds(date_from, date_to)
     raw = _kinds_for(store, kind)
     if raw is None:
-        return _run(store, _query(store, about, lo, hi, place, doc_id, dated=dated), limit, offset)
-    # one index range per stored kind, merged in date order
-    top = None if limit is None else offset + limit
-    runs = [_run(store, _query(store, about, lo, hi, place, doc_id, k, dated), top, 0) for k in raw]
-    merged = list(heapq.merge(*runs, key=_order_key))
-    return merged[offset:] if limit is None else merged[offset : offset + limit]
+        out = _run(store, _query(store, about, lo, hi, place, doc_id, dated=dated), limit, offset)
+    else:  # one index range per stored kind, merged in date order
+        top = None if limit is None else offset + limit
+        runs = [_run(store, _query(store, about, lo, hi, place, doc_id, k, dated), top, 0) for k in raw]
+        merged = list(heapq.merge(*runs, key=_order_key))
+        out = merged[offset:] if limit is None else merged[offset : offset + limit]
+    return with_sentences(store, out) if sentences else out
 
 
 def _order_key(c: dict[str, Any]) -> tuple[str, str, int]:
@@ -315,7 +319,7 @@ def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             args += [-1 if limit is None else limit, offset]
-        return with_sentences(store, [_claim_dict(r) for r in store.conn.execute(sql, args)])
+        return [_claim_dict(r) for r in store.conn.execute(sql, args)]
     conds, cargs = _prefilter(q)
     if limit is not None:
         sql += f" LIMIT {MAX_SCAN}"
@@ -337,7 +341,7 @@ def _run(store, q: _Query, limit: int | None, offset: int) -> list[dict[str, Any
             skip -= 1
             continue
         out.append(c)
-    return with_sentences(store, out)
+    return out
 
 
 def claim_kinds(store, limit: int = 200) -> list[dict[str, Any]]:
@@ -385,7 +389,8 @@ def compare_claims(
     groups are formed among the dated claims ``offset``..``offset + limit`` in date order
     (None: all of them), of one ``kind`` as compared (:func:`claim_kinds`) or of all kinds.
     """
-    claims = list_claims(store, about, date_from, date_to, place, limit=limit, offset=offset, kind=kind, dated=True)
+    claims = list_claims(store, about, date_from, date_to, place, limit=limit, offset=offset, kind=kind, dated=True,
+                         sentences=False)  # (the sentences of the grouped claims alone are cut, below)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
         if not c["date"]["earliest"]:
@@ -398,6 +403,9 @@ def compare_claims(
         if len({c["doc_id"] for c in cl}) >= min_sources
     ]
     groups.sort(key=lambda g: (g["date"]["earliest"], g["kind"]))
+    with_sentences(store, [c for g in groups for c in g["claims"]])
+    for c in claims:  # (a claim left out of every group keeps no offsets key)
+        c.pop(CUT, None)
     return groups
 
 

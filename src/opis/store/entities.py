@@ -48,27 +48,29 @@ def mention_rows(doc: Document) -> list[tuple]:
             for m in doc.mentions if m.type in ENTITY_TYPES]
 
 
+def entity_rows(doc: Document) -> list[tuple]:
+    """The ``entities`` rows :func:`write` upserts for ``doc`` (ENTITY_UPSERT's parameters)."""
+    return [(e.id, e.type, e.label, _variants_json(e.variants), e.lat, e.lon, e.country,
+             e.wikidata, e.geonames, int(e.authority), e.description) for e in doc.entities]
+
+
 def write(conn: sqlite3.Connection, doc: Document) -> None:
     """Write the document's entities and mentions, and count them into the aggregates."""
-    conn.executemany(
-        """INSERT INTO entities (id, type, label, variants, lat, lon, country, wikidata, geonames, authority,
-             description)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?)
-           ON CONFLICT(id) DO UPDATE SET type=excluded.type, label=excluded.label, variants=excluded.variants,
-             lat=excluded.lat, lon=excluded.lon, country=excluded.country, wikidata=excluded.wikidata,
-             geonames=excluded.geonames, authority=excluded.authority, description=excluded.description""",
-        [
-            (e.id, e.type, e.label, _variants_json(e.variants), e.lat, e.lon, e.country,
-             e.wikidata, e.geonames, int(e.authority), e.description)
-            for e in doc.entities
-        ],
-    )
+    conn.executemany(ENTITY_UPSERT, entity_rows(doc))
     conn.executemany(
         "INSERT INTO mentions (doc_id, n, span_start, span_end, surface, type, entity_id, gloss, source, note, role)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [(doc.id, n, *row) for n, row in enumerate(mention_rows(doc))],
     )
     aggregates.add_mentions(conn, doc.id, doc.date.earliest if doc.date else None)
+
+
+ENTITY_UPSERT = """INSERT INTO entities (id, type, label, variants, lat, lon, country, wikidata, geonames, authority,
+             description)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT(id) DO UPDATE SET type=excluded.type, label=excluded.label, variants=excluded.variants,
+             lat=excluded.lat, lon=excluded.lon, country=excluded.country, wikidata=excluded.wikidata,
+             geonames=excluded.geonames, authority=excluded.authority, description=excluded.description"""
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:

@@ -81,13 +81,17 @@ def _cases(name: str) -> list[str]:
 
 def _prefixed(conn: sqlite3.Connection, column: str, where: str, args: list[Any], prefix: str,
               table: str = "mentions") -> list[str]:
-    """Distinct values of ``column`` in mentions starting with ``prefix`` (an index range, at most
-    MAX_NAMES); the entity ids are read from ``entity_docs`` (the entities that have mentions)."""
-    sql = (
-        f"SELECT DISTINCT {column} FROM {table} WHERE {where} AND {column} >= ? AND {column} < ?"
-        f" ORDER BY {column} LIMIT {MAX_NAMES}"
+    """Distinct values of ``column`` in ``table`` starting with ``prefix``, at most MAX_NAMES,
+    by a loose index scan: one index seek per distinct value (never a walk over every row of a
+    value: a common name has hundreds of thousands of mentions in a large archive)."""
+    step = f"SELECT min({column}) FROM {table} WHERE {where} AND {column} > s.v AND {column} < ?"
+    sql = (  # (k counts the steps: PostgreSQL refuses a LIMIT inside a recursive query)
+        f"WITH RECURSIVE s(v, k) AS (SELECT min({column}), 1 FROM {table} WHERE {where} AND {column} >= ?"
+        f" AND {column} < ? UNION ALL SELECT ({step}), s.k + 1 FROM s WHERE s.v IS NOT NULL AND s.k < {MAX_NAMES})"
+        " SELECT v FROM s WHERE v IS NOT NULL"
     )
-    return [r[0] for r in conn.execute(sql, [*args, prefix, prefix + "\U0010ffff"])]
+    end = prefix + "\U0010ffff"
+    return [r[0] for r in conn.execute(sql, [*args, prefix, end, *args, end])][:MAX_NAMES]
 
 
 def mention_match(store, term: str, type_: str) -> MentionMatch:
@@ -105,8 +109,8 @@ def mention_match(store, term: str, type_: str) -> MentionMatch:
     prefixes = {f"{type_.lower()}:{dashed}", f"{type_.lower()}~{dashed}"} if dashed else set()
     if entity_id and ":" in entity_id:
         prefixes.add(entity_id)
-    for prefix in sorted(prefixes):
-        ids += _prefixed(conn, "entity_id", "1 = 1", [], prefix, "entity_docs")
+    for prefix in sorted(prefixes):  # (the entities some document mentions)
+        ids += _prefixed(conn, "id", "n_documents > 0", [], prefix, "entities")
     surfaces: list[str] = []
     glosses: list[str] = []
     for spelling in _cases(term if ":" not in term else name):
@@ -363,17 +367,34 @@ def _spans(conn, scope: Scope, docs: list[str]) -> list[Spans]:
         if known is not None:
             out.append(known)
             continue
-        cond, args = f.sql("m")
-        spans: dict[str, list[tuple[int | None, int | None]]] = {}
-        # (CROSS JOIN: the documents first, then each one's range of mentions by its key; left to
-        # itself SQLite may walk the index of every mention of the type instead, 1-2 s at 10,000
-        # documents)
-        for doc_id, start, end in conn.execute(
-            f"SELECT m.doc_id, m.span_start, m.span_end FROM json_each(?) AS j CROSS JOIN mentions m"
-            f" WHERE m.doc_id = j.value AND {cond}", [json.dumps(docs), *args]):
-            spans.setdefault(doc_id, []).append((start, end))
-        out.append(spans)
+        out.append(_doc_spans(conn, f, docs))
     return out
+
+
+# the index that holds each list of values of a filter, then the document and position (mentions
+# is keyed by (doc_id, n): a secondary index's entries end with the key)
+_BY_DOC_INDEX = {"entity_id": "mentions_entity", "surface": "mentions_type_surface", "gloss": "mentions_gloss"}
+
+
+def _doc_spans(conn, f: MentionMatch, docs: list[str]) -> Spans:
+    """The spans of the mentions ``f`` names in ``docs``: for each list of values (entity ids,
+    surfaces, glosses) one seek per document and value in the index of that column, so that only
+    the matching mentions are read (not every mention of each document: an article has hundreds).
+    (CROSS JOIN: the documents first; left to itself SQLite may walk every mention of a value.)"""
+    cond, args = f.sql("m")
+    seen: dict[tuple[str, int], tuple[str, int | None, int | None]] = {}
+    for column, values in (("entity_id", f.entity_ids), ("surface", f.surfaces), ("gloss", f.glosses)):
+        if not values:
+            continue
+        sql = (f"SELECT m.doc_id, m.n, m.span_start, m.span_end FROM json_each(?) AS j CROSS JOIN mentions m"
+               f" INDEXED BY {_BY_DOC_INDEX[column]} WHERE m.{column} IN ({','.join('?' * len(values))})"
+               f" AND m.doc_id = j.value AND {cond}")
+        for doc_id, n, start, end in conn.execute(sql, [json.dumps(docs), *values, *args]):
+            seen[(doc_id, n)] = (doc_id, start, end)
+    spans: Spans = {}
+    for doc_id, start, end in seen.values():
+        spans.setdefault(doc_id, []).append((start, end))
+    return spans
 
 
 def _near(spans: list[tuple[int | None, int | None]], start: int | None, end: int | None) -> bool:

@@ -5,6 +5,7 @@ a cursor so that every page costs the same whatever the size of the archive."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -59,11 +60,16 @@ def by_year(items: list[dict]) -> list[dict]:
     return [{"year": y, "documents": list(years[y].values())} for y in order]
 
 
-def overview(years: list[dict]) -> list[dict]:
-    """The dated years with their counts and a bar width (percent of the busiest year)."""
+def overview(years: list[dict], params: dict | None = None) -> list[dict]:
+    """The dated years with their counts, a bar width (percent of the busiest year) and the link
+    to the year (``href``: the timeline with ``params`` narrowed to that year; made here once per
+    year, the page shows it twice)."""
     dated = [y for y in years if y["year"]]
     top = max((y["documents"] + y["claims"] + y["events"] for y in dated), default=0) or 1
-    return [{**y, "total": (t := y["documents"] + y["claims"] + y["events"]), "width": max(1, round(100 * t / top))}
+    keep = {k: v for k, v in (params or {}).items() if v not in (None, "") and k not in ("date_from", "date_to")}
+    base = "/timeline?" + (urlencode(keep) + "&" if keep else "")
+    return [{**y, "total": (t := y["documents"] + y["claims"] + y["events"]), "width": max(1, round(100 * t / top)),
+             "href": f"{base}date_from={y['year']}&date_to={y['year']}"}
             for y in dated]
 
 
@@ -82,7 +88,7 @@ def timeline_page(request: Request, place: str | None = Query(None, max_length=2
     params = {"place": place, "person": person, "date_from": date_from, "date_to": date_to}
     return render(request, "timeline.html", {
         "title": "Timeline", "items": items, "groups": by_year(items), "notice": notice,
-        "years": overview(archive.timeline_years()), "cursor": cursor or "", "next_cursor": page["next"],
+        "years": overview(archive.timeline_years(), params), "cursor": cursor or "", "next_cursor": page["next"],
         "params": params, "place": place or "", "person": person or "", "date_from": date_from or "",
         "date_to": date_to or "",
     })
