@@ -20,12 +20,14 @@ ratio (ingest + embed) / ingest. Also the embedding of the distinct passages onl
 embeds a passage text repeated across documents once: copies, page furniture).
 
 ``scale``: ``--docs`` synthetic documents of ``--passages`` passages each, their vectors made
-from the real passages' embeddings of the corpus (a real vector plus a share of another and
-noise, normalised, so the synthetic space keeps the real one's structure), written to the
-``passages`` rows of a fresh store; then the ANN index built (time, size), and the p50/p95 of
-a query (the query's embedding + ``vectors.nearest`` of 300 passages), and the recall@10 of
-the ANN answers against exact search. Size per 1,000 documents: rows (float16 vectors) and
-index.
+from the real passages' embeddings of the corpus (each a random mixture of three real vectors
+plus noise, normalised: the synthetic space keeps the real one's structure without near-copies
+that would make the exact top 10 a matter of float16 rounding), written to the ``passages`` rows
+of a fresh store; then the ANN index built (time, size), and for each search expansion
+(``--expansion``) the recall@10 of ``vectors.nearest`` against exact search and its p50/p95 on
+the real queries of the query set, beside exact search (numpy) measured in the same run, and the
+query embedding's own time (the model: a new query pays it, a repeated one need not). Size per
+1,000 documents: rows (float16 vectors) and index.
 """
 
 from __future__ import annotations
@@ -194,8 +196,31 @@ def _base_vectors(args) -> np.ndarray:
     return embed.embed(passages)
 
 
+def synthetic(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` synthetic passage vectors (float16, normalised) made from the real ones: each a
+    mixture of three real vectors with random (Dirichlet) weights plus noise of norm about 0.5.
+    No two are near-copies of the same real vector (a real vector plus a share of another, the
+    earlier recipe, made clusters of ~600 near-duplicates per real vector at 300,000: an
+    "exact top 10" decided by float16 rounding)."""
+    out = np.empty((n, base.shape[1]), dtype=np.float16)
+    for i in range(0, n, 20_000):
+        m = min(20_000, n - i)
+        w = rng.dirichlet([0.5, 0.5, 0.5], m).astype(np.float32)
+        v = sum(w[:, k:k + 1] * base[rng.integers(0, len(base), m)] for k in range(3))
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        v += 0.5 * rng.standard_normal((m, base.shape[1])).astype(np.float32) / np.sqrt(base.shape[1])
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        out[i:i + m] = v
+    return out
+
+
+def _ms(xs: list[float]) -> str:
+    return f"p50 {1000 * np.percentile(xs, 50):6.2f} ms  p95 {1000 * np.percentile(xs, 95):6.2f} ms"
+
+
 def scale(args) -> None:
-    """The ANN index at ``--docs`` synthetic documents: build time, size, query p95, recall."""
+    """The ANN index at ``--docs`` synthetic documents: build time, size, query p50/p95 (the
+    query's embedding apart), recall@10 against exact search, per search expansion."""
     from opis.search import embed, vectors
     from opis.store import Store
 
@@ -203,16 +228,20 @@ def scale(args) -> None:
     base = _base_vectors(args)
     n = args.docs * args.passages
     print(f"{len(base)} real passage vectors; {args.docs} documents x {args.passages} passages = {n} vectors")
+    spec = json.loads(QUERIES.read_text(encoding="utf-8"))
+    texts = [q["q"] for q in spec["queries"]]
+    embed.embed_query("warm up the model")
+    qvecs, embed_lat = [], []
+    for q in texts:
+        t = time.perf_counter()
+        qvecs.append(embed.embed_query(q))
+        embed_lat.append(time.perf_counter() - t)
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         store = Store(Path(tmp) / "scale.db")
         t = time.perf_counter()
-        all_vecs = np.empty((n, embed.DIM), dtype=np.float16)
+        all_vecs = synthetic(base, n, rng)
         for i in range(0, n, 20_000):
             m = min(20_000, n - i)
-            v = base[rng.integers(0, len(base), m)] + 0.5 * base[rng.integers(0, len(base), m)]
-            v += 0.35 * rng.standard_normal((m, embed.DIM)).astype(np.float32) / np.sqrt(embed.DIM) * 4
-            v /= np.linalg.norm(v, axis=1, keepdims=True)
-            all_vecs[i:i + m] = v.astype(np.float16)
             with store.writing("bench rows"):
                 store.conn.executemany('INSERT INTO passages (doc_id, n, start, "end", vector) VALUES (?, ?, 0, 1, ?)',
                                        [(f"doc{(i + j) // args.passages:07d}", (i + j) % args.passages,
@@ -226,32 +255,44 @@ def scale(args) -> None:
         build = time.perf_counter() - t
         folder = vectors.index_dir(store)
         index_bytes = sum(f.stat().st_size for f in folder.iterdir())
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         rows_bytes = n * (embed.DIM * 2 + 40)  # vector + key columns, before SQLite's page overhead
-        queries = ["refugees from Xinjiang crossing into the Soviet Union", "беженцы из Синьцзяна",
-                   "一九六二年古巴导弹危机", "the Soviet Politburo discusses the war in Afghanistan"] * 25
-        vectors.nearest(store, embed.embed_query("warm"), k=300)
-        lat, recalls = [], []
+        print(f"ANN index build {build:.0f} s ({n / build:,.0f} vectors/s, {os.cpu_count()} threads;"
+              f" connectivity {vectors.CONNECTIVITY}, expansion_add {vectors.EXPANSION_ADD});"
+              f" index {index_bytes / 1e6:.0f} MB; passages rows ~{rows_bytes / 1e6:.0f} MB")
+        print(f"per 1,000 documents: index {index_bytes / args.docs * 1000 / 1e6:.2f} MB,"
+              f" rows {rows_bytes / args.docs * 1000 / 1e6:.2f} MB")
+        # the baseline: exact search, a float32 matrix product over every vector (held in memory)
         exact_all = all_vecs.astype(np.float32)
-        for q in queries:
+        want, exact_lat, gaps = [], [], []
+        for qv in qvecs:
             t = time.perf_counter()
-            qv = embed.embed_query(q)
-            found = vectors.nearest(store, qv, k=300)
-            lat.append(time.perf_counter() - t)
-        for q in queries[:4]:
-            qv = embed.embed_query(q)
-            top = np.argsort(-(exact_all @ qv))[:10]
-            want = {(f"doc{i // args.passages:07d}", int(i % args.passages)) for i in top}
-            got = {(h.doc_id, h.n) for h in vectors.nearest(store, qv, k=10)}
-            recalls.append(len(want & got) / 10)
+            s = exact_all @ qv
+            top = np.argpartition(-s, 11)[:11]
+            top = top[np.argsort(-s[top])]
+            exact_lat.append(time.perf_counter() - t)
+            gaps.append(s[top[9]] - s[top[10]])
+            want.append({(f"doc{i // args.passages:07d}", int(i % args.passages)) for i in top[:10]})
+        print(f"{len(qvecs)} queries (tests/data/meaning/queries.json); exact top 10: median gap between"
+              f" the 10th and 11th score {np.median(gaps):.5f} (float16 step near 0.5: 0.00024)")
+        print(f"query embedding (the model, not cached)   {_ms(embed_lat)}")
+        print(f"exact search (numpy float32, baseline)    {_ms(exact_lat)}")
+        keep = vectors.EXPANSION_SEARCH
+        for ef in args.expansion:
+            vectors.EXPANSION_SEARCH = ef
+            vectors._OPEN.clear()
+            vectors.nearest(store, qvecs[0], k=10)
+            for k in (10, 300):
+                lat, recalls = [], []
+                for qv, w in zip(qvecs, want, strict=True):
+                    t = time.perf_counter()
+                    found = vectors.nearest(store, qv, k=k)
+                    lat.append(time.perf_counter() - t)
+                    recalls.append(len(w & {(h.doc_id, h.n) for h in found[:10]}) / 10)
+                print(f"expansion_search {ef:4d}, nearest {k:3d}: recall@10 {np.mean(recalls):.3f}"
+                      f"  {_ms(lat)}  (x{np.median(lat) / np.median(exact_lat):.2f} of exact)"
+                      f"  + embedding: p95 {1000 * np.percentile(np.add(lat, embed_lat), 95):.1f} ms")
+        vectors.EXPANSION_SEARCH = keep
         store.close()
-    print(f"ANN index build {build:.0f} s; index {index_bytes / 1e6:.0f} MB; passages rows ~{rows_bytes / 1e6:.0f} MB")
-    print(f"per 1,000 documents: index {index_bytes / args.docs * 1000 / 1e6:.2f} MB,"
-          f" rows {rows_bytes / args.docs * 1000 / 1e6:.2f} MB")
-    print(f"query (embed + nearest 300): p50 {1000 * np.percentile(lat, 50):.1f} ms,"
-          f" p95 {1000 * np.percentile(lat, 95):.1f} ms over {len(lat)} queries")
-    print(f"ANN recall@10 against exact search: {np.mean(recalls):.2f}")
-    del found
 
 
 def models(args) -> None:
@@ -312,6 +353,8 @@ def main() -> None:
     s.add_argument("--docs", type=int, default=100_000)
     s.add_argument("--passages", type=int, default=3)
     s.add_argument("--tmp", default=None)
+    s.add_argument("--expansion", type=lambda v: [int(x) for x in v.split(",")], default=[64, 128, 256, 512],
+                   help="search expansions measured (comma-separated)")
     m = sub.add_parser("models")
     m.add_argument("--sample", type=int, default=0, help="passages timed (default: all)")
     args = ap.parse_args()

@@ -120,6 +120,28 @@ def test_passages_rows_cover_every_document(meaning_db):
     assert vectors.sync(store) == 0  # in step: nothing embedded again
 
 
+def test_index_answers_the_exact_nearest_passages(meaning_db):
+    """Every real passage, as a query, finds itself first, and the index's top 10 is the exact
+    top 10 over the stored rows (scores compared, so that equal vectors may swap places)."""
+    import numpy as np
+
+    store, _ids = meaning_db
+    keys, rows = [], []
+    for doc_id, n, blob in store.conn.execute("SELECT doc_id, n, vector FROM passages"):
+        keys.append((doc_id, n))
+        rows.append(embed.unpack(blob).astype(np.float32))
+    matrix = np.vstack(rows)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors.drop(store)
+    for i, query in enumerate(matrix):
+        hits = vectors.nearest(store, query, k=10)
+        exact = np.sort(matrix @ query)[::-1][:10]
+        assert hits[0].score == pytest.approx(1.0, abs=2e-3), keys[i]
+        assert [h.score for h in hits] == pytest.approx(exact.tolist(), abs=2e-3), keys[i]
+    index, _docs, _rows = vectors._loaded(vectors.index_dir(store))
+    assert index.expansion_search == vectors.EXPANSION_SEARCH  # (usearch does not save it with the index)
+
+
 def test_russian_query_finds_the_english_refugee_reports(meaning_db):
     from opis.search import search
 

@@ -38,6 +38,12 @@ HEAD = -1  # the number of a document's head passage (title and summary; no offs
 LAYOUT = "p2"  # how documents are cut into passages: another layout's rows are embedded again
 REPLAY_LIMIT = 2000  # documents changed since the index was built: more, and it is rebuilt
 INDEX_DTYPE = "f16"  # int8 answered 0.80 of the exact top 10 at 30,000 passages, float16 0.93 (bench/meaning.py)
+# The HNSW graph's parameters (bench/meaning.py scale): links per node, the candidates kept while
+# adding and while searching. A search keeps max(EXPANSION_SEARCH, k) candidates; usearch does
+# not save the search expansion with the index, so it is given again when the index is opened.
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 256
 _LOCK = threading.Lock()
 _OPEN: dict[str, tuple[tuple, object, list[str], np.ndarray]] = {}  # folder -> (stamp, index, doc ids, rows)
 
@@ -202,7 +208,7 @@ def index_dir(store) -> Path:
 
 def _db_uuid(store) -> str:
     row = store.conn.execute("SELECT value FROM store_meta WHERE key = 'epoch'").fetchone()
-    return (row[0] if row else "") + f":{embed.MODEL}/{LAYOUT}/{INDEX_DTYPE}"
+    return (row[0] if row else "") + f":{embed.MODEL}/{LAYOUT}/{INDEX_DTYPE}/{CONNECTIVITY}/{EXPANSION_ADD}"
 
 
 def _read_state(path: Path) -> dict | None:
@@ -231,8 +237,8 @@ def rebuild_index(store) -> int:
     tmp = Path(f"{path}.tmp{os.getpid()}")  # (one per process: two may rebuild at once)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    index = Index(ndim=embed.DIM, metric="cos", dtype=INDEX_DTYPE, connectivity=16,
-                  expansion_add=64, expansion_search=128)
+    index = Index(ndim=embed.DIM, metric="cos", dtype=INDEX_DTYPE, connectivity=CONNECTIVITY,
+                  expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
     if vectors:
         index.add(np.arange(len(vectors)), np.vstack(vectors).astype(np.float32), threads=os.cpu_count() or 1)
     index.save(str(tmp / "passages.usearch"))
@@ -271,7 +277,8 @@ def _loaded(path: Path):
         got = _OPEN.get(key)
         if got is not None and got[0] == stamp:
             return got[1], got[2], got[3]
-        index = Index.restore(str(path / "passages.usearch"), view=True)
+        index = Index.restore(str(path / "passages.usearch"), view=True, connectivity=CONNECTIVITY,
+                              expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
         docs = json.loads((path / "docs.json").read_text(encoding="utf-8"))
         rows = np.load(path / "rows.npy")
         _OPEN[key] = (stamp, index, docs, rows)
