@@ -353,7 +353,7 @@ def main() -> None:
     s.add_argument("--docs", type=int, default=100_000)
     s.add_argument("--passages", type=int, default=3)
     s.add_argument("--tmp", default=None)
-    s.add_argument("--expansion", type=lambda v: [int(x) for x in v.split(",")], default=[64, 128, 256, 512],
+    s.add_argument("--expansion", type=lambda v: [int(x) for x in v.split(",")], default=[256, 512, 1024, 2048],
                    help="search expansions measured (comma-separated)")
     m = sub.add_parser("models")
     m.add_argument("--sample", type=int, default=0, help="passages timed (default: all)")
