@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
+from opis.cli.options import db_option, echo_json, json_option, on_archive
 
 
 def register(cli: click.Group) -> None:
@@ -23,18 +23,6 @@ def collections() -> None:
     """
 
 
-def _run(db: str, action):
-    from opis.errors import OpisError
-
-    archive = open_archive(db)
-    try:
-        return action(archive)
-    except OpisError as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
-
-
 def _line(c) -> str:
     users = f"  granted: {', '.join(c.users)}" if c.users else ""
     return f"{c.name:<24} {c.visibility:<10} {c.documents:>8} documents  {c.title or ''}{users}"
@@ -49,7 +37,7 @@ def _line(c) -> str:
 @db_option
 def add(name, title, visibility, db):
     """Make a collection NAME (lower-case letters, digits, '.', '_', '-')."""
-    c = _run(db, lambda a: a.add_collection(name, title, visibility))
+    c = on_archive(db, lambda a: a.add_collection(name, title, visibility))
     click.echo(f"added {c.name} ({c.visibility})")
 
 
@@ -58,7 +46,7 @@ def add(name, title, visibility, db):
 @json_option
 def list_cmd(db, as_json):
     """List the collections: visibility, documents, accounts granted."""
-    found = _run(db, lambda a: a.collections())
+    found = on_archive(db, lambda a: a.collections())
     if as_json:
         echo_json([c.to_dict() for c in found])
         return
@@ -73,7 +61,7 @@ def list_cmd(db, as_json):
 @json_option
 def show(name, limit, db, as_json):
     """One collection and the ids of its first documents."""
-    c, ids = _run(db, lambda a: (a.collection(name), a.collection_documents(name, limit)))
+    c, ids = on_archive(db, lambda a: (a.collection(name), a.collection_documents(name, limit)))
     if as_json:
         echo_json({**c.to_dict(), "document_ids": ids})
         return
@@ -88,7 +76,7 @@ def show(name, limit, db, as_json):
 @db_option
 def grant(name, user, db):
     """Let the account USER see the collection NAME."""
-    c = _run(db, lambda a: a.grant(name, user))
+    c = on_archive(db, lambda a: a.grant(name, user))
     click.echo(f"{user} may see {c.name}")
 
 
@@ -98,7 +86,7 @@ def grant(name, user, db):
 @db_option
 def revoke(name, user, db):
     """Take the access to the collection NAME from the account USER."""
-    c = _run(db, lambda a: a.grant(name, user, allow=False))
+    c = on_archive(db, lambda a: a.grant(name, user, allow=False))
     click.echo(f"{user} may no longer see {c.name}" + (" (it is public)" if c.visibility == "public" else ""))
 
 
@@ -108,7 +96,7 @@ def revoke(name, user, db):
 @db_option
 def visibility_cmd(name, visibility, db):
     """Make the collection NAME public or restricted (VISIBILITY)."""
-    c = _run(db, lambda a: a.set_collection_visibility(name, visibility))
+    c = on_archive(db, lambda a: a.set_collection_visibility(name, visibility))
     click.echo(f"{c.name} is {c.visibility}")
 
 
@@ -119,7 +107,7 @@ def visibility_cmd(name, visibility, db):
 def assign(name, ids, db):
     """Put the documents IDS (ids or unique prefixes) in the collection NAME; documents only in the
     default public collection leave it."""
-    n = _run(db, lambda a: a.assign(ids, [name]))
+    n = on_archive(db, lambda a: a.assign(ids, [name]))
     click.echo(f"{n} documents put in {name}")
 
 
@@ -130,5 +118,5 @@ def assign(name, ids, db):
 def unassign(name, ids, db):
     """Take the documents IDS out of the collection NAME (a document left in none goes back into the
     default public collection)."""
-    n = _run(db, lambda a: a.assign(ids, [name], remove=True))
+    n = on_archive(db, lambda a: a.assign(ids, [name], remove=True))
     click.echo(f"{n} documents taken out of {name}")

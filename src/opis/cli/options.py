@@ -61,6 +61,18 @@ def open_archive(db: str, must_exist: bool = True, readonly: bool = False, verif
         fail(str(exc))
 
 
+def on_archive(db: str, action):
+    """``action(archive)`` on the archive at ``db``, closed after; an :class:`~opis.errors.OpisError`
+    it raises is one error line."""
+    archive = open_archive(db)
+    try:
+        return action(archive)
+    except OpisError as exc:
+        fail(str(exc))
+    finally:
+        archive.close()
+
+
 def echo_json(data: Any, indent: int | None = 2) -> None:
     """Print data as JSON (non-ASCII kept, unknown types as strings)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent, default=str))

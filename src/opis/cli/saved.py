@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
+from opis.cli.options import db_option, echo_json, json_option, on_archive
 
 
 def register(cli: click.Group) -> None:
@@ -21,18 +21,6 @@ def saved() -> None:
     """Saved searches: what is new in them since you last looked, and an Atom feed for each."""
 
 
-def _run(db: str, action):
-    from opis.errors import OpisError
-
-    archive = open_archive(db)
-    try:
-        return action(archive)
-    except OpisError as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
-
-
 @saved.command("add")
 @click.argument("name")
 @click.argument("query")
@@ -41,7 +29,7 @@ def _run(db: str, action):
 @json_option
 def add(name, query, exact, db, as_json):
     """Save QUERY (the search language of 'opis search') under NAME."""
-    s = _run(db, lambda a: a.save_search(name, query, exact=exact))
+    s = on_archive(db, lambda a: a.save_search(name, query, exact=exact))
     if as_json:
         echo_json(s.to_dict())
     else:
@@ -53,7 +41,7 @@ def add(name, query, exact, db, as_json):
 @json_option
 def list_(db, as_json):
     """The saved searches, each with how many matching documents were ingested since its last visit."""
-    found = _run(db, lambda a: a.saved_searches())
+    found = on_archive(db, lambda a: a.saved_searches())
     if as_json:
         echo_json([s.to_dict() for s in found])
         return
@@ -81,7 +69,7 @@ def show(saved_id, limit, keep, db, as_json):
             a.visit_saved(saved_id)
         return s, new, result
 
-    s, new, result = _run(db, action)
+    s, new, result = on_archive(db, action)
     new_ids = {h["id"] for h in new["hits"]}
     if as_json:
         echo_json({"saved": s.to_dict(), "new": new, "results": result})
@@ -109,14 +97,14 @@ def feed(saved_id, base, revoke, as_xml, db):
 
     base = base.rstrip("/")
     if as_xml:
-        click.echo(_run(db, lambda a: a.saved_feed_of(saved_id, base=base, host=urlsplit(base).hostname or ""))
+        click.echo(on_archive(db, lambda a: a.saved_feed_of(saved_id, base=base, host=urlsplit(base).hostname or ""))
                    , nl=False)
         return
     if revoke:
-        _run(db, lambda a: a.revoke_saved_feed(saved_id))
+        on_archive(db, lambda a: a.revoke_saved_feed(saved_id))
         click.echo(f"feed of #{saved_id} revoked")
         return
-    token = _run(db, lambda a: a.saved_feed_token(saved_id))
+    token = on_archive(db, lambda a: a.saved_feed_token(saved_id))
     click.echo(f"{base}/saved/{saved_id}/feed.atom?token={token}")
 
 
@@ -125,5 +113,5 @@ def feed(saved_id, base, revoke, as_xml, db):
 @db_option
 def remove(saved_id, db):
     """Delete saved search SAVED_ID and its feed."""
-    _run(db, lambda a: a.remove_saved(saved_id))
+    on_archive(db, lambda a: a.remove_saved(saved_id))
     click.echo(f"removed #{saved_id}")

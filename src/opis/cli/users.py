@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from opis.cli.options import db_option, echo_json, fail, json_option, open_archive
+from opis.cli.options import db_option, echo_json, json_option, on_archive
 
 ROLES = ("reader", "editor", "admin")
 
@@ -31,18 +31,6 @@ def _password(from_stdin: bool, confirm: bool = True) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
 
-def _run(db: str, action):
-    from opis.errors import OpisError
-
-    archive = open_archive(db)
-    try:
-        return action(archive)
-    except OpisError as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
-
-
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="reader", show_default=True, help="What the account may do.")
@@ -52,7 +40,7 @@ def _run(db: str, action):
 def add(name, role, password_stdin, no_password, db):
     """Add an account NAME with a role and a password (asked for unless --password-stdin)."""
     password = None if no_password else _password(password_stdin)
-    user = _run(db, lambda a: a.add_user(name, role, password))
+    user = on_archive(db, lambda a: a.add_user(name, role, password))
     click.echo(f"added {user.name} ({user.role})")
 
 
@@ -61,7 +49,7 @@ def add(name, role, password_stdin, no_password, db):
 @json_option
 def list_cmd(db, as_json):
     """List the accounts with their roles."""
-    found = _run(db, lambda a: a.users())
+    found = on_archive(db, lambda a: a.users())
     if as_json:
         echo_json([u.to_dict() for u in found])
         return
@@ -77,7 +65,7 @@ def list_cmd(db, as_json):
 @db_option
 def role_cmd(name, role, db):
     """Give NAME another ROLE (the last enabled admin keeps theirs)."""
-    user = _run(db, lambda a: a.set_role(name, role))
+    user = on_archive(db, lambda a: a.set_role(name, role))
     click.echo(f"{user.name} is now {user.role}")
 
 
@@ -88,7 +76,7 @@ def role_cmd(name, role, db):
 def password_cmd(name, password_stdin, db):
     """Set NAME's password (every session of NAME ends)."""
     password = _password(password_stdin)
-    _run(db, lambda a: a.set_password(name, password))
+    on_archive(db, lambda a: a.set_password(name, password))
     click.echo(f"password of {name} set")
 
 
@@ -98,7 +86,7 @@ def password_cmd(name, password_stdin, db):
 @db_option
 def disable(name, enable, db):
     """Disable NAME: their sessions end and their tokens stop working (--enable undoes it)."""
-    user = _run(db, lambda a: a.disable_user(name, not enable))
+    user = on_archive(db, lambda a: a.disable_user(name, not enable))
     click.echo(f"{user.name} {'disabled' if user.disabled else 'enabled'}")
 
 
@@ -111,15 +99,15 @@ def disable(name, enable, db):
 def token(name, label, list_only, revoke, db):
     """Make a personal API token for NAME (printed once; only its digest is stored)."""
     if list_only:
-        for t in _run(db, lambda a: a.tokens(name)):
+        for t in on_archive(db, lambda a: a.tokens(name)):
             state = f"revoked {t.revoked_at}" if t.revoked_at else f"last write {t.last_used or '-'}"
             click.echo(f"{t.id:>4}  {t.prefix}…  {t.label:<16} made {t.created_at}  {state}")
         return
     if revoke is not None:
-        _run(db, lambda a: a.revoke_token(name, revoke))
+        on_archive(db, lambda a: a.revoke_token(name, revoke))
         click.echo(f"token {revoke} of {name} revoked")
         return
-    secret, row = _run(db, lambda a: a.create_token(name, label))
+    secret, row = on_archive(db, lambda a: a.create_token(name, label))
     click.echo(secret)
     click.echo(f"token {row.id} for {name} ({row.label}): send it as 'Authorization: Bearer TOKEN'. "
                "It is not shown again.", err=True)
